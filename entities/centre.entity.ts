@@ -1,0 +1,66 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { InstantColumn, TextColumn } from './columns';
+
+export const CENTRE_KINDS = ['street_centre', 'care_centre', 'neighbour_point', 'canteen', 'rural_point'] as const;
+export type CentreKind = (typeof CENTRE_KINDS)[number];
+
+export const CENTRE_KIND_LABELS: Record<CentreKind, string> = {
+  street_centre: '街道综合养老服务中心',
+  care_centre: '居家养老服务照料中心',
+  neighbour_point: '养老睦邻点',
+  canteen: '老年食堂',
+  rural_point: '村级互助养老点',
+};
+
+/** 服务站点. A neighbour point belongs to a care centre ("1+X") through `parentId`. */
+@Entity('centre')
+export class Centre {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @TextColumn(100)
+  name!: string;
+
+  @Column({ type: 'simple-enum', enum: CENTRE_KINDS })
+  kind!: CentreKind;
+
+  @Index('idx_centre_region')
+  @Column({ type: 'int' })
+  regionId!: number;
+
+  /** Region path copied from the region, so scope checks need no join. */
+  @TextColumn(255)
+  regionPath!: string;
+
+  @Column({ type: 'int', nullable: true })
+  parentId!: number | null;
+
+  @TextColumn(200)
+  address!: string;
+
+  @Column({ type: 'double' })
+  latitude!: number;
+
+  @Column({ type: 'double' })
+  longitude!: number;
+
+  /** Opening hours, Shanghai wall-clock "HH:mm". */
+  @TextColumn(5)
+  opensAt!: string;
+
+  @TextColumn(5)
+  closesAt!: string;
+
+  @TextColumn(32)
+  phone!: string;
+
+  /** When true, a booking that needs no payment (or has been paid) is confirmed without staff action. */
+  @Column({ type: 'boolean', default: false })
+  autoConfirm!: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

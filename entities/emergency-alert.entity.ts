@@ -1,0 +1,55 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { InstantColumn, TextColumn } from './columns';
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** 助急: raised by a senior (or for them); goes to family and centre at once, escalates when unacknowledged. */
+@Entity('emergency_alert')
+@Index('idx_alert_status_escalated', ['status', 'lastEscalatedAt'])
+@Index('idx_alert_senior', ['seniorId'])
+export class EmergencyAlert {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  seniorId!: number;
+
+  @Column({ type: 'int', nullable: true })
+  centreId!: number | null;
+
+  @Column({ type: 'int' })
+  raisedByAccountId!: number;
+
+  @Column({ type: 'simple-enum', enum: ['mp_chat', 'miniprogram', 'console', 'device'] })
+  channel!: 'mp_chat' | 'miniprogram' | 'console' | 'device';
+
+  /** What the senior said, as received. */
+  @TextColumn(500, { default: '' })
+  message!: string;
+
+  @Column({ type: 'simple-enum', enum: ALERT_STATUSES })
+  status!: AlertStatus;
+
+  /** 0 = first notification; each escalation adds one. */
+  @Column({ type: 'int', default: 0 })
+  escalationLevel!: number;
+
+  @InstantColumn()
+  lastEscalatedAt!: Date;
+
+  @Column({ type: 'int', nullable: true })
+  acknowledgedByAccountId!: number | null;
+
+  @InstantColumn({ nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  resolvedAt!: Date | null;
+
+  @TextColumn(500, { default: '' })
+  resolution!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

@@ -1,0 +1,60 @@
+import { Account } from './account.entity';
+import { AuditLog } from './audit-log.entity';
+import { Booking } from './booking.entity';
+import { Centre } from './centre.entity';
+import { EmergencyAlert } from './emergency-alert.entity';
+import { FamilyLink, FamilyLinkCode } from './family-link.entity';
+import { Menu } from './menu.entity';
+import { Notice, NoticeDelivery } from './notice.entity';
+import { Payment } from './payment.entity';
+import { Rating } from './rating.entity';
+import { Refund } from './refund.entity';
+import { Region } from './region.entity';
+import { Reminder } from './reminder.entity';
+import { Senior } from './senior.entity';
+import { ServiceItem } from './service-item.entity';
+import { Session } from './session.entity';
+import { Slot } from './slot.entity';
+import { SubsidyPolicy } from './subsidy-policy.entity';
+
+export * from './account.entity';
+export * from './audit-log.entity';
+export * from './booking.entity';
+export * from './centre.entity';
+export * from './emergency-alert.entity';
+export * from './family-link.entity';
+export * from './menu.entity';
+export * from './notice.entity';
+export * from './payment.entity';
+export * from './rating.entity';
+export * from './refund.entity';
+export * from './region.entity';
+export * from './reminder.entity';
+export * from './senior.entity';
+export * from './service-item.entity';
+export * from './session.entity';
+export * from './slot.entity';
+export * from './subsidy-policy.entity';
+
+export const ENTITIES = [
+  Region,
+  Centre,
+  ServiceItem,
+  Slot,
+  Menu,
+  Senior,
+  Account,
+  Session,
+  FamilyLink,
+  FamilyLinkCode,
+  SubsidyPolicy,
+  Booking,
+  Payment,
+  Refund,
+  Notice,
+  NoticeDelivery,
+  Reminder,
+  EmergencyAlert,
+  Rating,
+  AuditLog,
+];

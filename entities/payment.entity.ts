@@ -1,0 +1,64 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { FenColumn, InstantColumn, TextColumn } from './columns';
+
+export const PAYMENT_STATUSES = ['created', 'paid', 'closed', 'failed'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** 支付: one WeChat Pay v3 order for a booking's co-payment. */
+@Entity('payment')
+@Index('idx_payment_booking', ['bookingId'])
+@Index('idx_payment_status_expires', ['status', 'expiresAt'])
+export class Payment {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  bookingId!: number;
+
+  @Index('uq_payment_out_trade_no', { unique: true })
+  @TextColumn(32)
+  outTradeNo!: string;
+
+  @TextColumn(32)
+  appid!: string;
+
+  @TextColumn(32)
+  mchid!: string;
+
+  @Column({ type: 'int' })
+  payerAccountId!: number;
+
+  @TextColumn(64)
+  payerOpenid!: string;
+
+  @FenColumn()
+  amountFen!: number;
+
+  @Column({ type: 'simple-enum', enum: PAYMENT_STATUSES })
+  status!: PaymentStatus;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  transactionId!: string | null;
+
+  @InstantColumn()
+  expiresAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  paidAt!: Date | null;
+
+  /** The last notification body as received (still encrypted), kept for disputes. */
+  @Column({ type: 'text', nullable: true })
+  rawNotification!: string | null;
+
+  @Column({ type: 'boolean', default: false })
+  flagged!: boolean;
+
+  @TextColumn(200, { default: '' })
+  flagReason!: string;
+
+  @InstantColumn()
+  createdAt!: Date;
+
+  @InstantColumn()
+  updatedAt!: Date;
+}

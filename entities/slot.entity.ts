@@ -1,0 +1,58 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { DayColumn, InstantColumn } from './columns';
+
+export const SLOT_STATUSES = ['open', 'closed'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+/**
+ * 时段: one service item on one date and time window, with a capacity. `booked` is the reserved count and is
+ * only ever changed by one conditional UPDATE (`booked + n <= capacity`), which is what keeps it from being
+ * oversold on both databases.
+ */
+@Entity('slot')
+@Unique('uq_slot_item_start', ['serviceItemId', 'startsAt'])
+@Index('idx_slot_centre_date', ['centreId', 'date'])
+export class Slot {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  serviceItemId!: number;
+
+  @Column({ type: 'int' })
+  centreId!: number;
+
+  /** The Shanghai service day. */
+  @DayColumn()
+  date!: string;
+
+  @InstantColumn()
+  startsAt!: Date;
+
+  @InstantColumn()
+  endsAt!: Date;
+
+  @Column({ type: 'int' })
+  capacity!: number;
+
+  @Column({ type: 'int', default: 0 })
+  booked!: number;
+
+  /** Last moment a booking can be made. */
+  @InstantColumn()
+  bookingCutoffAt!: Date;
+
+  /** Last moment a senior or family member can cancel. */
+  @InstantColumn()
+  cancelCutoffAt!: Date;
+
+  /** For home visits: which worker's window this is (null for meals and baths). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  workerName!: string | null;
+
+  @Column({ type: 'simple-enum', enum: SLOT_STATUSES, default: 'open' })
+  status!: SlotStatus;
+
+  @InstantColumn()
+  createdAt!: Date;
+}

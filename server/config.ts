@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at start-up from the environment (and an optional `.env` file, which never
+ * overrides a variable already set), validated, and frozen. A bad value stops the start with a message that
+ * names the variable; nothing else in the code reads `process.env`.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+  .refine((v) => v === undefined || /^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$-]+/.test(v), {
+    message: 'must look like mysql://user:pass@host:3306/db or mariadb://user:pass@host:3306/db',
+  });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: databaseUrl,
+  MULIN_DATA_DIR: z.string().trim().min(1).default('data'),
+  MULIN_SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WECHAT_MP_APPID: optionalText,
+  WECHAT_MP_SECRET: optionalText,
+  WECHAT_MP_TOKEN: optionalText,
+  WECHAT_MP_AES_KEY: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{43}$/.test(v), {
+    message: 'must be the 43-character EncodingAESKey from the WeChat admin page',
+  }),
+  WECHAT_MINI_APPID: optionalText,
+  WECHAT_MINI_SECRET: optionalText,
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WXPAY_MCHID: optionalText,
+  WXPAY_SERIAL_NO: optionalText,
+  WXPAY_PRIVATE_KEY_PATH: optionalText,
+  WXPAY_APIV3_KEY: optionalText.refine((v) => v === undefined || Buffer.byteLength(v) === 32, {
+    message: 'must be exactly 32 bytes (the APIv3 key set in the merchant platform)',
+  }),
+  WXPAY_PUBLIC_KEY_PATH: optionalText,
+  WXPAY_PUBLIC_KEY_ID: optionalText.refine((v) => v === undefined || v.startsWith('PUB_KEY_ID_'), {
+    message: 'must start with PUB_KEY_ID_',
+  }),
+  WXPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+  PUBLIC_BASE_URL: z.url().optional(),
+});
+
+export type DatabaseKind = 'mariadb' | 'sqlite';
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly logLevel: string;
+  readonly dataDir: string;
+  readonly seedDemo: boolean;
+  readonly database:
+    | { readonly kind: 'mariadb'; readonly url: string }
+    | { readonly kind: 'sqlite'; readonly file: string };
+  readonly wechat: {
+    readonly mpAppId?: string;
+    readonly mpSecret?: string;
+    readonly mpToken?: string;
+    readonly mpAesKey?: string;
+    readonly miniAppId?: string;
+    readonly miniSecret?: string;
+    readonly apiBase: string;
+  };
+  readonly wxpay: {
+    readonly mchId?: string;
+    readonly serialNo?: string;
+    readonly privateKeyPath?: string;
+    readonly apiV3Key?: string;
+    readonly publicKeyPath?: string;
+    readonly publicKeyId?: string;
+    readonly apiBase: string;
+  };
+  /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
+  readonly sandbox: boolean;
+  readonly publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Mulin cannot start, the configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const real = [e.WECHAT_MINI_APPID, e.WECHAT_MINI_SECRET, e.WECHAT_MP_APPID, e.WECHAT_MP_SECRET, e.WXPAY_MCHID];
+  const sandbox = real.every((v) => v === undefined);
+  if (!sandbox) {
+    // Half a set of credentials would silently fall back to nothing: name what is missing instead.
+    if (e.WECHAT_MINI_APPID && !e.WECHAT_MINI_SECRET) problems.push('WECHAT_MINI_SECRET: required when WECHAT_MINI_APPID is set');
+    if (e.WECHAT_MP_APPID && (!e.WECHAT_MP_SECRET || !e.WECHAT_MP_TOKEN)) {
+      problems.push('WECHAT_MP_SECRET and WECHAT_MP_TOKEN: required when WECHAT_MP_APPID is set');
+    }
+    if (e.WXPAY_MCHID) {
+      for (const k of ['WXPAY_SERIAL_NO', 'WXPAY_PRIVATE_KEY_PATH', 'WXPAY_APIV3_KEY', 'WXPAY_PUBLIC_KEY_PATH', 'WXPAY_PUBLIC_KEY_ID'] as const) {
+        if (!e[k]) problems.push(`${k}: required when WXPAY_MCHID is set`);
+      }
+    }
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with real WeChat credentials (WeChat must reach this server)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const url = e.DATABASE_URL;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.MULIN_DATA_DIR,
+    seedDemo: e.MULIN_SEED_DEMO === 'auto',
+    database: url ? { kind: 'mariadb' as const, url } : { kind: 'sqlite' as const, file: `${e.MULIN_DATA_DIR}/mulin.sqlite` },
+    wechat: {
+      mpAppId: e.WECHAT_MP_APPID,
+      mpSecret: e.WECHAT_MP_SECRET,
+      mpToken: e.WECHAT_MP_TOKEN,
+      mpAesKey: e.WECHAT_MP_AES_KEY,
+      miniAppId: e.WECHAT_MINI_APPID,
+      miniSecret: e.WECHAT_MINI_SECRET,
+      apiBase: e.WECHAT_API_BASE.replace(/\/+$/, ''),
+    },
+    wxpay: {
+      mchId: e.WXPAY_MCHID,
+      serialNo: e.WXPAY_SERIAL_NO,
+      privateKeyPath: e.WXPAY_PRIVATE_KEY_PATH,
+      apiV3Key: e.WXPAY_APIV3_KEY,
+      publicKeyPath: e.WXPAY_PUBLIC_KEY_PATH,
+      publicKeyId: e.WXPAY_PUBLIC_KEY_ID,
+      apiBase: e.WXPAY_API_BASE.replace(/\/+$/, ''),
+    },
+    sandbox,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+  });
+}
+
+/** Reads `KEY=value` lines of a `.env` file into `env` without overriding variables that are already set. */
+export function applyDotEnv(text: string, env: Record<string, string | undefined>): void {
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2];
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    if (env[m[1]] === undefined) env[m[1]] = value;
+  }
+}

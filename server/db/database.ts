@@ -1,0 +1,45 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DatabaseKind } from '../config';
+
+/**
+ * The DataSource plus the one thing the two databases disagree on: transactions.
+ *
+ * better-sqlite3 has a single connection, so two overlapping TypeORM transactions do not isolate each other:
+ * the second becomes a savepoint inside the first, and a rollback of one can undo the other's writes (STACK.md).
+ * On SQLite we therefore run write transactions one at a time through an in-process queue. The embedded
+ * database serves one process, so a process-local queue is enough; MariaDB gets real concurrent transactions.
+ */
+export class Database {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly ds: DataSource,
+    readonly kind: DatabaseKind,
+  ) {}
+
+  get manager(): EntityManager {
+    return this.ds.manager;
+  }
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.kind !== 'sqlite') return this.ds.transaction(work);
+    const run = this.tail.then(() => this.ds.transaction(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `FOR UPDATE` where the database has row locks; SQLite's queue already serialises writers. */
+  get forUpdate(): string {
+    return this.kind === 'sqlite' ? '' : ' FOR UPDATE';
+  }
+
+  isDuplicateKey(err: unknown): boolean {
+    const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+    const code = e.driverError?.code ?? e.code;
+    return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  async ping(): Promise<void> {
+    await this.ds.query('SELECT 1');
+  }
+}
