@@ -10,7 +10,7 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
  * oversold on both databases.
  */
 @Entity('slot')
-@Unique('uq_slot_item_start', ['serviceItemId', 'startsAt'])
+@Unique('uq_slot_item_start_worker', ['serviceItemId', 'startsAt', 'workerName'])
 @Index('idx_slot_centre_date', ['centreId', 'date'])
 export class Slot {
   @PrimaryGeneratedColumn()
@@ -46,9 +46,9 @@ export class Slot {
   @InstantColumn()
   cancelCutoffAt!: Date;
 
-  /** For home visits: which worker's window this is (null for meals and baths). */
-  @Column({ type: 'varchar', length: 64, nullable: true })
-  workerName!: string | null;
+  /** For home visits: which worker's window this is ('' for meals and baths, so the unique key covers them). */
+  @Column({ type: 'varchar', length: 64, default: '' })
+  workerName!: string;
 
   @Column({ type: 'simple-enum', enum: SLOT_STATUSES, default: 'open' })
   status!: SlotStatus;

@@ -24,6 +24,7 @@ export const ERRORS = {
   WRONG_CENTRE: { status: 409, message: '这个预约不是本站点的' },
   WRONG_DAY: { status: 409, message: '这个预约不是今天的' },
   ALREADY_RATED: { status: 409, message: '这次服务已经评价过了' },
+  ALREADY_BOOKED: { status: 409, message: '这位老人已经订过这个时段了' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: '同一个请求编号被用于不同的预约内容' },
   QUANTITY_NOT_ALLOWED: { status: 422, message: '份数超出了可预约的范围' },
   DELIVERY_MODE_NOT_ALLOWED: { status: 422, message: '这个服务不支持所选的取餐方式' },

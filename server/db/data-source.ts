@@ -29,7 +29,7 @@ export function dataSourceOptions(database: Config['database'], poolSize = 20): 
     // The embedded database is for one process trying or developing Mulin: the schema follows the entities.
     synchronize: true,
     enableWAL: true,
-    busyTimeout: 5000,
+    timeout: 5000,
   };
 }
 

@@ -1,0 +1,42 @@
+import { bodyParser } from '@koa/bodyparser';
+import { Router } from '@koa/router';
+import Koa from 'koa';
+import type { Services } from './container';
+import { errorMiddleware } from './http/middleware/errors';
+import { authRoutes } from './http/routes/auth.routes';
+import { bookingRoutes } from './http/routes/booking.routes';
+import { catalogueRoutes } from './http/routes/catalogue.routes';
+import { peopleRoutes } from './http/routes/people.routes';
+
+/** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
+export function createApp(s: Services): Koa {
+  const app = new Koa({ proxy: s.deps.config.env === 'production' });
+  app.silent = true; // errors are logged once, by the error middleware
+  app.use(errorMiddleware(s.deps.logger));
+
+  const root = new Router();
+  root.get('/healthz', async (ctx) => {
+    const started = process.hrtime.bigint();
+    let ok = true;
+    try {
+      await s.deps.db.ping();
+    } catch {
+      ok = false;
+    }
+    ctx.status = ok ? 200 : 503;
+    ctx.body = {
+      status: ok ? 'ok' : 'unavailable',
+      database: { kind: s.deps.db.kind, ok, latencyMs: Number(process.hrtime.bigint() - started) / 1e6 },
+      sandbox: s.deps.config.sandbox,
+    };
+  });
+
+  const api = new Router({ prefix: '/api/v1' });
+  api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
+  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), peopleRoutes(s)]) {
+    api.use(routes.routes(), routes.allowedMethods());
+  }
+  app.use(root.routes()).use(root.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+  return app;
+}

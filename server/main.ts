@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type Config } from './config';
+import { configFromEnvironment } from './bootstrap';
+import { createApp } from './app';
+import { buildServices } from './container';
+import { openDatabase } from './db/open';
+import { seedDemo } from './db/seed/demo';
+import { StandInWechatLogin } from './gateways/wechat-login.gateway';
+import { systemClock } from './lib/clock';
+import { createLogger } from './logger';
+
+function describeDatabase(config: Config): string {
+  return config.database.kind === 'sqlite'
+    ? `embedded SQLite ${path.resolve(config.database.file)}`
+    : `MariaDB/MySQL ${config.database.url.replace(/\/\/([^:@/]+):[^@]*@/, '//$1:***@')}`;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = configFromEnvironment();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config.database, logger);
+  const services = buildServices({ config, db, clock: systemClock, logger, wechatLogin: new StandInWechatLogin() });
+
+  if (config.seedDemo) {
+    const seeded = await seedDemo(db, systemClock);
+    if (seeded.seeded) {
+      const note = [
+        '# Mulin demo console accounts (generated at first start; not in git)',
+        `password for every account below: ${seeded.consolePassword}`,
+        ...seeded.consoleUsernames!.map((u) => `  ${u}`),
+        '',
+      ].join('\n');
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      fs.writeFileSync(path.join(config.dataDir, 'demo-accounts.txt'), note, { mode: 0o600 });
+      logger.info('demo district seeded');
+    }
+  }
+
+  const app = createApp(services);
+  const server = app.listen(config.port, () => {
+    const base = `http://localhost:${config.port}`;
+    const credentials = path.join(config.dataDir, 'demo-accounts.txt');
+    console.log(
+      [
+        '',
+        `  Mulin 睦邻 is up on ${base}`,
+        `  database   ${describeDatabase(config)}`,
+        `  WeChat     ${config.sandbox ? 'sandbox mode (no real WeChat credentials configured)' : `real credentials, public URL ${config.publicBaseUrl}`}`,
+        `  health     ${base}/healthz`,
+        `  API        ${base}/api/v1  (e.g. ${base}/api/v1/auth/login with {"code":"demo:o_family_01"})`,
+        fs.existsSync(credentials) ? `  console    demo staff/admin passwords in ${path.resolve(credentials)}` : '',
+        '',
+      ]
+        .filter((l) => l !== '')
+        .join('\n'),
+    );
+  });
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => void db.ds.destroy().then(() => process.exit(0)));
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error('Mulin failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

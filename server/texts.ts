@@ -1,0 +1,46 @@
+import type { BookingStatus, DeliveryMode } from '../entities';
+
+/** Words people read about bookings, in one place so they can be reviewed together. */
+export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
+  pending_payment: '待付款',
+  pending_confirmation: '待站点确认',
+  confirmed: '已确认',
+  served: '已服务',
+  rated: '已评价',
+  expired: '已过期（未付款）',
+  cancelled: '已取消',
+  rejected: '站点未接单',
+  no_show: '未到场',
+};
+
+export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
+  dine_in: '堂食',
+  pick_up: '自取',
+  delivery: '送餐上门',
+  at_centre: '到站点',
+  at_home: '上门服务',
+};
+
+export const BOOKING_ACTION_LABELS = {
+  cancel: '取消',
+  confirm: '确认',
+  reject: '拒绝',
+  check_in: '核销',
+  no_show: '标记未到场',
+  rate: '评价',
+} as const;
+export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
+
+export const BOOKING_TEXTS = {
+  whichSenior: '请选择为哪位老人预约',
+  alreadyBooked: '这位老人已经订过这个时段了',
+  bookingClosed: '这个时段已经过了预约截止时间',
+  cancelClosed: '已经过了取消截止时间，如需取消请打电话给服务站点',
+  checkInWrongCentre: '这个核销码不是本站点的预约',
+  checkInWrongDay: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
+  checkInUnknownCode: '核销码无效，请让老人出示预约码',
+  slotFull: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
+  notEnded: '服务时间还没结束，不能标记未到场',
+  stateForbids: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
+  adminNeedsScope: '请指定站点或老人',
+} as const;
