@@ -1,0 +1,22 @@
+import { createConnection } from 'mysql2/promise';
+import { TEST_MYSQL_URL } from './mysql-env';
+
+/**
+ * Finds out once whether MariaDB answers. In CI (CI=true) or with MULIN_REQUIRE_MYSQL=1 it must: the MariaDB
+ * suites are the production database's tests and may not be skipped there. Locally they are skipped loudly.
+ */
+export default async function globalSetup(): Promise<void> {
+  const required = process.env.CI === 'true' || process.env.MULIN_REQUIRE_MYSQL === '1';
+  try {
+    const conn = await createConnection({ uri: TEST_MYSQL_URL, connectTimeout: 3000 });
+    await conn.query('SELECT 1');
+    await conn.end();
+    process.env.MULIN_TEST_MYSQL_AVAILABLE = '1';
+  } catch (err) {
+    if (required) {
+      throw new Error(`MariaDB is required for this run but ${TEST_MYSQL_URL} did not answer: ${(err as Error).message}`);
+    }
+    process.env.MULIN_TEST_MYSQL_AVAILABLE = '0';
+    console.warn(`\n!! MariaDB at ${TEST_MYSQL_URL} did not answer: the MariaDB suites are SKIPPED (set MULIN_TEST_MYSQL_URL or start it).\n`);
+  }
+}
