@@ -2,6 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/bench/'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [

@@ -150,9 +150,10 @@ export class BookingService {
       const slot = { ...offer.slot, booked: offer.slot.booked + input.quantity };
       return { booking: this.reader.view({ ...offer, slot, booking }), replayed: false };
     } catch (err) {
-      // Two requests with one Idempotency-Key raced: the loser's insert hit the unique key and rolled back
-      // (its seat with it). Answer with the winner's booking.
-      if (key && this.db.isDuplicateKey(err)) {
+      // Requests with one Idempotency-Key raced. The loser rolled back (its seat with it), either on the unique
+      // key or earlier, on seeing the winner's booking (ALREADY_BOOKED, or SLOT_FULL for the last seat).
+      // Whatever stopped it, a key that has made a booking answers with that booking.
+      if (key && (err instanceof AppError || this.db.isDuplicateKey(err))) {
         const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
         if (prior) return this.replay(prior, requestHash!);
       }

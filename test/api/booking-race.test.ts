@@ -1,0 +1,66 @@
+import { Booking, Slot } from '../../entities';
+import { JIAXIN, loginConsole, slotOf } from '../helpers/actors';
+import { describeEachDb } from '../helpers/harness';
+import { Senior } from '../../entities';
+
+const CONCURRENCY = 200;
+
+describeEachDb('booking under contention', (h) => {
+  let staff: string;
+  let seniors: Senior[];
+
+  beforeAll(async () => {
+    staff = await loginConsole(h(), 'staff-jiaxin');
+    seniors = await h().db.manager.find(Senior, { order: { id: 'ASC' } });
+  });
+
+  /** A slot with exactly `left` seats left (others already taken). */
+  async function slotWithSeatsLeft(date: string, kind: 'lunch' | 'dinner', left: number): Promise<Slot> {
+    const slot = await slotOf(h(), JIAXIN, kind, date);
+    await h().db.manager.update(Slot, { id: slot.id }, { booked: slot.capacity - left });
+    return { ...slot, booked: slot.capacity - left };
+  }
+
+  test(`${CONCURRENCY} concurrent requests for 10 seats: exactly 10 bookings, the rest SLOT_FULL, counter = bookings`, async () => {
+    const slot = await slotWithSeatsLeft('2026-12-04', 'lunch', 10);
+    const results = await Promise.all(
+      Array.from({ length: CONCURRENCY }, (_, i) =>
+        h().http.post('/api/v1/bookings').set('authorization', staff).send({ seniorId: seniors[i % seniors.length].id, slotId: slot.id }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    const full = results.filter((r) => r.status === 409 && r.body.error.code === 'SLOT_FULL');
+    const made = results.filter((r) => r.status === 201);
+    const already = results.filter((r) => r.status === 409 && r.body.error.code === 'ALREADY_BOOKED');
+    // 200 requests over 48 seniors: some repeat a senior who already holds a seat, which is refused as such.
+    expect(made.length).toBe(10);
+    expect(made.length + full.length + already.length).toBe(CONCURRENCY);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    const after = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
+    const rows = await h().db.manager.countBy(Booking, { slotId: slot.id });
+    expect(rows).toBe(10);
+    expect(after.booked).toBe(after.capacity);
+    expect(after.booked - slot.booked).toBe(rows);
+    expect(new Set(made.map((r) => r.body.senior.id)).size).toBe(10);
+  });
+
+  test(`${CONCURRENCY} concurrent repeats of one Idempotency-Key make one booking and all get it back`, async () => {
+    const slot = await slotWithSeatsLeft('2026-12-04', 'dinner', 10);
+    const body = { seniorId: seniors[5].id, slotId: slot.id };
+    const results = await Promise.all(
+      Array.from({ length: CONCURRENCY }, () =>
+        h().http.post('/api/v1/bookings').set('authorization', staff).set('Idempotency-Key', 'race-key-0001').send(body),
+      ),
+    );
+    expect(results.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
+    const ids = new Set(results.map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true').length).toBe(CONCURRENCY - 1);
+    expect(await h().db.manager.countBy(Booking, { slotId: slot.id })).toBe(1);
+    expect((await h().db.manager.findOneByOrFail(Slot, { id: slot.id })).booked).toBe(slot.booked + 1);
+
+    const different = await h().http.post('/api/v1/bookings').set('authorization', staff).set('Idempotency-Key', 'race-key-0001').send({ ...body, quantity: 2 });
+    expect(different.status).toBe(422);
+    expect(different.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
