@@ -1,0 +1,98 @@
+import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
+import { describeEachDb, T0 } from '../helpers/harness';
+import { Slot } from '../../entities';
+
+/** Quotes for each demo subsidy policy, and the caps counted from existing bookings. */
+describeEachDb('subsidy quotes', (h) => {
+  let admin: string;
+  beforeAll(async () => {
+    admin = await loginConsole(h(), 'admin');
+  });
+  beforeEach(() => h().clock.set(T0));
+
+  async function quote(seniorName: string, slotId: number, quantity = 1) {
+    const senior = await seniorNamed(h(), seniorName);
+    const res = await h().http.post('/api/v1/quotes').set('authorization', admin).send({ seniorId: senior.id, slotId, quantity });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+  async function book(seniorName: string, slotId: number, quantity = 1) {
+    const senior = await seniorNamed(h(), seniorName);
+    const res = await h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId: senior.id, slotId, quantity });
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  test.each([
+    ['张桂英', 1500, 300, '高龄老人助餐补贴'],
+    ['李建国', 1500, 750, '低保老人助餐补贴'],
+    ['王秀英', 1500, 1500, '特困老人助餐补贴'],
+    ['吴德明', 1500, 500, '米市巷街道低收入老人午餐补贴'],
+  ])('lunch at the Jiaxin centre for %s: price %i, subsidy %i (%s)', async (name, price, subsidy, policy) => {
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-05');
+    const q = await quote(name, slot.id);
+    expect(q).toMatchObject({ priceFen: price, subsidyFen: subsidy, copayFen: price - subsidy, policy: { name: policy } });
+    expect(q.reason).toContain(policy);
+  });
+
+  test('no policy for a 68-year-old with no category: full price, and the quote says why', async () => {
+    const q = await quote('陈阿毛', (await slotOf(h(), MAIYUQIAO, 'lunch', '2026-12-05')).id);
+    expect(q).toMatchObject({ priceFen: 1500, subsidyFen: 0, copayFen: 1500, policy: null, reason: '本次服务没有适用的补贴政策' });
+    expect(q.considered.find((c: { name: string }) => c.name === '高龄老人助餐补贴')).toMatchObject({ eligible: false, why: '未满 80 周岁' });
+  });
+
+  test('a street policy does not reach another street: 周玉兰 (湖墅, 低收入) gets the district 80+ subsidy only', async () => {
+    const q = await quote('周玉兰', (await slotOf(h(), MAIYUQIAO, 'lunch', '2026-12-05')).id);
+    expect(q).toMatchObject({ subsidyFen: 300, policy: { name: '高龄老人助餐补贴' } });
+    expect(q.considered.find((c: { name: string }) => c.name === '米市巷街道低收入老人午餐补贴')).toMatchObject({ eligible: false, why: '不在政策覆盖的地区' });
+  });
+
+  test('the lunch-only street policy does not price dinner: 吴德明 falls back to the 80+ subsidy', async () => {
+    const q = await quote('吴德明', (await slotOf(h(), JIAXIN, 'dinner', '2026-12-05')).id);
+    expect(q).toMatchObject({ priceFen: 1200, subsidyFen: 300, policy: { name: '高龄老人助餐补贴' } });
+  });
+
+  test('one subsidised lunch and one dinner a day: a second portion and a second lunch pay full price', async () => {
+    const lunch = await slotOf(h(), JIAXIN, 'lunch', '2026-12-06');
+    const two = await book('张桂英', lunch.id, 2);
+    expect(two).toMatchObject({ priceFen: 3000, subsidyFen: 300, copayFen: 2700 });
+    const elsewhere = await quote('张桂英', (await slotOf(h(), '嘉新东园睦邻点', 'lunch', '2026-12-06')).id);
+    expect(elsewhere).toMatchObject({ subsidyFen: 0, copayFen: 1500 });
+    expect(elsewhere.reason).toContain('当天已享受过 1 份补贴');
+    const dinner = await quote('张桂英', (await slotOf(h(), JIAXIN, 'dinner', '2026-12-06')).id);
+    expect(dinner.subsidyFen).toBe(300);
+
+    // Cancelling gives the day's subsidy back.
+    const cancelled = await h().http.post(`/api/v1/bookings/${two.id}/cancel`).set('authorization', admin).send({});
+    expect(cancelled.status).toBe(200);
+    expect((await quote('张桂英', (await slotOf(h(), '嘉新东园睦邻点', 'lunch', '2026-12-06')).id)).subsidyFen).toBe(300);
+  });
+
+  test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {
+    const baths = await h().db.manager.find(Slot, {
+      where: { centreId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).centreId, date: '2026-12-04', serviceItemId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId },
+      order: { startsAt: 'ASC' },
+    });
+    expect((await book('王秀英', baths[0].id)).subsidyFen).toBe(2400);
+    expect((await book('王秀英', baths[1].id)).subsidyFen).toBe(2400);
+    const third = await quote('王秀英', baths[2].id);
+    expect(third).toMatchObject({ priceFen: 3000, subsidyFen: 0, copayFen: 3000 });
+    expect(third.reason).toContain('本月补贴已用完');
+    // 张桂英 is ability level 1: the bath policy needs level 2.
+    const notDisabled = await quote('张桂英', baths[2].id);
+    expect(notDisabled.subsidyFen).toBe(0);
+  });
+
+  test('home visits: 30 元 a visit for 低保, capped at 90 元 a month', async () => {
+    const all = await h().db.manager.find(Slot, {
+      where: { serviceItemId: (await slotOf(h(), STREET_CENTRE, 'cleaning', '2026-12-03')).serviceItemId },
+      order: { startsAt: 'ASC' },
+    });
+    const cleaning = all.filter((s) => s.date >= '2026-12-03'); // today's and tomorrow's closed the evening before
+    const subsidies = [];
+    for (const slot of cleaning.slice(0, 3)) subsidies.push((await book('李建国', slot.id)).subsidyFen);
+    expect(subsidies).toEqual([3000, 3000, 3000]);
+    const fourth = await quote('李建国', cleaning[3].id);
+    expect(fourth).toMatchObject({ priceFen: 5000, subsidyFen: 0, copayFen: 5000 });
+  });
+});
