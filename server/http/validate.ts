@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { isDateString } from '../lib/time';
 
 /** Parses input with a schema that is also its type; a failure lists every field and what is wrong with it. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -14,7 +15,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 }
 
 export const id = z.coerce.number().int().positive().max(2_147_483_647);
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+export const day = z.string().refine(isDateString, 'expected a date, YYYY-MM-DD');
 export const page = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -1,0 +1,72 @@
+import { FamilyLinkCode } from '../../entities';
+import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { describeEachDb, T0 } from '../helpers/harness';
+
+describeEachDb('family links', (h) => {
+  beforeEach(() => h().clock.set(T0));
+
+  test('a senior issues a code, a family member links with it once, books, and the senior revokes the link', async () => {
+    const zhang = await seniorNamed(h(), '张桂英');
+    const senior = await loginWechat(h(), 'o_mini_senior_01');
+    const son = await loginWechat(h(), 'new-son-of-zhang'); // first visit: a new account
+    const issued = await h().http.post(`/api/v1/seniors/${zhang.id}/link-codes`).set('authorization', senior).send();
+    expect(issued.status).toBe(201);
+    expect(issued.body.code).toMatch(/^\d{6}$/);
+    expect(issued.body.expiresAt).toBe(new Date(Date.parse(T0) + 24 * 3600_000).toISOString());
+    const stored = await h().db.manager.findOneByOrFail(FamilyLinkCode, { code: issued.body.code });
+    expect(stored.seniorId).toBe(zhang.id);
+
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-04');
+    expect((await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: zhang.id, slotId: slot.id })).status).toBe(403);
+
+    const linked = await h().http.post('/api/v1/family-links').set('authorization', son).send({ code: issued.body.code, relation: '儿子' });
+    expect(linked.status).toBe(201);
+    expect(linked.body).toMatchObject({ relation: '儿子', senior: { id: zhang.id, name: '张桂英' } });
+
+    const reused = await h().http.post('/api/v1/family-links').set('authorization', await loginWechat(h(), 'someone-else')).send({ code: issued.body.code });
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toEqual({ code: 'LINK_CODE_INVALID', message: '绑定码不对或已过期，请让老人重新获取' });
+
+    const booked = await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: zhang.id, slotId: slot.id });
+    expect(booked.status).toBe(201);
+    expect(booked.body.bookedBy).toBe('family');
+
+    const hers = await h().http.get('/api/v1/family-links').set('authorization', senior);
+    const link = hers.body.items.find((l: { relation: string }) => l.relation === '儿子');
+    expect(link).toBeDefined();
+    expect((await h().http.delete(`/api/v1/family-links/${link.id}`).set('authorization', senior)).status).toBe(204);
+    const after = await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'dinner', '2026-12-04')).id });
+    expect(after.status).toBe(403);
+    expect(after.body.error.code).toBe('NOT_LINKED');
+    expect((await h().http.get(`/api/v1/bookings/${booked.body.id}`).set('authorization', son)).status).toBe(403);
+  });
+
+  test('a code expires after 24 hours; staff can issue codes for their seniors; family cannot', async () => {
+    const li = await seniorNamed(h(), '李建国');
+    const staff = await loginConsole(h(), 'staff-jiaxin');
+    const issued = await h().http.post(`/api/v1/seniors/${li.id}/link-codes`).set('authorization', staff).send();
+    expect(issued.status).toBe(201);
+    const familyIssue = await h().http.post(`/api/v1/seniors/${li.id}/link-codes`).set('authorization', await loginWechat(h(), 'o_family_02')).send();
+    expect(familyIssue.status).toBe(403);
+
+    h().clock.advance(24 * 3600_000 + 1000);
+    const late = await h().http.post('/api/v1/family-links').set('authorization', await loginWechat(h(), 'late-nephew')).send({ code: issued.body.code });
+    expect(late.status).toBe(400);
+    expect(late.body.error.code).toBe('LINK_CODE_INVALID');
+  });
+
+  test('guessing codes is stopped after five wrong tries', async () => {
+    const guesser = await loginWechat(h(), 'code-guesser');
+    const codes = ['000001', '000002', '000003', '000004', '000005'];
+    for (const code of codes) {
+      const r = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code });
+      expect(r.body.error.code).toBe('LINK_CODE_INVALID');
+    }
+    const blocked = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '000006' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toEqual({ code: 'RATE_LIMITED', message: '绑定码输错次数太多，请 15 分钟后再试' });
+    const malformed = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '12ab' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details.fields.code).toBe('绑定码是 6 位数字');
+  });
+});
