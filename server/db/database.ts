@@ -1,5 +1,6 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { DatabaseKind } from '../config';
+import { EntityRows } from './entity-rows';
 
 /**
  * The DataSource plus the one thing the two databases disagree on: transactions.
@@ -11,6 +12,7 @@ import type { DatabaseKind } from '../config';
  */
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly entityRows = new Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>();
 
   constructor(
     readonly ds: DataSource,
@@ -19,6 +21,13 @@ export class Database {
 
   get manager(): EntityManager {
     return this.ds.manager;
+  }
+
+  /** Plain-SQL helpers for an entity's hot paths (see EntityRows). */
+  rows<T extends ObjectLiteral>(target: EntityTarget<T>): EntityRows<T> {
+    let rows = this.entityRows.get(target);
+    if (!rows) this.entityRows.set(target, (rows = new EntityRows(this.ds, target)));
+    return rows as unknown as EntityRows<T>;
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -37,6 +46,13 @@ export class Database {
     const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
     const code = e.driverError?.code ?? e.code;
     return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  }
+
+  /** The database gave up on a transaction to break a lock cycle (or waited too long): running it again is safe. */
+  isDeadlock(err: unknown): boolean {
+    const e = err as { code?: string; driverError?: { code?: string } };
+    const code = e.driverError?.code ?? e.code;
+    return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
   }
 
   async ping(): Promise<void> {

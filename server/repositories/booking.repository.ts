@@ -5,10 +5,10 @@ import {
   Rating,
   type BookingStatus,
   type ServiceCategory,
-  type ServiceKind,
 } from '../../entities';
 import type { Database } from '../db/database';
-import type { SubsidyUsage } from '../services/pricing';
+import { EntityRows } from '../db/entity-rows';
+import type { Held } from '../services/pricing';
 
 export interface BookingFilter {
   seniorIds?: number[];
@@ -37,27 +37,33 @@ export class BookingRepository {
     return this.db.manager.findOneBy(Booking, { bookedByAccountId: accountId, idempotencyKey: key });
   }
 
-  /** The senior's subsidy already held in active bookings, and whether they already hold this slot. */
-  async subsidyUsage(
-    em: EntityManager,
-    q: { seniorId: number; slotId: number; date: string; kind: ServiceKind; category: ServiceCategory; monthFirst: string; monthLast: string },
-  ): Promise<SubsidyUsage & { sameSlot: number }> {
-    const statuses = ACTIVE_BOOKING_STATUSES.map(() => '?').join(', ');
-    const rows: Array<Record<string, unknown>> = await em.query(
-      `SELECT
-         COALESCE(SUM(CASE WHEN serviceDate = ? AND kind = ? THEN subsidisedQuantity ELSE 0 END), 0) AS dayPortions,
-         COALESCE(SUM(subsidyFen), 0) AS monthFen,
-         COALESCE(SUM(CASE WHEN slotId = ? THEN 1 ELSE 0 END), 0) AS sameSlot
-       FROM booking
-       WHERE seniorId = ? AND serviceDate BETWEEN ? AND ? AND category = ? AND status IN (${statuses})`,
-      [q.date, q.kind, q.slotId, q.seniorId, q.monthFirst, q.monthLast, q.category, ...ACTIVE_BOOKING_STATUSES],
+  /**
+   * What the seniors already hold, for counting subsidy caps and double bookings: their active bookings of a
+   * category with a service day in [from, to]. A senior holds at most a few dozen in a month.
+   */
+  async activeHoldings(em: EntityManager, seniorIds: number[], category: ServiceCategory | null, from: string, to: string): Promise<Held[]> {
+    if (seniorIds.length === 0) return [];
+    const ids = [...new Set(seniorIds)];
+    const raw: Array<Record<string, unknown>> = await em.query(
+      `SELECT id, seniorId, slotId, serviceDate, category, kind, subsidisedQuantity, subsidyFen FROM booking
+       WHERE seniorId IN (${EntityRows.marks(ids.length)}) AND serviceDate BETWEEN ? AND ?
+         AND status IN (${EntityRows.marks(ACTIVE_BOOKING_STATUSES.length)})${category ? ' AND category = ?' : ''}`,
+      [...ids, from, to, ...ACTIVE_BOOKING_STATUSES, ...(category ? [category] : [])],
     );
-    const r = rows[0] ?? {};
-    return { dayPortions: Number(r.dayPortions ?? 0), monthFen: Number(r.monthFen ?? 0), sameSlot: Number(r.sameSlot ?? 0) };
+    const rows = this.db.rows(Booking);
+    return raw.map((r) => rows.hydrate(r));
   }
 
-  insert(em: EntityManager, booking: Omit<Booking, 'id'>): Promise<Booking> {
-    return em.save(Booking, em.create(Booking, booking));
+  /** Inserts many bookings in one statement and gives each its id (looked up by the unique booking code). */
+  async insertMany(em: EntityManager, rows: Array<Omit<Booking, 'id'>>): Promise<Booking[]> {
+    if (rows.length === 0) return [];
+    await this.db.rows(Booking).insertMany(em, rows);
+    const ids: Array<{ id: number; code: string }> = await em.query(
+      `SELECT id, code FROM booking WHERE code IN (${EntityRows.marks(rows.length)})`,
+      rows.map((r) => r.code),
+    );
+    const byCode = new Map(ids.map((r) => [r.code, Number(r.id)]));
+    return rows.map((r) => Object.assign(new Booking(), r, { id: byCode.get(r.code)! }));
   }
 
   /**

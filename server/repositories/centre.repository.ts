@@ -1,8 +1,22 @@
 import { Centre, ServiceItem, type ServiceCategory } from '../../entities';
 import type { Database } from '../db/database';
+import { BatchLoader } from '../lib/batch-loader';
 
 export class CentreRepository {
+  private readonly centreLoader = new BatchLoader<number, Centre>(async (ids) => new Map((await this.findByIds(ids)).map((c) => [c.id, c])));
+  private readonly itemLoader = new BatchLoader<number, ServiceItem>(async (ids) => new Map((await this.findItemsByIds(ids)).map((i) => [i.id, i])));
+
   constructor(private readonly db: Database) {}
+
+  /** By id, coalesced with concurrent lookups into one query (BatchLoader). The entity is shared: read only. */
+  async load(id: number): Promise<Centre | null> {
+    return (await this.centreLoader.load(id)) ?? null;
+  }
+
+  /** A service item by id, coalesced like `load`. */
+  async loadItem(id: number): Promise<ServiceItem | null> {
+    return (await this.itemLoader.load(id)) ?? null;
+  }
 
   findById(id: number): Promise<Centre | null> {
     return this.db.manager.findOneBy(Centre, { id });
@@ -10,7 +24,7 @@ export class CentreRepository {
 
   findByIds(ids: number[]): Promise<Centre[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(Centre, 'c').where('c.id IN (:...ids)', { ids }).getMany();
+    return this.db.rows(Centre).findIn(this.db.manager, 'id', ids);
   }
 
   /** Active centres, optionally only those offering a category of service. A district has tens to a few
@@ -32,6 +46,6 @@ export class CentreRepository {
 
   findItemsByIds(ids: number[]): Promise<ServiceItem[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(ServiceItem, 'i').where('i.id IN (:...ids)', { ids }).getMany();
+    return this.db.rows(ServiceItem).findIn(this.db.manager, 'id', ids);
   }
 }

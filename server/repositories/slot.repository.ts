@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind } from '../../entities';
 import type { Database } from '../db/database';
+import { BatchLoader } from '../lib/batch-loader';
 
 export interface SlotFilter {
   centreId?: number;
@@ -12,7 +13,14 @@ export interface SlotFilter {
 }
 
 export class SlotRepository {
+  private readonly loader = new BatchLoader<number, Slot>(async (ids) => new Map((await this.findByIds(ids)).map((s) => [s.id, s])));
+
   constructor(private readonly db: Database) {}
+
+  /** By id, coalesced with concurrent lookups into one query (BatchLoader). The entity is shared: read only. */
+  async load(id: number): Promise<Slot | null> {
+    return (await this.loader.load(id)) ?? null;
+  }
 
   findById(id: number, em: EntityManager = this.db.manager): Promise<Slot | null> {
     return em.findOneBy(Slot, { id });
@@ -20,7 +28,7 @@ export class SlotRepository {
 
   findByIds(ids: number[]): Promise<Slot[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(Slot, 's').where('s.id IN (:...ids)', { ids }).getMany();
+    return this.db.rows(Slot).findIn(this.db.manager, 'id', ids);
   }
 
   async list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
@@ -47,24 +55,28 @@ export class SlotRepository {
     return this.db.manager.createQueryBuilder(Menu, 'm').where('m.slotId IN (:...ids)', { ids: slotIds }).getMany();
   }
 
+  /** Reads slots and locks their rows for the rest of the transaction, in id order (no deadlocks between batches). */
+  lockMany(em: EntityManager, ids: number[]): Promise<Slot[]> {
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    return this.db.rows(Slot).findIn(em, 'id', sorted, `ORDER BY id${this.db.forUpdate}`);
+  }
+
   /**
-   * Reserves `n` seats with one conditional UPDATE. The condition is evaluated by the database on the row it
-   * updates, so however many requests race for the last seats, the count never passes the capacity.
-   * Returns false when the slot is full, closed, or past its booking cut-off.
+   * Reserves seats on several slots with one conditional UPDATE: `seats` maps slot id to seats wanted. The capacity
+   * guard is in the WHERE clause as for a single reservation; the caller holds the rows' locks and has checked the
+   * seats are there, so anything but every slot updated means the rows changed under it, and it must roll back.
    */
-  async reserve(em: EntityManager, slotId: number, n: number, now: Date): Promise<boolean> {
-    const r = await em
-      .createQueryBuilder()
-      .update(Slot)
-      .set({ booked: () => `booked + ${Number(n)}` })
-      .where('id = :slotId AND booked + :n <= capacity AND status = :open AND bookingCutoffAt > :now', {
-        slotId,
-        n,
-        open: 'open',
-        now,
-      })
-      .execute();
-    return r.affected === 1;
+  async reserveMany(em: EntityManager, seats: Map<number, number>): Promise<boolean> {
+    if (seats.size === 0) return true;
+    const ids = [...seats.keys()];
+    const add = `CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const pairs = ids.flatMap((id) => [id, seats.get(id)!]);
+    const r = await runnerOf(em).query(
+      `UPDATE slot SET booked = booked + ${add} WHERE id IN (${ids.map(() => '?').join(', ')}) AND booked + ${add} <= capacity AND status = 'open'`,
+      [...pairs, ...ids, ...pairs],
+      true,
+    );
+    return r.affected === ids.length;
   }
 
   async release(em: EntityManager, slotId: number, n: number): Promise<void> {
@@ -75,4 +87,10 @@ export class SlotRepository {
       .where('id = :slotId AND booked >= :n', { slotId, n })
       .execute();
   }
+}
+
+/** The transaction's query runner: only it reports affected rows for a raw statement on both drivers. */
+function runnerOf(em: EntityManager) {
+  if (!em.queryRunner) throw new Error('reserveMany must run inside a transaction');
+  return em.queryRunner;
 }

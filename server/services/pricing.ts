@@ -1,6 +1,6 @@
 import type { SeniorCategory, ServiceCategory, ServiceKind, SubsidyMethod } from '../../entities';
 import { SENIOR_CATEGORY_LABELS } from '../../entities';
-import { ageOn } from '../lib/time';
+import { ageOn, monthRange } from '../lib/time';
 
 /** What pricing needs to know about a policy (a SubsidyPolicy row satisfies it). */
 export interface PolicyTerms {
@@ -36,6 +36,36 @@ export interface SubsidyUsage {
   dayPortions: number;
   /** Subsidy in fen for this service category in the service day's calendar month. */
   monthFen: number;
+}
+
+/** An active booking the senior already holds, as far as caps and double bookings are concerned. */
+export interface Held {
+  seniorId: number;
+  slotId: number;
+  serviceDate: string;
+  category: ServiceCategory;
+  kind: ServiceKind;
+  subsidisedQuantity: number;
+  subsidyFen: number;
+}
+
+/**
+ * Counts what a senior already holds against the caps of a booking for `slotId` on `date`: subsidised portions of
+ * the same kind that day, subsidy of the category in that calendar month, and bookings of that very slot.
+ */
+export function usageFrom(
+  held: readonly Held[],
+  q: { seniorId: number; slotId: number; date: string; category: ServiceCategory; kind: ServiceKind },
+): SubsidyUsage & { sameSlot: number } {
+  const { first, last } = monthRange(q.date);
+  const usage = { dayPortions: 0, monthFen: 0, sameSlot: 0 };
+  for (const h of held) {
+    if (h.seniorId !== q.seniorId || h.category !== q.category || h.serviceDate < first || h.serviceDate > last) continue;
+    usage.monthFen += h.subsidyFen;
+    if (h.serviceDate === q.date && h.kind === q.kind) usage.dayPortions += h.subsidisedQuantity;
+    if (h.slotId === q.slotId) usage.sameSlot += 1;
+  }
+  return usage;
 }
 
 export interface PricingInput {
