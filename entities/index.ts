@@ -16,6 +16,7 @@ import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
 import { Slot } from './slot.entity';
 import { SubsidyPolicy } from './subsidy-policy.entity';
+import { WechatAccessToken, WechatInbound, WechatSubscribeRefusal } from './wechat.entity';
 
 export * from './account.entity';
 export * from './audit-log.entity';
@@ -35,6 +36,7 @@ export * from './service-item.entity';
 export * from './session.entity';
 export * from './slot.entity';
 export * from './subsidy-policy.entity';
+export * from './wechat.entity';
 
 export const ENTITIES = [
   Region,
@@ -57,4 +59,7 @@ export const ENTITIES = [
   EmergencyAlert,
   Rating,
   AuditLog,
+  WechatAccessToken,
+  WechatInbound,
+  WechatSubscribeRefusal,
 ];

@@ -7,6 +7,7 @@ import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
 import { catalogueRoutes } from './http/routes/catalogue.routes';
 import { peopleRoutes } from './http/routes/people.routes';
+import { wechatRoutes } from './http/routes/wechat.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -37,6 +38,10 @@ export function createApp(s: Services): Koa {
     api.use(routes.routes(), routes.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());
+  // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
+  // (a mini-program-only deployment) there is no /wechat to serve.
+  if (s.deps.wechat.mp.token) app.use(wechatRoutes(s.deps.wechat, s.inbox).routes());
+  if (s.deps.sandbox) app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import type { WechatLoginGateway } from './gateways/wechat-login.gateway';
+import { WechatMessenger } from './gateways/wechat-messenger.gateway';
+import { WechatPayGateway } from './gateways/wechat-pay.gateway';
 import type { Clock } from './lib/clock';
 import { AccountRepository } from './repositories/account.repository';
 import { AuditRepository } from './repositories/audit.repository';
@@ -11,12 +12,19 @@ import { FamilyLinkRepository } from './repositories/family-link.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { SeniorRepository } from './repositories/senior.repository';
 import { SlotRepository } from './repositories/slot.repository';
+import { WechatInboundRepository } from './repositories/wechat-inbound.repository';
+import { WechatStateRepository } from './repositories/wechat-state.repository';
+import type { Sandbox } from './sandbox';
+import { GreetingBot } from './services/bot.service';
+import { WechatInboxService, type Conversation } from './services/wechat-inbox.service';
+import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access.service';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { BookingLifecycleService } from './services/booking-lifecycle.service';
 import { BookingReaderService } from './services/booking-reader.service';
 import { BookingService } from './services/booking.service';
+import { BookingWriter } from './services/booking-writer';
 import { CatalogueService } from './services/catalogue.service';
 import { FamilyLinkService } from './services/family-link.service';
 import { SeniorService } from './services/senior.service';
@@ -27,7 +35,14 @@ export interface Deps {
   db: Database;
   clock: Clock;
   logger: Logger;
-  wechatLogin: WechatLoginGateway;
+  /** Where the WeChat gateways go: real WeChat, or the sandbox. */
+  wechat: WechatSettings;
+  /** The built-in WeChat, mounted at /sandbox, when in sandbox mode. */
+  sandbox?: Sandbox;
+  /** The bot behind /wechat (tests may wrap it). */
+  conversation?: Conversation;
+  /** How long /wechat waits for the bot before answering '' and replying later (WeChat allows 5 s). */
+  replyBudgetMs?: number;
 }
 
 /** The one composition root: builds every repository and service from `deps`. */
@@ -42,19 +57,41 @@ export function buildServices(deps: Deps) {
     policies: new PolicyRepository(db),
     seniors: new SeniorRepository(db),
     slots: new SlotRepository(db),
+    wechatInbound: new WechatInboundRepository(db),
+    wechatState: new WechatStateRepository(db),
   };
+  const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger: deps.logger });
+  // A public account may run without WeChat Pay (WXPAY_* unset): then there is no gateway to build, and payment
+  // features say so instead of the server failing to start on an empty key.
+  const pay = deps.wechat.pay.mchId ? new WechatPayGateway(deps.wechat, clock) : null;
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
+  const bookingWriter = new BookingWriter(db, clock, repos.bookings, repos.slots, repos.seniors, audit);
   const bookingReader = new BookingReaderService(repos.bookings, repos.slots, repos.centres, repos.seniors, repos.links, access);
   return {
     deps,
     repos,
     access,
     audit,
-    auth: new AuthService(repos.accounts, deps.wechatLogin, clock),
+    messenger,
+    pay,
+    auth: new AuthService(repos.accounts, messenger, clock),
+    inbox: new WechatInboxService(repos.wechatInbound, deps.conversation ?? new GreetingBot(), messenger, clock, deps.logger, deps.replyBudgetMs),
     catalogue: new CatalogueService(repos.centres, repos.slots, clock),
     bookingReader,
-    bookings: new BookingService(db, clock, repos.bookings, repos.slots, repos.centres, repos.seniors, repos.policies, access, audit, bookingReader),
+    bookingWriter,
+    bookings: new BookingService(
+      db,
+      clock,
+      repos.bookings,
+      repos.slots,
+      repos.centres,
+      repos.seniors,
+      repos.policies,
+      access,
+      bookingReader,
+      bookingWriter,
+    ),
     lifecycle: new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader),
     familyLinks: new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit),
     seniors: new SeniorService(repos.seniors, access, clock),

@@ -7,9 +7,12 @@ import { createApp } from './app';
 import { buildServices } from './container';
 import { openDatabase } from './db/open';
 import { seedDemo } from './db/seed/demo';
-import { StandInWechatLogin } from './gateways/wechat-login.gateway';
+import { createSandbox, type Sandbox } from './sandbox';
+import { chatUsers } from './sandbox/chat.sandbox';
 import { systemClock } from './lib/clock';
 import { createLogger } from './logger';
+import { loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from './wechat-settings';
+import { AccountRepository } from './repositories/account.repository';
 
 function describeDatabase(config: Config): string {
   return config.database.kind === 'sqlite'
@@ -30,7 +33,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.database, logger);
-  const services = buildServices({ config, db, clock: systemClock, logger, wechatLogin: new StandInWechatLogin() });
+  let wechat: WechatSettings;
+  let sandbox: Sandbox | undefined;
+  if (config.sandbox) {
+    // No real credentials: the built-in WeChat answers on this same server, under /sandbox.
+    const creds = loadOrCreateSandboxCredentials(config.dataDir);
+    const self = `http://127.0.0.1:${config.port}`;
+    wechat = sandboxSettings(creds, `${self}/sandbox`, self);
+    sandbox = createSandbox({ creds, clock: systemClock, mulinBase: () => self, users: () => chatUsers(new AccountRepository(db)) });
+  } else {
+    wechat = realSettings(config);
+  }
+  const services = buildServices({ config, db, clock: systemClock, logger, wechat, sandbox });
 
   if (config.seedDemo) {
     const seeded = await seedDemo(db, systemClock);
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
         `  WeChat     ${config.sandbox ? 'sandbox mode (no real WeChat credentials configured)' : `real credentials, public URL ${config.publicBaseUrl}`}`,
         `  health     ${base}/healthz`,
         `  API        ${base}/api/v1  (e.g. ${base}/api/v1/auth/login with {"code":"demo:o_family_01"})`,
+        config.sandbox ? `  chat       ${base}/sandbox/chat  (talk to the public account as a demo senior or family member)` : '',
         fs.existsSync(credentials) ? `  console    demo staff/admin passwords in ${path.resolve(credentials)}` : '',
         '',
       ]

@@ -1,8 +1,20 @@
-import type { EntityManager } from 'typeorm';
+import { IsNull, Not, type EntityManager } from 'typeorm';
 import { Account, Session } from '../../entities';
 import type { Database } from '../db/database';
+import { BatchLoader } from '../lib/batch-loader';
 
 export class AccountRepository {
+  private readonly sessions = new BatchLoader<string, { session: Session; account: Account }>(async (hashes) => {
+    const sessions = await this.db.rows(Session).findIn(this.db.manager, 'tokenHash', hashes);
+    const accounts = new Map((await this.findByIds([...new Set(sessions.map((s) => s.accountId))])).map((a) => [a.id, a]));
+    const found = new Map<string, { session: Session; account: Account }>();
+    for (const session of sessions) {
+      const account = accounts.get(session.accountId);
+      if (account) found.set(session.tokenHash, { session, account });
+    }
+    return found;
+  });
+
   constructor(private readonly db: Database) {}
 
   findById(id: number): Promise<Account | null> {
@@ -19,7 +31,7 @@ export class AccountRepository {
 
   findByIds(ids: number[]): Promise<Account[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(Account, 'a').where('a.id IN (:...ids)', { ids }).getMany();
+    return this.db.rows(Account).findIn(this.db.manager, 'id', ids);
   }
 
   save(account: Account, em: EntityManager = this.db.manager): Promise<Account> {
@@ -30,16 +42,15 @@ export class AccountRepository {
     return this.db.manager.save(Session, this.db.manager.create(Session, session));
   }
 
-  /** The account behind a live session token (by hash), or null. */
-  async findBySessionToken(tokenHash: string, now: Date): Promise<Account | null> {
-    return this.db.manager
-      .createQueryBuilder(Account, 'a')
-      .innerJoin(Session, 's', 's.accountId = a.id')
-      .where('s.tokenHash = :tokenHash', { tokenHash })
-      .andWhere('s.revokedAt IS NULL')
-      .andWhere('s.expiresAt > :now', { now })
-      .andWhere('a.active = :active', { active: true })
-      .getOne();
+  /** A session by token hash with its account, live or not (the caller judges expiry against its clock).
+   *  Coalesced with concurrent lookups into one query (BatchLoader); the entities are shared: read only. */
+  loadSession(tokenHash: string): Promise<{ session: Session; account: Account } | undefined> {
+    return this.sessions.load(tokenHash);
+  }
+
+  /** Accounts that follow the public account (have an mp openid), for the sandbox chat page. */
+  followers(limit = 200): Promise<Account[]> {
+    return this.db.manager.find(Account, { where: { mpOpenid: Not(IsNull()), active: true }, order: { id: 'ASC' }, take: limit });
   }
 
   async revokeSession(tokenHash: string, now: Date): Promise<void> {

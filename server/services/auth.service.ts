@@ -97,8 +97,10 @@ export class AuthService {
   /** The actor behind a bearer token, or null when the token is unknown, expired or revoked. */
   async authenticate(token: string, ip: string): Promise<Actor | null> {
     if (token.length < 20 || token.length > 100) return null;
-    const account = await this.accounts.findBySessionToken(sha256Hex(token), this.clock.now());
-    if (!account) return null;
+    const found = await this.accounts.loadSession(sha256Hex(token));
+    if (!found) return null;
+    const { session, account } = found;
+    if (session.revokedAt !== null || session.expiresAt <= this.clock.now() || !account.active) return null;
     return {
       accountId: account.id,
       displayName: account.displayName,

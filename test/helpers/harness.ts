@@ -12,7 +12,12 @@ import { buildServices, type Services } from '../../server/container';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import { seedDemo } from '../../server/db/seed/demo';
-import { StandInWechatLogin } from '../../server/gateways/wechat-login.gateway';
+import { createSandbox, type Sandbox } from '../../server/sandbox';
+import { chatUsers } from '../../server/sandbox/chat.sandbox';
+import type { Conversation } from '../../server/services/wechat-inbox.service';
+import { generateSandboxCredentials, sandboxSettings, type SandboxCredentials, type WechatSettings } from '../../server/wechat-settings';
+import { AccountRepository } from '../../server/repositories/account.repository';
+import { GreetingBot } from '../../server/services/bot.service';
 import { FakeClock } from '../../server/lib/clock';
 import { mysqlAvailable, TEST_MYSQL_URL } from './mysql-env';
 
@@ -31,6 +36,13 @@ export interface Harness {
   config: Config;
   http: supertest.Agent;
   server: http.Server;
+  /** http://127.0.0.1:<port> of this Mulin (the sandbox posts there). */
+  baseUrl: string;
+  /** The built-in WeChat this Mulin talks to, mounted on the same server at /sandbox. */
+  sandbox: Sandbox;
+  wechat: WechatSettings;
+  /** How many messages reached the bot (to prove WeChat's retries are handled once). */
+  conversationCalls(): number;
   close(): Promise<void>;
 }
 
@@ -62,7 +74,24 @@ async function dropDatabase(database: Config['database']): Promise<void> {
 }
 
 /** A real Mulin on a fresh database of the given kind (migrated, demo-seeded), served over a real socket. */
-export async function startHarness(kind: DbKind, opts: { seed?: boolean; poolSize?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  seed?: boolean;
+  poolSize?: number;
+  /** The bot behind /wechat; the real one by default. */
+  conversation?: Conversation;
+  replyBudgetMs?: number;
+  /** WeChat Pay notification retry delays for the sandbox (small, so tests stay fast). */
+  notifyRetryDelaysMs?: number[];
+}
+
+/** Credentials are generated once per test file (RSA key generation is the slow part), never stored. */
+let creds: SandboxCredentials | undefined;
+
+/**
+ * A real Mulin on a fresh database of the given kind (migrated, demo-seeded), served over a real socket, with the
+ * built-in WeChat sandbox mounted at /sandbox on the same server and the gateways pointed at it over HTTP.
+ */
+export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Promise<Harness> {
   const database = await databaseFor(kind);
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database } as Config;
   const clock = new FakeClock(T0);
@@ -73,9 +102,23 @@ export async function startHarness(kind: DbKind, opts: { seed?: boolean; poolSiz
     await db.ds.destroy(); // an open pool would keep jest from ever exiting
     throw err;
   }
-  const services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechatLogin: new StandInWechatLogin() });
-  const server = http.createServer(createApp(services).callback());
+  const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  creds ??= generateSandboxCredentials();
+  const sandbox = createSandbox({
+    creds,
+    clock,
+    mulinBase: () => baseUrl,
+    users: () => chatUsers(new AccountRepository(db)),
+    notifyRetryDelaysMs: opts.notifyRetryDelaysMs ?? [0, 20, 50],
+  });
+  const wechat = sandboxSettings(creds, `${baseUrl}/sandbox`, baseUrl);
+  let calls = 0;
+  const bot = opts.conversation ?? new GreetingBot();
+  const conversation: Conversation = { reply: (m) => (calls++, bot.reply(m)) };
+  const services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs });
+  server.on('request', createApp(services).callback());
   return {
     kind,
     db,
@@ -83,6 +126,10 @@ export async function startHarness(kind: DbKind, opts: { seed?: boolean; poolSiz
     services,
     config,
     server,
+    baseUrl,
+    sandbox,
+    wechat,
+    conversationCalls: () => calls,
     http: supertest.agent(server),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -98,13 +145,13 @@ export const DB_KINDS: DbKind[] = ['sqlite', 'mariadb'];
  * Runs a suite once per database. Each run gets its own fresh, seeded database. The MariaDB run is skipped —
  * visibly — only when global setup found no MariaDB and was not told it is required.
  */
-export function describeEachDb(title: string, suite: (h: () => Harness) => void): void {
+export function describeEachDb(title: string, suite: (h: () => Harness) => void, opts: HarnessOptions = {}): void {
   for (const kind of DB_KINDS) {
     const skip = kind === 'mariadb' && !mysqlAvailable();
     (skip ? describe.skip : describe)(`${title} [${kind}]`, () => {
       let harness: Harness | undefined;
       beforeAll(async () => {
-        harness = await startHarness(kind);
+        harness = await startHarness(kind, opts);
       });
       afterAll(async () => {
         await harness?.close();

@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { InstantColumn, TextColumn } from './columns';
+
+/**
+ * WeChat access tokens, one row per appid, shared by every server instance: whoever refreshes writes it here and
+ * the others read it, so instances never fetch over each other (refreshes go through `stable_token`).
+ */
+@Entity('wechat_access_token')
+export class WechatAccessToken {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  appId!: string;
+
+  @TextColumn(512)
+  token!: string;
+
+  @InstantColumn()
+  expiresAt!: Date;
+
+  @InstantColumn()
+  updatedAt!: Date;
+}
+
+/**
+ * A message or event pushed to `/wechat`, recorded once by its dedupe key (MsgId, or FromUserName + CreateTime for
+ * events) so that WeChat's retries, on whichever instance they land, are not handled twice. The passive reply is
+ * kept so that a retry after a lost answer gets the same one.
+ */
+@Entity('wechat_inbound')
+export class WechatInbound {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Index('uq_wechat_inbound_key', { unique: true })
+  @TextColumn(128)
+  dedupeKey!: string;
+
+  @TextColumn(64)
+  openid!: string;
+
+  @TextColumn(32)
+  msgType!: string;
+
+  @InstantColumn()
+  receivedAt!: Date;
+
+  /** Set once handled: the passive reply sent (may be '' when the answer went out by customer-service message). */
+  @Column({ type: 'text', nullable: true })
+  reply!: string | null;
+
+  @InstantColumn({ nullable: true })
+  handledAt!: Date | null;
+}
+
+/** A mini-program user refused (or has not renewed) consent for a subscribe-message template (errcode 43101). */
+@Entity('wechat_subscribe_refusal')
+@Unique('uq_subscribe_refusal', ['openid', 'templateId'])
+export class WechatSubscribeRefusal {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @TextColumn(64)
+  openid!: string;
+
+  @TextColumn(64)
+  templateId!: string;
+
+  @InstantColumn()
+  refusedAt!: Date;
+}

@@ -1,0 +1,316 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../lib/clock';
+import type { SandboxCredentials } from '../wechat-settings';
+
+export type OutboxKind = 'template' | 'subscribe' | 'custom';
+
+/** A message WeChat accepted for delivery to a user. */
+export interface OutboxEntry {
+  kind: OutboxKind;
+  openid: string;
+  templateId?: string;
+  /** The request body exactly as Mulin posted it. */
+  payload: Record<string, unknown>;
+  msgid?: string;
+  at: string;
+}
+
+export interface TokenRequest {
+  endpoint: 'stable_token' | 'token';
+  appId: string;
+  forceRefresh: boolean;
+  errcode: number;
+  at: string;
+}
+
+/** A call to a token-protected API, answered with `errcode` (0 = accepted). */
+export interface ApiCall {
+  path: string;
+  accessToken: string;
+  errcode: number;
+  at: string;
+}
+
+/** WeChat's reply body: `errcode` 0 (often left out on success) or an error. */
+export type WxReply = { errcode?: number; errmsg?: string } & Record<string, unknown>;
+
+type Account = 'mp' | 'mini';
+
+interface IssuedToken {
+  appId: string;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+const TOKEN_LIFE_S = 7200;
+/** WeChat keeps a replaced classic token working for five more minutes. */
+const CLASSIC_OVERLAP_MS = 5 * 60_000;
+const TEMPLATE_VALUE_MAX = 20;
+const SUBSCRIBE_THING_MAX = 20;
+const ANY_TEMPLATE = '*';
+
+const MESSAGES: Record<number, string> = {
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40002: 'invalid grant_type',
+  40003: 'invalid openid',
+  40008: 'invalid message type',
+  40013: 'invalid appid',
+  40016: 'invalid button size',
+  40029: 'invalid code',
+  40037: 'invalid template_id',
+  40125: 'invalid appsecret',
+  41001: 'access_token missing',
+  42001: 'access_token expired',
+  43101: 'user refuse to accept the msg',
+  44002: 'empty post data',
+  45015: 'response out of time limit or subscription is canceled',
+  47001: 'data format error',
+  47003: 'argument invalid!',
+  48001: 'api unauthorized',
+};
+
+export function fail(errcode: number, detail = ''): WxReply {
+  const rid = randomBytes(6).toString('hex');
+  return { errcode, errmsg: `${MESSAGES[errcode] ?? 'error'}${detail ? ` ${detail}` : ''} rid: ${rid}` };
+}
+
+const OK: WxReply = { errcode: 0, errmsg: 'ok' };
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const codePoints = (s: string) => [...s].length;
+
+/**
+ * An imitation of the WeChat platform API (api.weixin.qq.com) for the sandbox and the tests: tokens (classic and
+ * stable), template, subscribe and customer-service messages, mini-program login and the menu, with WeChat's JSON
+ * shapes and errcodes and the rules WeChat enforces. Accepted messages land in an outbox. In memory only.
+ */
+export class WxapiSandbox {
+  readonly tokenRequests: TokenRequest[] = [];
+  readonly apiCalls: ApiCall[] = [];
+  menu: unknown = null;
+  private readonly outbox: OutboxEntry[] = [];
+  private readonly accounts: Map<string, { secret: string; account: Account }>;
+  private readonly clock: Clock;
+  private readonly tokens = new Map<string, IssuedToken>();
+  private readonly stableTokens = new Map<string, string>();
+  private readonly classicTokens = new Map<string, string>();
+  /** openid → refused template ids ('*' = all). */
+  private readonly refusals = new Map<string, Set<string>>();
+  private readonly closedWindows = new Set<string>();
+  /** Template msgids are 64-bit and do not fit a JS number: the client must keep them exact. */
+  private nextMsgid = 2942412553405874177n;
+
+  constructor({ creds, clock }: { creds: SandboxCredentials; clock: Clock }) {
+    this.clock = clock;
+    this.accounts = new Map([
+      [creds.mp.appId, { secret: creds.mp.secret, account: 'mp' }],
+      [creds.mini.appId, { secret: creds.mini.secret, account: 'mini' }],
+    ]);
+  }
+
+  // ---- knobs (tests and the sandbox page) ----
+
+  /** The user refuses this template (or, without one, every template): subscribe/send answers 43101. */
+  refuseSubscribe(openid: string, templateId?: string): void {
+    const set = this.refusals.get(openid) ?? new Set<string>();
+    set.add(templateId ?? ANY_TEMPLATE);
+    this.refusals.set(openid, set);
+  }
+
+  allowSubscribe(openid: string, templateId?: string): void {
+    if (templateId === undefined) this.refusals.delete(openid);
+    else this.refusals.get(openid)?.delete(templateId);
+  }
+
+  /** The user has not written to the public account for 48 hours: custom/send answers 45015. */
+  closeWindow(openid: string): void {
+    this.closedWindows.add(openid);
+  }
+
+  openWindow(openid: string): void {
+    this.closedWindows.delete(openid);
+  }
+
+  /** Every token issued so far stops working (40001), as after a refresh elsewhere. */
+  expireTokens(): void {
+    for (const t of this.tokens.values()) t.revoked = true;
+  }
+
+  reset(): void {
+    this.tokenRequests.length = 0;
+    this.apiCalls.length = 0;
+    this.outbox.length = 0;
+    this.menu = null;
+    this.tokens.clear();
+    this.stableTokens.clear();
+    this.classicTokens.clear();
+    this.refusals.clear();
+    this.closedWindows.clear();
+  }
+
+  outboxFor(openid: string): OutboxEntry[] {
+    return this.outbox.filter((m) => m.openid === openid);
+  }
+
+  allOutbox(): OutboxEntry[] {
+    return [...this.outbox];
+  }
+
+  // ---- access tokens ----
+
+  /** POST /cgi-bin/stable_token: the same token until it expires, unless force_refresh. */
+  stableToken(body: Record<string, unknown>): WxReply {
+    const appId = typeof body.appid === 'string' ? body.appid : '';
+    const force = body.force_refresh === true;
+    const reply = this.checkCredentials(appId, body.secret, body.grant_type, 'client_credential') ?? this.issueStable(appId, force);
+    this.tokenRequests.push({ endpoint: 'stable_token', appId, forceRefresh: force, errcode: reply.errcode ?? 0, at: this.nowIso() });
+    return reply;
+  }
+
+  /** GET /cgi-bin/token: a new token on every call; the previous one keeps working for five minutes. */
+  classicToken(query: Record<string, unknown>): WxReply {
+    const appId = typeof query.appid === 'string' ? query.appid : '';
+    const reply = this.checkCredentials(appId, query.secret, query.grant_type, 'client_credential') ?? this.issueClassic(appId);
+    this.tokenRequests.push({ endpoint: 'token', appId, forceRefresh: false, errcode: reply.errcode ?? 0, at: this.nowIso() });
+    return reply;
+  }
+
+  private checkCredentials(appId: string, secret: unknown, grantType: unknown, expectedGrant: string): WxReply | null {
+    if (grantType !== expectedGrant) return fail(40002);
+    const account = this.accounts.get(appId);
+    if (!account) return fail(40013);
+    if (secret !== account.secret) return fail(40125);
+    return null;
+  }
+
+  private issueStable(appId: string, force: boolean): WxReply {
+    const now = this.clock.now().getTime();
+    const current = this.stableTokens.get(appId);
+    const issued = current ? this.tokens.get(current) : undefined;
+    if (current && issued && !force && !issued.revoked && issued.expiresAt > now) {
+      return { access_token: current, expires_in: Math.floor((issued.expiresAt - now) / 1000) };
+    }
+    if (issued) issued.revoked = true;
+    const token = this.newToken(appId, now);
+    this.stableTokens.set(appId, token);
+    return { access_token: token, expires_in: TOKEN_LIFE_S };
+  }
+
+  private issueClassic(appId: string): WxReply {
+    const now = this.clock.now().getTime();
+    const previous = this.tokens.get(this.classicTokens.get(appId) ?? '');
+    if (previous) previous.expiresAt = Math.min(previous.expiresAt, now + CLASSIC_OVERLAP_MS);
+    const token = this.newToken(appId, now);
+    this.classicTokens.set(appId, token);
+    return { access_token: token, expires_in: TOKEN_LIFE_S };
+  }
+
+  private newToken(appId: string, now: number): string {
+    const token = `SBX_${randomBytes(96).toString('base64url')}`;
+    this.tokens.set(token, { appId, expiresAt: now + TOKEN_LIFE_S * 1000, revoked: false });
+    return token;
+  }
+
+  /** WeChat's verdict on a token for an API of the public account or the mini-program. */
+  private authorize(accessToken: string, account: Account): WxReply | null {
+    if (accessToken === '') return fail(41001);
+    const t = this.tokens.get(accessToken);
+    if (!t || t.revoked) return fail(40001);
+    if (t.expiresAt <= this.clock.now().getTime()) return fail(42001);
+    if (this.accounts.get(t.appId)?.account !== account) return fail(48001);
+    return null;
+  }
+
+  // ---- mini-program login ----
+
+  /** GET /sns/jscode2session. `demo:<openid>` logs in as that openid; any other code as a stable derived one. */
+  jscode2session(query: Record<string, unknown>): WxReply {
+    const appId = typeof query.appid === 'string' ? query.appid : '';
+    const denied = this.checkCredentials(appId, query.secret, query.grant_type, 'authorization_code');
+    if (denied) return denied;
+    if (this.accounts.get(appId)?.account !== 'mini') return fail(40013);
+    const code = query.js_code;
+    if (typeof code !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(code) || code === 'demo:') return fail(40029);
+    // The derivation the earlier stand-in login used, so accounts made before the sandbox existed are found again.
+    const openid = code.startsWith('demo:') ? code.slice(5) : `oSBX${createHash('sha256').update(code).digest('base64url').slice(0, 24)}`;
+    const sessionKey = createHash('sha256').update(`session:${appId}:${code}`).digest().subarray(0, 16).toString('base64');
+    return { openid, session_key: sessionKey };
+  }
+
+  // ---- messages and menu ----
+
+  /** POST /cgi-bin/message/template/send (public account). */
+  sendTemplate(accessToken: string, body: Record<string, unknown>): WxReply {
+    return this.call('/cgi-bin/message/template/send', accessToken, 'mp', () => {
+      if (!nonEmpty(body.touser)) return fail(40003);
+      if (!nonEmpty(body.template_id)) return fail(40037);
+      if (!isObject(body.data)) return fail(47001);
+      for (const [key, field] of Object.entries(body.data)) {
+        if (!isObject(field) || typeof field.value !== 'string') return fail(47001, `data.${key}`);
+        // Since 2023: one line of at most 20 characters per field.
+        if (/[\r\n]/.test(field.value) || codePoints(field.value) > TEMPLATE_VALUE_MAX) return fail(47003, `data.${key}.value invalid`);
+      }
+      const msgid = this.nextMsgid++;
+      this.deliver('template', body.touser, body, body.template_id, msgid.toString());
+      return { ...OK, msgid };
+    });
+  }
+
+  /** POST /cgi-bin/message/subscribe/send (mini-program). */
+  sendSubscribe(accessToken: string, body: Record<string, unknown>): WxReply {
+    return this.call('/cgi-bin/message/subscribe/send', accessToken, 'mini', () => {
+      if (!nonEmpty(body.touser)) return fail(40003);
+      if (!nonEmpty(body.template_id)) return fail(40037);
+      if (!isObject(body.data)) return fail(47001);
+      for (const [key, field] of Object.entries(body.data)) {
+        if (!isObject(field) || typeof field.value !== 'string') return fail(47001, `data.${key}`);
+        if (key.startsWith('thing') && codePoints(field.value) > SUBSCRIBE_THING_MAX) return fail(47003, `data.${key}.value invalid`);
+      }
+      const refused = this.refusals.get(body.touser);
+      if (refused && (refused.has(ANY_TEMPLATE) || refused.has(body.template_id))) return fail(43101);
+      this.deliver('subscribe', body.touser, body, body.template_id);
+      return OK;
+    });
+  }
+
+  /** POST /cgi-bin/message/custom/send (public account; text only here). */
+  sendCustom(accessToken: string, body: Record<string, unknown>): WxReply {
+    return this.call('/cgi-bin/message/custom/send', accessToken, 'mp', () => {
+      if (!nonEmpty(body.touser)) return fail(40003);
+      if (body.msgtype !== 'text') return fail(40008);
+      if (!isObject(body.text) || !nonEmpty(body.text.content)) return fail(47001, 'text.content');
+      if (this.closedWindows.has(body.touser)) return fail(45015);
+      this.deliver('custom', body.touser, body);
+      return OK;
+    });
+  }
+
+  /** POST /cgi-bin/menu/create (public account): 1–3 buttons, each with at most 5 sub-buttons. */
+  createMenu(accessToken: string, body: Record<string, unknown>): WxReply {
+    return this.call('/cgi-bin/menu/create', accessToken, 'mp', () => {
+      const buttons = body.button;
+      if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return fail(40016);
+      for (const b of buttons) {
+        if (!isObject(b) || !nonEmpty(b.name)) return fail(47001, 'button.name');
+        if (b.sub_button !== undefined && (!Array.isArray(b.sub_button) || b.sub_button.length > 5)) return fail(40016);
+      }
+      this.menu = body;
+      return OK;
+    });
+  }
+
+  private call(path: string, accessToken: string, account: Account, handle: () => WxReply): WxReply {
+    const reply = this.authorize(accessToken, account) ?? handle();
+    this.apiCalls.push({ path, accessToken, errcode: Number(reply.errcode ?? 0), at: this.nowIso() });
+    return reply;
+  }
+
+  private deliver(kind: OutboxKind, openid: string, payload: Record<string, unknown>, templateId?: string, msgid?: string): void {
+    this.outbox.push({ kind, openid, ...(templateId ? { templateId } : {}), payload: structuredClone(payload), ...(msgid ? { msgid } : {}), at: this.nowIso() });
+  }
+
+  private nowIso(): string {
+    return this.clock.now().toISOString();
+  }
+}

@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../lib/clock';
+import type { WechatInboundRepository } from '../repositories/wechat-inbound.repository';
+import { BOT_TEXTS } from '../texts';
+
+/** A message or event pushed by WeChat, as co-wechat hands it over (XML element names as keys). */
+export interface InboundMessage {
+  ToUserName: string;
+  FromUserName: string;
+  CreateTime: string;
+  MsgType: string;
+  MsgId?: string;
+  Content?: string;
+  Recognition?: string;
+  Event?: string;
+  EventKey?: string;
+  Location_X?: string;
+  Location_Y?: string;
+  Label?: string;
+  [key: string]: unknown;
+}
+
+export interface NewsArticle {
+  title: string;
+  description: string;
+  picurl?: string;
+  url: string;
+}
+
+/** What the bot answers: text, news articles, or '' for no passive reply. */
+export type BotReply = string | NewsArticle[];
+
+/** The conversation itself (the bot). The inbox only sees that it answers messages. */
+export interface Conversation {
+  reply(message: InboundMessage): Promise<BotReply>;
+}
+
+/** Sends an answer later, by customer-service message (WechatMessenger). */
+export interface LateReplySender {
+  sendText(openid: string, text: string): Promise<unknown>;
+}
+
+const LATE = Symbol('late');
+
+/**
+ * Everything between WeChat's push and the bot: each message handled once however often WeChat retries it (the
+ * dedupe row is in the database, so a retry landing on another instance is recognised too), and an answer
+ * within WeChat's 5 seconds: if the bot needs longer than the budget, WeChat gets '' now (no retry, no "service
+ * unavailable" shown to the senior) and the answer follows as a customer-service message.
+ */
+export class WechatInboxService {
+  constructor(
+    private readonly inbound: WechatInboundRepository,
+    private readonly bot: Conversation,
+    private readonly late: LateReplySender,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly budgetMs = 4000,
+  ) {}
+
+  async handle(message: InboundMessage): Promise<BotReply> {
+    const key = dedupeKey(message);
+    const openid = String(message.FromUserName ?? '').slice(0, 64);
+    const first = await this.inbound.claim({ dedupeKey: key, openid, msgType: String(message.MsgType ?? '').slice(0, 32), receivedAt: this.clock.now() });
+    if (!first) {
+      // A retry. If the first delivery has been answered, answer the same (its reply may have been lost);
+      // if it is still being handled, say nothing: the first one will answer.
+      const prior = await this.inbound.findByKey(key);
+      return prior?.reply ? (JSON.parse(prior.reply) as BotReply) : '';
+    }
+
+    const work = this.bot.reply(message).catch((err: unknown) => {
+      this.logger.error({ err, msgType: message.MsgType }, 'bot failed to answer');
+      return BOT_TEXTS.sorry as BotReply;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), this.budgetMs);
+    });
+    const answer = await Promise.race([work, budget]);
+    clearTimeout(timer);
+    if (answer === LATE) {
+      void this.deliverLate(key, openid, work);
+      return '';
+    }
+    await this.inbound.markHandled(key, JSON.stringify(answer), this.clock.now());
+    return answer;
+  }
+
+  private async deliverLate(key: string, openid: string, work: Promise<BotReply>): Promise<void> {
+    const answer = await work;
+    try {
+      await this.inbound.markHandled(key, JSON.stringify(''), this.clock.now());
+      const text = typeof answer === 'string' ? answer : answer.map((a) => `${a.title}\n${a.url}`).join('\n\n');
+      if (text !== '') await this.late.sendText(openid, text);
+    } catch (err) {
+      this.logger.error({ err }, 'late reply could not be delivered');
+    }
+  }
+}
+
+/** WeChat's own rule: messages by MsgId, events by sender + CreateTime. */
+export function dedupeKey(m: InboundMessage): string {
+  if (m.MsgId) return `msg:${String(m.MsgId).slice(0, 100)}`;
+  return `evt:${String(m.FromUserName ?? '').slice(0, 64)}:${String(m.CreateTime ?? '').slice(0, 20)}`;
+}

@@ -1,0 +1,192 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { WechatInbound } from '../../entities';
+import { describeEachDb } from '../helpers/harness';
+
+/**
+ * /wechat as WeChat sees it. Every signature and ciphertext here is computed in the test, from WeChat's
+ * published algorithm, never by the code under test.
+ */
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+const sign = (...parts: string[]) => sha1([...parts].sort().join(''));
+
+function aesKeyOf(encodingAesKey: string): Buffer {
+  return Buffer.from(`${encodingAesKey}=`, 'base64');
+}
+
+/** WeChat's safe-mode encryption: AES-256-CBC, IV = key[0..16), PKCS#7 to 32, random16 + len + xml + appid. */
+function encrypt(encodingAesKey: string, appId: string, xml: string): string {
+  const key = aesKeyOf(encodingAesKey);
+  const msg = Buffer.from(xml);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(msg.length);
+  const plain = Buffer.concat([randomBytes(16), len, msg, Buffer.from(appId)]);
+  const pad = 32 - (plain.length % 32);
+  const c = createCipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])), c.final()]).toString('base64');
+}
+
+function decrypt(encodingAesKey: string, b64: string): { xml: string; appId: string } {
+  const key = aesKeyOf(encodingAesKey);
+  const d = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16)).setAutoPadding(false);
+  const plain = Buffer.concat([d.update(Buffer.from(b64, 'base64')), d.final()]);
+  const body = plain.subarray(16, plain.length - plain[plain.length - 1]);
+  const len = body.readUInt32BE(0);
+  return { xml: body.subarray(4, 4 + len).toString(), appId: body.subarray(4 + len).toString() };
+}
+
+/** How long the slow bot below takes to answer. */
+const SLOW_MS = 400;
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</${name}>`).exec(xml)?.[1];
+
+describeEachDb('the /wechat endpoint', (h) => {
+  const mp = () => h().wechat.mp;
+  let seq = 0;
+  const textXml = (openid: string, content: string, msgId: string) =>
+    `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>1764550000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+
+  function plainQuery(): { timestamp: string; nonce: string; signature: string } {
+    const timestamp = String(1764550000 + ++seq);
+    const nonce = String(100000 + seq);
+    return { timestamp, nonce, signature: sign(mp().token, timestamp, nonce) };
+  }
+
+  const post = (query: Record<string, string>, body: string) =>
+    h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
+
+  test('GET answers the echostr when the signature is right, 401 when not', async () => {
+    const q = plainQuery();
+    const ok = await h().http.get('/wechat').query({ ...q, echostr: 'echo-123' });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('echo-123');
+    const bad = await h().http.get('/wechat').query({ ...q, signature: sign('wrong-token', q.timestamp, q.nonce), echostr: 'echo-123' });
+    expect(bad.status).toBe(401);
+    expect(bad.text).not.toContain('echo-123');
+  });
+
+  test('a signed plain-mode text gets a passive text reply addressed back to the sender', async () => {
+    const res = await post(plainQuery(), textXml('o_senior_01', '你好', '900000000001'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('xml');
+    expect(tag(res.text, 'ToUserName')).toBe('o_senior_01');
+    expect(tag(res.text, 'FromUserName')).toBe('gh_test');
+    expect(tag(res.text, 'MsgType')).toBe('text');
+    expect(tag(res.text, 'Content')).toContain('收到：“你好”');
+  });
+
+  test('a forged signature is 401 and nothing is recorded', async () => {
+    const q = plainQuery();
+    const res = await post({ ...q, signature: sign('not-the-token', q.timestamp, q.nonce) }, textXml('o_senior_01', '你好', '900000000002'));
+    expect(res.status).toBe(401);
+    expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000002' })).toBe(0);
+  });
+
+  test('safe mode: an encrypted message is answered with an encrypted, signed reply for our appid', async () => {
+    const { token, aesKey, appId } = mp();
+    const q = plainQuery();
+    const enc = encrypt(aesKey!, appId, textXml('o_senior_02', '洗澡', '900000000003'));
+    const res = await post(
+      { ...q, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, enc) },
+      `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[${enc}]]></Encrypt></xml>`,
+    );
+    expect(res.status).toBe(200);
+    const replyEnc = tag(res.text, 'Encrypt')!;
+    expect(tag(res.text, 'MsgSignature')).toBe(sign(token, tag(res.text, 'TimeStamp')!, tag(res.text, 'Nonce')!, replyEnc));
+    const inner = decrypt(aesKey!, replyEnc);
+    expect(inner.appId).toBe(appId);
+    expect(tag(inner.xml, 'ToUserName')).toBe('o_senior_02');
+    expect(tag(inner.xml, 'Content')).toContain('收到：“洗澡”');
+  });
+
+  test('safe mode: a message encrypted for another appid, or with a wrong msg_signature, is 401', async () => {
+    const { token, aesKey } = mp();
+    const q = plainQuery();
+    const foreign = encrypt(aesKey!, 'wx_someone_else', textXml('o_senior_02', '你好', '900000000004'));
+    const wrongApp = await post(
+      { ...q, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, foreign) },
+      `<xml><Encrypt><![CDATA[${foreign}]]></Encrypt></xml>`,
+    );
+    expect(wrongApp.status).toBe(401);
+    const mine = encrypt(aesKey!, mp().appId, textXml('o_senior_02', '你好', '900000000005'));
+    const wrongSig = await post(
+      { ...q, encrypt_type: 'aes', msg_signature: sign('not-the-token', q.timestamp, q.nonce, mine) },
+      `<xml><Encrypt><![CDATA[${mine}]]></Encrypt></xml>`,
+    );
+    expect(wrongSig.status).toBe(401);
+    const garbage = 'AAAA' + mine.slice(4);
+    const tampered = await post(
+      { ...q, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, garbage) },
+      `<xml><Encrypt><![CDATA[${garbage}]]></Encrypt></xml>`,
+    );
+    expect(tampered.status).toBe(401);
+  });
+
+  test('malformed, empty and oversized bodies are 400/413, never 500, and record nothing', async () => {
+    const before = await h().db.manager.count(WechatInbound);
+    expect((await post(plainQuery(), '<xml><Content>unclosed')).status).toBe(400);
+    expect((await post(plainQuery(), '')).status).toBe(400);
+    expect((await post(plainQuery(), 'just words')).status).toBe(400);
+    expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
+    expect(await h().db.manager.count(WechatInbound)).toBe(before);
+  });
+
+  test('the same MsgId delivered 3 times, one after another and at once, is handled once', async () => {
+    const xml = textXml('o_senior_03', '吃饭', '900000000006');
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await post(plainQuery(), xml));
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
+    // A retry after the answer gets the same answer (WeChat may have lost the first).
+    expect(new Set(replies.map((r) => tag(r.text, 'Content'))).size).toBe(1);
+    expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000006' })).toBe(1);
+
+    const calls = h().conversationCalls();
+    const concurrent = await Promise.all([1, 2, 3].map(() => post(plainQuery(), textXml('o_senior_03', '洗澡', '900000000007'))));
+    expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(h().conversationCalls() - calls).toBe(1);
+    expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000007' })).toBe(1);
+  });
+
+  test('events are deduplicated by sender and CreateTime', async () => {
+    const event = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_senior_04]]></FromUserName><CreateTime>1764551234</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>`;
+    const calls = h().conversationCalls();
+    const [a, b] = [await post(plainQuery(), event), await post(plainQuery(), event)];
+    expect(tag(a.text, 'Content')).toContain('欢迎关注');
+    expect(tag(b.text, 'Content')).toBe(tag(a.text, 'Content'));
+    expect(h().conversationCalls() - calls).toBe(1);
+    expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'evt:o_senior_04:1764551234' })).toBe(1);
+  });
+});
+
+describeEachDb(
+  'the /wechat reply budget',
+  (h) => {
+    test('an answer slower than the budget: WeChat gets an empty reply at once, the answer follows by customer-service message', async () => {
+      const timestamp = '1764560000';
+      const nonce = '424242';
+      const xml = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_senior_05]]></FromUserName><CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[在吗]]></Content><MsgId>900000000100</MsgId></xml>`;
+      const started = Date.now();
+      const res = await h()
+        .http.post('/wechat')
+        .query({ timestamp, nonce, signature: sign(h().wechat.mp.token, timestamp, nonce) })
+        .set('content-type', 'text/xml')
+        .send(xml);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('');
+      expect(Date.now() - started).toBeLessThan(SLOW_MS);
+
+      const deadline = Date.now() + 5000;
+      let delivered: unknown[] = [];
+      while (Date.now() < deadline) {
+        delivered = h().sandbox.wxapi.outboxFor('o_senior_05').filter((m) => JSON.stringify(m).includes('慢慢的回答'));
+        if (delivered.length > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(delivered).toHaveLength(1);
+      expect(JSON.stringify(delivered[0])).toContain('custom');
+    });
+  },
+  {
+    conversation: { reply: () => new Promise((resolve) => setTimeout(() => resolve('慢慢的回答'), SLOW_MS)) },
+    replyBudgetMs: 50,
+  },
+);

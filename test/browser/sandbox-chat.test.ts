@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { startHarness, type Harness } from '../helpers/harness';
+
+/**
+ * The sandbox chat page in a real browser (Debian's chromium, driven by playwright-core): pick a demo senior,
+ * type, send, and read the public account's reply — the way a newcomer first tries Mulin.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = fs.existsSync(CHROMIUM);
+if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
+  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
+}
+if (!available) console.warn(`sandbox chat page test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
+
+(available ? describe : describe.skip)('the sandbox chat page in headless Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    h = await startHarness('sqlite');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  test('a senior sends a text and sees the reply; speaking and following work the same way', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${h.baseUrl}/sandbox/chat`);
+    const user = page.getByLabel('微信用户');
+    await user.locator('option').first().waitFor({ state: 'attached' });
+    await user.selectOption('o_senior_01');
+
+    await page.getByLabel('消息').fill('明天中午吃饭');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    const reply = page.locator('.msg.bot').first();
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain('收到：“明天中午吃饭”');
+
+    await page.getByLabel('消息').fill('我要洗澡');
+    await page.getByRole('button', { name: /说话/ }).click();
+    await page.locator('.msg.bot').nth(1).waitFor();
+    expect(await page.locator('.msg.bot').nth(1).textContent()).toContain('收到：“我要洗澡”');
+
+    await page.getByLabel('安全模式（加密）').check();
+    await page.getByRole('button', { name: '关注', exact: true }).click();
+    await page.locator('.msg.bot').nth(2).waitFor();
+    expect(await page.locator('.msg.bot').nth(2).textContent()).toContain('欢迎关注');
+
+    fs.mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/sandbox-chat.png', fullPage: true });
+  }, 60_000);
+
+  test('the cashier page pays an order Mulin placed, and the sandbox notifies Mulin', async () => {
+    const { prepayId } = await h.services.pay!.jsapiPrepay({
+      appId: h.wechat.mini.appId,
+      outTradeNo: 'MLBROWSER0001',
+      description: '助餐 午餐 12月2日',
+      amountFen: 1200,
+      payerOpenid: 'o_family_01',
+    });
+    expect(prepayId).toMatch(/^wx/);
+    const page = await browser.newPage({ locale: 'zh-CN' });
+    await page.goto(`${h.baseUrl}/sandbox/pay`);
+    const row = page.locator('tr', { hasText: 'MLBROWSER0001' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('¥12.00');
+    await row.getByRole('button', { name: '支付' }).click();
+    await page.locator('tr', { hasText: 'MLBROWSER0001' }).getByText('已支付').waitFor();
+    expect((await h.services.pay!.queryByOutTradeNo('MLBROWSER0001')).tradeState).toBe('SUCCESS');
+    await h.sandbox.wxpay.settled();
+    expect(h.sandbox.wxpay.notificationLog().some((a) => a.url === `${h.baseUrl}/pay/notify`)).toBe(true);
+  }, 60_000);
+});
