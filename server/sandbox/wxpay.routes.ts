@@ -1,6 +1,16 @@
 import { Router, type RouterContext } from '@koa/router';
 import { wechatpayNonce } from '../gateways/wechat-pay-notify';
-import { fail, isObject, paramError, SandboxError, type ApiAnswer, type NotifyOptions, type WxpaySandbox } from './wxpay.sandbox';
+import {
+  fail,
+  isObject,
+  paramError,
+  SandboxError,
+  type ApiAnswer,
+  type NotifyOptions,
+  type RefundKnobs,
+  type SandboxRefundOutcome,
+  type WxpaySandbox,
+} from './wxpay.sandbox';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -63,17 +73,83 @@ function wechatApi(sandbox: WxpaySandbox, handle: (req: ApiRequest) => ApiAnswer
   };
 }
 
-function notifyOptions(body: unknown): NotifyOptions {
-  const b = isObject(body) ? body : {};
-  const flag = (k: keyof NotifyOptions) => (b[k] === true ? { [k]: true } : {});
-  const duplicates = Number.isSafeInteger(b.duplicates) && (b.duplicates as number) > 0 ? { duplicates: b.duplicates as number } : {};
-  return {
-    ...duplicates,
-    ...flag('staleTimestamp'),
-    ...flag('tamperBody'),
-    ...flag('tamperTag'),
-    ...flag('signtest'),
-    ...flag('wrongSerial'),
+const badInput = (message: string) => new SandboxError(400, 'PARAM_ERROR', message);
+
+/**
+ * The JSON object a sandbox action was sent (an empty body is `{}`). Unknown fields are refused so that a
+ * misspelt knob fails the test that set it instead of silently doing nothing.
+ */
+function knobBody(raw: string, known: readonly string[]): Record<string, unknown> {
+  let body: unknown = {};
+  try {
+    if (raw) body = JSON.parse(raw);
+  } catch {
+    throw badInput('请求体不是合法的 JSON');
+  }
+  if (!isObject(body)) throw badInput('请求体必须是 JSON 对象');
+  const unknown = Object.keys(body).filter((k) => !known.includes(k));
+  if (unknown.length) throw badInput(`未知字段 ${unknown.join(', ')}（可用：${known.join(', ')}）`);
+  return body;
+}
+
+const FLAGS = ['silent', 'staleTimestamp', 'tamperBody', 'tamperTag', 'signtest', 'wrongSerial'] as const;
+const OUTCOMES: readonly SandboxRefundOutcome[] = ['SUCCESS', 'ABNORMAL', 'CLOSED'];
+
+function notifyOptions(raw: string): NotifyOptions {
+  const b = knobBody(raw, [...FLAGS, 'duplicates', 'amountFen', 'mchid', 'appid']);
+  const opts: NotifyOptions = {};
+  for (const k of FLAGS) {
+    if (b[k] === undefined) continue;
+    if (typeof b[k] !== 'boolean') throw badInput(`${k} 必须是布尔值`);
+    opts[k] = b[k];
+  }
+  if (b.duplicates !== undefined) {
+    if (!Number.isSafeInteger(b.duplicates) || (b.duplicates as number) < 0 || (b.duplicates as number) > 20) {
+      throw badInput('duplicates 必须是 0-20 的整数');
+    }
+    opts.duplicates = b.duplicates as number;
+  }
+  if (b.amountFen !== undefined) {
+    if (!Number.isSafeInteger(b.amountFen) || (b.amountFen as number) <= 0) throw badInput('amountFen 必须是正整数（单位：分）');
+    opts.amountFen = b.amountFen as number;
+  }
+  for (const k of ['mchid', 'appid'] as const) {
+    if (b[k] === undefined) continue;
+    if (typeof b[k] !== 'string' || b[k] === '' || b[k].length > 32) throw badInput(`${k} 必须是 1-32 个字符`);
+    opts[k] = b[k];
+  }
+  return opts;
+}
+
+function refundKnobs(raw: string): Partial<RefundKnobs> {
+  const b = knobBody(raw, ['failRefunds', 'refundOutcome', 'holdRefunds']);
+  const knobs: Partial<RefundKnobs> = {};
+  if (b.failRefunds !== undefined) {
+    if (!Number.isSafeInteger(b.failRefunds) || (b.failRefunds as number) < 0) throw badInput('failRefunds 必须是非负整数');
+    knobs.failRefunds = b.failRefunds as number;
+  }
+  if (b.refundOutcome !== undefined) {
+    if (!OUTCOMES.includes(b.refundOutcome as SandboxRefundOutcome)) throw badInput(`refundOutcome 必须是 ${OUTCOMES.join('、')} 之一`);
+    knobs.refundOutcome = b.refundOutcome as SandboxRefundOutcome;
+  }
+  if (b.holdRefunds !== undefined) {
+    if (typeof b.holdRefunds !== 'boolean') throw badInput('holdRefunds 必须是布尔值');
+    knobs.holdRefunds = b.holdRefunds;
+  }
+  return knobs;
+}
+
+/** An unsigned sandbox action: its answer as JSON, a SandboxError as its status and `{code, message}`. */
+function sandboxAction(handle: (ctx: Ctx, raw: string) => unknown) {
+  return async (ctx: Ctx): Promise<void> => {
+    const raw = await readRawBody(ctx);
+    try {
+      ctx.body = handle(ctx, raw);
+    } catch (err) {
+      if (!(err instanceof SandboxError)) throw err;
+      ctx.status = err.status;
+      ctx.body = { code: err.code, message: err.message };
+    }
   };
 }
 
@@ -103,24 +179,28 @@ export function wxpaySandboxRoutes(sandbox: WxpaySandbox): Router {
     wechatApi(sandbox, ({ params }) => sandbox.queryRefund(params.outRefundNo)),
   );
 
-  r.post('/sandbox/orders/:outTradeNo/pay', async (ctx) => {
-    const raw = await readRawBody(ctx);
-    let body: unknown = {};
-    try {
-      if (raw) body = JSON.parse(raw);
-    } catch {
-      ctx.status = 400;
-      ctx.body = { code: 'PARAM_ERROR', message: '请求体不是合法的 JSON' };
-      return;
-    }
-    try {
-      ctx.body = sandbox.pay(ctx.params.outTradeNo, notifyOptions(body));
-    } catch (err) {
-      if (!(err instanceof SandboxError)) throw err;
-      ctx.status = err.status;
-      ctx.body = { code: err.code, message: err.message };
-    }
+  r.post(
+    '/sandbox/orders/:outTradeNo/pay',
+    sandboxAction((ctx, raw) => sandbox.pay(ctx.params.outTradeNo, notifyOptions(raw))),
+  );
+  r.get('/sandbox/refund-knobs', (ctx) => {
+    ctx.body = sandbox.refundKnobs();
   });
+  r.post(
+    '/sandbox/refund-knobs',
+    sandboxAction((_ctx, raw) => sandbox.setRefundKnobs(refundKnobs(raw))),
+  );
+  r.post(
+    '/sandbox/refunds/release',
+    sandboxAction(() => ({ released: sandbox.releaseHeldRefunds() })),
+  );
+  r.post(
+    '/sandbox/notifications/:notificationId/redeliver',
+    sandboxAction((ctx) => {
+      sandbox.redeliver(ctx.params.notificationId);
+      return { notificationId: ctx.params.notificationId };
+    }),
+  );
   r.get('/sandbox/orders', (ctx) => {
     ctx.body = { orders: sandbox.listOrders() };
   });

@@ -20,10 +20,24 @@ import type { SandboxCredentials } from '../wechat-settings';
  */
 
 export type SandboxTradeState = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND';
-export type SandboxRefundStatus = 'PROCESSING' | 'SUCCESS';
+/** How WeChat Pay ends a refund it accepted (the REFUND.* notification says which). */
+export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+export type SandboxRefundStatus = 'PROCESSING' | SandboxRefundOutcome;
 
-/** Test knobs for one payment's notification: each makes a correct merchant reject it. */
+/**
+ * Test knobs for one payment's notification (all off by default). The signature knobs (staleTimestamp …
+ * wrongSerial) make a correct merchant reject it on verification; the resource knobs (amountFen, mchid, appid)
+ * give a validly signed notification that a correct merchant rejects because it does not match the order.
+ */
 export interface NotifyOptions {
+  /** The order is paid but no notification goes out: the merchant can only find out by querying. */
+  silent?: boolean;
+  /** The resource's `amount.total` and `amount.payer_total` (the order keeps its real amount). */
+  amountFen?: number;
+  /** The resource's `mchid` (the order keeps the real one). */
+  mchid?: string;
+  /** The resource's `appid` (the order keeps the real one). */
+  appid?: string;
   /** Send the same notification (same id) this many more times after it was accepted. */
   duplicates?: number;
   /** Wechatpay-Timestamp ten minutes in the past (the signature is valid for it). */
@@ -36,6 +50,16 @@ export interface NotifyOptions {
   signtest?: boolean;
   /** A Wechatpay-Serial that is not the merchant's configured public key id. */
   wrongSerial?: boolean;
+}
+
+/** How the sandbox treats refund requests; see `setRefundKnobs`. */
+export interface RefundKnobs {
+  /** Refuse this many of the next refunds that would be accepted, with 403 NOT_ENOUGH (counts down). */
+  failRefunds: number;
+  /** How accepted refunds end. */
+  refundOutcome: SandboxRefundOutcome;
+  /** Accepted refunds stay PROCESSING, without notification, until `releaseHeldRefunds()`. */
+  holdRefunds: boolean;
 }
 
 export interface WxpaySandboxOptions {
@@ -51,7 +75,7 @@ export interface WxpaySandboxOptions {
 
 export interface NotificationAttempt {
   notificationId: string;
-  eventType: 'TRANSACTION.SUCCESS' | 'REFUND.SUCCESS';
+  eventType: 'TRANSACTION.SUCCESS' | `REFUND.${SandboxRefundOutcome}`;
   outTradeNo: string;
   outRefundNo?: string;
   url: string;
@@ -117,6 +141,29 @@ export interface SandboxOrderView {
   refunds: { outRefundNo: string; refundId: string; refundFen: number; status: SandboxRefundStatus }[];
 }
 
+/** What a notification carries apart from its body, and what its log entries name. */
+interface NotificationHead {
+  id: string;
+  eventType: NotificationAttempt['eventType'];
+  summary: string;
+  originalType: 'transaction' | 'refund';
+  outTradeNo: string;
+  outRefundNo?: string;
+}
+
+/** A notification as first sent, kept so that `redeliver` can send exactly it again. */
+interface SentNotification {
+  head: NotificationHead;
+  url: string;
+  /** What was signed. */
+  body: string;
+  /** What goes on the wire (differs from `body` only with `tamperBody`). */
+  sent: string;
+  opts: NotifyOptions;
+  /** Delivery attempts so far, across the first delivery, duplicates and redeliveries. */
+  attempts: number;
+}
+
 /** A WeChat-shaped answer: status and (unless 204) a JSON body. */
 export interface ApiAnswer {
   status: number;
@@ -159,6 +206,9 @@ export class WxpaySandbox {
   private readonly orders = new Map<string, Order>();
   private readonly refunds = new Map<string, Refund>();
   private readonly log: NotificationAttempt[] = [];
+  private readonly sentNotifications = new Map<string, SentNotification>();
+  private knobs: RefundKnobs = { failRefunds: 0, refundOutcome: 'SUCCESS', holdRefunds: false };
+  private readonly heldRefunds: Refund[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
   private stopped = false;
@@ -311,6 +361,10 @@ export class WxpaySandbox {
     }
     if (totalFen !== order.totalFen) return fail(400, 'INVALID_REQUEST', '订单金额与原订单不一致');
     if (order.refundedFen + refundFen > order.totalFen) return fail(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
+    if (this.knobs.failRefunds > 0) {
+      this.knobs.failRefunds--;
+      return fail(403, 'NOT_ENOUGH', '基本账户余额不足，请充值后重新发起');
+    }
     const refund: Refund = {
       refundId: `50${digits(27)}`,
       outRefundNo: out_refund_no,
@@ -328,7 +382,8 @@ export class WxpaySandbox {
     order.refundedFen += refundFen;
     order.state = 'REFUND';
     const answer: ApiAnswer = { status: 200, body: this.refundJson(refund) };
-    this.track(this.completeRefund(refund));
+    if (this.knobs.holdRefunds) this.heldRefunds.push(refund);
+    else this.track(this.completeRefund(refund, this.knobs.refundOutcome));
     return answer;
   }
 
@@ -340,8 +395,11 @@ export class WxpaySandbox {
 
   // ---- Sandbox actions (the sandbox page and tests) ----
 
-  /** The payer pays: the order becomes SUCCESS and WeChat Pay's TRANSACTION.SUCCESS notification goes out. */
-  pay(outTradeNo: string, opts: NotifyOptions = {}): { transactionId: string; notificationId: string } {
+  /**
+   * The payer pays: the order becomes SUCCESS and WeChat Pay's TRANSACTION.SUCCESS notification goes out
+   * (no notification, and no notificationId, with `silent`).
+   */
+  pay(outTradeNo: string, opts: NotifyOptions = {}): { transactionId: string; notificationId?: string } {
     const order = this.orders.get(outTradeNo);
     if (!order) throw new SandboxError(404, 'ORDERNOTEXIST', '订单不存在');
     if (order.state !== 'NOTPAY') throw new SandboxError(409, 'ORDER_NOT_PAYABLE', `订单状态为 ${order.state}，不能支付`);
@@ -352,16 +410,50 @@ export class WxpaySandbox {
     order.state = 'SUCCESS';
     order.transactionId = `4200${digits(6)}${compact(now).slice(0, 8)}${digits(10)}`;
     order.successTime = now;
+    if (opts.silent) return { transactionId: order.transactionId };
+    const resource = this.transactionJson(order);
+    if (opts.amountFen !== undefined) {
+      resource.amount = { ...(resource.amount as Record<string, unknown>), total: opts.amountFen, payer_total: opts.amountFen };
+    }
+    if (opts.mchid !== undefined) resource.mchid = opts.mchid;
+    if (opts.appid !== undefined) resource.appid = opts.appid;
     const notificationId = randomUUID();
     this.track(
       this.notify(
         { id: notificationId, eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction', outTradeNo },
         order.notifyUrl,
-        this.transactionJson(order),
+        resource,
         opts,
       ),
     );
     return { transactionId: order.transactionId, notificationId };
+  }
+
+  refundKnobs(): RefundKnobs {
+    return { ...this.knobs };
+  }
+
+  /** Changes the given refund knobs (the others stay) and returns them all. */
+  setRefundKnobs(knobs: Partial<RefundKnobs>): RefundKnobs {
+    this.knobs = { ...this.knobs, ...knobs };
+    return this.refundKnobs();
+  }
+
+  /** Ends every refund held by `holdRefunds` with the current `refundOutcome`; returns their out_refund_no. */
+  releaseHeldRefunds(): string[] {
+    const released = this.heldRefunds.splice(0);
+    for (const refund of released) this.track(this.completeRefund(refund, this.knobs.refundOutcome));
+    return released.map((r) => r.outRefundNo);
+  }
+
+  /**
+   * Sends a notification that already went out once more, as WeChat does when it believes a delivery failed:
+   * same id and body, signed afresh, to the same URL, retried like the first; logged as `duplicate`.
+   */
+  redeliver(notificationId: string): void {
+    const n = this.sentNotifications.get(notificationId);
+    if (!n) throw new SandboxError(404, 'NOTIFICATION_NOT_FOUND', '通知不存在');
+    this.track(this.deliver(n, true).then(() => undefined));
   }
 
   listOrders(): SandboxOrderView[] {
@@ -453,12 +545,16 @@ export class WxpaySandbox {
     };
   }
 
-  /** Refunds settle right after they are accepted; then REFUND.SUCCESS goes to the refund's notify_url. */
-  private async completeRefund(refund: Refund): Promise<void> {
+  /**
+   * Refunds end right after they are accepted (or released); then REFUND.<outcome> goes to the refund's
+   * notify_url. A refund that did not succeed hands its amount back to the order's refundable balance.
+   */
+  private async completeRefund(refund: Refund, outcome: SandboxRefundOutcome): Promise<void> {
     await this.sleep(0);
     if (this.stopped) return;
-    refund.status = 'SUCCESS';
-    refund.successTime = this.clock.now();
+    refund.status = outcome;
+    if (outcome === 'SUCCESS') refund.successTime = this.clock.now();
+    else this.orders.get(refund.outTradeNo)!.refundedFen -= refund.refundFen;
     if (!refund.notifyUrl) return;
     const resource = {
       mchid: this.creds.pay.mchId,
@@ -466,16 +562,18 @@ export class WxpaySandbox {
       transaction_id: refund.transactionId,
       out_refund_no: refund.outRefundNo,
       refund_id: refund.refundId,
-      refund_status: 'SUCCESS',
-      success_time: wechatpayTime(refund.successTime),
+      refund_status: outcome,
+      // WeChat gives success_time only for a refund that succeeded.
+      ...(refund.successTime ? { success_time: wechatpayTime(refund.successTime) } : {}),
       user_received_account: '支付用户零钱',
       amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
     };
+    const summary: Record<SandboxRefundOutcome, string> = { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' };
     await this.notify(
       {
         id: randomUUID(),
-        eventType: 'REFUND.SUCCESS',
-        summary: '退款成功',
+        eventType: `REFUND.${outcome}`,
+        summary: summary[outcome],
         originalType: 'refund',
         outTradeNo: refund.outTradeNo,
         outRefundNo: refund.outRefundNo,
@@ -487,27 +585,15 @@ export class WxpaySandbox {
   }
 
   /**
-   * Delivers one notification as WeChat does: POST, signed by the platform key, resource encrypted with the
+   * Sends one notification as WeChat does: POST, signed by the platform key, resource encrypted with the
    * APIv3 key; anything but 2xx (or no answer) is retried on `retryDelaysMs`. The body (and id) stays the same
    * across attempts; each attempt is signed afresh.
    */
-  private async notify(
-    n: {
-      id: string;
-      eventType: NotificationAttempt['eventType'];
-      summary: string;
-      originalType: 'transaction' | 'refund';
-      outTradeNo: string;
-      outRefundNo?: string;
-    },
-    url: string,
-    plaintext: Record<string, unknown>,
-    opts: NotifyOptions,
-  ): Promise<void> {
+  private async notify(head: NotificationHead, url: string, plaintext: Record<string, unknown>, opts: NotifyOptions): Promise<void> {
     const resource = encryptResource(plaintext, {
       apiV3Key: this.creds.pay.apiV3Key,
-      associatedData: n.originalType,
-      originalType: n.originalType,
+      associatedData: head.originalType,
+      originalType: head.originalType,
     });
     if (opts.tamperTag) {
       const bytes = Buffer.from(resource.ciphertext, 'base64');
@@ -515,58 +601,62 @@ export class WxpaySandbox {
       resource.ciphertext = bytes.toString('base64');
     }
     const envelope = {
-      id: n.id,
+      id: head.id,
       create_time: wechatpayTime(this.clock.now()),
       resource_type: 'encrypt-resource',
-      event_type: n.eventType,
-      summary: n.summary,
+      event_type: head.eventType,
+      summary: head.summary,
       resource,
     };
     const body = JSON.stringify(envelope);
-    const sent = opts.tamperBody ? JSON.stringify({ ...envelope, summary: `${n.summary}（已篡改）` }) : body;
-    let attempt = 0;
+    const sent = opts.tamperBody ? JSON.stringify({ ...envelope, summary: `${head.summary}（已篡改）` }) : body;
+    const n: SentNotification = { head, url, body, sent, opts, attempts: 0 };
+    this.sentNotifications.set(head.id, n);
     const copies = 1 + Math.max(0, Math.min(20, Math.floor(opts.duplicates ?? 0)));
     for (let copy = 0; copy < copies; copy++) {
-      let accepted = false;
-      for (const delay of this.retryDelaysMs) {
-        await this.sleep(delay);
-        if (this.stopped) return;
-        attempt++;
-        const at = this.clock.now();
-        const headers = this.signedHeaders(body, opts.staleTimestamp ? new Date(at.getTime() - 10 * 60_000) : at);
-        if (opts.wrongSerial) headers['Wechatpay-Serial'] = `PUB_KEY_ID_${randomBytes(16).toString('hex').toUpperCase()}`;
-        if (opts.signtest) headers['Wechatpay-Signature'] = `${SIGNTEST_PREFIX}${randomBytes(128).toString('base64')}`;
-        const entry: NotificationAttempt = {
-          notificationId: n.id,
-          eventType: n.eventType,
-          outTradeNo: n.outTradeNo,
-          ...(n.outRefundNo ? { outRefundNo: n.outRefundNo } : {}),
-          url,
-          attempt,
-          duplicate: copy > 0,
-          at,
-          accepted: false,
-        };
-        try {
-          const res = await this.fetchImpl(url, {
-            method: 'POST',
-            headers: { ...headers, 'Content-Type': 'application/json', 'Request-ID': wechatpayNonce() },
-            body: sent,
-            signal: AbortSignal.timeout(5000),
-          });
-          await res.arrayBuffer();
-          entry.status = res.status;
-          entry.accepted = res.status >= 200 && res.status < 300;
-        } catch (err) {
-          entry.error = (err as Error).message;
-        }
-        this.record(entry);
-        accepted = entry.accepted;
-        if (accepted) break;
-      }
       // WeChat gives up after its last retry; duplicates only follow an accepted delivery.
-      if (!accepted) return;
+      if (!(await this.deliver(n, copy > 0))) return;
     }
+  }
+
+  /** One delivery of a notification, with its retries; resolves to whether the merchant accepted it. */
+  private async deliver(n: SentNotification, duplicate: boolean): Promise<boolean> {
+    const { head, url, body, sent, opts } = n;
+    for (const delay of this.retryDelaysMs) {
+      await this.sleep(delay);
+      if (this.stopped) return false;
+      const at = this.clock.now();
+      const headers = this.signedHeaders(body, opts.staleTimestamp ? new Date(at.getTime() - 10 * 60_000) : at);
+      if (opts.wrongSerial) headers['Wechatpay-Serial'] = `PUB_KEY_ID_${randomBytes(16).toString('hex').toUpperCase()}`;
+      if (opts.signtest) headers['Wechatpay-Signature'] = `${SIGNTEST_PREFIX}${randomBytes(128).toString('base64')}`;
+      const entry: NotificationAttempt = {
+        notificationId: head.id,
+        eventType: head.eventType,
+        outTradeNo: head.outTradeNo,
+        ...(head.outRefundNo ? { outRefundNo: head.outRefundNo } : {}),
+        url,
+        attempt: ++n.attempts,
+        duplicate,
+        at,
+        accepted: false,
+      };
+      try {
+        const res = await this.fetchImpl(url, {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json', 'Request-ID': wechatpayNonce() },
+          body: sent,
+          signal: AbortSignal.timeout(5000),
+        });
+        await res.arrayBuffer();
+        entry.status = res.status;
+        entry.accepted = res.status >= 200 && res.status < 300;
+      } catch (err) {
+        entry.error = (err as Error).message;
+      }
+      this.record(entry);
+      if (entry.accepted) return true;
+    }
+    return false;
   }
 
   private record(entry: NotificationAttempt): void {
