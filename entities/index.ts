@@ -6,6 +6,7 @@ import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
 import { Menu } from './menu.entity';
 import { Notice, NoticeDelivery } from './notice.entity';
+import { PayNotification } from './pay-notification.entity';
 import { Payment } from './payment.entity';
 import { Rating } from './rating.entity';
 import { Refund } from './refund.entity';
@@ -26,6 +27,7 @@ export * from './emergency-alert.entity';
 export * from './family-link.entity';
 export * from './menu.entity';
 export * from './notice.entity';
+export * from './pay-notification.entity';
 export * from './payment.entity';
 export * from './rating.entity';
 export * from './refund.entity';
@@ -53,6 +55,7 @@ export const ENTITIES = [
   Booking,
   Payment,
   Refund,
+  PayNotification,
   Notice,
   NoticeDelivery,
   Reminder,

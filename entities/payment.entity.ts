@@ -4,7 +4,11 @@ import { FenColumn, InstantColumn, TextColumn } from './columns';
 export const PAYMENT_STATUSES = ['created', 'paid', 'closed', 'failed'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** 支付: one WeChat Pay v3 order for a booking's co-payment. */
+/**
+ * 支付: one WeChat Pay v3 order for a booking's co-payment. `created` until WeChat Pay says it was paid (`paid`) or
+ * it is closed unpaid (`closed`); `failed` when WeChat Pay refused to open it. A payment whose notification did not
+ * match it (amount, merchant, appid) or that landed on a booking no longer waiting for it is `flagged` for staff.
+ */
 @Entity('payment')
 @Index('idx_payment_booking', ['bookingId'])
 @Index('idx_payment_status_expires', ['status', 'expiresAt'])
@@ -37,6 +41,10 @@ export class Payment {
   @Column({ type: 'simple-enum', enum: PAYMENT_STATUSES })
   status!: PaymentStatus;
 
+  /** WeChat Pay's prepay_id once the order is open there; asking to pay again re-signs it. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  prepayId!: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   transactionId!: string | null;
 
@@ -45,6 +53,9 @@ export class Payment {
 
   @InstantColumn({ nullable: true })
   paidAt!: Date | null;
+
+  @InstantColumn({ nullable: true })
+  closedAt!: Date | null;
 
   /** The last notification body as received (still encrypted), kept for disputes. */
   @Column({ type: 'text', nullable: true })

@@ -6,6 +6,8 @@ import { errorMiddleware } from './http/middleware/errors';
 import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
 import { catalogueRoutes } from './http/routes/catalogue.routes';
+import { payRoutes } from './http/routes/pay.routes';
+import { paymentRoutes } from './http/routes/payment.routes';
 import { peopleRoutes } from './http/routes/people.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
 
@@ -34,13 +36,16 @@ export function createApp(s: Services): Koa {
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
-  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), peopleRoutes(s)]) {
+  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s)]) {
     api.use(routes.routes(), routes.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
   // (a mini-program-only deployment) there is no /wechat to serve.
   if (s.deps.wechat.mp.token) app.use(wechatRoutes(s.deps.wechat, s.inbox).routes());
+  // WeChat Pay's notifications are verified against their exact bytes: no body parser in front of them either.
+  const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
+  app.use(pay.routes()).use(pay.allowedMethods());
   if (s.deps.sandbox) app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
   return app;

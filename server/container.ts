@@ -9,6 +9,7 @@ import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
 import { FamilyLinkRepository } from './repositories/family-link.repository';
+import { PaymentRepository } from './repositories/payment.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { SeniorRepository } from './repositories/senior.repository';
 import { SlotRepository } from './repositories/slot.repository';
@@ -27,6 +28,8 @@ import { BookingService } from './services/booking.service';
 import { BookingWriter } from './services/booking-writer';
 import { CatalogueService } from './services/catalogue.service';
 import { FamilyLinkService } from './services/family-link.service';
+import { PaymentService } from './services/payment.service';
+import { RefundService } from './services/refund.service';
 import { SeniorService } from './services/senior.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
@@ -54,6 +57,7 @@ export function buildServices(deps: Deps) {
     bookings: new BookingRepository(db),
     centres: new CentreRepository(db),
     links: new FamilyLinkRepository(db),
+    payments: new PaymentRepository(db),
     policies: new PolicyRepository(db),
     seniors: new SeniorRepository(db),
     slots: new SlotRepository(db),
@@ -68,6 +72,23 @@ export function buildServices(deps: Deps) {
   const audit = new AuditService(repos.audit, clock);
   const bookingWriter = new BookingWriter(db, clock, repos.bookings, repos.slots, repos.seniors, audit);
   const bookingReader = new BookingReaderService(repos.bookings, repos.slots, repos.centres, repos.seniors, repos.links, access);
+  const refunds = new RefundService(db, clock, repos.payments, repos.bookings, repos.centres, pay, access, audit, deps.logger);
+  const payments = new PaymentService(
+    db,
+    clock,
+    deps.wechat,
+    repos.payments,
+    repos.bookings,
+    repos.slots,
+    repos.centres,
+    repos.accounts,
+    bookingReader,
+    access,
+    refunds,
+    pay,
+    deps.logger,
+    deps.config.publicBaseUrl,
+  );
   return {
     deps,
     repos,
@@ -92,7 +113,9 @@ export function buildServices(deps: Deps) {
       bookingReader,
       bookingWriter,
     ),
-    lifecycle: new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader),
+    payments,
+    refunds,
+    lifecycle: new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments),
     familyLinks: new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit),
     seniors: new SeniorService(repos.seniors, access, clock),
   };

@@ -1,4 +1,4 @@
-import type { BookingStatus, DeliveryMode } from '../entities';
+import type { BookingStatus, DeliveryMode, PaymentStatus, RefundStatus } from '../entities';
 
 /** Words people read about bookings, in one place so they can be reviewed together. */
 export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
@@ -28,6 +28,7 @@ export const BOOKING_ACTION_LABELS = {
   check_in: '核销',
   no_show: '标记未到场',
   rate: '评价',
+  reduce: '减少份数',
 } as const;
 export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
 
@@ -54,3 +55,35 @@ export const BOT_TEXTS = {
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */
 export const ROLE_LABELS = { senior: '老人', family: '家属', staff: '工作人员', admin: '管理员' } as const;
+
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  created: '待付款',
+  paid: '已付款',
+  closed: '已关闭',
+  failed: '下单失败',
+};
+
+export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
+  pending: '退款中',
+  processing: '退款中',
+  success: '已退回',
+  abnormal: '退款异常，请工作人员处理',
+  closed: '退款关闭',
+  failed: '退款没有成功，等待重试',
+};
+
+/** Words about money: reasons shown on refunds and flags staff read. */
+export const PAY_TEXTS = {
+  refundCancelled: '预约已取消，退回自付金额',
+  refundRejected: '站点未接单，退回自付金额',
+  refundReduced: (from: number, to: number) => `份数从 ${from} 份改为 ${to} 份，退回差额`,
+  refundLate: '付款时预约已失效，自动全额退回',
+  refundDuplicate: '这个预约已经付过钱了，重复的付款自动全额退回',
+  lateFlag: (status: string) => `付款到账时预约${status}，已自动全额退款`,
+  duplicateFlag: '同一个预约收到第二笔付款，已自动全额退款',
+  mismatchFlag: (what: string) => `微信支付通知与订单不符（${what}），没有确认预约，请核对`,
+  unknownOrder: '收到的付款通知找不到对应的订单，请核对',
+  unknownRefund: '收到的退款通知找不到对应的退款单，请核对',
+  refundNoGateway: '没有配置微信支付，无法退款',
+  description: (centre: string, item: string, date: string) => `${centre} ${item} ${date}`.slice(0, 120),
+} as const;

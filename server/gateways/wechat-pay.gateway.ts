@@ -270,10 +270,20 @@ export class WechatPayGateway {
     const pkg = optString(object(out, 'prepay').package);
     if (!pkg?.startsWith('prepay_id=')) throw new WechatPayError(200, 'BAD_RESPONSE', 'WeChat Pay prepay: no prepay_id');
     const prepayId = pkg.slice('prepay_id='.length);
+    return { prepayId, requestPayment: this.requestPayment(input.appId, prepayId) };
+  }
+
+  /**
+   * Signs the parameters of `wx.requestPayment` / `getBrandWCPayRequest` for an order already open at WeChat Pay
+   * (`appId\ntimeStamp\nnonceStr\npackage\n`, RSA-SHA256 by the merchant key), so asking to pay again needs no
+   * new order.
+   */
+  requestPayment(appId: string, prepayId: string): RequestPaymentParams {
+    const pkg = `prepay_id=${prepayId}`;
     const timeStamp = unixSeconds(this.clock.now());
     const nonceStr = nonce();
-    const paySign = this.pay.signWithMerchantKey(`${input.appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`);
-    return { prepayId, requestPayment: { appId: input.appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign } };
+    const paySign = this.pay.signWithMerchantKey(`${appId}\n${timeStamp}\n${nonceStr}\n${pkg}\n`);
+    return { appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign };
   }
 
   async queryByOutTradeNo(outTradeNo: string): Promise<PayOrderStatus> {

@@ -16,3 +16,13 @@ export function sixDigitCode(): string {
 export function sessionToken(): string {
   return randomBytes(32).toString('base64url');
 }
+
+/**
+ * A merchant order or refund number: prefix, the Shanghai day it was made (so people can read when), and 16
+ * random digits. 2 + 8 + 16 = 26 characters, inside WeChat Pay's 6–32 (orders) and 1–64 (refunds), all [0-9A-Z].
+ */
+export function merchantNumber(prefix: 'MP' | 'MR', shanghaiDay: string): string {
+  let digits = '';
+  for (let i = 0; i < 16; i++) digits += String(randomInt(10));
+  return `${prefix}${shanghaiDay.replace(/-/g, '')}${digits}`;
+}

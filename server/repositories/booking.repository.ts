@@ -70,14 +70,32 @@ export class BookingRepository {
    * Moves a booking from one of `from` to a new state in one conditional UPDATE. Returns false when the booking
    * was no longer in any of `from` (a stale or repeated transition), so two racing transitions cannot both win.
    */
-  async transition(em: EntityManager, id: number, from: readonly BookingStatus[], patch: Partial<Booking>): Promise<boolean> {
-    const r = await em
-      .createQueryBuilder()
-      .update(Booking)
-      .set(patch)
-      .where('id = :id AND status IN (:...from)', { id, from })
-      .execute();
+  async transition(
+    em: EntityManager,
+    id: number,
+    from: readonly BookingStatus[],
+    patch: Partial<Booking>,
+    guard?: { quantity: number },
+  ): Promise<boolean> {
+    const qb = em.createQueryBuilder().update(Booking).set(patch).where('id = :id AND status IN (:...from)', { id, from });
+    if (guard) qb.andWhere('quantity = :quantity', { quantity: guard.quantity });
+    const r = await qb.execute();
     return r.affected === 1;
+  }
+
+  /** Locks a booking's row until the transaction ends (SQLite's transaction queue already serialises writers). */
+  async lock(em: EntityManager, id: number): Promise<void> {
+    if (this.db.kind !== 'sqlite') await em.query('SELECT id FROM booking WHERE id = ? FOR UPDATE', [id]);
+  }
+
+  /** Bookings still waiting for payment whose time to pay ended at or before `at` (idx_booking_status_expires). */
+  findPaymentDue(at: Date, limit: number): Promise<Booking[]> {
+    return this.db.manager
+      .createQueryBuilder(Booking, 'b')
+      .where('b.status = :status AND b.paymentDueAt <= :at', { status: 'pending_payment', at })
+      .orderBy('b.paymentDueAt', 'ASC')
+      .take(limit)
+      .getMany();
   }
 
   async list(filter: BookingFilter): Promise<{ items: Booking[]; total: number }> {

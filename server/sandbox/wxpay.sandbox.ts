@@ -208,6 +208,7 @@ export class WxpaySandbox {
   private readonly log: NotificationAttempt[] = [];
   private readonly sentNotifications = new Map<string, SentNotification>();
   private knobs: RefundKnobs = { failRefunds: 0, refundOutcome: 'SUCCESS', holdRefunds: false };
+  private failingCloses = 0;
   private readonly heldRefunds: Refund[] = [];
   private readonly pending = new Set<Promise<void>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
@@ -319,6 +320,10 @@ export class WxpaySandbox {
   }
 
   closeOrder(outTradeNo: string, body: unknown): ApiAnswer {
+    if (this.failingCloses > 0) {
+      this.failingCloses--;
+      return fail(500, 'SYSTEM_ERROR', '系统错误');
+    }
     if (!isObject(body) || !isText(body.mchid, 32)) return paramError('mchid', '必填');
     if (body.mchid !== this.creds.pay.mchId) return fail(400, 'INVALID_REQUEST', 'mchid 与请求的商户号不一致');
     const order = this.orders.get(outTradeNo);
@@ -427,6 +432,11 @@ export class WxpaySandbox {
       ),
     );
     return { transactionId: order.transactionId, notificationId };
+  }
+
+  /** The next `n` close-order requests fail with 500 SYSTEM_ERROR (WeChat Pay having a bad minute). */
+  failNextCloses(n: number): void {
+    this.failingCloses = Math.max(0, Math.floor(n));
   }
 
   refundKnobs(): RefundKnobs {

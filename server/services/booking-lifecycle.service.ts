@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Booking, BookingStatus } from '../../entities';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
@@ -5,12 +6,21 @@ import type { Clock } from '../lib/clock';
 import { shanghaiDate } from '../lib/time';
 import type { BookingRepository } from '../repositories/booking.repository';
 import type { SlotRepository } from '../repositories/slot.repository';
-import { BOOKING_TEXTS, type BookingAction } from '../texts';
+import { BOOKING_TEXTS, PAY_TEXTS, type BookingAction } from '../texts';
 import type { AccessService } from './access.service';
 import type { Actor } from './actor';
 import type { AuditService } from './audit.service';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
 import type { BookingView } from './booking-view';
+import { reducedPrice } from './pricing';
+
+/**
+ * The money side of a booking's changes (PaymentService): inside the changing transaction it plans refunds of what
+ * was paid beyond `keepFen`, and returns the work to do once that transaction has committed.
+ */
+export interface BookingMoney {
+  onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>>;
+}
 
 /** States a booking may leave by each action; everything else is refused with INVALID_STATE. */
 const FROM: Record<BookingAction, readonly BookingStatus[]> = {
@@ -21,6 +31,7 @@ const FROM: Record<BookingAction, readonly BookingStatus[]> = {
   check_in: ['pending_confirmation', 'confirmed'],
   no_show: ['confirmed'],
   rate: ['served'],
+  reduce: ['pending_payment', 'pending_confirmation', 'confirmed'],
 };
 
 /**
@@ -37,6 +48,7 @@ export class BookingLifecycleService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly reader: BookingReaderService,
+    private readonly money: BookingMoney,
   ) {}
 
   /** The senior or their family before the cancel cut-off; the centre's staff or an admin until it is served. */
@@ -52,6 +64,7 @@ export class BookingLifecycleService {
     return this.move(actor, ctx, 'cancel', { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
       releaseSeats: true,
       audit: manages,
+      refund: { keepFen: 0, reason: PAY_TEXTS.refundCancelled },
     });
   }
 
@@ -69,6 +82,34 @@ export class BookingLifecycleService {
     return this.move(actor, ctx, 'reject', { status: 'rejected', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
       releaseSeats: true,
       audit: true,
+      refund: { keepFen: 0, reason: PAY_TEXTS.refundRejected },
+    });
+  }
+
+  /**
+   * Fewer portions (two lunches become one): allowed whenever a cancellation would be. The price is worked out
+   * again from the booking's own (reducedPrice), the seats go back, and what was paid beyond the new co-payment is
+   * refunded; an order still open for the old amount is closed, so the next payment asks for the new one.
+   */
+  async reduce(actor: Actor, id: number, quantity: number): Promise<BookingView> {
+    const ctx = await this.reader.load(id);
+    const now = this.clock.now();
+    const manages = this.manages(actor, ctx);
+    if (!manages) {
+      await this.access.assertCanSeeSenior(actor, ctx.senior);
+      this.assertState(ctx.booking, 'reduce');
+      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.cancelClosed);
+    }
+    const b = ctx.booking;
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity >= b.quantity) {
+      throw new AppError('QUANTITY_NOT_ALLOWED', `只能减少份数：现在是 ${b.quantity} 份`, { quantity: b.quantity });
+    }
+    const price = reducedPrice(b, quantity);
+    return this.move(actor, ctx, 'reduce', { ...price, quantity }, {
+      releaseSeats: b.quantity - quantity,
+      audit: manages,
+      sameQuantity: true,
+      refund: { keepFen: price.copayFen, reason: PAY_TEXTS.refundReduced(b.quantity, quantity) },
     });
   }
 
@@ -152,24 +193,41 @@ export class BookingLifecycleService {
     ctx: BookingContext,
     action: BookingAction,
     patch: Partial<Booking>,
-    opts: { releaseSeats?: boolean; audit: boolean; also?: (em: Parameters<Parameters<Database['transaction']>[0]>[0]) => Promise<void> },
+    opts: {
+      /** Seats to give back: all of the booking's, or a number. */
+      releaseSeats?: boolean | number;
+      audit: boolean;
+      also?: (em: EntityManager) => Promise<void>;
+      /** Only if the quantity is still what it was read as (two reductions at once must not both apply). */
+      sameQuantity?: boolean;
+      /** Refund what was paid beyond `keepFen`, after the move commits. */
+      refund?: { keepFen: number; reason: string };
+    },
   ): Promise<BookingView> {
     this.assertState(ctx.booking, action);
     const now = this.clock.now();
     const from = ctx.booking.status;
+    let afterCommit: (() => Promise<void>) | null = null;
     const moved = await this.db.transaction(async (em) => {
-      if (!(await this.bookings.transition(em, ctx.booking.id, FROM[action], { ...patch, updatedAt: now }))) return false;
-      if (opts.releaseSeats) await this.slots.release(em, ctx.slot.id, ctx.booking.quantity);
+      const guard = opts.sameQuantity ? { quantity: ctx.booking.quantity } : undefined;
+      if (!(await this.bookings.transition(em, ctx.booking.id, FROM[action], { ...patch, updatedAt: now }, guard))) return false;
+      const seats = opts.releaseSeats === true ? ctx.booking.quantity : opts.releaseSeats || 0;
+      if (seats > 0) await this.slots.release(em, ctx.slot.id, seats);
       if (opts.also) await opts.also(em);
+      if (opts.refund) {
+        afterCommit = await this.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId);
+      }
       if (opts.audit) {
         await this.audit.record(em, actor, `booking.${action}`, { type: 'booking', id: ctx.booking.id }, {
           from,
-          to: patch.status,
+          to: patch.status ?? from,
           ...(patch.closeReason ? { reason: patch.closeReason } : {}),
+          ...(action === 'reduce' ? { quantity: [ctx.booking.quantity, patch.quantity] } : {}),
         });
       }
       return true;
     });
+    if (afterCommit) await (afterCommit as () => Promise<void>)();
     const fresh = (await this.bookings.findById(ctx.booking.id))!;
     if (!moved) {
       // Someone else moved it first: explain from the state it is in now.

@@ -200,3 +200,20 @@ export function priceBooking(input: PricingInput): Quote {
     considered,
   };
 }
+
+/**
+ * The price of a booking whose quantity is lowered after it was made. Unsubsidised portions go first (a senior
+ * who drops the second of two lunches keeps the subsidy on the first); below the subsidised portions the subsidy
+ * shrinks in proportion, rounded down. The co-payment never rises, and price = subsidy + copay still holds.
+ */
+export function reducedPrice(
+  b: { unitPriceFen: number; quantity: number; subsidyFen: number; subsidisedQuantity: number },
+  quantity: number,
+): { priceFen: number; subsidyFen: number; copayFen: number; subsidisedQuantity: number } {
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > b.quantity) throw new RangeError(`cannot reduce ${b.quantity} to ${quantity}`);
+  const priceFen = b.unitPriceFen * quantity;
+  const subsidisedQuantity = Math.min(b.subsidisedQuantity, quantity);
+  const kept = b.subsidisedQuantity === 0 ? 0 : Math.floor((b.subsidyFen * subsidisedQuantity) / b.subsidisedQuantity);
+  const subsidyFen = Math.min(kept, priceFen);
+  return { priceFen, subsidyFen, copayFen: priceFen - subsidyFen, subsidisedQuantity };
+}

@@ -2,5 +2,6 @@
 // they load the same way under every runner (swc-node, jest, ts-node) without globbing.
 import { Initial1795591505106 } from './1795591505106-Initial';
 import { WechatState1795598401978 } from './1795598401978-WechatState';
+import { PaymentLedger1795603278292 } from './1795603278292-PaymentLedger';
 
-export const MIGRATIONS: Function[] = [Initial1795591505106, WechatState1795598401978];
+export const MIGRATIONS: Function[] = [Initial1795591505106, WechatState1795598401978, PaymentLedger1795603278292];

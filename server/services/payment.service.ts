@@ -1,0 +1,592 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
+import type { Booking, BookingStatus, Payment, Refund } from '../../entities';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import { verifyPayNotification, type HeaderBag } from '../gateways/wechat-pay-notify';
+import { WechatPayError, type PayOrderStatus, type RequestPaymentParams, type WechatPayGateway } from '../gateways/wechat-pay.gateway';
+import type { Clock } from '../lib/clock';
+import { merchantNumber } from '../lib/random';
+import { MINUTE, shanghaiDate } from '../lib/time';
+import type { AccountRepository } from '../repositories/account.repository';
+import type { BookingRepository } from '../repositories/booking.repository';
+import type { CentreRepository } from '../repositories/centre.repository';
+import type { PaymentRepository } from '../repositories/payment.repository';
+import type { SlotRepository } from '../repositories/slot.repository';
+import { BOOKING_STATUS_LABELS, PAY_TEXTS } from '../texts';
+import type { WechatSettings } from '../wechat-settings';
+import type { AccessService } from './access.service';
+import type { Actor } from './actor';
+import type { BookingContext, BookingReaderService } from './booking-reader.service';
+import { paymentView, refundView, type LedgerView, type PaymentView, type RefundView } from './payment-view';
+import type { RefundResource, RefundService } from './refund.service';
+
+/** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
+export type PayVia = 'miniprogram' | 'mp';
+
+/** The decrypted resource of a TRANSACTION.SUCCESS notification, or an order query's answer in the same shape. */
+export interface TransactionResource {
+  appid?: string;
+  mchid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  trade_state?: string;
+  success_time?: string;
+  amount?: { total?: number; payer_total?: number };
+}
+
+export interface PrepayResult {
+  payment: PaymentView;
+  requestPayment: RequestPaymentParams;
+}
+
+/** What became of one notification; the HTTP route answers WeChat Pay from it. */
+export type NotificationOutcome = PayNotificationRecordOutcome | 'duplicate';
+type PayNotificationRecordOutcome = import('../../entities').PayNotificationOutcome;
+
+/** Statuses of a booking whose co-payment has been received and is kept. */
+const PAID_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
+/** Orders are looked at by reconciliation this long after they could last have been paid. */
+const RECONCILE_GRACE_MS = 2 * MINUTE;
+const PAY_LINK_VERSION = 'v1';
+
+/**
+ * Co-payments with WeChat Pay v3: opening orders (JSAPI, for the mini-program and for chat links), taking WeChat
+ * Pay's word that an order was paid — from a notification or a query, exactly once however often and in whatever
+ * order it comes — expiring bookings left unpaid, and reconciling orders that went quiet.
+ *
+ * Locks are always taken booking row first, then payment rows, here and in the booking life cycle, so a payment
+ * arriving while the family cancels cannot deadlock; whichever commits first decides, and the other sees it.
+ */
+export class PaymentService {
+  private readonly linkKey: Buffer | null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: WechatSettings,
+    private readonly payments: PaymentRepository,
+    private readonly bookings: BookingRepository,
+    private readonly slots: SlotRepository,
+    private readonly centres: CentreRepository,
+    private readonly accounts: AccountRepository,
+    private readonly reader: BookingReaderService,
+    private readonly access: AccessService,
+    private readonly refunds: RefundService,
+    private readonly pay: WechatPayGateway | null,
+    private readonly logger: Logger,
+    private readonly publicBaseUrl: string,
+  ) {
+    // Chat pay links are signed with a key derived from the APIv3 key: a secret only this merchant has, and a
+    // derived key so the link signature reveals nothing about it.
+    this.linkKey = settings.pay.apiV3Key
+      ? Buffer.from(hkdfSync('sha256', settings.pay.apiV3Key, 'mulin', 'chat pay link', 32))
+      : null;
+  }
+
+  // ---- Paying ----
+
+  /** The senior or a linked family member asks to pay a booking's co-payment: returns what the client signs with. */
+  async prepay(actor: Actor, bookingId: number, via: PayVia): Promise<PrepayResult> {
+    const ctx = await this.reader.load(bookingId);
+    const rel = await this.access.assertCanSeeSenior(actor, ctx.senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以付款');
+    return this.prepayFor(actor.accountId, ctx, via);
+  }
+
+  /**
+   * A link the bot sends a senior in chat: opens Mulin's JSAPI pay page for this booking, as this account, until
+   * the booking's time to pay ends. Signed, so it cannot be turned into someone else's payment.
+   */
+  payLink(accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>): string {
+    if (!this.linkKey || !booking.paymentDueAt) throw new AppError('PAYMENT_UNAVAILABLE');
+    const body = `${PAY_LINK_VERSION}.${booking.id}.${accountId}.${Math.floor(booking.paymentDueAt.getTime() / 1000)}`;
+    const token = `${Buffer.from(body).toString('base64url')}.${this.linkMac(body)}`;
+    return `${this.publicBaseUrl.replace(/\/+$/, '')}/pay/jsapi?t=${token}`;
+  }
+
+  /** The pay page asks for payment parameters with the link's token. */
+  async prepayByLink(token: string): Promise<PrepayResult> {
+    const { bookingId, accountId } = this.readLink(token);
+    const ctx = await this.reader.load(bookingId).catch(() => {
+      throw new AppError('PAY_LINK_INVALID');
+    });
+    return this.prepayFor(accountId, ctx, 'mp');
+  }
+
+  private readLink(token: string): { bookingId: number; accountId: number } {
+    const [b64, mac] = token.split('.');
+    if (!this.linkKey || !b64 || !mac) throw new AppError('PAY_LINK_INVALID');
+    const body = Buffer.from(b64, 'base64url').toString('utf8');
+    const expected = Buffer.from(this.linkMac(body));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('PAY_LINK_INVALID');
+    const [version, bookingId, accountId, until] = body.split('.');
+    if (version !== PAY_LINK_VERSION || Number(until) * 1000 <= this.clock.now().getTime()) throw new AppError('PAY_LINK_INVALID');
+    return { bookingId: Number(bookingId), accountId: Number(accountId) };
+  }
+
+  private linkMac(body: string): string {
+    return createHmac('sha256', this.linkKey!).update(body).digest('base64url');
+  }
+
+  private async prepayFor(accountId: number, ctx: BookingContext, via: PayVia): Promise<PrepayResult> {
+    const b = ctx.booking;
+    const now = this.clock.now();
+    if (b.copayFen === 0) throw new AppError('PAYMENT_NOT_NEEDED');
+    if (PAID_STATUSES.includes(b.status)) throw new AppError('ALREADY_PAID');
+    if (b.status === 'expired' || (b.status === 'pending_payment' && b.paymentDueAt !== null && b.paymentDueAt <= now)) {
+      throw new AppError('PAYMENT_EXPIRED');
+    }
+    if (b.status !== 'pending_payment') {
+      throw new AppError('INVALID_STATE', `这个预约${BOOKING_STATUS_LABELS[b.status]}，不用再付款`, { status: b.status });
+    }
+    if (!this.pay) throw new AppError('PAYMENT_UNAVAILABLE');
+    const account = await this.accounts.findById(accountId);
+    const openid = via === 'miniprogram' ? account?.miniOpenid : account?.mpOpenid;
+    if (!account || !account.active || !openid) throw new AppError('NO_WECHAT_IDENTITY');
+    const appId = via === 'miniprogram' ? this.settings.mini.appId : this.settings.mp.appId;
+    const same = (p: Payment) => p.appid === appId && p.payerOpenid === openid && p.amountFen === b.copayFen;
+
+    // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
+    // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
+    for (const p of await this.payments.paymentsOf(b.id)) {
+      if (p.status === 'created' && !same(p) && (await this.closeOrSettle(p)) !== 'closed') break;
+    }
+    const decided = await this.db.transaction(async (em) => {
+      await this.bookings.lock(em, b.id);
+      const booking = (await this.bookings.findById(b.id, em))!;
+      if (booking.status !== 'pending_payment') return { status: booking.status };
+      const open = (await this.payments.paymentsOf(b.id, em, true)).find((p) => p.status === 'created' && same(p));
+      if (open) return { payment: open };
+      const payment = await this.payments.insertPayment(em, {
+        bookingId: b.id,
+        outTradeNo: merchantNumber('MP', shanghaiDate(now)),
+        appid: appId,
+        mchid: this.settings.pay.mchId,
+        payerAccountId: account.id,
+        payerOpenid: openid,
+        amountFen: b.copayFen,
+        status: 'created',
+        prepayId: null,
+        transactionId: null,
+        expiresAt: booking.paymentDueAt!,
+        paidAt: null,
+        closedAt: null,
+        rawNotification: null,
+        flagged: false,
+        flagReason: '',
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { payment };
+    });
+    if (!decided.payment) throw new AppError(PAID_STATUSES.includes(decided.status) ? 'ALREADY_PAID' : 'PAYMENT_EXPIRED');
+    const payment = decided.payment;
+    if (payment.prepayId) return { payment: this.view(payment), requestPayment: this.pay.requestPayment(appId, payment.prepayId) };
+
+    try {
+      const opened = await this.pay.jsapiPrepay({
+        appId,
+        outTradeNo: payment.outTradeNo,
+        description: PAY_TEXTS.description(ctx.centre.name, ctx.item.name, b.serviceDate),
+        amountFen: payment.amountFen,
+        payerOpenid: openid,
+        timeExpire: payment.expiresAt,
+        attach: `booking:${b.id}`,
+      });
+      await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { prepayId: opened.prepayId, updatedAt: now });
+      return { payment: this.view({ ...payment, prepayId: opened.prepayId }), requestPayment: opened.requestPayment };
+    } catch (err) {
+      if (!(err instanceof WechatPayError)) throw err;
+      this.logger.warn({ outTradeNo: payment.outTradeNo, code: err.code, err: err.message }, 'JSAPI prepay failed');
+      if (err.code === 'ORDERPAID') {
+        await this.settleFromQuery(payment);
+        throw new AppError('ALREADY_PAID');
+      }
+      // A definite refusal ends this order; with no answer at all it may exist at WeChat Pay and stays `created`
+      // for reconciliation to close (it cannot be paid after time_expire anyway).
+      if (err.status >= 400 && err.status < 500) {
+        await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { status: 'failed', closedAt: now, updatedAt: now });
+      }
+      throw new AppError('PAYMENT_UNAVAILABLE');
+    }
+  }
+
+  // ---- What WeChat Pay tells us ----
+
+  /**
+   * A POST to /pay/notify: verified (signature, key id, timestamp, AES-GCM), recorded once by its id, and acted on
+   * in one transaction. Throws PayNotificationRejected when it cannot be WeChat Pay's; any other error means it
+   * could not be processed now and WeChat Pay should send it again.
+   */
+  async receiveTransaction(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
+    const n = verifyPayNotification<TransactionResource>(this.verification(headers, rawBody));
+    const r = n.resource;
+    let refunds: Refund[] = [];
+    const outcome = await this.retryingDeadlocks(() =>
+      this.db.transaction(async (em) => {
+        const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
+        if (!note) return 'duplicate' as const;
+        let result: { outcome: PayNotificationRecordOutcome; detail: string; refunds?: Refund[] };
+        if (n.eventType !== 'TRANSACTION.SUCCESS' || r.trade_state !== 'SUCCESS') {
+          result = { outcome: 'ignored', detail: `${n.eventType} ${String(r.trade_state)}` };
+        } else {
+          result = await this.settlePaid(em, r, rawBody);
+        }
+        refunds = result.refunds ?? [];
+        const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_order';
+        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        return result.outcome;
+      }),
+    );
+    await this.refunds.send(refunds);
+    return outcome;
+  }
+
+  /** A POST to /pay/refund-notify: REFUND.SUCCESS / ABNORMAL / CLOSED, the same careful way. */
+  async receiveRefund(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
+    const n = verifyPayNotification<RefundResource>(this.verification(headers, rawBody));
+    const r = n.resource;
+    return this.retryingDeadlocks(() =>
+      this.db.transaction(async (em) => {
+        const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, r.out_refund_no ?? null, rawBody);
+        if (!note) return 'duplicate' as const;
+        const result = n.eventType.startsWith('REFUND.')
+          ? await this.refunds.settle(em, r, rawBody)
+          : { outcome: 'ignored' as const, detail: n.eventType };
+        if (r.mchid !== undefined && r.mchid !== this.settings.pay.mchId) {
+          Object.assign(result, { outcome: 'mismatch', detail: `商户号 ${r.mchid} 不是本商户` });
+        }
+        const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_refund';
+        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        return result.outcome;
+      }),
+    );
+  }
+
+  private verification(headers: HeaderBag, rawBody: string) {
+    return {
+      headers,
+      rawBody,
+      now: this.clock.now(),
+      platformPublicKeyPem: this.settings.pay.platformPublicKeyPem,
+      platformPublicKeyId: this.settings.pay.platformPublicKeyId,
+      apiV3Key: this.settings.pay.apiV3Key,
+    };
+  }
+
+  /** Records a notification id; null when it was recorded before (a redelivery, or a concurrent duplicate). */
+  private async record(
+    em: EntityManager,
+    notificationId: string,
+    eventType: string,
+    outTradeNo: string | null,
+    outRefundNo: string | null,
+    rawBody: string,
+  ): Promise<number | null> {
+    try {
+      const row = await this.payments.insertNotification(em, {
+        notificationId: notificationId.slice(0, 64),
+        eventType: eventType.slice(0, 32),
+        outTradeNo: outTradeNo?.slice(0, 32) ?? null,
+        outRefundNo: outRefundNo?.slice(0, 64) ?? null,
+        outcome: 'ignored',
+        detail: '',
+        flagged: false,
+        rawBody,
+        receivedAt: this.clock.now(),
+      });
+      return row.id;
+    } catch (err) {
+      if (this.db.isDuplicateKey(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * WeChat Pay says an order was paid (a notification, or a query's answer). Under the booking's and the payment's
+   * locks: a mismatch (merchant, appid, amount) is flagged and confirms nothing; a payment seen before changes
+   * nothing; otherwise the payment is paid and the booking moves on — or, if the booking stopped waiting for it
+   * (expired, cancelled, paid by someone else), the payment is refunded in full and flagged.
+   */
+  private async settlePaid(
+    em: EntityManager,
+    r: TransactionResource,
+    rawBody: string | null,
+  ): Promise<{ outcome: PayNotificationRecordOutcome; detail: string; refunds?: Refund[] }> {
+    const unlocked = r.out_trade_no ? await this.payments.findByOutTradeNo(em, r.out_trade_no) : null;
+    if (!unlocked) return { outcome: 'unknown_order', detail: PAY_TEXTS.unknownOrder };
+    await this.bookings.lock(em, unlocked.bookingId);
+    const p = (await this.payments.findByOutTradeNo(em, unlocked.outTradeNo, true))!;
+    const now = this.clock.now();
+
+    const mismatches: string[] = [];
+    if (r.mchid !== p.mchid) mismatches.push(`商户号 ${r.mchid ?? '无'}`);
+    if (r.appid !== p.appid) mismatches.push(`appid ${r.appid ?? '无'}`);
+    if (r.amount?.total !== p.amountFen) mismatches.push(`金额 ${r.amount?.total ?? '无'} 分，订单 ${p.amountFen} 分`);
+    if (mismatches.length > 0) {
+      const detail = PAY_TEXTS.mismatchFlag(mismatches.join('，'));
+      this.logger.error({ outTradeNo: p.outTradeNo, mismatches }, 'payment notification does not match its order');
+      await this.payments.flagPayment(em, p.id, detail, { updatedAt: now, ...(rawBody !== null ? { rawNotification: rawBody } : {}) });
+      return { outcome: 'mismatch', detail };
+    }
+    if (p.status === 'paid') return { outcome: 'already_paid', detail: p.transactionId ?? '' };
+
+    const successTime = r.success_time ? new Date(r.success_time) : now;
+    const paidAt = Number.isNaN(successTime.getTime()) ? now : successTime;
+    await this.payments.updatePayment(em, p.id, ['created', 'closed', 'failed'], {
+      status: 'paid',
+      transactionId: r.transaction_id ?? null,
+      paidAt,
+      ...(rawBody !== null ? { rawNotification: rawBody } : {}),
+      updatedAt: now,
+    });
+    const booking = (await this.bookings.findById(p.bookingId, em))!;
+    const centre = await this.centres.findById(booking.centreId);
+    const next: BookingStatus = centre?.autoConfirm ? 'confirmed' : 'pending_confirmation';
+    const moved = await this.bookings.transition(em, booking.id, ['pending_payment'], {
+      status: next,
+      paidAt,
+      paymentDueAt: null,
+      ...(next === 'confirmed' ? { confirmedAt: now } : {}),
+      updatedAt: now,
+    });
+    if (moved) return { outcome: 'paid', detail: next };
+
+    // Mulin never keeps money for a service it will not deliver, nor twice for one it will.
+    const duplicate = PAID_STATUSES.includes(booking.status);
+    const detail = duplicate ? PAY_TEXTS.duplicateFlag : PAY_TEXTS.lateFlag(BOOKING_STATUS_LABELS[booking.status]);
+    await this.payments.flagPayment(em, p.id, detail, { updatedAt: now });
+    const paid = { ...p, status: 'paid' as const };
+    const refund = await this.refunds.planForPayment(em, paid, p.amountFen, duplicate ? PAY_TEXTS.refundDuplicate : PAY_TEXTS.refundLate, null);
+    this.logger.warn({ outTradeNo: p.outTradeNo, bookingStatus: booking.status }, 'payment for a booking no longer waiting for it: refunding');
+    return { outcome: 'late_refunded', detail, refunds: refund ? [refund] : [] };
+  }
+
+  /** Asks WeChat Pay about an order and settles it from the answer; returns what became of it. */
+  private async settleFromQuery(p: Payment): Promise<'paid' | 'closed' | 'open' | 'unknown'> {
+    let answer: PayOrderStatus;
+    try {
+      answer = await this.pay!.queryByOutTradeNo(p.outTradeNo);
+    } catch (err) {
+      if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
+      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'order query failed; will ask again');
+      return 'unknown';
+    }
+    if (answer.tradeState === 'SUCCESS' || answer.tradeState === 'REFUND') {
+      let refunds: Refund[] = [];
+      await this.retryingDeadlocks(() =>
+        this.db.transaction(async (em) => {
+          const result = await this.settlePaid(
+            em,
+            {
+              appid: p.appid,
+              mchid: p.mchid,
+              out_trade_no: p.outTradeNo,
+              transaction_id: answer.transactionId,
+              trade_state: 'SUCCESS',
+              success_time: answer.successTime?.toISOString(),
+              amount: { total: answer.amountFen },
+            },
+            null,
+          );
+          refunds = result.refunds ?? [];
+        }),
+      );
+      await this.refunds.send(refunds);
+      return 'paid';
+    }
+    if (answer.tradeState === 'NOTPAY' || answer.tradeState === 'USERPAYING') return 'open';
+    return (await this.markClosed(p)) ? 'closed' : 'unknown';
+  }
+
+  /** Closes an order at WeChat Pay so it can no longer be paid; one that was paid after all is settled instead. */
+  private async closeOrSettle(p: Payment): Promise<'paid' | 'closed' | 'open' | 'unknown'> {
+    if (!this.pay) return (await this.markClosed(p)) ? 'closed' : 'unknown';
+    try {
+      await this.pay.close(p.outTradeNo);
+      await this.markClosed(p);
+      return 'closed';
+    } catch (err) {
+      if (err instanceof WechatPayError && err.code === 'ORDERPAID') return this.settleFromQuery(p);
+      if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
+      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'closing the order failed; reconciliation will retry');
+      return 'unknown';
+    }
+  }
+
+  private markClosed(p: Payment): Promise<boolean> {
+    const now = this.clock.now();
+    return this.payments.updatePayment(this.db.manager, p.id, ['created'], { status: 'closed', closedAt: now, updatedAt: now });
+  }
+
+  // ---- Time ----
+
+  /**
+   * Bookings unpaid when their time to pay ran out (15 minutes after booking): their orders are closed at WeChat
+   * Pay and they expire, giving their seats back. Driven by `paymentDueAt` in the database, so a restart loses
+   * nothing; the scheduler calls it every minute. An order found paid at the last moment confirms its booking.
+   */
+  async expireUnpaid(batch = 200): Promise<{ expired: number; paid: number }> {
+    const now = this.clock.now();
+    let expired = 0;
+    let paid = 0;
+    for (const b of await this.bookings.findPaymentDue(now, batch)) {
+      let wasPaid = false;
+      for (const p of await this.payments.paymentsOf(b.id)) {
+        if (p.status === 'created' && (await this.closeOrSettle(p)) === 'paid') wasPaid = true;
+      }
+      if (wasPaid) {
+        paid++;
+        continue;
+      }
+      const moved = await this.db.transaction(async (em) => {
+        const ok = await this.bookings.transition(em, b.id, ['pending_payment'], {
+          status: 'expired',
+          closedAt: now,
+          closeReason: '超时未付款',
+          updatedAt: now,
+        });
+        if (ok) await this.slots.release(em, b.slotId, b.quantity);
+        return ok;
+      });
+      if (moved) expired++;
+    }
+    return { expired, paid };
+  }
+
+  /**
+   * Orders still `created` after they could last have been paid, asked about one by one and settled from WeChat
+   * Pay's answer (a lost notification), and refunds that went quiet. The scheduler calls it every few minutes.
+   */
+  async reconcile(batch = 100): Promise<{ payments: number; paid: number; closed: number; refundsSent: number; refundsQueried: number }> {
+    const before = new Date(this.clock.now().getTime() - RECONCILE_GRACE_MS);
+    const overdue = await this.payments.overdueCreated(before, batch);
+    let paid = 0;
+    let closed = 0;
+    for (const p of overdue) {
+      let result = this.pay ? await this.settleFromQuery(p) : 'unknown';
+      if (result === 'open' || !this.pay) result = await this.closeOrSettle(p);
+      if (result === 'paid') paid++;
+      if (result === 'closed') closed++;
+    }
+    const r = await this.refunds.reconcile(batch);
+    return { payments: overdue.length, paid, closed, refundsSent: r.sent, refundsQueried: r.queried };
+  }
+
+  // ---- The booking life cycle's side of money ----
+
+  /**
+   * Inside the transaction that closes a booking (cancelled, rejected) or lowers its price: plans the refund of
+   * what was paid beyond `keepFen`; returns what to do after commit (send the refunds, close orders that can no
+   * longer be paid).
+   */
+  async onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
+    const all = await this.payments.paymentsOf(booking.id, em, true);
+    const paidFen = all.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.amountFen, 0);
+    const refunded = await Promise.all(all.filter((p) => p.status === 'paid').map((p) => this.payments.committedRefundFen(em, p.id)));
+    const owed = paidFen - refunded.reduce((a, b) => a + b, 0) - keepFen;
+    const planned = owed > 0 ? await this.refunds.planForBooking(em, booking.id, reason, requestedBy, owed) : [];
+    const open = all.filter((p) => p.status === 'created');
+    return async () => {
+      for (const p of open) await this.closeOrSettle(p);
+      await this.refunds.send(planned);
+    };
+  }
+
+  // ---- Reading ----
+
+  /** A booking's payments and refunds, for the people who may see the booking. */
+  async ledger(actor: Actor, bookingId: number): Promise<LedgerView> {
+    const ctx = await this.reader.load(bookingId);
+    await this.reader.assertCanSee(actor, ctx);
+    return this.ledgerOf(ctx.booking);
+  }
+
+  async ledgerOf(booking: Booking): Promise<LedgerView> {
+    const [payments, refunds] = await Promise.all([this.payments.paymentsOf(booking.id), this.payments.refundsOf(booking.id)]);
+    const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((s, r) => s + r.amountFen, 0);
+    return {
+      bookingId: booking.id,
+      copayFen: booking.copayFen,
+      paidFen: sum(payments.filter((p) => p.status === 'paid')),
+      refundedFen: sum(refunds.filter((r) => r.status === 'success')),
+      refundingFen: sum(refunds.filter((r) => r.status === 'pending' || r.status === 'processing' || r.status === 'failed')),
+      payments: payments.map((p) => this.view(p)),
+      refunds: refunds.map(refundView),
+    };
+  }
+
+  /** Staff and admins: payments for a centre's bookings on a service day, with totals. */
+  async centreDay(actor: Actor, centreId: number, date: string) {
+    const centre = await this.centres.findById(centreId);
+    if (!centre) throw new AppError('CENTRE_NOT_FOUND');
+    this.access.assertCanManageCentre(actor, centre);
+    const rows = await this.payments.ofCentreDay(centreId, date);
+    const items = rows.map(({ payment, booking }) => ({ ...this.view(payment), bookingCode: booking.code, bookingStatus: booking.status }));
+    const paid = items.filter((p) => p.status === 'paid');
+    return {
+      centreId,
+      date,
+      items,
+      totals: { paidFen: paid.reduce((s, p) => s + p.amountFen, 0), paidCount: paid.length, flaggedCount: items.filter((p) => p.flagged).length },
+    };
+  }
+
+  /**
+   * What staff must look at: payments flagged (mismatching, or refunded because they came too late), refunds that
+   * did not bring the money back, and notifications Mulin could not match (admins only: they belong to no centre).
+   */
+  async problems(actor: Actor, limit = 200): Promise<{ payments: PaymentView[]; refunds: RefundView[]; notifications: unknown[] }> {
+    this.access.assertStaffOrAdmin(actor);
+    const [payments, refunds, notifications] = await Promise.all([
+      this.payments.flaggedPayments(limit),
+      this.payments.refundsNeedingStaff(limit),
+      this.payments.flaggedNotifications(limit),
+    ]);
+    const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId)])];
+    const bookings = await Promise.all(bookingIds.map((id) => this.bookings.findById(id)));
+    const centres = new Map((await this.centres.findByIds([...new Set(bookings.map((b) => b!.centreId))])).map((c) => [c.id, c]));
+    const manages = new Set(
+      bookings
+        .filter((b) => {
+          const c = centres.get(b!.centreId)!;
+          return this.access.isStaffOf(actor, c.id) || this.access.isAdminOver(actor, c.regionPath);
+        })
+        .map((b) => b!.id),
+    );
+    const admin = actor.roles.includes('admin');
+    return {
+      payments: payments.filter((p) => manages.has(p.bookingId)).map((p) => this.view(p)),
+      refunds: refunds.filter((r) => manages.has(r.bookingId)).map(refundView),
+      notifications: admin
+        ? notifications.map((n) => ({
+            id: n.id,
+            notificationId: n.notificationId,
+            eventType: n.eventType,
+            outTradeNo: n.outTradeNo,
+            outRefundNo: n.outRefundNo,
+            outcome: n.outcome,
+            detail: n.detail,
+            receivedAt: n.receivedAt.toISOString(),
+          }))
+        : [],
+    };
+  }
+
+  private view(p: Payment): PaymentView {
+    return paymentView(p, this.settings.mini.appId);
+  }
+
+  private async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= 3 || !this.db.isDeadlock(err)) throw err;
+      }
+    }
+  }
+}
