@@ -78,6 +78,7 @@ export const PAY_TEXTS = {
   refundRejected: '站点未接单，退回自付金额',
   refundReduced: (from: number, to: number) => `份数从 ${from} 份改为 ${to} 份，退回差额`,
   refundLate: '付款时预约已失效，自动全额退回',
+  refundOverpaid: '付款后份数已减少，多付的部分自动退回',
   refundDuplicate: '这个预约已经付过钱了，重复的付款自动全额退回',
   lateFlag: (status: string) => `付款到账时预约${status}，已自动全额退款`,
   duplicateFlag: '同一个预约收到第二笔付款，已自动全额退款',

@@ -353,7 +353,13 @@ export class PaymentService {
       ...(next === 'confirmed' ? { confirmedAt: now } : {}),
       updatedAt: now,
     });
-    if (moved) return { outcome: 'paid', detail: next };
+    if (moved) {
+      // The order was opened for more than the booking now costs (portions were dropped while it was open):
+      // the difference goes back at once.
+      const excess = p.amountFen - booking.copayFen;
+      const refund = excess > 0 ? await this.refunds.planForPayment(em, { ...p, status: 'paid' }, excess, PAY_TEXTS.refundOverpaid, null) : null;
+      return { outcome: 'paid', detail: next, refunds: refund ? [refund] : [] };
+    }
 
     // Mulin never keeps money for a service it will not deliver, nor twice for one it will.
     const duplicate = PAID_STATUSES.includes(booking.status);

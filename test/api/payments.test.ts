@@ -361,6 +361,21 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     expect(up.body.error).toMatchObject({ code: 'QUANTITY_NOT_ALLOWED', message: '只能减少份数：现在是 1 份' });
   });
 
+  test('portions dropped while the order for the old amount was being paid: the booking is paid, the difference refunded', async () => {
+    const b = await book({ quantity: 2 });
+    const no = (await prepay(b.id)).body.payment.outTradeNo;
+    await sandboxPays(no, { silent: true }); // 27 元 paid; Mulin has not heard yet
+    const reduced = await h().http.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', daughter).send({ quantity: 1 });
+    expect(reduced.status).toBe(200);
+    await wxpay().settled();
+    // Closing the old order found it paid: the booking goes ahead at its new price, and 15 元 goes back.
+    expect(await bookingRow(b.id)).toMatchObject({ status: 'pending_confirmation', copayFen: 1200 });
+    const l = await ledger(b.id);
+    expect(l).toMatchObject({ paidFen: 2700, refundedFen: 1500, refundingFen: 0 });
+    expect(l.refunds[0].reason).toBe('付款后份数已减少，多付的部分自动退回');
+    await expectMoneySettled(b.id);
+  });
+
   test('cancelling while the order is still open closes it; a payment landing just then is refunded', async () => {
     const b = await book();
     const no = (await prepay(b.id)).body.payment.outTradeNo;
