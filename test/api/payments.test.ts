@@ -117,6 +117,7 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
 
   test('a senior pays from a chat link at an auto-confirming point: the JSAPI page, the public account appid, confirmed', async () => {
     const b = await book({ centre: DONGYUAN });
+    const daughtersNo = (await prepay(b.id)).body.payment.outTradeNo; // she opened it in the mini-program first
     const senior = await accountNamed(h(), '张桂英');
     const link = h().services.payments.payLink(senior.id, { id: b.id, paymentDueAt: new Date(b.paymentDueAt) });
     const url = new URL(link);
@@ -131,6 +132,9 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     const no = prepared.body.payment.outTradeNo;
     expect(prepared.body.sandboxCashier).toBe(`/sandbox/pay?outTradeNo=${no}`);
     expect(order(no)).toMatchObject({ appId: h().wechat.mp.appId, payerOpenid: senior.mpOpenid });
+    // Another payer gets a new order, and the daughter's is closed so that only one can be paid.
+    expect(no).not.toBe(daughtersNo);
+    expect(order(daughtersNo).state).toBe('CLOSED');
 
     // A tampered link or one past its time is refused in words a senior understands.
     const token = url.searchParams.get('t')!;
@@ -337,6 +341,22 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
       ['success', false],
     ]);
     await expectMoneySettled(b.id);
+  });
+
+  test('a refund that cannot reach the payer (ABNORMAL) is shown to staff, who settle it in the merchant platform', async () => {
+    const b = await book();
+    const no = (await prepay(b.id)).body.payment.outTradeNo;
+    await sandboxPays(no);
+    wxpay().setRefundKnobs({ refundOutcome: 'ABNORMAL' });
+    await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', daughter).send({}).expect(200);
+    await wxpay().settled();
+    const l = await ledger(b.id);
+    expect(l.refunds[0]).toMatchObject({ status: 'abnormal', statusLabel: '退款异常，请工作人员处理', needsStaff: true });
+    const problems = await h().http.get('/api/v1/payments/problems').set('authorization', jiaxinStaff).expect(200);
+    expect(problems.body.refunds.map((r: { id: number }) => r.id)).toContain(l.refunds[0].id);
+    const retry = await h().http.post(`/api/v1/refunds/${l.refunds[0].id}/retry`).set('authorization', jiaxinStaff);
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.code).toBe('REFUND_NOT_RETRYABLE');
   });
 
   test('two lunches become one: the difference is refunded, the subsidy kept, the seat given back', async () => {
