@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ACTIVE_BOOKING_STATUSES, Booking, PayNotification, Payment, Slot } from '../../entities';
+import { ACTIVE_BOOKING_STATUSES, Booking, PayNotification, Payment, Refund, Slot } from '../../entities';
 import type { NotifyOptions } from '../../server/sandbox/wxpay.sandbox';
 import { accountNamed, DONGYUAN, JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, type Harness } from '../helpers/harness';
@@ -357,6 +357,32 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     const retry = await h().http.post(`/api/v1/refunds/${l.refunds[0].id}/retry`).set('authorization', jiaxinStaff);
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('REFUND_NOT_RETRYABLE');
+  });
+
+  test('a refund whose notification never came is settled by asking WeChat Pay once it has been quiet 10 minutes', async () => {
+    const b = await book();
+    const no = (await prepay(b.id)).body.payment.outTradeNo;
+    await sandboxPays(no);
+    wxpay().setRefundKnobs({ holdRefunds: true }); // WeChat Pay accepts the refund and is still processing it
+    await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', daughter).send({}).expect(200);
+    await wxpay().settled();
+    expect((await ledger(b.id)).refunds[0]).toMatchObject({ status: 'processing', statusLabel: '退款中' });
+    // It completes at WeChat Pay, and its notification is lost on the way.
+    const before = wxpay().notificationLog().length;
+    wxpay().setRefundKnobs({ holdRefunds: false });
+    const released = wxpay().releaseHeldRefunds();
+    expect(released).toHaveLength(1);
+    await wxpay().settled();
+    const [refund] = await h().db.manager.findBy(Refund, { bookingId: b.id });
+    await h().db.manager.update(Refund, { id: refund.id }, { status: 'processing', succeededAt: null, rawNotification: null });
+    expect(wxpay().notificationLog().length).toBeGreaterThan(before);
+
+    h().clock.advance(5 * MINUTE);
+    expect(await h().services.payments.reconcile()).toMatchObject({ refundsQueried: 0 }); // not stuck yet
+    h().clock.advance(6 * MINUTE);
+    expect(await h().services.payments.reconcile()).toMatchObject({ refundsQueried: 1 });
+    expect(await h().db.manager.findOneByOrFail(Refund, { id: refund.id })).toMatchObject({ status: 'success' });
+    await expectMoneySettled(b.id);
   });
 
   test('two lunches become one: the difference is refunded, the subsidy kept, the seat given back', async () => {
