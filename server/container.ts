@@ -28,6 +28,7 @@ import { BookingService } from './services/booking.service';
 import { BookingWriter } from './services/booking-writer';
 import { CatalogueService } from './services/catalogue.service';
 import { FamilyLinkService } from './services/family-link.service';
+import { PaymentReaderService } from './services/payment-reader.service';
 import { PaymentService } from './services/payment.service';
 import { RefundService } from './services/refund.service';
 import { SeniorService } from './services/senior.service';
@@ -114,6 +115,7 @@ export function buildServices(deps: Deps) {
       bookingWriter,
     ),
     payments,
+    paymentReader: new PaymentReaderService(deps.wechat, repos.payments, repos.bookings, repos.centres, bookingReader, access),
     refunds,
     lifecycle: new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments),
     familyLinks: new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit),

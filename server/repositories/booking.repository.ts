@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import {
   ACTIVE_BOOKING_STATUSES,
   Booking,
@@ -27,6 +27,10 @@ export class BookingRepository {
 
   findById(id: number, em: EntityManager = this.db.manager): Promise<Booking | null> {
     return em.findOneBy(Booking, { id });
+  }
+
+  findByIds(ids: number[]): Promise<Booking[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.db.manager.findBy(Booking, { id: In(ids) });
   }
 
   findByCode(code: string): Promise<Booking | null> {

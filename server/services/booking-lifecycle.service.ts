@@ -207,16 +207,16 @@ export class BookingLifecycleService {
     this.assertState(ctx.booking, action);
     const now = this.clock.now();
     const from = ctx.booking.status;
-    let afterCommit: (() => Promise<void>) | null = null;
-    const moved = await this.db.transaction(async (em) => {
+    // The money's follow-up (sending refunds, closing orders) runs once the move has committed.
+    const afterCommit = await this.db.transaction(async (em): Promise<false | (() => Promise<void>)> => {
       const guard = opts.sameQuantity ? { quantity: ctx.booking.quantity } : undefined;
       if (!(await this.bookings.transition(em, ctx.booking.id, FROM[action], { ...patch, updatedAt: now }, guard))) return false;
       const seats = opts.releaseSeats === true ? ctx.booking.quantity : opts.releaseSeats || 0;
       if (seats > 0) await this.slots.release(em, ctx.slot.id, seats);
       if (opts.also) await opts.also(em);
-      if (opts.refund) {
-        afterCommit = await this.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId);
-      }
+      const followUp = opts.refund
+        ? await this.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId)
+        : async () => undefined;
       if (opts.audit) {
         await this.audit.record(em, actor, `booking.${action}`, { type: 'booking', id: ctx.booking.id }, {
           from,
@@ -225,11 +225,11 @@ export class BookingLifecycleService {
           ...(action === 'reduce' ? { quantity: [ctx.booking.quantity, patch.quantity] } : {}),
         });
       }
-      return true;
+      return followUp;
     });
-    if (afterCommit) await (afterCommit as () => Promise<void>)();
+    if (afterCommit) await afterCommit();
     const fresh = (await this.bookings.findById(ctx.booking.id))!;
-    if (!moved) {
+    if (!afterCommit) {
       // Someone else moved it first: explain from the state it is in now.
       this.assertState(fresh, action);
       throw new AppError('INVALID_STATE');

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import type { Booking, BookingStatus, Payment, Refund } from '../../entities';
+import type { Booking, BookingStatus, PayNotificationOutcome, Payment, Refund } from '../../entities';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { verifyPayNotification, type HeaderBag } from '../gateways/wechat-pay-notify';
@@ -19,7 +19,7 @@ import type { WechatSettings } from '../wechat-settings';
 import type { AccessService } from './access.service';
 import type { Actor } from './actor';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
-import { paymentView, refundView, type LedgerView, type PaymentView, type RefundView } from './payment-view';
+import { paymentView, type PaymentView } from './payment-view';
 import type { RefundResource, RefundService } from './refund.service';
 
 /** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
@@ -42,8 +42,7 @@ export interface PrepayResult {
 }
 
 /** What became of one notification; the HTTP route answers WeChat Pay from it. */
-export type NotificationOutcome = PayNotificationRecordOutcome | 'duplicate';
-type PayNotificationRecordOutcome = import('../../entities').PayNotificationOutcome;
+export type NotificationOutcome = PayNotificationOutcome | 'duplicate';
 
 /** Statuses of a booking whose co-payment has been received and is kept. */
 const PAID_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
@@ -152,7 +151,7 @@ export class PaymentService {
     // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
     // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
     for (const p of await this.payments.paymentsOf(b.id)) {
-      if (p.status === 'created' && !same(p) && (await this.closeOrSettle(p)) !== 'closed') break;
+      if (p.status === 'created' && !same(p)) await this.closeOrSettle(p);
     }
     const decided = await this.db.transaction(async (em) => {
       await this.bookings.lock(em, b.id);
@@ -229,7 +228,7 @@ export class PaymentService {
       this.db.transaction(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
         if (!note) return 'duplicate' as const;
-        let result: { outcome: PayNotificationRecordOutcome; detail: string; refunds?: Refund[] };
+        let result: { outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] };
         if (n.eventType !== 'TRANSACTION.SUCCESS' || r.trade_state !== 'SUCCESS') {
           result = { outcome: 'ignored', detail: `${n.eventType} ${String(r.trade_state)}` };
         } else {
@@ -256,9 +255,6 @@ export class PaymentService {
         const result = n.eventType.startsWith('REFUND.')
           ? await this.refunds.settle(em, r, rawBody)
           : { outcome: 'ignored' as const, detail: n.eventType };
-        if (r.mchid !== undefined && r.mchid !== this.settings.pay.mchId) {
-          Object.assign(result, { outcome: 'mismatch', detail: `商户号 ${r.mchid} 不是本商户` });
-        }
         const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_refund';
         await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
         return result.outcome;
@@ -315,7 +311,7 @@ export class PaymentService {
     em: EntityManager,
     r: TransactionResource,
     rawBody: string | null,
-  ): Promise<{ outcome: PayNotificationRecordOutcome; detail: string; refunds?: Refund[] }> {
+  ): Promise<{ outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] }> {
     const unlocked = r.out_trade_no ? await this.payments.findByOutTradeNo(em, r.out_trade_no) : null;
     if (!unlocked) return { outcome: 'unknown_order', detail: PAY_TEXTS.unknownOrder };
     await this.bookings.lock(em, unlocked.bookingId);
@@ -383,7 +379,7 @@ export class PaymentService {
     }
     if (answer.tradeState === 'SUCCESS' || answer.tradeState === 'REFUND') {
       let refunds: Refund[] = [];
-      await this.retryingDeadlocks(() =>
+      const outcome = await this.retryingDeadlocks(() =>
         this.db.transaction(async (em) => {
           const result = await this.settlePaid(
             em,
@@ -399,10 +395,12 @@ export class PaymentService {
             null,
           );
           refunds = result.refunds ?? [];
+          return result.outcome;
         }),
       );
       await this.refunds.send(refunds);
-      return 'paid';
+      // A mismatching answer is flagged for staff and settles nothing.
+      return outcome === 'mismatch' ? 'unknown' : 'paid';
     }
     if (answer.tradeState === 'NOTPAY' || answer.tradeState === 'USERPAYING') return 'open';
     return (await this.markClosed(p)) ? 'closed' : 'unknown';
@@ -491,94 +489,11 @@ export class PaymentService {
    */
   async onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
     const all = await this.payments.paymentsOf(booking.id, em, true);
-    const paidFen = all.filter((p) => p.status === 'paid').reduce((sum, p) => sum + p.amountFen, 0);
-    const refunded = await Promise.all(all.filter((p) => p.status === 'paid').map((p) => this.payments.committedRefundFen(em, p.id)));
-    const owed = paidFen - refunded.reduce((a, b) => a + b, 0) - keepFen;
-    const planned = owed > 0 ? await this.refunds.planForBooking(em, booking.id, reason, requestedBy, owed) : [];
+    const planned = await this.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
     const open = all.filter((p) => p.status === 'created');
     return async () => {
       for (const p of open) await this.closeOrSettle(p);
       await this.refunds.send(planned);
-    };
-  }
-
-  // ---- Reading ----
-
-  /** A booking's payments and refunds, for the people who may see the booking. */
-  async ledger(actor: Actor, bookingId: number): Promise<LedgerView> {
-    const ctx = await this.reader.load(bookingId);
-    await this.reader.assertCanSee(actor, ctx);
-    return this.ledgerOf(ctx.booking);
-  }
-
-  async ledgerOf(booking: Booking): Promise<LedgerView> {
-    const [payments, refunds] = await Promise.all([this.payments.paymentsOf(booking.id), this.payments.refundsOf(booking.id)]);
-    const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((s, r) => s + r.amountFen, 0);
-    return {
-      bookingId: booking.id,
-      copayFen: booking.copayFen,
-      paidFen: sum(payments.filter((p) => p.status === 'paid')),
-      refundedFen: sum(refunds.filter((r) => r.status === 'success')),
-      refundingFen: sum(refunds.filter((r) => r.status === 'pending' || r.status === 'processing' || r.status === 'failed')),
-      payments: payments.map((p) => this.view(p)),
-      refunds: refunds.map(refundView),
-    };
-  }
-
-  /** Staff and admins: payments for a centre's bookings on a service day, with totals. */
-  async centreDay(actor: Actor, centreId: number, date: string) {
-    const centre = await this.centres.findById(centreId);
-    if (!centre) throw new AppError('CENTRE_NOT_FOUND');
-    this.access.assertCanManageCentre(actor, centre);
-    const rows = await this.payments.ofCentreDay(centreId, date);
-    const items = rows.map(({ payment, booking }) => ({ ...this.view(payment), bookingCode: booking.code, bookingStatus: booking.status }));
-    const paid = items.filter((p) => p.status === 'paid');
-    return {
-      centreId,
-      date,
-      items,
-      totals: { paidFen: paid.reduce((s, p) => s + p.amountFen, 0), paidCount: paid.length, flaggedCount: items.filter((p) => p.flagged).length },
-    };
-  }
-
-  /**
-   * What staff must look at: payments flagged (mismatching, or refunded because they came too late), refunds that
-   * did not bring the money back, and notifications Mulin could not match (admins only: they belong to no centre).
-   */
-  async problems(actor: Actor, limit = 200): Promise<{ payments: PaymentView[]; refunds: RefundView[]; notifications: unknown[] }> {
-    this.access.assertStaffOrAdmin(actor);
-    const [payments, refunds, notifications] = await Promise.all([
-      this.payments.flaggedPayments(limit),
-      this.payments.refundsNeedingStaff(limit),
-      this.payments.flaggedNotifications(limit),
-    ]);
-    const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId)])];
-    const bookings = await Promise.all(bookingIds.map((id) => this.bookings.findById(id)));
-    const centres = new Map((await this.centres.findByIds([...new Set(bookings.map((b) => b!.centreId))])).map((c) => [c.id, c]));
-    const manages = new Set(
-      bookings
-        .filter((b) => {
-          const c = centres.get(b!.centreId)!;
-          return this.access.isStaffOf(actor, c.id) || this.access.isAdminOver(actor, c.regionPath);
-        })
-        .map((b) => b!.id),
-    );
-    const admin = actor.roles.includes('admin');
-    return {
-      payments: payments.filter((p) => manages.has(p.bookingId)).map((p) => this.view(p)),
-      refunds: refunds.filter((r) => manages.has(r.bookingId)).map(refundView),
-      notifications: admin
-        ? notifications.map((n) => ({
-            id: n.id,
-            notificationId: n.notificationId,
-            eventType: n.eventType,
-            outTradeNo: n.outTradeNo,
-            outRefundNo: n.outRefundNo,
-            outcome: n.outcome,
-            detail: n.detail,
-            receivedAt: n.receivedAt.toISOString(),
-          }))
-        : [],
     };
   }
 

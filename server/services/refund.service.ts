@@ -65,21 +65,18 @@ export class RefundService {
   ) {}
 
   /**
-   * Inside a transaction that holds the booking's row: refunds up to `amountFen` (everything when omitted) from the
-   * booking's paid payments, newest first, never more than is left on each. Returns the refunds to `send` after
-   * commit.
+   * Inside a transaction that holds the booking's row and its payments' rows: refunds whatever of `paid` is beyond
+   * `keepFen` and not refunded already, newest payment first. Returns the refunds to `send` after commit.
    */
-  async planForBooking(em: EntityManager, bookingId: number, reason: string, requestedBy: number | null, amountFen?: number): Promise<Refund[]> {
-    const paid = (await this.payments.paymentsOf(bookingId, em, true)).filter((p) => p.status === 'paid').reverse();
-    let left = amountFen ?? Number.POSITIVE_INFINITY;
+  async planBeyond(em: EntityManager, paid: readonly Payment[], keepFen: number, reason: string, requestedBy: number | null): Promise<Refund[]> {
+    const refundable = await Promise.all(paid.map(async (p) => p.amountFen - (await this.payments.committedRefundFen(em, p.id))));
+    let left = refundable.reduce((a, b) => a + b, 0) - keepFen;
     const planned: Refund[] = [];
-    for (const p of paid) {
-      if (left <= 0) break;
-      const refund = await this.planForPayment(em, p, Math.min(left, p.amountFen), reason, requestedBy);
-      if (refund) {
-        planned.push(refund);
-        left -= refund.amountFen;
-      }
+    for (let i = paid.length - 1; i >= 0 && left > 0; i--) {
+      const amount = Math.min(left, refundable[i]);
+      if (amount <= 0) continue;
+      planned.push(await this.insert(em, paid[i], amount, reason, requestedBy));
+      left -= amount;
     }
     return planned;
   }
@@ -89,16 +86,18 @@ export class RefundService {
     // Two decisions about one payment (a late notification and a cancellation) must not both refund it in full:
     // the payment's row lock orders them, and the second sees the first one's refund.
     await this.payments.findByOutTradeNo(em, payment.outTradeNo, true);
-    const refundable = payment.amountFen - (await this.payments.committedRefundFen(em, payment.id));
-    const amount = Math.min(amountFen, refundable);
-    if (amount <= 0) return null;
+    const amount = Math.min(amountFen, payment.amountFen - (await this.payments.committedRefundFen(em, payment.id)));
+    return amount > 0 ? this.insert(em, payment, amount, reason, requestedBy) : null;
+  }
+
+  private insert(em: EntityManager, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund> {
     const now = this.clock.now();
     return this.payments.insertRefund(em, {
       paymentId: payment.id,
       bookingId: payment.bookingId,
       outRefundNo: merchantNumber('MR', shanghaiDate(now)),
       refundId: null,
-      amountFen: amount,
+      amountFen,
       reason: reason.slice(0, 80),
       status: 'pending',
       rawNotification: null,
@@ -204,6 +203,7 @@ export class RefundService {
     const mismatches: string[] = [];
     if (resource.amount?.refund !== refund.amountFen) mismatches.push(`退款金额 ${resource.amount?.refund ?? '无'} ≠ ${refund.amountFen}`);
     if (resource.out_trade_no !== payment.outTradeNo) mismatches.push('订单号不符');
+    if (resource.mchid !== payment.mchid) mismatches.push(`商户号 ${resource.mchid ?? '无'} 不是本商户`);
     if (!status) mismatches.push(`未知的退款状态 ${String(resource.refund_status)}`);
     if (mismatches.length > 0) return { outcome: 'mismatch', detail: mismatches.join('，') };
     if (!OPEN.includes(refund.status)) return { outcome: 'refund_already_final', detail: refund.status };
@@ -246,6 +246,7 @@ export class RefundService {
             this.settle(
               em,
               {
+                mchid: payment.mchid,
                 out_refund_no: answer.outRefundNo,
                 out_trade_no: payment.outTradeNo,
                 refund_id: answer.refundId,

@@ -377,6 +377,19 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     await h().db.manager.update(Refund, { id: refund.id }, { status: 'processing', succeededAt: null, rawNotification: null });
     expect(wxpay().notificationLog().length).toBeGreaterThan(before);
 
+    // A validly signed REFUND.SUCCESS naming another merchant settles nothing; it is flagged.
+    const foreign = await postNotification(h(), '/pay/refund-notify', 'REFUND.SUCCESS', 'refund', {
+      mchid: '1900000001',
+      out_trade_no: no,
+      out_refund_no: refund.outRefundNo,
+      refund_id: '50300000000000000000000000001',
+      refund_status: 'SUCCESS',
+      amount: { total: 1200, refund: 1200, payer_total: 1200, payer_refund: 1200 },
+    });
+    expect(foreign.status).toBe(204);
+    expect(await h().db.manager.findOneByOrFail(Refund, { id: refund.id })).toMatchObject({ status: 'processing' });
+    expect(await h().db.manager.findOneByOrFail(PayNotification, { outRefundNo: refund.outRefundNo, flagged: true })).toMatchObject({ outcome: 'mismatch' });
+
     h().clock.advance(5 * MINUTE);
     expect(await h().services.payments.reconcile()).toMatchObject({ refundsQueried: 0 }); // not stuck yet
     h().clock.advance(6 * MINUTE);

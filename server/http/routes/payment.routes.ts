@@ -16,17 +16,17 @@ export function paymentRoutes(s: Services): Router {
     ctx.body = await s.payments.prepay(actorOf(ctx), parse(idParam, ctx.params).id, parse(payBody, ctx.request.body ?? {}).via);
   });
   r.get('/bookings/:id/payments', async (ctx) => {
-    ctx.body = await s.payments.ledger(actorOf(ctx), parse(idParam, ctx.params).id);
+    ctx.body = await s.paymentReader.ledger(actorOf(ctx), parse(idParam, ctx.params).id);
   });
   r.post('/bookings/:id/reduce', async (ctx) => {
     ctx.body = await s.lifecycle.reduce(actorOf(ctx), parse(idParam, ctx.params).id, parse(reduceBody, ctx.request.body).quantity);
   });
   r.get('/payments', async (ctx) => {
     const q = parse(centreDayQuery, ctx.query);
-    ctx.body = await s.payments.centreDay(actorOf(ctx), q.centreId, q.date);
+    ctx.body = await s.paymentReader.centreDay(actorOf(ctx), q.centreId, q.date);
   });
   r.get('/payments/problems', async (ctx) => {
-    ctx.body = await s.payments.problems(actorOf(ctx));
+    ctx.body = await s.paymentReader.problems(actorOf(ctx));
   });
   r.post('/refunds/:id/retry', async (ctx) => {
     ctx.body = await s.refunds.retry(actorOf(ctx), parse(idParam, ctx.params).id);
