@@ -33,6 +33,16 @@ export interface MenuButton {
 
 export type TextOrTemplateResult = { channel: 'text' } | { channel: 'template'; msgid: string };
 
+/** A temporary QR code whose scan reports `scene` (subscribe: EventKey `qrscene_<scene>`; SCAN: `<scene>`). */
+export interface QrScene {
+  ticket: string;
+  /** What the QR code encodes (`http://weixin.qq.com/q/…`), for drawing it ourselves. */
+  url: string;
+  /** The image WeChat draws for the ticket, for an `<img>` or a print-out. */
+  imageUrl: string;
+  expiresInSeconds: number;
+}
+
 export interface WechatMessengerDeps {
   settings: WechatSettings;
   tokens: WechatStateRepository;
@@ -41,6 +51,11 @@ export interface WechatMessengerDeps {
 }
 
 const REAL_API_BASE = 'https://api.weixin.qq.com';
+/** Where WeChat serves a QR code's image; another host than the API. */
+const REAL_SHOWQRCODE = 'https://mp.weixin.qq.com/cgi-bin/showqrcode';
+/** WeChat's limits for a temporary string-scene QR code: a scene of 1 to 64 (see checkQrScene), at most 30 days. */
+const QR_SCENE_MAX = 64;
+const QR_EXPIRE_MAX_S = 30 * 24 * 3600;
 const ERR_INVALID_TOKEN = 40001;
 const ERR_EXPIRED_TOKEN = 42001;
 const ERR_SUBSCRIBE_REFUSED = 43101;
@@ -85,6 +100,19 @@ function idString(value: unknown): string {
   if (value && typeof value === 'object' && 'toFixed' in value) return (value as WechatAPI.BigNumberLike).toFixed();
   if (typeof value === 'number' || typeof value === 'string') return String(value);
   throw new WechatApiError(-1, 'no msgid in the reply');
+}
+
+/**
+ * Counted in UTF-8 bytes, the stricter reading of WeChat's "1 to 64" (a scene is meant for ids such as
+ * `senior:123`); control characters would end up inside the EventKey of the XML WeChat pushes.
+ */
+function checkQrScene(scene: string, expireSeconds: number): void {
+  if (scene === '' || Buffer.byteLength(scene, 'utf8') > QR_SCENE_MAX || /\p{Cc}/u.test(scene)) {
+    throw new RangeError(`QR scene must be 1–${QR_SCENE_MAX} bytes of printable text, got ${JSON.stringify(scene)}`);
+  }
+  if (!Number.isInteger(expireSeconds) || expireSeconds < 1 || expireSeconds > QR_EXPIRE_MAX_S) {
+    throw new RangeError(`QR expiry must be a whole number of seconds from 1 to ${QR_EXPIRE_MAX_S}, got ${expireSeconds}`);
+  }
 }
 
 function postJSON(body: unknown): WechatAPI.RequestOptions {
@@ -176,6 +204,17 @@ class PlatformClient extends WechatAPI {
     return { token: data.access_token, expiresAt: new Date(clock.now().getTime() + lifeSeconds * 1000) };
   }
 
+  /**
+   * POST cgi-bin/qrcode/create for a temporary string-scene code. co-wechat-api's createTmpQRCode builds the same
+   * body (it switches to QR_STR_SCENE when the scene is a string) but is not declared in co-wechat-api.d.ts; token
+   * refresh and error mapping happen in `request` above either way.
+   */
+  async createStrSceneQr(scene: string, expireSeconds: number): Promise<unknown> {
+    const { accessToken } = await this.ensureAccessToken();
+    const body = { expire_seconds: expireSeconds, action_name: 'QR_STR_SCENE', action_info: { scene: { scene_str: scene } } };
+    return this.request(`${REAL_API_BASE}/cgi-bin/qrcode/create?access_token=${encodeURIComponent(accessToken)}`, postJSON(body));
+  }
+
   private redirect(url: string): string {
     const target = url.startsWith(`${REAL_API_BASE}/`) ? this.apiBase + url.slice(REAL_API_BASE.length) : url;
     if (!target.startsWith(`${this.apiBase}/`)) throw new WechatApiError(-1, `refusing to call ${new URL(url).host}: not under the configured API base`);
@@ -190,6 +229,8 @@ class PlatformClient extends WechatAPI {
 export class WechatMessenger implements WechatLoginGateway {
   private readonly mp: PlatformClient;
   private readonly mini: PlatformClient;
+  /** Where QR images are shown: WeChat's page, or the sandbox's stand-in next to its API. */
+  private readonly showQrCodeBase: string;
   private readonly tokens: WechatStateRepository;
   private readonly clock: Clock;
   private readonly logger?: Logger;
@@ -198,6 +239,8 @@ export class WechatMessenger implements WechatLoginGateway {
     const common = { apiBase: settings.apiBase, tokens, clock, logger };
     this.mp = new PlatformClient({ ...common, appId: settings.mp.appId, secret: settings.mp.secret });
     this.mini = new PlatformClient({ ...common, appId: settings.mini.appId, secret: settings.mini.secret });
+    const apiBase = settings.apiBase.replace(/\/+$/, '');
+    this.showQrCodeBase = apiBase === REAL_API_BASE ? REAL_SHOWQRCODE : `${apiBase}/showqrcode`;
     this.tokens = tokens;
     this.clock = clock;
     this.logger = logger;
@@ -275,6 +318,25 @@ export class WechatMessenger implements WechatLoginGateway {
 
   async createMenu(menu: { button: MenuButton[] }): Promise<void> {
     await this.call(this.mp.createMenu(menu));
+  }
+
+  /**
+   * A temporary public-account QR code: scanning it follows the account (or, for a follower, reports a SCAN)
+   * with `scene` as the event key. RangeError for a scene or expiry WeChat would refuse.
+   */
+  async createQrScene(scene: string, expireSeconds: number): Promise<QrScene> {
+    checkQrScene(scene, expireSeconds);
+    const reply = (await this.call(this.mp.createStrSceneQr(scene, expireSeconds))) as { ticket?: unknown; url?: unknown; expire_seconds?: unknown };
+    if (typeof reply?.ticket !== 'string' || reply.ticket === '' || typeof reply.url !== 'string') {
+      throw new WechatApiError(-1, 'qrcode/create: no ticket in the reply');
+    }
+    return {
+      ticket: reply.ticket,
+      url: reply.url,
+      // Tickets are base64: '+', '/' and '=' must not reach the query string as they are.
+      imageUrl: `${this.showQrCodeBase}?ticket=${encodeURIComponent(reply.ticket)}`,
+      expiresInSeconds: typeof reply.expire_seconds === 'number' ? reply.expire_seconds : expireSeconds,
+    };
   }
 
   private async call<T>(pending: Promise<T>): Promise<T> {

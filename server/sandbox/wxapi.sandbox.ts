@@ -36,6 +36,13 @@ export type WxReply = { errcode?: number; errmsg?: string } & Record<string, unk
 
 type Account = 'mp' | 'mini';
 
+/** A QR code made by qrcode/create; `expiresAt` (epoch ms, sandbox clock) is null for a permanent one. */
+export interface IssuedQrCode {
+  scene: string;
+  url: string;
+  expiresAt: number | null;
+}
+
 interface IssuedToken {
   appId: string;
   expiresAt: number;
@@ -48,6 +55,23 @@ const CLASSIC_OVERLAP_MS = 5 * 60_000;
 const TEMPLATE_VALUE_MAX = 20;
 const SUBSCRIBE_THING_MAX = 20;
 const ANY_TEMPLATE = '*';
+const QR_SCENE_STR_MAX = 64;
+const QR_EXPIRE_MAX_S = 30 * 24 * 3600;
+/** WeChat's default when a temporary code is asked for without expire_seconds. */
+const QR_EXPIRE_DEFAULT_S = 60;
+const QR_LIMIT_SCENE_ID_MAX = 100_000;
+const QR_ACTIONS: Record<string, { permanent: boolean; str: boolean }> = {
+  QR_SCENE: { permanent: false, str: false },
+  QR_STR_SCENE: { permanent: false, str: true },
+  QR_LIMIT_SCENE: { permanent: true, str: false },
+  QR_LIMIT_STR_SCENE: { permanent: true, str: true },
+};
+/** Menu button types by what they must carry (https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html). */
+const KEY_BUTTONS = new Set(['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
+const URL_BUTTONS = new Set(['view', 'miniprogram']);
+const MEDIA_BUTTONS = new Set(['media_id', 'view_limited', 'article_id', 'article_view_limited']);
+const MENU_KEY_MAX = 128;
+const MENU_URL_MAX = 1024;
 
 const MESSAGES: Record<number, string> = {
   40001: 'invalid credential, access_token is invalid or not latest',
@@ -56,8 +80,15 @@ const MESSAGES: Record<number, string> = {
   40008: 'invalid message type',
   40013: 'invalid appid',
   40016: 'invalid button size',
+  40017: 'invalid button type',
+  40019: 'invalid button key size',
+  40020: 'invalid button url size',
+  40024: 'invalid sub button type',
+  40026: 'invalid sub button key size',
+  40027: 'invalid sub button url size',
   40029: 'invalid code',
   40037: 'invalid template_id',
+  40097: 'invalid args',
   40125: 'invalid appsecret',
   41001: 'access_token missing',
   42001: 'access_token expired',
@@ -79,16 +110,31 @@ const OK: WxReply = { errcode: 0, errmsg: 'ok' };
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const codePoints = (s: string) => [...s].length;
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** WeChat's verdict on a button that opens no sub-menu: null when it would take it. */
+function leafButtonError(b: Record<string, unknown>, sub: boolean): WxReply | null {
+  const type = typeof b.type === 'string' ? b.type : '';
+  if (KEY_BUTTONS.has(type)) return nonEmpty(b.key) && bytes(b.key) <= MENU_KEY_MAX ? null : fail(sub ? 40026 : 40019);
+  if (URL_BUTTONS.has(type)) {
+    if (!nonEmpty(b.url) || bytes(b.url) > MENU_URL_MAX) return fail(sub ? 40027 : 40020);
+    return type === 'miniprogram' && (!nonEmpty(b.appid) || !nonEmpty(b.pagepath)) ? fail(47001, 'button.appid/pagepath') : null;
+  }
+  if (MEDIA_BUTTONS.has(type)) return nonEmpty(b.media_id) || nonEmpty(b.article_id) ? null : fail(47001, 'button.media_id');
+  return fail(sub ? 40024 : 40017);
+}
 
 /**
  * An imitation of the WeChat platform API (api.weixin.qq.com) for the sandbox and the tests: tokens (classic and
- * stable), template, subscribe and customer-service messages, mini-program login and the menu, with WeChat's JSON
- * shapes and errcodes and the rules WeChat enforces. Accepted messages land in an outbox. In memory only.
+ * stable), template, subscribe and customer-service messages, mini-program login, the menu and scene QR codes,
+ * with WeChat's JSON shapes and errcodes and the rules WeChat enforces. Accepted messages land in an outbox. In memory only.
  */
 export class WxapiSandbox {
   readonly tokenRequests: TokenRequest[] = [];
   readonly apiCalls: ApiCall[] = [];
   menu: unknown = null;
+  /** ticket → the QR code qrcode/create made for it. */
+  private readonly qrCodes = new Map<string, IssuedQrCode>();
   private readonly outbox: OutboxEntry[] = [];
   private readonly accounts: Map<string, { secret: string; account: Account }>;
   private readonly clock: Clock;
@@ -142,11 +188,24 @@ export class WxapiSandbox {
     this.apiCalls.length = 0;
     this.outbox.length = 0;
     this.menu = null;
+    this.qrCodes.clear();
     this.tokens.clear();
     this.stableTokens.clear();
     this.classicTokens.clear();
     this.refusals.clear();
     this.closedWindows.clear();
+  }
+
+  /** The scene a scan of this ticket reports; null when no such code was made or it has expired. */
+  sceneOfTicket(ticket: string): string | null {
+    return this.qrCodeOf(ticket)?.scene ?? null;
+  }
+
+  /** The QR code behind a ticket while it still works (what showqrcode draws). */
+  qrCodeOf(ticket: string): IssuedQrCode | null {
+    const qr = this.qrCodes.get(ticket);
+    if (!qr || (qr.expiresAt !== null && qr.expiresAt <= this.clock.now().getTime())) return null;
+    return { ...qr };
   }
 
   outboxFor(openid: string): OutboxEntry[] {
@@ -286,17 +345,63 @@ export class WxapiSandbox {
     });
   }
 
-  /** POST /cgi-bin/menu/create (public account): 1–3 buttons, each with at most 5 sub-buttons. */
+  /**
+   * POST /cgi-bin/menu/create (public account): 1–3 buttons, each either a sub-menu of 1–5 buttons or a button of
+   * a known type carrying what that type needs (a key, a url, …). Name lengths are not checked.
+   */
   createMenu(accessToken: string, body: Record<string, unknown>): WxReply {
     return this.call('/cgi-bin/menu/create', accessToken, 'mp', () => {
       const buttons = body.button;
       if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return fail(40016);
       for (const b of buttons) {
         if (!isObject(b) || !nonEmpty(b.name)) return fail(47001, 'button.name');
-        if (b.sub_button !== undefined && (!Array.isArray(b.sub_button) || b.sub_button.length > 5)) return fail(40016);
+        if (b.sub_button === undefined || (Array.isArray(b.sub_button) && b.sub_button.length === 0)) {
+          const leaf = leafButtonError(b, false);
+          if (leaf) return leaf;
+          continue;
+        }
+        if (!Array.isArray(b.sub_button) || b.sub_button.length > 5) return fail(40016);
+        for (const sb of b.sub_button) {
+          if (!isObject(sb) || !nonEmpty(sb.name)) return fail(47001, 'sub_button.name');
+          const leaf = leafButtonError(sb, true);
+          if (leaf) return leaf;
+        }
       }
       this.menu = body;
       return OK;
+    });
+  }
+
+  /**
+   * POST /cgi-bin/qrcode/create (public account): temporary (QR_SCENE, QR_STR_SCENE; expire_seconds up to 30
+   * days, 60 s when left out) or permanent (QR_LIMIT_SCENE, QR_LIMIT_STR_SCENE) codes. Tickets look like WeChat's
+   * (base64, so they need encoding in a URL).
+   */
+  createQrCode(accessToken: string, body: Record<string, unknown>): WxReply {
+    return this.call('/cgi-bin/qrcode/create', accessToken, 'mp', () => {
+      const action = typeof body.action_name === 'string' ? QR_ACTIONS[body.action_name] : undefined;
+      if (!action) return fail(40097, 'action_name');
+      const scene = isObject(body.action_info) && isObject(body.action_info.scene) ? body.action_info.scene : null;
+      if (!scene) return fail(40097, 'action_info.scene');
+      let sceneText: string;
+      if (action.str) {
+        if (!nonEmpty(scene.scene_str) || bytes(scene.scene_str) > QR_SCENE_STR_MAX) return fail(40097, 'scene_str');
+        sceneText = scene.scene_str;
+      } else {
+        const id = scene.scene_id;
+        const max = action.permanent ? QR_LIMIT_SCENE_ID_MAX : 0xffffffff;
+        if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id > max) return fail(40097, 'scene_id');
+        sceneText = String(id);
+      }
+      const expireSeconds = body.expire_seconds ?? QR_EXPIRE_DEFAULT_S;
+      if (!action.permanent && (typeof expireSeconds !== 'number' || !Number.isInteger(expireSeconds) || expireSeconds < 1 || expireSeconds > QR_EXPIRE_MAX_S)) {
+        return fail(40097, 'expire_seconds');
+      }
+      const ticket = `gQ${randomBytes(70).toString('base64')}`;
+      const url = `http://weixin.qq.com/q/${randomBytes(18).toString('base64url')}`;
+      const expiresAt = action.permanent ? null : this.clock.now().getTime() + (expireSeconds as number) * 1000;
+      this.qrCodes.set(ticket, { scene: sceneText, url, expiresAt });
+      return action.permanent ? { ticket, url } : { ticket, expire_seconds: expireSeconds, url };
     });
   }
 
