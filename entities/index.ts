@@ -1,5 +1,6 @@
 import { Account } from './account.entity';
 import { AuditLog } from './audit-log.entity';
+import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
@@ -22,6 +23,7 @@ import { WechatAccessToken, WechatInbound, WechatSubscribeRefusal } from './wech
 export * from './account.entity';
 export * from './audit-log.entity';
 export * from './booking.entity';
+export * from './bot.entity';
 export * from './centre.entity';
 export * from './emergency-alert.entity';
 export * from './family-link.entity';
@@ -65,4 +67,6 @@ export const ENTITIES = [
   WechatAccessToken,
   WechatInbound,
   WechatSubscribeRefusal,
+  BotConversation,
+  SeniorBindCode,
 ];

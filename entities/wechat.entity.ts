@@ -23,9 +23,12 @@ export class WechatAccessToken {
 /**
  * A message or event pushed to `/wechat`, recorded once by its dedupe key (MsgId, or FromUserName + CreateTime for
  * events) so that WeChat's retries, on whichever instance they land, are not handled twice. The passive reply is
- * kept so that a retry after a lost answer gets the same one.
+ * kept so that a retry after a lost answer gets the same one. It is also the conversation log staff read: who
+ * said what, what the bot understood, and what it answered.
  */
 @Entity('wechat_inbound')
+@Index('idx_wechat_inbound_senior', ['seniorId', 'id'])
+@Index('idx_wechat_inbound_openid', ['openid', 'id'])
 export class WechatInbound {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -42,6 +45,21 @@ export class WechatInbound {
 
   @InstantColumn()
   receivedAt!: Date;
+
+  /** What the person said (text, or the voice recognition), or what they did ("[位置] …", "[菜单] SOS"). */
+  @TextColumn(600, { default: '' })
+  said!: string;
+
+  /** Set once handled: what the bot took it to mean (`book_meal`, `emergency`, …). */
+  @TextColumn(32, { default: '' })
+  intent!: string;
+
+  /** Set once handled: the account that spoke (null while unbound) and the senior the exchange was about. */
+  @Column({ type: 'int', nullable: true })
+  accountId!: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  seniorId!: number | null;
 
   /** Set once handled: the passive reply sent (may be '' when the answer went out by customer-service message). */
   @Column({ type: 'text', nullable: true })

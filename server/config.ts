@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TEMPLATE_IDS, TEMPLATE_PURPOSES, type TemplateIds, type TemplatePurpose } from './wechat-templates';
 
 /**
  * Configuration is read once at start-up from the environment (and an optional `.env` file, which never
@@ -48,7 +49,34 @@ const schema = z.object({
   }),
   WXPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
   PUBLIC_BASE_URL: z.url().optional(),
+  WECHAT_TEMPLATES: optionalText,
 });
+
+const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
+const templatesSchema = z.object(Object.fromEntries(TEMPLATE_PURPOSES.map((p) => [p, templatePair.optional()]))).strict();
+
+/** WECHAT_TEMPLATES: the console's template ids by purpose, over the sandbox placeholders. */
+function templateIds(raw: string | undefined, problems: string[]): TemplateIds {
+  const ids = structuredClone(DEFAULT_TEMPLATE_IDS);
+  if (raw === undefined) return ids;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    problems.push('WECHAT_TEMPLATES: must be JSON, e.g. {"emergency":{"mp":"…","mini":"…"}}');
+    return ids;
+  }
+  const parsed = templatesSchema.safeParse(value);
+  if (!parsed.success) {
+    problems.push(`WECHAT_TEMPLATES: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')} (purposes: ${TEMPLATE_PURPOSES.join(', ')})`);
+    return ids;
+  }
+  for (const [purpose, pair] of Object.entries(parsed.data) as Array<[TemplatePurpose, { mp?: string; mini?: string } | undefined]>) {
+    if (pair?.mp) ids[purpose].mp = pair.mp;
+    if (pair?.mini) ids[purpose].mini = pair.mini;
+  }
+  return ids;
+}
 
 export type DatabaseKind = 'mariadb' | 'sqlite';
 
@@ -79,6 +107,8 @@ export interface Config {
     readonly publicKeyId?: string;
     readonly apiBase: string;
   };
+  /** Template and subscribe-message ids by purpose. */
+  readonly templates: TemplateIds;
   /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
   readonly sandbox: boolean;
   readonly publicBaseUrl: string;
@@ -113,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with real WeChat credentials (WeChat must reach this server)');
   }
+  const templates = templateIds(e.WECHAT_TEMPLATES, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const url = e.DATABASE_URL;
@@ -141,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicKeyId: e.WXPAY_PUBLIC_KEY_ID,
       apiBase: e.WXPAY_API_BASE.replace(/\/+$/, ''),
     },
+    templates,
     sandbox,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
   });

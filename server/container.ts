@@ -13,10 +13,10 @@ import { PaymentRepository } from './repositories/payment.repository';
 import { PolicyRepository } from './repositories/policy.repository';
 import { SeniorRepository } from './repositories/senior.repository';
 import { SlotRepository } from './repositories/slot.repository';
+import { BindCodeRepository, BotConversationRepository } from './repositories/bot.repository';
 import { WechatInboundRepository } from './repositories/wechat-inbound.repository';
 import { WechatStateRepository } from './repositories/wechat-state.repository';
 import type { Sandbox } from './sandbox';
-import { GreetingBot } from './services/bot.service';
 import { WechatInboxService, type Conversation } from './services/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access.service';
@@ -32,6 +32,12 @@ import { PaymentReaderService } from './services/payment-reader.service';
 import { PaymentService } from './services/payment.service';
 import { RefundService } from './services/refund.service';
 import { SeniorService } from './services/senior.service';
+import { BotBookingFlow } from './services/bot/booking-flow';
+import { ChatBot } from './services/bot/chat-bot.service';
+import { ConversationLogService } from './services/conversation-log.service';
+import { EmergencyService } from './services/emergency.service';
+import { AccountNotifier } from './services/notifier.service';
+import { WechatBindingService } from './services/wechat-binding.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -56,6 +62,8 @@ export function buildServices(deps: Deps) {
     accounts: new AccountRepository(db),
     audit: new AuditRepository(db),
     bookings: new BookingRepository(db),
+    bindCodes: new BindCodeRepository(db),
+    botConversations: new BotConversationRepository(db),
     centres: new CentreRepository(db),
     links: new FamilyLinkRepository(db),
     payments: new PaymentRepository(db),
@@ -90,6 +98,43 @@ export function buildServices(deps: Deps) {
     deps.logger,
     deps.config.publicBaseUrl,
   );
+  const templates = deps.config.templates;
+  const catalogue = new CatalogueService(repos.centres, repos.slots, clock);
+  const bookings = new BookingService(
+    db,
+    clock,
+    repos.bookings,
+    repos.slots,
+    repos.centres,
+    repos.seniors,
+    repos.policies,
+    access,
+    bookingReader,
+    bookingWriter,
+  );
+  const lifecycle = new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments);
+  const familyLinks = new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit, repos.bindCodes);
+  const notifier = new AccountNotifier(messenger, deps.logger);
+  const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger);
+  const wechatBinding = new WechatBindingService(db, clock, repos.bindCodes, repos.links, repos.seniors, repos.accounts, messenger, access, audit, deps.logger);
+  const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.accounts, repos.links, notifier, templates);
+  const bot = new ChatBot(
+    clock,
+    repos.botConversations,
+    repos.accounts,
+    repos.seniors,
+    repos.links,
+    repos.centres,
+    repos.wechatInbound,
+    catalogue,
+    botFlow,
+    wechatBinding,
+    familyLinks,
+    emergencies,
+    notifier,
+    templates,
+    deps.logger,
+  );
   return {
     deps,
     repos,
@@ -98,27 +143,21 @@ export function buildServices(deps: Deps) {
     messenger,
     pay,
     auth: new AuthService(repos.accounts, messenger, clock),
-    inbox: new WechatInboxService(repos.wechatInbound, deps.conversation ?? new GreetingBot(), messenger, clock, deps.logger, deps.replyBudgetMs),
-    catalogue: new CatalogueService(repos.centres, repos.slots, clock),
+    bot,
+    inbox: new WechatInboxService(repos.wechatInbound, deps.conversation ?? bot, messenger, clock, deps.logger, deps.replyBudgetMs),
+    catalogue,
     bookingReader,
     bookingWriter,
-    bookings: new BookingService(
-      db,
-      clock,
-      repos.bookings,
-      repos.slots,
-      repos.centres,
-      repos.seniors,
-      repos.policies,
-      access,
-      bookingReader,
-      bookingWriter,
-    ),
+    bookings,
     payments,
     paymentReader: new PaymentReaderService(deps.wechat, repos.payments, repos.bookings, repos.centres, bookingReader, access),
     refunds,
-    lifecycle: new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments),
-    familyLinks: new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit),
+    lifecycle,
+    familyLinks,
+    notifier,
+    emergencies,
+    wechatBinding,
+    conversationLog: new ConversationLogService(repos.wechatInbound, repos.seniors, access),
     seniors: new SeniorService(repos.seniors, access, clock),
   };
 }

@@ -46,11 +46,9 @@ export const BOOKING_TEXTS = {
   adminNeedsScope: '请指定站点或老人',
 } as const;
 
-/** What the public-account bot says. */
+/** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/bot/wording.ts). */
 export const BOT_TEXTS = {
   sorry: '抱歉，系统刚才没有处理好您的消息，请稍后再发一次。',
-  welcome: '您好，欢迎关注睦邻社区养老服务！\n回复“吃饭”预约助餐，回复“洗澡”预约助浴，回复“上门”预约上门服务。也可以直接按住说话。',
-  help: '您可以回复：\n“吃饭” 预约助餐\n“洗澡” 预约助浴\n“上门” 预约上门服务\n“我的预约” 查看预约\n也可以直接按住说话。',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */

@@ -25,6 +25,21 @@ export class AccountRepository {
     return this.db.manager.findOneBy(Account, { miniOpenid: openid });
   }
 
+  findByMpOpenid(openid: string, em: EntityManager = this.db.manager): Promise<Account | null> {
+    return em.findOneBy(Account, { mpOpenid: openid });
+  }
+
+  findBySenior(seniorId: number, em: EntityManager = this.db.manager): Promise<Account | null> {
+    return em.findOneBy(Account, { seniorId });
+  }
+
+  /** Active staff accounts of a centre (who hears about its seniors' emergencies and messages). */
+  staffOf(centreId: number): Promise<Account[]> {
+    return this.db.manager
+      .find(Account, { where: { centreId, active: true }, order: { id: 'ASC' } })
+      .then((rows) => rows.filter((a) => a.roles.includes('staff')));
+  }
+
   findByUsername(username: string): Promise<Account | null> {
     return this.db.manager.findOneBy(Account, { username });
   }

@@ -55,11 +55,11 @@ export const CHAT_PAGE = `<!doctype html>
     </form>
     <div class="actions">
       <button type="button" class="secondary" data-send="location">📍 发送位置</button>
-      <select id="menu" aria-label="菜单"><option value="BOOK_MEAL">菜单：助餐</option><option value="BOOK_BATH">菜单：助浴</option><option value="BOOK_VISIT">菜单：上门服务</option><option value="MY_BOOKINGS">菜单：我的预约</option></select>
+      <select id="menu" aria-label="菜单"><option value="BOOK_MEAL">菜单：订饭</option><option value="MY_BOOKINGS">菜单：我的预约</option><option value="HELP">菜单：使用帮助</option><option value="SOS">菜单：紧急求助</option></select>
       <button type="button" class="secondary" data-send="click">点菜单</button>
       <button type="button" class="secondary" data-send="subscribe">关注</button>
       <button type="button" class="secondary" data-send="unsubscribe">取消关注</button>
-      <input type="text" id="scene" placeholder="二维码场景，如 centre_1" aria-label="二维码场景" style="width: 12em">
+      <input type="text" id="scene" placeholder="绑定二维码场景 bind_…" aria-label="二维码场景" style="width: 12em">
       <button type="button" class="secondary" data-send="scan">扫码</button>
     </div>
   </section>
@@ -90,6 +90,11 @@ async function loadUsers() {
     o.textContent = u.name + '（' + u.role + '）';
     sel.appendChild(o);
   }
+  // Someone who has not bound yet: try scanning a binding QR scene or sending a 6-digit code as them.
+  const fresh = document.createElement('option');
+  fresh.value = 'o_sandbox_new_' + Math.random().toString(36).slice(2, 10);
+  fresh.textContent = '新关注的微信用户（未绑定）';
+  sel.appendChild(fresh);
   refreshOutbox();
 }
 async function send(message, shown) {
@@ -149,7 +154,7 @@ document.querySelectorAll('[data-send]').forEach((b) => b.addEventListener('clic
   if (kind === 'click') send({ kind, key: $('menu').value }, '点了菜单 ' + $('menu').selectedOptions[0].textContent);
   if (kind === 'subscribe') send({ kind }, '关注了公众号');
   if (kind === 'unsubscribe') send({ kind }, '取消关注');
-  if (kind === 'scan') { const scene = $('scene').value.trim() || 'centre_1'; send({ kind, scene }, '扫码 ' + scene); }
+  if (kind === 'scan') { const scene = $('scene').value.trim(); if (scene) send({ kind: 'subscribe', scene }, '扫码关注 ' + scene); }
 }));
 $('user').addEventListener('change', () => { log.innerHTML = ''; refreshOutbox(); });
 setInterval(refreshOutbox, 3000);

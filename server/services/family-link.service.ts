@@ -7,6 +7,7 @@ import { sixDigitCode } from '../lib/random';
 import { DAY, MINUTE } from '../lib/time';
 import type { AccountRepository } from '../repositories/account.repository';
 import type { AuditRepository } from '../repositories/audit.repository';
+import type { BindCodeRepository } from '../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../repositories/family-link.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
 import type { AccessService } from './access.service';
@@ -36,6 +37,8 @@ export class FamilyLinkService {
     private readonly auditRepo: AuditRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    /** Senior WeChat-binding codes share the 6-digit space: a live code must not mean both. */
+    private readonly bindCodes: BindCodeRepository,
   ) {}
 
   /** A one-time 6-digit code for a senior, valid 24 h: issued by the senior, their centre's staff, or an admin. */
@@ -50,13 +53,18 @@ export class FamilyLinkService {
       // Live codes must be unique, or one code would open two seniors; retry the rare collision.
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
-        if (await this.links.findLiveCode(code, now, em)) continue;
+        if ((await this.links.findLiveCode(code, now, em)) || (await this.bindCodes.findLiveCode(code, now, em))) continue;
         const row = await this.links.insertCode(em, { code, seniorId, issuedByAccountId: actor.accountId, createdAt: now, expiresAt, usedAt: null, usedByAccountId: null });
         if (rel === 'staff' || rel === 'admin') await this.audit.record(em, actor, 'family_link_code.issue', { type: 'senior', id: seniorId }, { codeId: row.id });
         return { code, expiresAt: expiresAt.toISOString(), seniorId };
       }
       throw new AppError('UNAVAILABLE');
     });
+  }
+
+  /** Is this a live family-link code? (The bot asks before it makes a stranger an account to redeem it with.) */
+  async isLiveCode(code: string): Promise<boolean> {
+    return (await this.links.findLiveCode(code, this.clock.now())) !== null;
   }
 
   /** A family member types the code: the link is made and the code is spent, together or not at all. */

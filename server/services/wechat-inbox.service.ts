@@ -30,9 +30,44 @@ export interface NewsArticle {
 /** What the bot answers: text, news articles, or '' for no passive reply. */
 export type BotReply = string | NewsArticle[];
 
+/** A reply with what it was about, for the conversation log staff read. */
+export interface BotAnswer {
+  reply: BotReply;
+  intent: string;
+  accountId: number | null;
+  seniorId: number | null;
+}
+
 /** The conversation itself (the bot). The inbox only sees that it answers messages. */
 export interface Conversation {
-  reply(message: InboundMessage): Promise<BotReply>;
+  reply(message: InboundMessage): Promise<BotAnswer | BotReply>;
+}
+
+function asAnswer(a: BotAnswer | BotReply): BotAnswer {
+  return typeof a === 'string' || Array.isArray(a) ? { reply: a, intent: '', accountId: null, seniorId: null } : a;
+}
+
+/** What the person said or did, as the conversation log shows it. */
+export function saidOf(m: InboundMessage): string {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  let said: string;
+  switch (m.MsgType) {
+    case 'text':
+      said = text(m.Content);
+      break;
+    case 'voice':
+      said = `[语音] ${text(m.Recognition)}`;
+      break;
+    case 'location':
+      said = `[位置] ${text(m.Label)} (${text(m.Location_X)}, ${text(m.Location_Y)})`;
+      break;
+    case 'event':
+      said = `[${text(m.Event)}] ${text(m.EventKey)}`.trim();
+      break;
+    default:
+      said = `[${text(m.MsgType)}]`;
+  }
+  return [...said].slice(0, 600).join('');
 }
 
 /** Sends an answer later, by customer-service message (WechatMessenger). */
@@ -61,7 +96,13 @@ export class WechatInboxService {
   async handle(message: InboundMessage): Promise<BotReply> {
     const key = dedupeKey(message);
     const openid = String(message.FromUserName ?? '').slice(0, 64);
-    const first = await this.inbound.claim({ dedupeKey: key, openid, msgType: String(message.MsgType ?? '').slice(0, 32), receivedAt: this.clock.now() });
+    const first = await this.inbound.claim({
+      dedupeKey: key,
+      openid,
+      msgType: String(message.MsgType ?? '').slice(0, 32),
+      receivedAt: this.clock.now(),
+      said: saidOf(message),
+    });
     if (!first) {
       // A retry. If the first delivery has been answered, answer the same (its reply may have been lost);
       // if it is still being handled, say nothing: the first one will answer.
@@ -69,9 +110,9 @@ export class WechatInboxService {
       return prior?.reply ? (JSON.parse(prior.reply) as BotReply) : '';
     }
 
-    const work = this.bot.reply(message).catch((err: unknown) => {
+    const work = this.bot.reply(message).then(asAnswer, (err: unknown): BotAnswer => {
       this.logger.error({ err, msgType: message.MsgType }, 'bot failed to answer');
-      return BOT_TEXTS.sorry as BotReply;
+      return { reply: BOT_TEXTS.sorry, intent: 'error', accountId: null, seniorId: null };
     });
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<typeof LATE>((resolve) => {
@@ -83,20 +124,24 @@ export class WechatInboxService {
       void this.deliverLate(key, openid, work);
       return '';
     }
-    await this.inbound.markHandled(key, JSON.stringify(answer), this.clock.now());
-    return answer;
+    await this.inbound.markHandled(key, JSON.stringify(answer.reply), this.clock.now(), about(answer));
+    return answer.reply;
   }
 
-  private async deliverLate(key: string, openid: string, work: Promise<BotReply>): Promise<void> {
-    const answer = await work;
+  private async deliverLate(key: string, openid: string, work: Promise<BotAnswer>): Promise<void> {
+    const { reply, ...rest } = await work;
     try {
-      await this.inbound.markHandled(key, JSON.stringify(''), this.clock.now());
-      const text = typeof answer === 'string' ? answer : answer.map((a) => `${a.title}\n${a.url}`).join('\n\n');
+      await this.inbound.markHandled(key, JSON.stringify(''), this.clock.now(), about({ reply, ...rest }));
+      const text = typeof reply === 'string' ? reply : reply.map((a) => `${a.title}\n${a.url}`).join('\n\n');
       if (text !== '') await this.late.sendText(openid, text);
     } catch (err) {
       this.logger.error({ err }, 'late reply could not be delivered');
     }
   }
+}
+
+function about(a: BotAnswer): { intent: string; accountId: number | null; seniorId: number | null } {
+  return { intent: a.intent.slice(0, 32), accountId: a.accountId, seniorId: a.seniorId };
 }
 
 /** WeChat's own rule: messages by MsgId, events by sender + CreateTime. */

@@ -71,7 +71,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag(res.text, 'ToUserName')).toBe('o_senior_01');
     expect(tag(res.text, 'FromUserName')).toBe('gh_test');
     expect(tag(res.text, 'MsgType')).toBe('text');
-    expect(tag(res.text, 'Content')).toContain('收到：“你好”');
+    expect(tag(res.text, 'Content')).toContain('我可以帮您');
   });
 
   test('a forged signature is 401 and nothing is recorded', async () => {
@@ -95,7 +95,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const inner = decrypt(aesKey!, replyEnc);
     expect(inner.appId).toBe(appId);
     expect(tag(inner.xml, 'ToUserName')).toBe('o_senior_02');
-    expect(tag(inner.xml, 'Content')).toContain('收到：“洗澡”');
+    expect(tag(inner.xml, 'Content')).toContain('助浴');
   });
 
   test('safe mode: a message encrypted for another appid, or with a wrong msg_signature, is 401', async () => {
@@ -150,7 +150,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const event = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_senior_04]]></FromUserName><CreateTime>1764551234</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>`;
     const calls = h().conversationCalls();
     const [a, b] = [await post(plainQuery(), event), await post(plainQuery(), event)];
-    expect(tag(a.text, 'Content')).toContain('欢迎关注');
+    expect(tag(a.text, 'Content')).toContain('欢迎回来');
     expect(tag(b.text, 'Content')).toBe(tag(a.text, 'Content'));
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'evt:o_senior_04:1764551234' })).toBe(1);

@@ -39,17 +39,17 @@ if (!available) console.warn(`sandbox chat page test SKIPPED: no browser at ${CH
     await page.getByRole('button', { name: '发送', exact: true }).click();
     const reply = page.locator('.msg.bot').first();
     await reply.waitFor();
-    expect(await reply.textContent()).toContain('收到：“明天中午吃饭”');
+    expect(await reply.textContent()).toContain('午餐 15 元，政府补贴 3 元，您付 12 元');
 
     await page.getByLabel('消息').fill('我要洗澡');
     await page.getByRole('button', { name: /说话/ }).click();
     await page.locator('.msg.bot').nth(1).waitFor();
-    expect(await page.locator('.msg.bot').nth(1).textContent()).toContain('收到：“我要洗澡”');
+    expect(await page.locator('.msg.bot').nth(1).textContent()).toContain('助浴');
 
     await page.getByLabel('安全模式（加密）').check();
     await page.getByRole('button', { name: '关注', exact: true }).click();
     await page.locator('.msg.bot').nth(2).waitFor();
-    expect(await page.locator('.msg.bot').nth(2).textContent()).toContain('欢迎关注');
+    expect(await page.locator('.msg.bot').nth(2).textContent()).toContain('欢迎回来');
 
     fs.mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/sandbox-chat.png', fullPage: true });

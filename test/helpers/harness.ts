@@ -17,7 +17,6 @@ import { chatUsers } from '../../server/sandbox/chat.sandbox';
 import type { Conversation } from '../../server/services/wechat-inbox.service';
 import { generateSandboxCredentials, sandboxSettings, type SandboxCredentials, type WechatSettings } from '../../server/wechat-settings';
 import { AccountRepository } from '../../server/repositories/account.repository';
-import { GreetingBot } from '../../server/services/bot.service';
 import { FakeClock } from '../../server/lib/clock';
 import { mysqlAvailable, TEST_MYSQL_URL } from './mysql-env';
 
@@ -115,9 +114,9 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
   });
   const wechat = sandboxSettings(creds, `${baseUrl}/sandbox`, baseUrl);
   let calls = 0;
-  const bot = opts.conversation ?? new GreetingBot();
-  const conversation: Conversation = { reply: (m) => (calls++, bot.reply(m)) };
-  const services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs });
+  // The real bot unless a test brings its own; either way counted, to prove retries do not reach it twice.
+  const conversation: Conversation = { reply: (m) => (calls++, (opts.conversation ?? services.bot).reply(m)) };
+  const services: Services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs });
   server.on('request', createApp(services).callback());
   return {
     kind,

@@ -3,5 +3,6 @@
 import { Initial1795591505106 } from './1795591505106-Initial';
 import { WechatState1795598401978 } from './1795598401978-WechatState';
 import { PaymentLedger1795603278292 } from './1795603278292-PaymentLedger';
+import { BotConversation1795606492086 } from './1795606492086-BotConversation';
 
-export const MIGRATIONS: Function[] = [Initial1795591505106, WechatState1795598401978, PaymentLedger1795603278292];
+export const MIGRATIONS: Function[] = [Initial1795591505106, WechatState1795598401978, PaymentLedger1795603278292, BotConversation1795606492086];

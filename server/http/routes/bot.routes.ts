@@ -1,0 +1,30 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import type { Services } from '../../container';
+import { actorOf, requireAuth } from '../middleware/auth';
+import { idParam, parse } from '../validate';
+
+const conversationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+/** What staff use around the chat bot: binding codes and QR codes, conversation logs, emergencies. */
+export function botRoutes(s: Services): Router {
+  const r = new Router();
+  r.use(requireAuth(s.auth));
+  r.post('/seniors/:id/wechat-binding', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await s.wechatBinding.issue(actorOf(ctx), parse(idParam, ctx.params).id);
+  });
+  r.get('/seniors/:id/conversation', async (ctx) => {
+    ctx.body = await s.conversationLog.forSenior(actorOf(ctx), parse(idParam, ctx.params).id, parse(conversationQuery, ctx.query));
+  });
+  r.get('/emergencies', async (ctx) => {
+    ctx.body = { items: await s.emergencies.open(actorOf(ctx)) };
+  });
+  r.post('/emergencies/:id/acknowledge', async (ctx) => {
+    ctx.body = await s.emergencies.acknowledge(actorOf(ctx), parse(idParam, ctx.params).id);
+  });
+  return r;
+}

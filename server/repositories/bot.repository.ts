@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+import { BotConversation, SeniorBindCode } from '../../entities';
+import type { Database } from '../db/database';
+
+/** The bot's pending step per public-account user, shared by every instance. */
+export class BotConversationRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The pending step, or null when there is none or it has expired at `now`. */
+  async pending(openid: string, now: Date): Promise<Record<string, unknown> | null> {
+    const row = await this.db.manager.findOneBy(BotConversation, { openid });
+    return row && row.pending && row.expiresAt > now ? row.pending : null;
+  }
+
+  async set(openid: string, pending: Record<string, unknown> | null, now: Date, ttlMs: number): Promise<void> {
+    const row: BotConversation = { openid, pending, expiresAt: new Date(now.getTime() + ttlMs), updatedAt: now };
+    // TypeORM's deep-partial type cannot see through a JSON column of type Record<string, unknown>.
+    await this.db.manager.upsert(BotConversation, row as never, ['openid']);
+  }
+}
+
+/** Senior binding codes and QR scenes. */
+export class BindCodeRepository {
+  constructor(private readonly db: Database) {}
+
+  insert(em: EntityManager, row: Omit<SeniorBindCode, 'id'>): Promise<SeniorBindCode> {
+    return em.save(SeniorBindCode, em.create(SeniorBindCode, row));
+  }
+
+  findLiveCode(code: string, now: Date, em: EntityManager = this.db.manager): Promise<SeniorBindCode | null> {
+    return em
+      .createQueryBuilder(SeniorBindCode, 'c')
+      .where('c.code = :code AND c.usedAt IS NULL AND c.codeExpiresAt > :now', { code, now })
+      .getOne();
+  }
+
+  findLiveScene(scene: string, now: Date, em: EntityManager = this.db.manager): Promise<SeniorBindCode | null> {
+    return em
+      .createQueryBuilder(SeniorBindCode, 'c')
+      .where('c.scene = :scene AND c.usedAt IS NULL AND c.sceneExpiresAt > :now', { scene, now })
+      .getOne();
+  }
+
+  /** Spends it exactly once: of two racing uses only one sees `true`. */
+  async use(em: EntityManager, id: number, accountId: number, now: Date): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(SeniorBindCode)
+      .set({ usedAt: now, usedByAccountId: accountId })
+      .where('id = :id AND usedAt IS NULL', { id })
+      .execute();
+    return r.affected === 1;
+  }
+}

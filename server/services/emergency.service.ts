@@ -1,0 +1,166 @@
+import type { Logger } from 'pino';
+import type { Account, EmergencyAlert, Senior } from '../../entities';
+import { EmergencyAlert as AlertEntity } from '../../entities';
+import type { Database } from '../db/database';
+import { AppError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { shanghaiDateTime } from '../lib/time';
+import type { AccountRepository } from '../repositories/account.repository';
+import type { CentreRepository } from '../repositories/centre.repository';
+import type { FamilyLinkRepository } from '../repositories/family-link.repository';
+import type { SeniorRepository } from '../repositories/senior.repository';
+import type { TemplateIds } from '../wechat-templates';
+import { MINI_PAGES } from '../wechat-templates';
+import type { AccessService } from './access.service';
+import type { Actor } from './actor';
+import type { AuditService } from './audit.service';
+import type { AccountNotifier, NoticeOutcome } from './notifier.service';
+
+export interface RaisedAlert {
+  alertId: number;
+  /** Who heard about it, as the senior reads it: family names and "工作人员". */
+  notified: string[];
+  centrePhone: string;
+  outcomes: Array<{ accountId: number; role: 'family' | 'staff'; outcome: NoticeOutcome }>;
+}
+
+export interface AlertView {
+  id: number;
+  senior: { id: number; name: string; phone: string | null; address: string };
+  centreId: number | null;
+  channel: EmergencyAlert['channel'];
+  message: string;
+  status: EmergencyAlert['status'];
+  escalationLevel: number;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedByAccountId: number | null;
+}
+
+/**
+ * 助急: a senior's call for help. The alert row is written first (so escalation can find it whatever happens
+ * next), then every linked family member and the staff of the senior's centre are told at once, in parallel.
+ */
+export class EmergencyService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly seniors: SeniorRepository,
+    private readonly centres: CentreRepository,
+    private readonly accounts: AccountRepository,
+    private readonly links: FamilyLinkRepository,
+    private readonly notifier: AccountNotifier,
+    private readonly templates: TemplateIds,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly logger: Logger,
+  ) {}
+
+  async raise(input: { senior: Senior; raisedByAccountId: number; channel: EmergencyAlert['channel']; message: string }): Promise<RaisedAlert> {
+    const { senior } = input;
+    const now = this.clock.now();
+    const alert = await this.db.manager.save(
+      AlertEntity,
+      this.db.manager.create(AlertEntity, {
+        seniorId: senior.id,
+        centreId: senior.homeCentreId,
+        raisedByAccountId: input.raisedByAccountId,
+        channel: input.channel,
+        message: [...input.message].slice(0, 500).join(''),
+        status: 'open',
+        escalationLevel: 0,
+        lastEscalatedAt: now,
+        acknowledgedByAccountId: null,
+        acknowledgedAt: null,
+        resolvedAt: null,
+        resolution: '',
+        createdAt: now,
+      }),
+    );
+    this.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
+
+    const [links, staff, centre] = await Promise.all([
+      this.links.activeForSenior(senior.id),
+      senior.homeCentreId ? this.accounts.staffOf(senior.homeCentreId) : Promise.resolve([] as Account[]),
+      senior.homeCentreId ? this.centres.load(senior.homeCentreId) : Promise.resolve(null),
+    ]);
+    const family = (await this.accounts.findByIds(links.map((l) => l.familyAccountId))).filter((a) => a.active && a.id !== input.raisedByAccountId);
+    const relation = new Map(links.map((l) => [l.familyAccountId, l.relation]));
+    const notice = {
+      templates: this.templates.emergency,
+      data: {
+        thing1: `${senior.name}请求帮助`,
+        thing2: input.message.trim() || '紧急求助',
+        time3: shanghaiDateTime(now),
+        phone_number4: senior.phone ?? centre?.phone ?? '',
+      },
+      page: MINI_PAGES.emergency(alert.id),
+    };
+    const sent = await Promise.all([
+      ...family.map(async (a) => ({ account: a, role: 'family' as const, outcome: await this.notifier.notify(a, notice) })),
+      ...staff.filter((a) => a.id !== input.raisedByAccountId).map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.notifier.notify(a, notice) })),
+    ]);
+    const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
+    const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
+    if (reached.some((s) => s.role === 'staff')) notified.push(`${centre?.name ?? '站点'}工作人员`);
+    return {
+      alertId: alert.id,
+      notified,
+      centrePhone: centre?.phone ?? '',
+      outcomes: sent.map((s) => ({ accountId: s.account.id, role: s.role, outcome: s.outcome })),
+    };
+  }
+
+  /** Open alerts a staff member or administrator looks after, oldest first. */
+  async open(actor: Actor): Promise<AlertView[]> {
+    this.access.assertStaffOrAdmin(actor);
+    const rows = await this.db.manager.find(AlertEntity, { where: [{ status: 'open' }, { status: 'acknowledged' }], order: { id: 'ASC' }, take: 500 });
+    const seniors = new Map((await this.seniors.findByIds([...new Set(rows.map((r) => r.seniorId))])).map((s) => [s.id, s]));
+    const views: AlertView[] = [];
+    for (const r of rows) {
+      const s = seniors.get(r.seniorId);
+      if (!s) continue;
+      const rel = await this.access.relationTo(actor, s);
+      if (rel !== 'staff' && rel !== 'admin') continue;
+      views.push(alertView(r, s));
+    }
+    return views;
+  }
+
+  /** Someone has it in hand: escalation stops. Acknowledging twice is harmless. */
+  async acknowledge(actor: Actor, id: number): Promise<AlertView> {
+    this.access.assertStaffOrAdmin(actor);
+    const alert = await this.db.manager.findOneBy(AlertEntity, { id });
+    if (!alert) throw new AppError('NOT_FOUND', '没有找到这条求助');
+    const senior = await this.seniors.findById(alert.seniorId);
+    if (!senior) throw new AppError('SENIOR_NOT_FOUND');
+    const rel = await this.access.relationTo(actor, senior);
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN');
+    const now = this.clock.now();
+    await this.db.transaction(async (em) => {
+      const r = await em
+        .createQueryBuilder()
+        .update(AlertEntity)
+        .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedByAccountId: actor.accountId })
+        .where('id = :id AND status = :open', { id, open: 'open' })
+        .execute();
+      if (r.affected === 1) await this.audit.record(em, actor, 'emergency.acknowledge', { type: 'emergency_alert', id }, {});
+    });
+    return alertView((await this.db.manager.findOneBy(AlertEntity, { id }))!, senior);
+  }
+}
+
+function alertView(a: EmergencyAlert, s: Senior): AlertView {
+  return {
+    id: a.id,
+    senior: { id: s.id, name: s.name, phone: s.phone, address: s.address },
+    centreId: a.centreId,
+    channel: a.channel,
+    message: a.message,
+    status: a.status,
+    escalationLevel: a.escalationLevel,
+    createdAt: a.createdAt.toISOString(),
+    acknowledgedAt: a.acknowledgedAt ? a.acknowledgedAt.toISOString() : null,
+    acknowledgedByAccountId: a.acknowledgedByAccountId,
+  };
+}
