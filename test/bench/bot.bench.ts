@@ -1,0 +1,119 @@
+/**
+ * npm run bench:bot — signed text messages through /wechat on MariaDB, against a bare Koa app answering the same
+ * posts, in one run.
+ *
+ * The real server (server/main.ts, sandbox mode) runs in a child process on a fresh MariaDB database, with SENDERS
+ * bound seniors. Each sender goes through a conversation, one message at a time, in a mix of what seniors send:
+ * book lunch (an offer with the engine's quote, saved as pending), say no, ask today's menu, list bookings, ask for
+ * help, send a location, and a voice message. Every message is signed as WeChat signs it, carries its own MsgId, and
+ * must come back 200 with a text reply that is not the bot's "sorry". The baseline (test/bench/koa-hello.ts) reads
+ * the same XML body and answers a fixed text reply.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createPool } from 'mysql2/promise';
+import { plainSignature } from '../../server/lib/wechat-message-crypto';
+import type { SandboxCredentials } from '../../server/wechat-settings';
+import { BOT_TEXTS } from '../../server/texts';
+import { drive, freshDatabase, insertSeniors, post, startMulin, waitForServer, type RunResult } from './lib';
+
+const DB = 'mulin_bench_bot';
+const PORT = Number(process.env.BENCH_PORT ?? 3927);
+const HELLO_PORT = PORT + 1;
+const DATA_DIR = '/tmp/mulin-bench-bot';
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const SENDERS = Math.max(CONCURRENCY * 2, Number(process.env.BENCH_SENDERS ?? 1000));
+
+type Message = { text: string } | { voice: string } | { lat: number; lng: number };
+/** One conversation step per message; sender s's k-th message is MIX[(s + k) % MIX.length]. */
+const MIX: Array<{ label: string; message: Message }> = [
+  { label: 'book lunch (offer)', message: { text: '明天中午订一份饭' } },
+  { label: 'no', message: { text: '不订了' } },
+  { label: 'menu', message: { text: '今天吃什么？' } },
+  { label: 'my bookings', message: { text: '我订了什么' } },
+  { label: 'help', message: { text: '帮助' } },
+  { label: 'location', message: { lat: 30.2935, lng: 120.1655 } },
+  { label: 'voice', message: { voice: '明天午饭是什么菜。' } },
+];
+
+type Outcome = 'ok' | 'sorry' | 'bad';
+const OUTCOMES = ['ok', 'sorry', 'bad'] as const;
+
+function xml(openid: string, m: Message, createTime: number, msgId: string): string {
+  const head = `<xml><ToUserName><![CDATA[gh_mulin_sandbox]]></ToUserName><FromUserName><![CDATA[${openid}]]></FromUserName><CreateTime>${createTime}</CreateTime>`;
+  if ('text' in m) return `${head}<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${m.text}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+  if ('voice' in m) return `${head}<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[m${msgId}]]></MediaId><Format><![CDATA[amr]]></Format><Recognition><![CDATA[${m.voice}]]></Recognition><MsgId>${msgId}</MsgId></xml>`;
+  return `${head}<MsgType><![CDATA[location]]></MsgType><Location_X>${m.lat}</Location_X><Location_Y>${m.lng}</Location_Y><Scale>15</Scale><Label><![CDATA[建国北路]]></Label><MsgId>${msgId}</MsgId></xml>`;
+}
+
+async function main(): Promise<void> {
+  fs.rmSync(DATA_DIR, { recursive: true, force: true });
+  const url = await freshDatabase(DB);
+  const server = startMulin(url, PORT, DATA_DIR);
+  const hello = spawn(process.execPath, ['-r', '@swc-node/register', 'test/bench/koa-hello.ts'], {
+    env: { ...process.env, PORT: String(HELLO_PORT), NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await Promise.all([waitForServer(server, PORT), waitForServer(hello, HELLO_PORT)]);
+    const creds = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'sandbox', 'credentials.json'), 'utf-8')) as SandboxCredentials;
+    const pool = createPool({ uri: url, connectionLimit: 4, timezone: 'Z' });
+    await insertSeniors(pool, SENDERS, new Date(), 'o_bench_');
+    await pool.end();
+
+    const msgBase = BigInt(`0x${randomBytes(6).toString('hex')}`) * 1000000n;
+    const sender = (i: number) => i % SENDERS;
+    const step = (i: number) => MIX[(sender(i) + Math.floor(i / SENDERS)) % MIX.length];
+    const signed = (i: number) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = String(100000 + i);
+      const body = xml(`o_bench_${sender(i)}`, step(i).message, Number(timestamp), String(msgBase + BigInt(i)));
+      return { query: `signature=${plainSignature(creds.mp.token, timestamp, nonce)}&timestamp=${timestamp}&nonce=${nonce}`, body };
+    };
+    const headers = { 'content-type': 'text/xml' };
+    const content = (x: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(x)?.[1];
+
+    const run = async (port: number, target: string, check: boolean): Promise<RunResult<Outcome>> => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+      try {
+        return await drive(REQUESTS, CONCURRENCY, OUTCOMES, async (i) => {
+          const { query, body } = signed(i);
+          const res = await post(agent, port, `${target}?${query}`, body, headers);
+          const text = content(res.body);
+          if (res.status !== 200 || !text) return 'bad';
+          return check && text === BOT_TEXTS.sorry ? 'sorry' : 'ok';
+        });
+      } finally {
+        agent.destroy();
+      }
+    };
+    // A short warm-up of each, so that neither side pays for JIT and connection set-up in the measurement.
+    const warm = Math.min(2000, REQUESTS);
+    await drive(warm, CONCURRENCY, OUTCOMES, async (i) => ((await post(http.globalAgent, HELLO_PORT, '/wechat', signed(i).body, headers)).status === 200 ? 'ok' : 'bad'));
+    const bare = await run(HELLO_PORT, '/wechat', false);
+    const bot = await run(PORT, '/wechat', true);
+
+    const fmt = (r: RunResult<Outcome>) =>
+      `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ok ${r.counts.ok}, sorry ${r.counts.sorry}, failed ${r.counts.bad}`;
+    console.log(`\nbot benchmark: ${REQUESTS} signed messages, ${CONCURRENCY} concurrent, ${SENDERS} bound seniors, MariaDB`);
+    console.log(`  mix               ${MIX.map((m) => m.label).join(', ')}`);
+    console.log(`  bare Koa hello    ${fmt(bare)}`);
+    console.log(`  /wechat bot       ${fmt(bot)}`);
+    console.log(`  ratio bot / bare  ${(bot.rate / bare.rate).toFixed(2)}`);
+    console.log(`  rate /wechat      ${bot.rate.toFixed(0)} /s   (target ≥ 5,000 /s)`);
+    console.log(`  p99 /wechat       ${bot.p99.toFixed(1)} ms   (target < 50 ms; WeChat allows 5 s)`);
+    process.exitCode = bot.counts.ok === REQUESTS ? 0 : 1;
+  } finally {
+    server.kill('SIGTERM');
+    hello.kill('SIGTERM');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

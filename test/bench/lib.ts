@@ -1,0 +1,121 @@
+/**
+ * What every benchmark here shares: driving N jobs at C concurrency with latency percentiles, and starting a
+ * server in a child process and waiting until it answers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { createConnection, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+
+export const MYSQL_BASE = (process.env.MULIN_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface RunResult<K extends string> {
+  counts: Record<K, number>;
+  seconds: number;
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `requests` jobs with `concurrency` workers; each job reports its outcome, counted by kind. */
+export async function drive<K extends string>(requests: number, concurrency: number, kinds: readonly K[], job: (i: number) => Promise<K>): Promise<RunResult<K>> {
+  const latencies: number[] = new Array(requests);
+  const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < requests; i = next++) {
+        const t0 = process.hrtime.bigint();
+        counts[await job(i)]++;
+        latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { counts, seconds, rate: requests / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** Polls `path` on 127.0.0.1:port until it answers 200 (or the child dies, or a minute passes). */
+export async function waitForServer(child: ChildProcess, port: number, path = '/healthz'): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port, path }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('server did not come up');
+}
+
+/** A fresh, empty MariaDB database for one benchmark run. */
+export async function freshDatabase(name: string): Promise<string> {
+  const admin = await createConnection({ uri: MYSQL_BASE });
+  await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  return `${MYSQL_BASE}/${name}`;
+}
+
+/**
+ * The real server (server/main.ts) in a child process: migrated and demo-seeded by itself, sandbox mode.
+ * BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools).
+ */
+export function startMulin(databaseUrl: string, port: number, dataDir: string): ChildProcess {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'server/main.ts'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** A POST over a keep-alive agent, resolving with the status and the body. */
+export function post(agent: http.Agent, port: number, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf-8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** MariaDB's datetime(3) text for an instant (UTC). */
+export const sqlStamp = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
+
+/**
+ * `n` seniors like the demo's first one (same community and centre), each with a senior account; with
+ * `mpOpenidPrefix` the accounts follow the public account as `<prefix><i>`. Returns the first ids.
+ */
+export async function insertSeniors(pool: Pool, n: number, now: Date, mpOpenidPrefix?: string): Promise<{ firstSenior: number; firstAccount: number }> {
+  const [[senior]] = await pool.query<RowDataPacket[]>('SELECT regionId, regionPath, homeCentreId FROM senior ORDER BY id LIMIT 1');
+  const stamp = sqlStamp(now);
+  const seniorRows = Array.from({ length: n }, (_, i) => [
+    `压测老人${i}`, i % 2 ? 'male' : 'female', `${1936 + (i % 30)}-05-01`, '0000', `138${String(i).padStart(8, '0')}`, '压测地址',
+    senior.regionId, senior.regionPath, senior.homeCentreId, i % 7 === 0 ? 'minimum_living' : '', 0, '', '[]', 1, stamp, stamp,
+  ]);
+  const [ins] = await pool.query<ResultSetHeader>(
+    'INSERT INTO senior (name, gender, birthDate, idCardLast4, phone, address, regionId, regionPath, homeCentreId, categories, abilityLevel, dietNotes, emergencyContacts, active, createdAt, updatedAt) VALUES ?',
+    [seniorRows],
+  );
+  const firstSenior = ins.insertId;
+  const accountRows = Array.from({ length: n }, (_, i) => [`压测老人${i}`, 'senior', firstSenior + i, mpOpenidPrefix ? `${mpOpenidPrefix}${i}` : null, 1, stamp, stamp]);
+  const [acc] = await pool.query<ResultSetHeader>('INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ?', [accountRows]);
+  return { firstSenior, firstAccount: acc.insertId };
+}
