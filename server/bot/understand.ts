@@ -10,6 +10,7 @@ import {
   CHINESE_CODE,
   CHOICE,
   CHOOSE,
+  CHOOSE_NUMBERED,
   CHOOSE_PREFIX_ONLY,
   CODE_CONTEXT,
   CONFIRM,
@@ -25,12 +26,14 @@ import {
   GREETING,
   HELP_STRONG,
   HUMAN,
+  KIN_OF,
   LEADING,
   MEAL_SERVICE,
   MEAL_VERB,
   MEAL_WORD,
   MEALS,
   MENU_STRONG,
+  MY_BOOKED,
   MY_BOOKINGS,
   NAME,
   NEARBY,
@@ -39,9 +42,11 @@ import {
   QUANTITY_BARE,
   QUANTITY_GE,
   RATE_WORD,
+  RATED_SUBJECT,
   SEND,
   SCORES,
   SELF,
+  SMALL_TALK,
   STARS,
   STATUS,
   TRAILING_PARTICLES,
@@ -108,6 +113,8 @@ export interface Understanding {
 const MAX_CHARS = 300;
 const QUESTION_MARK = /[?？]/;
 const UNDERSCORES = /_/g;
+/** "不要了", "不想要了": said of something already booked, so a cancellation rather than a bare "no". */
+const NO_LONGER_WANTED = /不(?:想)?要了/;
 
 /** Intents a weak distress word ("不舒服", "帮帮我") overrides: nothing concrete was asked. */
 const WEAK_OVERRIDABLE: ReadonlySet<Intent> = new Set<Intent>(['unknown', 'help', 'rate', 'human', 'confirm', 'deny', 'choose']);
@@ -156,6 +163,10 @@ export function understand(text: string, now: Date): Understanding {
   w = consume(FILLER, w, () => {});
 
   // ---- who for: a name, a relation, or the sender
+  w = w.replace(KIN_OF, (_m: string, name: string) => {
+    u.forWhom ??= name;
+    return '_';
+  });
   w = w.replace(NAME, (_m: string, name: string) => {
     u.forWhom ??= name;
     return '_';
@@ -236,6 +247,11 @@ export function understand(text: string, now: Date): Understanding {
     // ---- bare answers to a question the bot asked
     if (bare.length === 0) {
       if (u.choice !== undefined) return 'choose';
+      const numbered = u.date !== undefined ? CHOOSE_NUMBERED.exec(s) : null;
+      if (numbered) {
+        u.choice = tokenToNumber(numbered[1]);
+        return 'choose';
+      }
       if (greeted && u.date === undefined && meal === undefined && !isMeal) return 'help';
     } else {
       const pick = CHOOSE.exec(bare);
@@ -245,7 +261,9 @@ export function understand(text: string, now: Date): Understanding {
       }
       if (u.choice !== undefined && CHOOSE_PREFIX_ONLY.test(bare)) return 'choose';
       if (u.quantity === undefined && !mealNoun && CONFIRM.test(bare)) return 'confirm';
-      if (u.quantity === undefined && !mealNoun && !bare.includes('不要了') && DENY.test(bare)) return 'deny';
+      // A "no" that names a day or a meal ("明天中午不用送了") calls off what was booked for it.
+      const callsOff = NO_LONGER_WANTED.test(bare) || ((u.date !== undefined || meal !== undefined) && CANCEL.test(r));
+      if (u.quantity === undefined && !mealNoun && !callsOff && DENY.test(bare)) return 'deny';
     }
 
     if (STATUS.test(r)) return 'my_bookings';
@@ -256,13 +274,15 @@ export function understand(text: string, now: Date): Understanding {
     if (NEARBY.test(r)) return 'nearby';
     if (HELP_STRONG.test(r)) return 'help';
     if (HUMAN.test(r)) return 'human';
-    if (MY_BOOKINGS.test(r)) return 'my_bookings';
+    if (MY_BOOKINGS.test(r) || MY_BOOKED.test(w)) return 'my_bookings';
     if (MENU_STRONG.test(r) || (mealContext && WHAT.test(r))) return 'menu';
-    if (!ASKING.test(r) && rateScore(r) !== undefined) return 'rate';
+    const smallTalk = SMALL_TALK.test(r) && u.service === undefined && !RATED_SUBJECT.test(r);
+    const rated = !smallTalk && rateScore(r) !== undefined;
+    if (!ASKING.test(r) && rated) return 'rate';
     if (isBath) return 'book_bath';
     if (isVisit) return 'book_visit';
     if ((isMeal && MEAL_VERB.test(r)) || MEAL_SERVICE.test(r)) return 'book_meal';
-    if (RATE_WORD.test(r) || rateScore(r) !== undefined) return 'rate';
+    if (RATE_WORD.test(r) || rated) return 'rate';
     if (greeted) return 'help';
     if (mealNoun || u.quantity !== undefined || u.delivery !== undefined || diet !== undefined) return 'book_meal';
     return 'unknown';

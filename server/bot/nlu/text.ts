@@ -90,9 +90,13 @@ const CANON = lexicon<string>([
 /** 定 typed for 订 ("定饭", "定一份", "预定"), but not in 确定/一定/决定/绑定/定位/定时 … */
 const DING = /(?<![确一决肯固规稳指约安设鉴否认坚锁限必说绑选特待敲搞制拟议判测商评核])定(?![位时期点量心价律理义居制做向])/g;
 
+/** 分 typed for 份 (both "fen"): "两分饭". Only right before a meal noun, so "5分" stays a score. */
+const FEN = /(?<=[0-9一二两三四五六七八九十俩仨])分(?=饭|餐|盒饭|早饭|早餐|午饭|午餐|晚饭|晚餐)/g;
+
 export function canonical(normalized: string): string {
   let s = normalized.replace(TRADITIONAL_RE, (c) => TRADITIONAL[c]);
   s = s.replace(CANON.re, (w) => CANON.values.get(w) as string);
   s = s.replace(DING, '订');
+  s = s.replace(FEN, '份');
   return s;
 }
