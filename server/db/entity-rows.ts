@@ -78,6 +78,21 @@ export class EntityRows<T extends ObjectLiteral> {
   /** Inserts rows in one multi-row INSERT. Every non-generated column must be present (null where nullable). */
   async insertMany(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>): Promise<void> {
     if (rows.length === 0) return;
+    const { sql, params } = this.insertValues(rows);
+    await em.query(`INSERT INTO ${sql}`, params);
+  }
+
+  private get sqlite(): boolean {
+    return this.ds.driver.options.type === 'better-sqlite3';
+  }
+
+  private column(property: string): ColumnMetadata {
+    const c = this.columns.find((x) => x.propertyName === property);
+    if (!c) throw new Error(`${this.meta.name}.${property} is not a column`);
+    return c;
+  }
+
+  private insertValues(rows: ReadonlyArray<Omit<T, 'id'>>): { sql: string; params: unknown[] } {
     const params: unknown[] = [];
     for (const row of rows) {
       for (const c of this.insertable) {
@@ -88,6 +103,50 @@ export class EntityRows<T extends ObjectLiteral> {
     }
     const cols = this.insertable.map((c) => this.q(c.databaseName)).join(', ');
     const tuple = `(${EntityRows.marks(this.insertable.length)})`;
-    await em.query(`INSERT INTO ${this.table} (${cols}) VALUES ${rows.map(() => tuple).join(', ')}`, params);
+    return { sql: `${this.table} (${cols}) VALUES ${rows.map(() => tuple).join(', ')}`, params };
+  }
+
+  /**
+   * Inserts the rows that do not collide with a unique key and returns `returning` of those inserted (MariaDB
+   * 10.5+ and SQLite 3.35+ both have INSERT … RETURNING, and both leave ignored rows out of it).
+   */
+  async insertIgnoring<K extends keyof T & string>(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>, returning: K): Promise<Array<T[K]>> {
+    if (rows.length === 0) return [];
+    const { sql, params } = this.insertValues(rows);
+    const c = this.column(returning);
+    const raw: Array<Record<string, unknown>> = await em.query(
+      `INSERT ${this.sqlite ? 'OR IGNORE' : 'IGNORE'} INTO ${sql} RETURNING ${this.q(c.databaseName)}`,
+      params,
+    );
+    return raw.map((r) => r[c.databaseName] as T[K]);
+  }
+
+  /** Inserts rows, or where `key` already exists updates every other column (last row wins within a batch). */
+  async upsertMany(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>, key: keyof T & string): Promise<void> {
+    if (rows.length === 0) return;
+    const { sql, params } = this.insertValues(rows);
+    const k = this.column(key).databaseName;
+    const others = this.insertable.filter((c) => c.databaseName !== k).map((c) => this.q(c.databaseName));
+    const update = this.sqlite
+      ? `ON CONFLICT(${this.q(k)}) DO UPDATE SET ${others.map((c) => `${c} = excluded.${c}`).join(', ')}`
+      : `ON DUPLICATE KEY UPDATE ${others.map((c) => `${c} = VALUES(${c})`).join(', ')}`;
+    await em.query(`INSERT INTO ${sql} ${update}`, params);
+  }
+
+  /** Sets `properties` on each row found by `key`, all in one UPDATE (one CASE per column). */
+  async updateMany(em: EntityManager, key: keyof T & string, properties: ReadonlyArray<keyof T & string>, rows: ReadonlyArray<Partial<T>>): Promise<void> {
+    if (rows.length === 0) return;
+    const k = this.column(key);
+    const params: unknown[] = [];
+    const sets = properties.map((p) => {
+      const c = this.column(p);
+      const whens = rows.map((r) => {
+        params.push(this.ds.driver.preparePersistentValue(r[key], k), this.ds.driver.preparePersistentValue(r[p] ?? null, c));
+        return 'WHEN ? THEN ?';
+      });
+      return `${this.q(c.databaseName)} = CASE ${this.q(k.databaseName)} ${whens.join(' ')} END`;
+    });
+    for (const r of rows) params.push(this.ds.driver.preparePersistentValue(r[key], k));
+    await em.query(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${this.q(k.databaseName)} IN (${EntityRows.marks(rows.length)})`, params);
   }
 }

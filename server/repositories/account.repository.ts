@@ -15,7 +15,16 @@ export class AccountRepository {
     return found;
   });
 
+  private readonly byMpOpenid = new BatchLoader<string, Account>(async (openids) =>
+    new Map((await this.db.rows(Account).findIn(this.db.manager, 'mpOpenid', openids)).map((a) => [a.mpOpenid!, a])),
+  );
+
   constructor(private readonly db: Database) {}
+
+  /** By public-account openid, coalesced with concurrent lookups (the bot's hot path). Shared entity: read only. */
+  async loadByMpOpenid(openid: string): Promise<Account | null> {
+    return (await this.byMpOpenid.load(openid)) ?? null;
+  }
 
   findById(id: number): Promise<Account | null> {
     return this.db.manager.findOneBy(Account, { id });

@@ -1,21 +1,31 @@
 import type { EntityManager } from 'typeorm';
 import { BotConversation, SeniorBindCode } from '../../entities';
 import type { Database } from '../db/database';
+import { BatchLoader } from '../lib/batch-loader';
+import { Batcher } from '../lib/batcher';
 
 /** The bot's pending step per public-account user, shared by every instance. */
 export class BotConversationRepository {
+  /** Concurrent messages' lookups share one query, and their writes one upsert (BatchLoader, Batcher). */
+  private readonly loader = new BatchLoader<string, BotConversation>(async (openids) =>
+    new Map((await this.db.rows(BotConversation).findIn(this.db.manager, 'openid', openids)).map((r) => [r.openid, r])),
+  );
+  private readonly writes = new Batcher<BotConversation, void>(async (rows) => {
+    // Two messages of one user in one batch: the later write wins, as it would have one statement at a time.
+    await this.db.rows(BotConversation).upsertMany(this.db.manager, [...new Map(rows.map((r) => [r.openid, r])).values()], 'openid');
+    return rows.map(() => undefined);
+  });
+
   constructor(private readonly db: Database) {}
 
   /** The pending step, or null when there is none or it has expired at `now`. */
   async pending(openid: string, now: Date): Promise<Record<string, unknown> | null> {
-    const row = await this.db.manager.findOneBy(BotConversation, { openid });
+    const row = await this.loader.load(openid);
     return row && row.pending && row.expiresAt > now ? row.pending : null;
   }
 
-  async set(openid: string, pending: Record<string, unknown> | null, now: Date, ttlMs: number): Promise<void> {
-    const row: BotConversation = { openid, pending, expiresAt: new Date(now.getTime() + ttlMs), updatedAt: now };
-    // TypeORM's deep-partial type cannot see through a JSON column of type Record<string, unknown>.
-    await this.db.manager.upsert(BotConversation, row as never, ['openid']);
+  set(openid: string, pending: Record<string, unknown> | null, now: Date, ttlMs: number): Promise<void> {
+    return this.writes.push({ openid, pending, expiresAt: new Date(now.getTime() + ttlMs), updatedAt: now });
   }
 }
 

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createPool } from 'mysql2/promise';
+import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
@@ -30,7 +30,7 @@ const SENDERS = Math.max(CONCURRENCY * 2, Number(process.env.BENCH_SENDERS ?? 10
 
 type Message = { text: string } | { voice: string } | { lat: number; lng: number };
 /** One conversation step per message; sender s's k-th message is MIX[(s + k) % MIX.length]. */
-const MIX: Array<{ label: string; message: Message }> = [
+const ALL: Array<{ label: string; message: Message }> = [
   { label: 'book lunch (offer)', message: { text: '明天中午订一份饭' } },
   { label: 'no', message: { text: '不订了' } },
   { label: 'menu', message: { text: '今天吃什么？' } },
@@ -39,6 +39,10 @@ const MIX: Array<{ label: string; message: Message }> = [
   { label: 'location', message: { lat: 30.2935, lng: 120.1655 } },
   { label: 'voice', message: { voice: '明天午饭是什么菜。' } },
 ];
+
+/** BENCH_ONLY=help,menu measures only those steps (to see what each costs). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+const MIX = ONLY ? ALL.filter((m) => ONLY.includes(m.label)) : ALL;
 
 type Outcome = 'ok' | 'sorry' | 'bad';
 const OUTCOMES = ['ok', 'sorry', 'bad'] as const;
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
     const creds = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'sandbox', 'credentials.json'), 'utf-8')) as SandboxCredentials;
     const pool = createPool({ uri: url, connectionLimit: 4, timezone: 'Z' });
     await insertSeniors(pool, SENDERS, new Date(), 'o_bench_');
-    await pool.end();
+    const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
 
     const msgBase = BigInt(`0x${randomBytes(6).toString('hex')}`) * 1000000n;
     const sender = (i: number) => i % SENDERS;
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
     const headers = { 'content-type': 'text/xml' };
     const content = (x: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(x)?.[1];
 
+    let failures = 0;
     const run = async (port: number, target: string, check: boolean): Promise<RunResult<Outcome>> => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
       try {
@@ -84,7 +89,10 @@ async function main(): Promise<void> {
           const { query, body } = signed(i);
           const res = await post(agent, port, `${target}?${query}`, body, headers);
           const text = content(res.body);
-          if (res.status !== 200 || !text) return 'bad';
+          if (res.status !== 200 || !text) {
+            if (failures++ < 3) console.error(`  !! ${res.status} ${res.body.slice(0, 200)}`);
+            return 'bad';
+          }
           return check && text === BOT_TEXTS.sorry ? 'sorry' : 'ok';
         });
       } finally {
@@ -95,7 +103,10 @@ async function main(): Promise<void> {
     const warm = Math.min(2000, REQUESTS);
     await drive(warm, CONCURRENCY, OUTCOMES, async (i) => ((await post(http.globalAgent, HELLO_PORT, '/wechat', signed(i).body, headers)).status === 200 ? 'ok' : 'bad'));
     const bare = await run(HELLO_PORT, '/wechat', false);
+    const before = await questions();
     const bot = await run(PORT, '/wechat', true);
+    const statements = (await questions() - before - 1) / REQUESTS;
+    await pool.end();
 
     const fmt = (r: RunResult<Outcome>) =>
       `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ok ${r.counts.ok}, sorry ${r.counts.sorry}, failed ${r.counts.bad}`;
@@ -103,6 +114,7 @@ async function main(): Promise<void> {
     console.log(`  mix               ${MIX.map((m) => m.label).join(', ')}`);
     console.log(`  bare Koa hello    ${fmt(bare)}`);
     console.log(`  /wechat bot       ${fmt(bot)}`);
+    console.log(`  SQL statements    ${statements.toFixed(2)} per message`);
     console.log(`  ratio bot / bare  ${(bot.rate / bare.rate).toFixed(2)}`);
     console.log(`  rate /wechat      ${bot.rate.toFixed(0)} /s   (target ≥ 5,000 /s)`);
     console.log(`  p99 /wechat       ${bot.p99.toFixed(1)} ms   (target < 50 ms; WeChat allows 5 s)`);

@@ -276,7 +276,7 @@ export class ChatBot implements Conversation {
   // ---- people ----
 
   private async speaker(openid: string): Promise<Speaker> {
-    const account = openid ? await this.accounts.findByMpOpenid(openid) : null;
+    const account = openid ? await this.accounts.loadByMpOpenid(openid) : null;
     if (!account || !account.active) return { openid, account: null, actor: null, self: null, linked: [] };
     const actor: Actor = {
       accountId: account.id,
