@@ -55,6 +55,20 @@ export class Database {
     return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY';
   }
 
+  /**
+   * Runs a statement that is safe to repeat, again when the database broke a lock cycle with it: batched
+   * multi-row writes (an INSERT IGNORE of many keys beside an UPDATE of others) can meet in InnoDB's gap locks.
+   */
+  async retryingDeadlocks<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= attempts || !this.isDeadlock(err)) throw err;
+      }
+    }
+  }
+
   async ping(): Promise<void> {
     await this.ds.query('SELECT 1');
   }

@@ -8,7 +8,10 @@ import {
 } from '../../entities';
 import type { Database } from '../db/database';
 import { EntityRows } from '../db/entity-rows';
+import { BatchLoader } from '../lib/batch-loader';
 import type { Held } from '../services/pricing';
+
+const UPCOMING: BookingStatus[] = ['pending_payment', 'pending_confirmation', 'confirmed'];
 
 export interface BookingFilter {
   seniorIds?: number[];
@@ -23,7 +26,37 @@ export interface BookingFilter {
 }
 
 export class BookingRepository {
+  /** Keyed `seniorId|fromDate`; one query per distinct day among the keys of a turn (nearly always one). */
+  private readonly upcomingLoader = new BatchLoader<string, Booking[]>(async (keys) => {
+    const byDay = new Map<string, number[]>();
+    for (const k of keys) {
+      const [id, day] = k.split('|');
+      byDay.set(day, [...(byDay.get(day) ?? []), Number(id)]);
+    }
+    const found = new Map<string, Booking[]>(keys.map((k) => [k, []]));
+    const rows = this.db.rows(Booking);
+    await Promise.all(
+      [...byDay].map(async ([day, ids]) => {
+        const list = await rows.find(
+          this.db.manager,
+          `WHERE ${rows.q('seniorId')} IN (${EntityRows.marks(ids.length)}) AND ${rows.q('serviceDate')} >= ? AND ${rows.q('status')} IN (${EntityRows.marks(UPCOMING.length)}) ORDER BY ${rows.q('serviceDate')}, ${rows.q('id')}`,
+          [...ids, day, ...UPCOMING],
+        );
+        for (const b of list) found.get(`${b.seniorId}|${day}`)!.push(b);
+      }),
+    );
+    return found;
+  });
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * A senior's bookings still to come (awaiting payment or confirmation, or confirmed) from a Shanghai day on,
+   * coalesced with concurrent lookups (what the bot lists and cancels from). Shared entities: read only.
+   */
+  async upcomingOf(seniorId: number, from: string): Promise<Booking[]> {
+    return (await this.upcomingLoader.load(`${seniorId}|${from}`)) ?? [];
+  }
 
   findById(id: number, em: EntityManager = this.db.manager): Promise<Booking | null> {
     return em.findOneBy(Booking, { id });

@@ -12,7 +12,8 @@ export class BotConversationRepository {
   );
   private readonly writes = new Batcher<BotConversation, void>(async (rows) => {
     // Two messages of one user in one batch: the later write wins, as it would have one statement at a time.
-    await this.db.rows(BotConversation).upsertMany(this.db.manager, [...new Map(rows.map((r) => [r.openid, r])).values()], 'openid');
+    const last = [...new Map(rows.map((r) => [r.openid, r])).values()];
+    await this.db.retryingDeadlocks(() => this.db.rows(BotConversation).upsertMany(this.db.manager, last, 'openid'));
     return rows.map(() => undefined);
   });
 

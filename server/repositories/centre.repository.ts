@@ -1,10 +1,16 @@
 import { Centre, ServiceItem, type ServiceCategory } from '../../entities';
 import type { Database } from '../db/database';
-import { BatchLoader } from '../lib/batch-loader';
+import { BatchLoader, sharedReads } from '../lib/batch-loader';
 
 export class CentreRepository {
   private readonly centreLoader = new BatchLoader<number, Centre>(async (ids) => new Map((await this.findByIds(ids)).map((c) => [c.id, c])));
   private readonly itemLoader = new BatchLoader<number, ServiceItem>(async (ids) => new Map((await this.findItemsByIds(ids)).map((i) => [i.id, i])));
+
+  private readonly itemsOfCentre = new BatchLoader<number, ServiceItem[]>(async (centreIds) => {
+    const rows = await this.db.rows(ServiceItem).findIn(this.db.manager, 'centreId', centreIds, 'ORDER BY id');
+    return new Map(centreIds.map((c) => [c, rows.filter((i) => i.centreId === c && i.active)]));
+  });
+  private readonly sharedActive = sharedReads((category: ServiceCategory | undefined) => this.queryActive(category), (c) => c ?? '');
 
   constructor(private readonly db: Database) {}
 
@@ -30,6 +36,10 @@ export class CentreRepository {
   /** Active centres, optionally only those offering a category of service. A district has tens to a few
    *  hundred centres, so distance is computed in memory rather than in dialect-specific SQL. */
   findActive(category?: ServiceCategory): Promise<Centre[]> {
+    return this.sharedActive(category);
+  }
+
+  private queryActive(category?: ServiceCategory): Promise<Centre[]> {
     const qb = this.db.manager.createQueryBuilder(Centre, 'c').where('c.active = :active', { active: true });
     if (category) {
       qb.andWhere(
@@ -40,8 +50,9 @@ export class CentreRepository {
     return qb.orderBy('c.id', 'ASC').getMany();
   }
 
-  serviceItems(centreId: number): Promise<ServiceItem[]> {
-    return this.db.manager.find(ServiceItem, { where: { centreId, active: true }, order: { id: 'ASC' } });
+  /** A centre's active items, coalesced with concurrent lookups into one query. Shared entities: read only. */
+  async serviceItems(centreId: number): Promise<ServiceItem[]> {
+    return (await this.itemsOfCentre.load(centreId)) ?? [];
   }
 
   findItemsByIds(ids: number[]): Promise<ServiceItem[]> {

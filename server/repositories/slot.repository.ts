@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind } from '../../entities';
 import type { Database } from '../db/database';
-import { BatchLoader } from '../lib/batch-loader';
+import { BatchLoader, sharedReads } from '../lib/batch-loader';
 
 export interface SlotFilter {
   centreId?: number;
@@ -14,6 +14,14 @@ export interface SlotFilter {
 
 export class SlotRepository {
   private readonly loader = new BatchLoader<number, Slot>(async (ids) => new Map((await this.findByIds(ids)).map((s) => [s.id, s])));
+
+  private readonly menuLoader = new BatchLoader<number, Menu>(async (ids) =>
+    new Map((await this.db.rows(Menu).findIn(this.db.manager, 'slotId', ids)).map((m) => [m.slotId, m])),
+  );
+  private readonly sharedList = sharedReads(
+    (filter: SlotFilter) => this.query(filter),
+    (f) => `${f.from}|${f.to}|${f.centreId ?? ''}|${f.serviceItemId ?? ''}|${f.category ?? ''}|${f.kind ?? ''}`,
+  );
 
   constructor(private readonly db: Database) {}
 
@@ -31,7 +39,12 @@ export class SlotRepository {
     return this.db.rows(Slot).findIn(this.db.manager, 'id', ids);
   }
 
-  async list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
+  /** Slots with their items; identical concurrent listings share one query (sharedReads). Shared entities: read only. */
+  list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
+    return this.sharedList(filter);
+  }
+
+  private async query(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
     const qb = this.db.manager
       .createQueryBuilder(Slot, 's')
       .innerJoin(ServiceItem, 'i', 'i.id = s.serviceItemId')
@@ -50,9 +63,10 @@ export class SlotRepository {
     return slots.map((slot) => ({ slot, item: byId.get(slot.serviceItemId)! }));
   }
 
-  menusFor(slotIds: number[]): Promise<Menu[]> {
-    if (slotIds.length === 0) return Promise.resolve([]);
-    return this.db.manager.createQueryBuilder(Menu, 'm').where('m.slotId IN (:...ids)', { ids: slotIds }).getMany();
+  /** The slots' menus (a slot has at most one), coalesced with concurrent lookups into one query. Read only. */
+  async menusFor(slotIds: number[]): Promise<Menu[]> {
+    const menus = await Promise.all(slotIds.map((id) => this.menuLoader.load(id)));
+    return menus.filter((m): m is Menu => m !== undefined);
   }
 
   /** Reads slots and locks their rows for the rest of the transaction, in id order (no deadlocks between batches). */

@@ -17,18 +17,13 @@ export class WechatInboundRepository {
     // Retries of one message can arrive in the same batch: the first of them is the delivery, the rest retries.
     const firsts = new Map<string, Claim>();
     for (const r of rows) if (!firsts.has(r.dedupeKey)) firsts.set(r.dedupeKey, r);
-    const inserted = new Set(
-      await this.db.rows(WechatInbound).insertIgnoring(
-        this.db.manager,
-        [...firsts.values()].map((r) => ({ ...r, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null })),
-        'dedupeKey',
-      ),
-    );
+    const fresh = [...firsts.values()].map((r) => ({ ...r, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null }));
+    const inserted = new Set(await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).insertIgnoring(this.db.manager, fresh, 'dedupeKey')));
     return rows.map((r) => firsts.get(r.dedupeKey) === r && inserted.has(r.dedupeKey));
   });
 
   private readonly handled = new Batcher<Handled, void>(async (rows) => {
-    await this.db.rows(WechatInbound).updateMany(this.db.manager, 'dedupeKey', HANDLED_COLUMNS, dedupeLast(rows));
+    await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).updateMany(this.db.manager, 'dedupeKey', HANDLED_COLUMNS, dedupeLast(rows)));
     return rows.map(() => undefined);
   });
 

@@ -76,15 +76,26 @@ export class BookingReaderService {
 
   async views(bookings: Booking[]): Promise<BookingView[]> {
     const ids = <K extends keyof Booking>(k: K) => [...new Set(bookings.map((b) => b[k] as number))];
+    // Through the loaders: concurrent readers' lookups share one query per table (the entities are only read).
+    const all = async <T extends object>(keys: number[], load: (id: number) => Promise<T | null>): Promise<T[]> => {
+      const found: Array<T | null> = await Promise.all(keys.map(load));
+      return found.filter((x): x is T => x !== null);
+    };
     const [slots, items, centres, seniors] = await Promise.all([
-      this.slots.findByIds(ids('slotId')),
-      this.centres.findItemsByIds(ids('serviceItemId')),
-      this.centres.findByIds(ids('centreId')),
-      this.seniors.findByIds(ids('seniorId')),
+      all(ids('slotId'), (id) => this.slots.load(id)),
+      all(ids('serviceItemId'), (id) => this.centres.loadItem(id)),
+      all(ids('centreId'), (id) => this.centres.load(id)),
+      all(ids('seniorId'), (id) => this.seniors.load(id)),
     ]);
     const by = <T extends { id: number }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
     const [s, i, c, p] = [by(slots), by(items), by(centres), by(seniors)];
     return bookings.map((b) => bookingView(b, s.get(b.slotId)!, i.get(b.serviceItemId)!, c.get(b.centreId)!, p.get(b.seniorId)!));
+  }
+
+  /** A senior's bookings still to come from `from` (a Shanghai day), soonest first, for whoever may see them. */
+  async upcoming(actor: Actor, senior: Senior, from: string): Promise<BookingView[]> {
+    await this.access.assertCanSeeSenior(actor, senior);
+    return this.views(await this.bookings.upcomingOf(senior.id, from));
   }
 
   /**

@@ -34,9 +34,15 @@ export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService
     },
     encrypt: (xml: string) => crypto.encrypt(xml),
   };
-  const endpoint = wechat({ token, appid: appId, encodingAESKey: aesKey ?? '' }).middleware(async (message: InboundMessage) =>
-    inbox.handle(message),
-  );
+  const endpoint = wechat({ token, appid: appId, encodingAESKey: aesKey ?? '' }).middleware(async (message: InboundMessage, ctx: Context) => {
+    try {
+      return await inbox.handle(message);
+    } catch (err) {
+      // The database failed us (the bot's own errors are answered inside the inbox): not the sender's fault.
+      ctx.state.inboxFailed = true;
+      throw err;
+    }
+  });
 
   const router = new Router();
   router.all('/wechat', async (ctx: Context, next: Next) => {
@@ -49,9 +55,15 @@ export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService
     try {
       await endpoint(ctx, next);
     } catch {
-      // Only malformed input gets here (the inbox never throws): a body co-wechat could not make sense of.
-      ctx.status = 400;
       ctx.type = 'text/plain';
+      if (ctx.state.inboxFailed) {
+        // 5xx: WeChat delivers the message again, and the retry finds it unclaimed.
+        ctx.status = 503;
+        ctx.body = 'try again';
+        return;
+      }
+      // Otherwise a body co-wechat could not make sense of.
+      ctx.status = 400;
       ctx.body = 'bad request';
     }
   });

@@ -35,7 +35,6 @@ export interface Step {
   intent: string;
 }
 
-const ACTIVE: BookingView['status'][] = ['pending_payment', 'pending_confirmation', 'confirmed'];
 const VISIT_KINDS: ServiceKind[] = ['cleaning', 'escort', 'nursing', 'haircut'];
 const DEFAULT_MEALS: ServiceKind[] = ['lunch', 'dinner'];
 /** How far ahead the bot looks for a free bath or home-visit time. */
@@ -302,13 +301,7 @@ export class BotBookingFlow {
   // ---- helpers ----
 
   private async active(t: Turn): Promise<BookingView[]> {
-    const { items } = await this.reader.list(t.actor, {
-      seniorId: t.senior.id,
-      from: shanghaiDate(t.now),
-      statuses: ACTIVE,
-      limit: 50,
-      offset: 0,
-    });
+    const items = await this.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
     return items.sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
   }
 

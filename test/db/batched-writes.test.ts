@@ -1,0 +1,76 @@
+import { BotConversation, WechatInbound } from '../../entities';
+import { Batcher } from '../../server/lib/batcher';
+import { describeEachDb, T0 } from '../helpers/harness';
+
+/**
+ * The bot's hot path writes in batches (Batcher + EntityRows' multi-row statements). These check, on both
+ * databases, that a batch means exactly what the same writes one at a time would have meant.
+ */
+describeEachDb('batched writes', (h) => {
+  const at = new Date(T0);
+  const inbound = (key: string, openid = 'o_batch') => ({ dedupeKey: key, openid, msgType: 'text', receivedAt: at, said: key, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null });
+
+  test('concurrent claims in one turn: each key is won once, by its first claimer; existing keys are lost', async () => {
+    const repo = h().services.repos.wechatInbound;
+    expect(await repo.claim(inbound('bw:old'))).toBe(true);
+    const results = await Promise.all(['bw:a', 'bw:old', 'bw:b', 'bw:a', 'bw:a'].map((k) => repo.claim(inbound(k))));
+    expect(results).toEqual([true, false, true, false, false]);
+    expect(await h().db.manager.countBy(WechatInbound, { openid: 'o_batch' })).toBe(3);
+  });
+
+  test('replies recorded together land on their own rows', async () => {
+    const repo = h().services.repos.wechatInbound;
+    await Promise.all(['bw:r1', 'bw:r2', 'bw:r3'].map((k) => repo.claim(inbound(k, 'o_batch_r'))));
+    await Promise.all([
+      repo.markHandled('bw:r1', '"一"', at, { intent: 'help', accountId: 7, seniorId: null }),
+      repo.markHandled('bw:r3', '"三"', at, { intent: 'menu', accountId: null, seniorId: 9 }),
+    ]);
+    const rows = await h().db.manager.find(WechatInbound, { where: { openid: 'o_batch_r' }, order: { dedupeKey: 'ASC' } });
+    expect(rows.map((r) => [r.dedupeKey, r.reply, r.intent, r.accountId, r.seniorId, r.handledAt?.toISOString() ?? null])).toEqual([
+      ['bw:r1', '"一"', 'help', 7, null, T0],
+      ['bw:r2', null, '', null, null, null],
+      ['bw:r3', '"三"', 'menu', null, 9, T0],
+    ]);
+  });
+
+  test('pending steps set together: new rows inserted, existing ones replaced, the later of two writes wins', async () => {
+    const repo = h().services.repos.botConversations;
+    await repo.set('o_bw_1', { kind: 'menu' }, at, 60_000);
+    await Promise.all([
+      repo.set('o_bw_1', { kind: 'rate', seniorId: 1, bookingId: 2 }, at, 60_000),
+      repo.set('o_bw_2', { kind: 'menu' }, at, 60_000),
+      repo.set('o_bw_2', null, at, 60_000),
+    ]);
+    expect(await repo.pending('o_bw_1', at)).toEqual({ kind: 'rate', seniorId: 1, bookingId: 2 });
+    expect(await repo.pending('o_bw_2', at)).toBeNull();
+    expect(await h().db.manager.countBy(BotConversation, { openid: 'o_bw_2' })).toBe(1);
+    // Expired steps are not pending.
+    expect(await repo.pending('o_bw_1', new Date(at.getTime() + 61_000))).toBeNull();
+  });
+});
+
+describe('Batcher', () => {
+  test('writes pushed in one turn are flushed together, each caller getting its own answer', async () => {
+    const flushed: number[][] = [];
+    const b = new Batcher<number, number>(async (xs) => {
+      flushed.push(xs);
+      return xs.map((x) => x * 10);
+    });
+    expect(await Promise.all([b.push(1), b.push(2), b.push(3)])).toEqual([10, 20, 30]);
+    expect(await b.push(4)).toBe(40);
+    expect(flushed).toEqual([[1, 2, 3], [4]]);
+  });
+
+  test('a failed flush fails every write of its batch, and only those', async () => {
+    let fail = true;
+    const b = new Batcher<number, number>(async (xs) => {
+      if (fail) throw new Error('database gone');
+      return xs;
+    });
+    const first = [b.push(1), b.push(2)];
+    await expect(Promise.all(first)).rejects.toThrow('database gone');
+    await expect(first[1]).rejects.toThrow('database gone');
+    fail = false;
+    expect(await b.push(3)).toBe(3);
+  });
+});
