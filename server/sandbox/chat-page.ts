@@ -79,6 +79,23 @@ function say(cls, text) {
   log.scrollTop = log.scrollHeight;
   return div;
 }
+// WeChat shows <a href="…">…</a> in a text reply as a link; everything else stays plain text.
+function sayWithLinks(cls, text) {
+  const div = say(cls, '');
+  const link = new RegExp('<a href="([^"]*)">([^<]*)</a>', 'g');
+  let at = 0;
+  for (const m of text.matchAll(link)) {
+    div.appendChild(document.createTextNode(text.slice(at, m.index)));
+    const a = document.createElement('a');
+    if (/^https?:/.test(m[1])) a.href = m[1];
+    a.textContent = m[2];
+    a.target = '_blank';
+    div.appendChild(a);
+    at = m.index + m[0].length;
+  }
+  div.appendChild(document.createTextNode(text.slice(at)));
+  return div;
+}
 async function loadUsers() {
   const res = await fetch('/sandbox/chat/users');
   const { users } = await res.json();
@@ -107,7 +124,7 @@ async function send(message, shown) {
   if (!res.ok) { say('sys', '发送失败：' + (out.error ? out.error.message : res.status)); return; }
   const r = out.reply;
   if (out.status !== 200) say('sys', '公众号服务器返回 ' + out.status);
-  else if (r.type === 'text') say('bot', r.content);
+  else if (r.type === 'text') sayWithLinks('bot', r.content);
   else if (r.type === 'news') {
     const div = say('bot news', '');
     for (const a of r.articles) { const l = document.createElement('a'); l.href = a.url; l.textContent = a.title; l.target = '_blank'; div.appendChild(l); }

@@ -41,15 +41,23 @@ if (!available) console.warn(`sandbox chat page test SKIPPED: no browser at ${CH
     await reply.waitFor();
     expect(await reply.textContent()).toContain('午餐 15 元，政府补贴 3 元，您付 12 元');
 
+    // Saying yes books it; the pay link shows as a link, as WeChat shows it, and opens Mulin's pay page.
+    await page.getByLabel('消息').fill('好');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    await page.locator('.msg.bot').nth(1).waitFor();
+    const pay = page.locator('.msg.bot').nth(1).getByRole('link', { name: '点这里付款' });
+    expect(await pay.getAttribute('href')).toContain('/pay/jsapi?t=');
+    expect(await page.locator('.msg.bot').nth(1).textContent()).not.toContain('<a');
+
     await page.getByLabel('消息').fill('我要洗澡');
     await page.getByRole('button', { name: /说话/ }).click();
-    await page.locator('.msg.bot').nth(1).waitFor();
-    expect(await page.locator('.msg.bot').nth(1).textContent()).toContain('助浴');
+    await page.locator('.msg.bot').nth(2).waitFor();
+    expect(await page.locator('.msg.bot').nth(2).textContent()).toContain('助浴');
 
     await page.getByLabel('安全模式（加密）').check();
     await page.getByRole('button', { name: '关注', exact: true }).click();
-    await page.locator('.msg.bot').nth(2).waitFor();
-    expect(await page.locator('.msg.bot').nth(2).textContent()).toContain('欢迎回来');
+    await page.locator('.msg.bot').nth(3).waitFor();
+    expect(await page.locator('.msg.bot').nth(3).textContent()).toContain('欢迎回来');
 
     fs.mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/sandbox-chat.png', fullPage: true });
