@@ -113,6 +113,15 @@ export const BOT = {
     ]
       .filter((l) => l !== '')
       .join('\n'),
+  /** A family member raised it for their parent: the reply is about the parent, not to them. */
+  emergencyForOther: (seniorName: string, notified: string[], centrePhone: string) =>
+    [
+      notified.length > 0 ? `已经通知了${notified.join('、')}，他们会马上联系${seniorName}。` : `已经记下了，工作人员会马上联系${seniorName}。`,
+      '情况危急请马上打 120 急救电话！',
+      centrePhone ? `站点电话：${centrePhone}` : '',
+    ]
+      .filter((l) => l !== '')
+      .join('\n'),
   emergencyUnbound: '请马上打 120 急救电话！\n您的微信还没有绑定，我们联系不到您的家人。\n能说话的话，请叫邻居帮忙。',
 
   // ---- family code ----

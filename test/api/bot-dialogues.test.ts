@@ -208,6 +208,44 @@ describeEachDb('the chat bot', (h) => {
     expect(ack.body.status).toBe('acknowledged');
   });
 
+  test("a family member's call for help is about the parent: the other family and the staff are told", async () => {
+    const zhou = await seniorNamed(h(), '周玉兰');
+    const reply = await say('o_mp_family_05', '我妈摔倒了');
+    expect(reply).toContain('已经通知了儿子');
+    expect(reply).toContain('他们会马上联系周玉兰');
+    expect(reply).not.toContain('把门打开'); // that is for the senior herself
+    const alerts = await h().db.manager.findBy(EmergencyAlert, { seniorId: zhou.id });
+    expect(alerts).toHaveLength(1);
+    // 周晓峰 (her son) hears of it; 吴静, who raised it, is not told what she just said.
+    const tpl = h().config.templates.emergency;
+    expect(h().sandbox.wxapi.outboxFor('o_family_04').filter((m) => m.templateId === tpl.mini)).toHaveLength(1);
+    expect(h().sandbox.wxapi.outboxFor('o_family_05').filter((m) => m.templateId === tpl.mini)).toHaveLength(0);
+  });
+
+  test('a home visit is chosen from a numbered list and offered as one service, not portions', async () => {
+    const list = await say('o_mp_family_05', '给我爸约个理发');
+    expect(list).toContain('给吴德明约这些上门理发时间');
+    expect(list).toMatch(/^1\. .*上门理发 \d+ 元$/m);
+    const offer = await say('o_mp_family_05', '1');
+    expect(offer).toContain('给吴德明订');
+    expect(offer).toMatch(/\d\d:\d\d 上门理发\n/);
+    expect(offer).not.toContain('份');
+    expect(await say('o_mp_family_05', '不订了')).toContain('没有订');
+  });
+
+  test('找人工: the next message goes to the centre staff as it was said', async () => {
+    const ask = await say('o_senior_02', '找人工');
+    expect(ask).toContain('我转给');
+    expect(ask).toContain('工作人员');
+    expect(await say('o_senior_02', '我家水管漏水了，能不能找人来看看')).toContain('已经转给工作人员了');
+    const tpl = h().config.templates.staffMessage;
+    const toStaff = h().sandbox.wxapi.outboxFor('o_staff_jiaxin').filter((m) => m.templateId === tpl.mini || m.templateId === tpl.mp);
+    expect(toStaff).toHaveLength(1);
+    expect(JSON.stringify(toStaff[0].payload)).toContain('我家水管漏水了');
+    // The message was not taken for anything else: no booking, no alert.
+    expect(await activeOf('李建国')).toHaveLength(0);
+  });
+
   test('a served booking is rated from the chat', async () => {
     // Today's lunch at 08:30, before the 09:30 cut-off; 王秀英 pays nothing.
     await say('o_senior_03', '今天中午订一份饭');

@@ -123,7 +123,8 @@ export class BotBookingFlow {
       throw err;
     }
     const label = slot.serviceItem.kindLabel;
-    const what = `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）`;
+    // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
+    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）` : `${slot.start} ${label}`;
     const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_WORDS[wanted]}，按${DELIVERY_WORDS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
       .filter((x) => x)
       .join('');
@@ -162,7 +163,7 @@ export class BotBookingFlow {
     }
     const who = t.forOther ? t.senior.name : null;
     const day = this.day(booking.serviceDate, t.now);
-    const what = `${booking.slot.start} ${booking.serviceItem.kindLabel} ${booking.quantity} 份`;
+    const what = `${booking.slot.start} ${booking.serviceItem.kindLabel}${booking.serviceItem.category === 'meal' ? ` ${booking.quantity} 份` : ''}`;
     if (booking.status === 'pending_payment' && booking.paymentDueAt) {
       const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
       let link: string;

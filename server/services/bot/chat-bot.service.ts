@@ -363,7 +363,9 @@ export class ChatBot implements Conversation {
       for (const n of raised.notified) if (!notified.includes(n)) notified.push(n);
       phone ||= raised.centrePhone;
     }
-    return { reply: BOT.emergency(notified, phone), intent: 'emergency', pending: null, seniorId: targets[0]?.id ?? null };
+    const forOther = targets.length > 0 && targets.every((t) => t.id !== s.self?.id);
+    const reply = forOther ? BOT.emergencyForOther(targets.map((t) => t.name).join('、'), notified, phone) : BOT.emergency(notified, phone);
+    return { reply, intent: 'emergency', pending: null, seniorId: targets[0]?.id ?? null };
   }
 
   private async nearby(lat: number, lng: number): Promise<{ reply: string; intent: string }> {
