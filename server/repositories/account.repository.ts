@@ -3,6 +3,26 @@ import { Account, Session } from '../../entities';
 import type { Database } from '../db/database';
 import { BatchLoader } from '../lib/batch-loader';
 
+/** A new WeChat account's row: everything a person signing in from WeChat does not have yet is empty. */
+export function newWechatAccount(now: Date, fields: Pick<Account, 'displayName' | 'roles'> & Partial<Pick<Account, 'mpOpenid' | 'miniOpenid' | 'unionid' | 'seniorId'>>): Omit<Account, 'id'> {
+  return {
+    mpOpenid: null,
+    miniOpenid: null,
+    unionid: null,
+    seniorId: null,
+    ...fields,
+    username: null,
+    passwordHash: null,
+    phone: null,
+    centreId: null,
+    regionId: null,
+    regionPath: null,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export class AccountRepository {
   private readonly sessions = new BatchLoader<string, { session: Session; account: Account }>(async (hashes) => {
     const sessions = await this.db.rows(Session).findIn(this.db.manager, 'tokenHash', hashes);

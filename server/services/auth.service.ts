@@ -6,8 +6,8 @@ import type { Clock } from '../lib/clock';
 import { hashPassword, sha256Hex, verifyPassword } from '../lib/password';
 import { sessionToken } from '../lib/random';
 import { DAY } from '../lib/time';
-import type { AccountRepository } from '../repositories/account.repository';
-import type { Actor } from './actor';
+import { newWechatAccount, type AccountRepository } from '../repositories/account.repository';
+import { actorOf, type Actor } from './actor';
 
 const MINI_SESSION_DAYS = 30;
 const CONSOLE_SESSION_HOURS = 12;
@@ -52,23 +52,7 @@ export class AuthService {
     if (!account) {
       // A first visit to the mini-program: most people who open it are family members of a senior.
       try {
-        account = await this.accounts.save({
-          displayName: '微信用户',
-          roles: ['family'],
-          miniOpenid: session.openid,
-          mpOpenid: null,
-          unionid: session.unionid ?? null,
-          username: null,
-          passwordHash: null,
-          phone: null,
-          seniorId: null,
-          centreId: null,
-          regionId: null,
-          regionPath: null,
-          active: true,
-          createdAt: now,
-          updatedAt: now,
-        } as Account);
+        account = await this.accounts.save(newWechatAccount(now, { displayName: '微信用户', roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null }) as Account);
       } catch {
         // Two first logins raced; the other one created the account.
         account = await this.accounts.findByMiniOpenid(session.openid);
@@ -101,15 +85,7 @@ export class AuthService {
     if (!found) return null;
     const { session, account } = found;
     if (session.revokedAt !== null || session.expiresAt <= this.clock.now() || !account.active) return null;
-    return {
-      accountId: account.id,
-      displayName: account.displayName,
-      roles: account.roles,
-      seniorId: account.seniorId,
-      centreId: account.centreId,
-      regionPath: account.regionPath,
-      ip,
-    };
+    return actorOf(account, ip);
   }
 
   async logout(token: string): Promise<void> {

@@ -8,12 +8,12 @@ import type { WechatMessenger } from '../gateways/wechat-messenger.gateway';
 import type { Clock } from '../lib/clock';
 import { DAY } from '../lib/time';
 import { sixDigitCode } from '../lib/random';
-import type { AccountRepository } from '../repositories/account.repository';
+import { newWechatAccount, type AccountRepository } from '../repositories/account.repository';
 import type { BindCodeRepository } from '../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../repositories/family-link.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
 import type { AccessService } from './access.service';
-import type { Actor } from './actor';
+import { actorOf, type Actor } from './actor';
 import type { AuditService } from './audit.service';
 
 const CODE_TTL_MS = 7 * DAY;
@@ -161,29 +161,10 @@ export class WechatBindingService {
       existing.updatedAt = now;
       account = await this.accounts.save(existing, em);
     } else {
-      account = await this.accounts.save(
-        em.create(Account, {
-          displayName: senior.name,
-          roles: ['senior'],
-          mpOpenid: openid,
-          miniOpenid: null,
-          unionid: null,
-          username: null,
-          passwordHash: null,
-          phone: null,
-          seniorId: senior.id,
-          centreId: null,
-          regionId: null,
-          regionPath: null,
-          active: true,
-          createdAt: now,
-          updatedAt: now,
-        }),
-        em,
-      );
+      account = await this.accounts.save(em.create(Account, newWechatAccount(now, { displayName: senior.name, roles: ['senior'], mpOpenid: openid, seniorId: senior.id })), em);
     }
     if (!(await this.codes.use(em, live.id, account.id, now))) return { kind: 'invalid' };
-    const actor: Actor = { accountId: account.id, displayName: account.displayName, roles: account.roles, seniorId: senior.id, centreId: null, regionPath: null, ip: 'wechat' };
+    const actor = actorOf(account, 'wechat');
     await this.audit.record(em, actor, 'wechat_binding.bind', { type: 'senior', id: senior.id }, { bindCodeId: live.id });
     return { kind: 'bound', seniorName: senior.name, accountId: account.id, seniorId: senior.id };
   }
@@ -194,25 +175,7 @@ export class WechatBindingService {
     const found = await this.accounts.findByMpOpenid(openid);
     if (found) return found;
     try {
-      return await this.accounts.save(
-        this.db.manager.create(Account, {
-          displayName: '微信用户',
-          roles: ['family'],
-          mpOpenid: openid,
-          miniOpenid: null,
-          unionid: null,
-          username: null,
-          passwordHash: null,
-          phone: null,
-          seniorId: null,
-          centreId: null,
-          regionId: null,
-          regionPath: null,
-          active: true,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
+      return await this.accounts.save(this.db.manager.create(Account, newWechatAccount(now, { displayName: '微信用户', roles: ['family'], mpOpenid: openid })));
     } catch (err) {
       if (!this.db.isDuplicateKey(err)) throw err;
       return (await this.accounts.findByMpOpenid(openid))!;
