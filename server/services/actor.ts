@@ -22,7 +22,7 @@ export function primaryRole(actor: Actor): Role {
 }
 
 /** The actor an account acts as, from where it came in ('wechat' for the public account, the client IP for HTTP). */
-export function actorOf(account: Pick<Account, 'id' | 'displayName' | 'roles' | 'seniorId' | 'centreId' | 'regionPath'>, ip: string): Actor {
+export function actorForAccount(account: Pick<Account, 'id' | 'displayName' | 'roles' | 'seniorId' | 'centreId' | 'regionPath'>, ip: string): Actor {
   return {
     accountId: account.id,
     displayName: account.displayName,

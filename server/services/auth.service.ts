@@ -7,7 +7,7 @@ import { hashPassword, sha256Hex, verifyPassword } from '../lib/password';
 import { sessionToken } from '../lib/random';
 import { DAY } from '../lib/time';
 import { newWechatAccount, type AccountRepository } from '../repositories/account.repository';
-import { actorOf, type Actor } from './actor';
+import { actorForAccount, type Actor } from './actor';
 
 const MINI_SESSION_DAYS = 30;
 const CONSOLE_SESSION_HOURS = 12;
@@ -85,7 +85,7 @@ export class AuthService {
     if (!found) return null;
     const { session, account } = found;
     if (session.revokedAt !== null || session.expiresAt <= this.clock.now() || !account.active) return null;
-    return actorOf(account, ip);
+    return actorForAccount(account, ip);
   }
 
   async logout(token: string): Promise<void> {

@@ -13,7 +13,7 @@ import type { BindCodeRepository } from '../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../repositories/family-link.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
 import type { AccessService } from './access.service';
-import { actorOf, type Actor } from './actor';
+import { actorForAccount, type Actor } from './actor';
 import type { AuditService } from './audit.service';
 
 const CODE_TTL_MS = 7 * DAY;
@@ -164,7 +164,7 @@ export class WechatBindingService {
       account = await this.accounts.save(em.create(Account, newWechatAccount(now, { displayName: senior.name, roles: ['senior'], mpOpenid: openid, seniorId: senior.id })), em);
     }
     if (!(await this.codes.use(em, live.id, account.id, now))) return { kind: 'invalid' };
-    const actor = actorOf(account, 'wechat');
+    const actor = actorForAccount(account, 'wechat');
     await this.audit.record(em, actor, 'wechat_binding.bind', { type: 'senior', id: senior.id }, { bindCodeId: live.id });
     return { kind: 'bound', seniorName: senior.name, accountId: account.id, seniorId: senior.id };
   }

@@ -14,7 +14,7 @@ import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
-import { actorOf, type Actor } from '../actor';
+import { actorForAccount, type Actor } from '../actor';
 import type { CatalogueService } from '../catalogue.service';
 import type { EmergencyService } from '../emergency.service';
 import type { FamilyLinkService } from '../family-link.service';
@@ -278,7 +278,7 @@ export class ChatBot implements Conversation {
   private async speaker(openid: string): Promise<Speaker> {
     const account = openid ? await this.accounts.loadByMpOpenid(openid) : null;
     if (!account || !account.active) return { openid, account: null, actor: null, self: null, linked: [] };
-    const actor = actorOf(account, 'wechat');
+    const actor = actorForAccount(account, 'wechat');
     const [self, linked] = await Promise.all([
       account.seniorId !== null && account.roles.includes('senior') ? this.seniors.load(account.seniorId) : Promise.resolve(null),
       account.roles.includes('family')
@@ -316,7 +316,7 @@ export class ChatBot implements Conversation {
     if (!s.account && !(await this.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     try {
       const account = s.account ?? (await this.binding.familyAccountFor(s.openid));
-      const actor = actorOf(account, 'wechat');
+      const actor = actorForAccount(account, 'wechat');
       const link = await this.familyLinks.redeem(actor, code);
       return { reply: BOT.linkedFamily(link.senior.name), intent: 'link_family', pending: null, seniorId: link.senior.id, accountId: account.id };
     } catch (err) {
