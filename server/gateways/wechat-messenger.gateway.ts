@@ -215,6 +215,16 @@ class PlatformClient extends WechatAPI {
     return this.request(`${REAL_API_BASE}/cgi-bin/qrcode/create?access_token=${encodeURIComponent(accessToken)}`, postJSON(body));
   }
 
+  /**
+   * POST cgi-bin/message/template/send with `client_msg_id`, which co-wechat-api's sendTemplate cannot pass:
+   * WeChat sends one message per openid + client_msg_id within 10 minutes, so a send repeated after a crash is
+   * not a second message.
+   */
+  async sendTemplateOnce(body: Record<string, unknown>): Promise<unknown> {
+    const { accessToken } = await this.ensureAccessToken();
+    return this.request(`${REAL_API_BASE}/cgi-bin/message/template/send?access_token=${encodeURIComponent(accessToken)}`, postJSON(body));
+  }
+
   private redirect(url: string): string {
     const target = url.startsWith(`${REAL_API_BASE}/`) ? this.apiBase + url.slice(REAL_API_BASE.length) : url;
     if (!target.startsWith(`${this.apiBase}/`)) throw new WechatApiError(-1, `refusing to call ${new URL(url).host}: not under the configured API base`);
@@ -260,15 +270,21 @@ export class WechatMessenger implements WechatLoginGateway {
     return { openid: data.openid, sessionKey: data.session_key, ...(data.unionid ? { unionid: data.unionid } : {}) };
   }
 
-  /** A template message under the 2023 rules; returns WeChat's msgid. */
-  async sendTemplate(openid: string, templateId: string, data: Record<string, string>, link: TemplateLink = {}): Promise<string> {
+  /**
+   * A template message under the 2023 rules; returns WeChat's msgid. With `clientMsgId` (≤ 64 bytes) a repeat of
+   * the same send within 10 minutes is not delivered twice (WeChat's 防重入 id).
+   */
+  async sendTemplate(openid: string, templateId: string, data: Record<string, string>, link: TemplateLink = {}, clientMsgId?: string): Promise<string> {
     const fields: Record<string, { value: string }> = {};
     for (const [key, value] of Object.entries(data)) {
       // WeChat no longer shows `first` and `remark`; text put there would silently vanish.
       if (key === 'first' || key === 'remark') continue;
       fields[key] = { value: fitValue(value, TEMPLATE_VALUE_MAX) };
     }
-    const reply = (await this.call(this.mp.sendTemplate(openid, templateId, link.url, undefined, fields, link.miniprogram))) as { msgid?: unknown };
+    const sent = clientMsgId
+      ? this.mp.sendTemplateOnce({ touser: openid, template_id: templateId, url: link.url, miniprogram: link.miniprogram, client_msg_id: clientMsgId, data: fields })
+      : this.mp.sendTemplate(openid, templateId, link.url, undefined, fields, link.miniprogram);
+    const reply = (await this.call(sent)) as { msgid?: unknown };
     return idString(reply?.msgid);
   }
 

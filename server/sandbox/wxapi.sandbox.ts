@@ -5,6 +5,10 @@ import type { SandboxCredentials } from '../wechat-settings';
 export type OutboxKind = 'template' | 'subscribe' | 'custom';
 
 /** A message WeChat accepted for delivery to a user. */
+/** WeChat keeps a client_msg_id for 10 minutes and takes at most 64 bytes of it. */
+const CLIENT_MSG_ID_WINDOW_MS = 10 * 60_000;
+const CLIENT_MSG_ID_MAX = 64;
+
 export interface OutboxEntry {
   kind: OutboxKind;
   openid: string;
@@ -136,6 +140,8 @@ export class WxapiSandbox {
   /** ticket → the QR code qrcode/create made for it. */
   private readonly qrCodes = new Map<string, IssuedQrCode>();
   private readonly outbox: OutboxEntry[] = [];
+  private readonly clientMsgIds = new Map<string, { msgid: bigint; at: number }>();
+  private readonly nextSendFailures: number[] = [];
   private readonly accounts: Map<string, { secret: string; account: Account }>;
   private readonly clock: Clock;
   private readonly tokens = new Map<string, IssuedToken>();
@@ -169,6 +175,11 @@ export class WxapiSandbox {
     else this.refusals.get(openid)?.delete(templateId);
   }
 
+  /** The next `n` template sends fail with `errcode` (e.g. -1 system busy, 45009 quota) before anything is sent. */
+  failNextTemplateSends(n: number, errcode: number): void {
+    for (let i = 0; i < n; i++) this.nextSendFailures.push(errcode);
+  }
+
   /** The user has not written to the public account for 48 hours: custom/send answers 45015. */
   closeWindow(openid: string): void {
     this.closedWindows.add(openid);
@@ -194,6 +205,8 @@ export class WxapiSandbox {
     this.classicTokens.clear();
     this.refusals.clear();
     this.closedWindows.clear();
+    this.clientMsgIds.clear();
+    this.nextSendFailures.length = 0;
   }
 
   /** The scene a scan of this ticket reports; null when no such code was made or it has expired. */
@@ -310,7 +323,18 @@ export class WxapiSandbox {
         // Since 2023: one line of at most 20 characters per field.
         if (/[\r\n]/.test(field.value) || codePoints(field.value) > TEMPLATE_VALUE_MAX) return fail(47003, `data.${key}.value invalid`);
       }
+      const failure = this.nextSendFailures.shift();
+      if (failure !== undefined) return fail(failure);
+      // client_msg_id (防重入 id): WeChat sends one message per openid + client_msg_id within 10 minutes.
+      const clientMsgId = typeof body.client_msg_id === 'string' ? body.client_msg_id : '';
+      const once = clientMsgId !== '' ? `${body.touser}|${clientMsgId}` : null;
+      if (once) {
+        if (Buffer.byteLength(clientMsgId) > CLIENT_MSG_ID_MAX) return fail(45067, 'clientmsgid size out of limit');
+        const seen = this.clientMsgIds.get(once);
+        if (seen && this.clock.now().getTime() - seen.at < CLIENT_MSG_ID_WINDOW_MS) return { ...OK, msgid: seen.msgid };
+      }
       const msgid = this.nextMsgid++;
+      if (once) this.clientMsgIds.set(once, { msgid, at: this.clock.now().getTime() });
       this.deliver('template', body.touser, body, body.template_id, msgid.toString());
       return { ...OK, msgid };
     });

@@ -251,6 +251,29 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
         expect(value).not.toMatch(LONE_SURROGATE);
       }
     });
+
+    test('a send repeated with the same client_msg_id within 10 minutes is one message; later, or another id, is new', async () => {
+      const m = messenger();
+      const send = (id: string) => m.sendTemplate(FAMILY, TPL, { thing1: '政策通知' }, {}, id);
+      const first = await send('notice-1-delivery-7');
+      expect(await send('notice-1-delivery-7')).toBe(first);
+      expect(wx.sandbox.outboxFor(FAMILY)).toHaveLength(1);
+      expect(wx.sandbox.outboxFor(FAMILY)[0].payload).toMatchObject({ client_msg_id: 'notice-1-delivery-7', data: { thing1: { value: '政策通知' } } });
+      expect(await send('notice-1-delivery-8')).not.toBe(first);
+      h().clock.advance(10 * 60_000 + 1);
+      await send('notice-1-delivery-7');
+      expect(wx.sandbox.outboxFor(FAMILY)).toHaveLength(3);
+      const tooLong = await rejection(send('x'.repeat(65)));
+      expect(tooLong).toBeInstanceOf(WechatApiError);
+      expect((tooLong as WechatApiError).errcode).toBe(45067);
+    });
+
+    test('a transient failure is an error with its code, and nothing is sent', async () => {
+      wx.sandbox.failNextTemplateSends(1, -1);
+      const err = await rejection(messenger().sendTemplate(FAMILY, TPL, { thing1: '政策通知' }, {}, 'n-1'));
+      expect((err as WechatApiError).errcode).toBe(-1);
+      expect(wx.sandbox.outboxFor(FAMILY)).toHaveLength(0);
+    });
   });
 
   describe('subscribe messages', () => {
