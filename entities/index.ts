@@ -3,8 +3,10 @@ import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
+import { CentreDayDigest } from './centre-day-digest.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
+import { JobRun, JobTick } from './job.entity';
 import { Menu } from './menu.entity';
 import { Notice, NoticeDelivery } from './notice.entity';
 import { PayNotification } from './pay-notification.entity';
@@ -16,7 +18,9 @@ import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
 import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
+import { Settlement, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
+import { SubscribeCredit } from './subscribe-credit.entity';
 import { SubsidyPolicy } from './subsidy-policy.entity';
 import { WechatAccessToken, WechatInbound, WechatSubscribeRefusal } from './wechat.entity';
 
@@ -25,8 +29,10 @@ export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
 export * from './centre.entity';
+export * from './centre-day-digest.entity';
 export * from './emergency-alert.entity';
 export * from './family-link.entity';
+export * from './job.entity';
 export * from './menu.entity';
 export * from './notice.entity';
 export * from './pay-notification.entity';
@@ -38,7 +44,9 @@ export * from './reminder.entity';
 export * from './senior.entity';
 export * from './service-item.entity';
 export * from './session.entity';
+export * from './settlement.entity';
 export * from './slot.entity';
+export * from './subscribe-credit.entity';
 export * from './subsidy-policy.entity';
 export * from './wechat.entity';
 
@@ -69,4 +77,10 @@ export const ENTITIES = [
   WechatSubscribeRefusal,
   BotConversation,
   SeniorBindCode,
+  JobTick,
+  JobRun,
+  CentreDayDigest,
+  SubscribeCredit,
+  Settlement,
+  SettlementLine,
 ];

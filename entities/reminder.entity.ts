@@ -3,7 +3,12 @@ import { InstantColumn, TextColumn } from './columns';
 
 export const REMINDER_KINDS = ['day_before', 'hour_before', 'payment_due', 'rating_request'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
-export const REMINDER_STATUSES = ['pending', 'sent', 'cancelled', 'failed'] as const;
+/**
+ * pending → sending (claimed by one sender) → sent | failed; pending/sending → cancelled when the booking leaves the
+ * state the reminder is for. `sending` is at-most-once: see ReminderService.sendDue.
+ */
+// 'sending' comes last so that adding it to MariaDB's enum is an in-place change, not a table rebuild.
+export const REMINDER_STATUSES = ['pending', 'sent', 'cancelled', 'failed', 'sending'] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /**
@@ -40,6 +45,14 @@ export class Reminder {
 
   @InstantColumn({ nullable: true })
   sentAt!: Date | null;
+
+  /** Which sender claimed it (a random token per claim), so that only that sender may settle it. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  claimToken!: string | null;
+
+  /** When it was claimed: a claim left behind by a crashed instance is settled after a while (see sendDue). */
+  @InstantColumn({ nullable: true })
+  claimedAt!: Date | null;
 
   @InstantColumn()
   createdAt!: Date;

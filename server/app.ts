@@ -6,10 +6,14 @@ import { errorMiddleware } from './http/middleware/errors';
 import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
 import { catalogueRoutes } from './http/routes/catalogue.routes';
+import { jobRoutes } from './http/routes/job.routes';
+import { noticeRoutes } from './http/routes/notice.routes';
 import { payRoutes } from './http/routes/pay.routes';
 import { paymentRoutes } from './http/routes/payment.routes';
 import { botRoutes } from './http/routes/bot.routes';
 import { peopleRoutes } from './http/routes/people.routes';
+import { subscriptionRoutes } from './http/routes/subscription.routes';
+import { settlementRoutes } from './http/routes/settlement.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
@@ -37,7 +41,7 @@ export function createApp(s: Services): Koa {
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
-  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s)]) {
+  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s)]) {
     api.use(routes.routes(), routes.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOB_NAMES } from '../jobs';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_PURPOSES, type TemplateIds, type TemplatePurpose } from './wechat-templates';
 
 /**
@@ -50,6 +51,8 @@ const schema = z.object({
   WXPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
   PUBLIC_BASE_URL: z.url().optional(),
   WECHAT_TEMPLATES: optionalText,
+  MULIN_JOBS: z.string().trim().default('all'),
+  MULIN_BROADCAST_RATE: z.coerce.number().int().min(1).max(100_000).default(2500),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -76,6 +79,23 @@ function templateIds(raw: string | undefined, problems: string[]): TemplateIds {
     if (pair?.mini) ids[purpose].mini = pair.mini;
   }
   return ids;
+}
+
+/**
+ * MULIN_JOBS: which scheduled jobs this instance runs: `all` (the default), `none` (a web-only instance), or a
+ * comma list of job names. Every instance may run them all: each tick still runs once (the coordinator).
+ */
+export function parseJobsSetting(raw: string, problems: string[]): readonly string[] {
+  const value = raw.trim();
+  if (value === '' || value === 'all') return [...JOB_NAMES];
+  if (value === 'none') return [];
+  const names = [...new Set(value.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
+  const unknown = names.filter((n) => !JOB_NAMES.includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    problems.push(`MULIN_JOBS: ${unknown.length ? `unknown job ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no job given'}; use all, none, or a comma list of: ${JOB_NAMES.join(', ')}`);
+    return [];
+  }
+  return names;
 }
 
 export type DatabaseKind = 'mariadb' | 'sqlite';
@@ -112,6 +132,10 @@ export interface Config {
   /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
   readonly sandbox: boolean;
   readonly publicBaseUrl: string;
+  /** Names of the scheduled jobs this instance registers (MULIN_JOBS). */
+  readonly jobs: readonly string[];
+  /** Policy-notice pushes per second at most, per instance (MULIN_BROADCAST_RATE). */
+  readonly broadcastRate: number;
 }
 
 export class ConfigError extends Error {
@@ -144,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with real WeChat credentials (WeChat must reach this server)');
   }
   const templates = templateIds(e.WECHAT_TEMPLATES, problems);
+  const jobs = parseJobsSetting(e.MULIN_JOBS, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const url = e.DATABASE_URL;
@@ -175,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     templates,
     sandbox,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    jobs,
+    broadcastRate: e.MULIN_BROADCAST_RATE,
   });
 }
 

@@ -11,12 +11,27 @@ import { CentreRepository } from './repositories/centre.repository';
 import { FamilyLinkRepository } from './repositories/family-link.repository';
 import { PaymentRepository } from './repositories/payment.repository';
 import { PolicyRepository } from './repositories/policy.repository';
+import { ReminderRepository } from './repositories/reminder.repository';
+import { SubscribeCreditRepository } from './repositories/subscribe-credit.repository';
 import { SeniorRepository } from './repositories/senior.repository';
+import { SettlementRepository } from './repositories/settlement.repository';
 import { SlotRepository } from './repositories/slot.repository';
 import { BindCodeRepository, BotConversationRepository } from './repositories/bot.repository';
 import { WechatInboundRepository } from './repositories/wechat-inbound.repository';
 import { WechatStateRepository } from './repositories/wechat-state.repository';
+import { DayDigestRepository } from './repositories/day-digest.repository';
+import { EscalationRepository } from './repositories/escalation.repository';
+import { JobRepository } from './repositories/job.repository';
+import { DayEndService } from './services/day-end.service';
+import type { Job } from './services/scheduler/job';
+import { JobCoordinator } from './services/scheduler/job-coordinator';
+import { JobRunService } from './services/scheduler/job-run.service';
+import { JobRunner } from './services/scheduler/job-runner';
+import { Scheduler } from './services/scheduler/scheduler';
 import type { Sandbox } from './sandbox';
+import { NoticeRepository } from './repositories/notice.repository';
+import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from './services/broadcast.service';
+import { NoticeService } from './services/notice.service';
 import { WechatInboxService, type Conversation } from './services/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access.service';
@@ -32,11 +47,14 @@ import { PaymentReaderService } from './services/payment-reader.service';
 import { PaymentService } from './services/payment.service';
 import { RefundService } from './services/refund.service';
 import { SeniorService } from './services/senior.service';
+import { SettlementService } from './services/settlement.service';
 import { BotBookingFlow } from './services/bot/booking-flow';
 import { ChatBot } from './services/bot/chat-bot.service';
 import { ConversationLogService } from './services/conversation-log.service';
 import { EmergencyService } from './services/emergency.service';
 import { AccountNotifier } from './services/notifier.service';
+import { ReminderService } from './services/reminder.service';
+import { SubscriptionService } from './services/subscription.service';
 import { WechatBindingService } from './services/wechat-binding.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
@@ -53,6 +71,8 @@ export interface Deps {
   conversation?: Conversation;
   /** How long /wechat waits for the bot before answering '' and replying later (WeChat allows 5 s). */
   replyBudgetMs?: number;
+  /** Broadcast pacing and batching (tests make the waits instant). */
+  broadcast?: Partial<BroadcastOptions>;
 }
 
 /** The one composition root: builds every repository and service from `deps`. */
@@ -69,9 +89,16 @@ export function buildServices(deps: Deps) {
     payments: new PaymentRepository(db),
     policies: new PolicyRepository(db),
     seniors: new SeniorRepository(db),
+    settlements: new SettlementRepository(db),
     slots: new SlotRepository(db),
     wechatInbound: new WechatInboundRepository(db),
     wechatState: new WechatStateRepository(db),
+    jobs: new JobRepository(db),
+    escalation: new EscalationRepository(db),
+    dayDigests: new DayDigestRepository(db),
+    reminders: new ReminderRepository(db),
+    subscribeCredits: new SubscribeCreditRepository(db),
+    notices: new NoticeRepository(db),
   };
   const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger: deps.logger });
   // A public account may run without WeChat Pay (WXPAY_* unset): then there is no gateway to build, and payment
@@ -79,7 +106,9 @@ export function buildServices(deps: Deps) {
   const pay = deps.wechat.pay.mchId ? new WechatPayGateway(deps.wechat, clock) : null;
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
-  const bookingWriter = new BookingWriter(db, clock, repos.bookings, repos.slots, repos.seniors, audit);
+  // Built before the booking services: they tell it, inside their transactions, when a booking moves.
+  const reminders = new ReminderService(clock, repos.reminders, repos.subscribeCredits, repos.seniors, repos.links, repos.botConversations, messenger, deps.config.templates, deps.logger);
+  const bookingWriter = new BookingWriter(db, clock, repos.bookings, repos.slots, repos.seniors, audit, reminders);
   const bookingReader = new BookingReaderService(repos.bookings, repos.slots, repos.centres, repos.seniors, repos.links, access);
   const refunds = new RefundService(db, clock, repos.payments, repos.bookings, repos.centres, pay, access, audit, deps.logger);
   const payments = new PaymentService(
@@ -97,6 +126,7 @@ export function buildServices(deps: Deps) {
     pay,
     deps.logger,
     deps.config.publicBaseUrl,
+    reminders,
   );
   const templates = deps.config.templates;
   const catalogue = new CatalogueService(repos.centres, repos.slots, clock);
@@ -112,10 +142,10 @@ export function buildServices(deps: Deps) {
     bookingReader,
     bookingWriter,
   );
-  const lifecycle = new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments);
+  const lifecycle = new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments, reminders);
   const familyLinks = new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit, repos.bindCodes);
   const notifier = new AccountNotifier(messenger, deps.logger);
-  const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger);
+  const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger, repos.escalation);
   const wechatBinding = new WechatBindingService(db, clock, repos.bindCodes, repos.links, repos.seniors, repos.accounts, messenger, access, audit, deps.logger);
   const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.accounts, repos.links, notifier, templates);
   const bot = new ChatBot(
@@ -135,8 +165,18 @@ export function buildServices(deps: Deps) {
     templates,
     deps.logger,
   );
+  const notices = new NoticeService(db, clock, repos.notices, audit);
+  const broadcasts = new BroadcastService(db, clock, repos.notices, notices, messenger, deps.config.templates.policyNotice, deps.logger, {
+    ...DEFAULT_BROADCAST_OPTIONS,
+    ratePerSecond: deps.config.broadcastRate,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    elapsedMs: () => performance.now(),
+    ...deps.broadcast,
+  });
   return {
     deps,
+    notices,
+    broadcasts,
     repos,
     access,
     audit,
@@ -159,7 +199,23 @@ export function buildServices(deps: Deps) {
     wechatBinding,
     conversationLog: new ConversationLogService(repos.wechatInbound, repos.seniors, access),
     seniors: new SeniorService(repos.seniors, access, clock),
+    settlements: new SettlementService(db, clock, repos.settlements, access, audit),
+    dayEnd: new DayEndService(clock, lifecycle, repos.centres, repos.dayDigests, repos.accounts, notifier, templates, deps.logger),
+    jobRuns: new JobRunService(repos.jobs, clock),
+    reminders,
+    subscriptions: new SubscriptionService(clock, repos.accounts, repos.subscribeCredits, messenger, deps.config.templates),
   };
 }
 
 export type Services = ReturnType<typeof buildServices>;
+
+/**
+ * The scheduled side, on top of the services: a database coordinator and a runner for `jobs`, and the Scheduler
+ * that puts them on node-cron. main.ts starts the Scheduler; `npm run job` and tests use the runner directly.
+ */
+export function buildScheduling(s: Services, opts: { instance: string; jobs: readonly Job[] }) {
+  const { db, clock, logger } = s.deps;
+  const coordinator = new JobCoordinator(db, s.repos.jobs, clock, opts.instance);
+  const runner = new JobRunner(s, s.repos.jobs, clock, logger, opts.instance);
+  return { coordinator, runner, scheduler: new Scheduler({ jobs: opts.jobs, coordinator, runner, logger }) };
+}

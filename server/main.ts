@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ConfigError, type Config } from './config';
 import { configFromEnvironment } from './bootstrap';
 import { createApp } from './app';
-import { buildServices } from './container';
+import { buildScheduling, buildServices } from './container';
+import { JOBS } from '../jobs';
+import { instanceName } from './services/scheduler/instance';
 import { openDatabase } from './db/open';
 import { seedDemo } from './db/seed/demo';
 import { createSandbox, type Sandbox } from './sandbox';
@@ -61,6 +63,10 @@ async function main(): Promise<void> {
     }
   }
 
+  // Every instance may run the scheduler: the database coordinator lets one of them take each tick.
+  const { scheduler } = buildScheduling(services, { instance: instanceName(), jobs: JOBS.filter((j) => config.jobs.includes(j.name)) });
+  scheduler.start();
+
   const app = createApp(services);
   const server = app.listen(config.port, () => {
     const base = `http://localhost:${config.port}`;
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
         `  API        ${base}/api/v1  (e.g. ${base}/api/v1/auth/login with {"code":"demo:o_family_01"})`,
         config.sandbox ? `  chat       ${base}/sandbox/chat  (talk to the public account as a demo senior or family member)` : '',
         fs.existsSync(credentials) ? `  console    demo staff/admin passwords in ${path.resolve(credentials)}` : '',
+        `  jobs       ${scheduler.jobNames.length ? scheduler.jobNames.join(', ') : 'none (MULIN_JOBS=none)'}`,
         '',
       ]
         .filter((l) => l !== '')
@@ -84,7 +91,9 @@ async function main(): Promise<void> {
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.close(() => void db.ds.destroy().then(() => process.exit(0)));
+    // No new ticks from here; runs in progress finish (or the 10 s below ends them) before the database closes.
+    const stopped = scheduler.stop();
+    server.close(() => void stopped.then(() => db.ds.destroy()).then(() => process.exit(0)));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -28,4 +28,18 @@ export class AuditService {
       createdAt: this.clock.now(),
     });
   }
+
+  /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
+  recordSystem(em: EntityManager, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+    return this.repo.insert(em, {
+      actorAccountId: null,
+      actorRole: 'system',
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      detail,
+      ip: '',
+      createdAt: this.clock.now(),
+    });
+  }
 }

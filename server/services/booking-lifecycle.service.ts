@@ -12,6 +12,7 @@ import type { Actor } from './actor';
 import type { AuditService } from './audit.service';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
 import type { BookingView } from './booking-view';
+import type { BookingReminders } from './reminder.service';
 import { reducedPrice } from './pricing';
 
 /**
@@ -49,6 +50,7 @@ export class BookingLifecycleService {
     private readonly audit: AuditService,
     private readonly reader: BookingReaderService,
     private readonly money: BookingMoney,
+    private readonly reminders: BookingReminders,
   ) {}
 
   /** The senior or their family before the cancel cut-off; the centre's staff or an admin until it is served. */
@@ -214,6 +216,8 @@ export class BookingLifecycleService {
       const seats = opts.releaseSeats === true ? ctx.booking.quantity : opts.releaseSeats || 0;
       if (seats > 0) await this.slots.release(em, ctx.slot.id, seats);
       if (opts.also) await opts.also(em);
+      // In the same transaction: a cancellation that commits also cancels its reminders.
+      if (patch.status && patch.status !== from) await this.reminders.bookingMoved(em, { ...ctx.booking, ...patch }, ctx.slot);
       const followUp = opts.refund
         ? await this.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId)
         : async () => undefined;

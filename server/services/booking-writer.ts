@@ -22,6 +22,7 @@ import type { SlotRepository } from '../repositories/slot.repository';
 import { BOOKING_TEXTS } from '../texts';
 import type { Actor } from './actor';
 import type { AuditService } from './audit.service';
+import type { BookingReminders } from './reminder.service';
 import { priceBooking, usageFrom, type Held, type PolicyTerms, type Quote, type SubsidyUsage } from './pricing';
 
 /** How long a booking waits for its co-payment before it expires and its seat goes back. */
@@ -111,6 +112,7 @@ export class BookingWriter {
     private readonly slots: SlotRepository,
     private readonly seniors: SeniorRepository,
     private readonly audit: AuditService,
+    private readonly reminders: BookingReminders,
     private readonly options: WriterOptions = { maxBatch: 64, maxInFlight: db.kind === 'sqlite' ? 1 : 4 },
   ) {}
 
@@ -215,6 +217,8 @@ export class BookingWriter {
       const o = outcomes[i];
       if (!('ok' in o) || rowOf[i] === undefined) continue;
       o.ok.booking = saved[rowOf[i]];
+      // Auto-confirmed (nothing to pay, a centre that confirms by itself): its reminders are planned with it.
+      if (o.ok.booking.status === 'confirmed') await this.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
       if (r.bookedBy === 'staff') {
         const b = o.ok.booking;
         await this.audit.record(em, r.actor, 'booking.create', { type: 'booking', id: b.id }, {

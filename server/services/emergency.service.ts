@@ -4,11 +4,13 @@ import { EmergencyAlert as AlertEntity } from '../../entities';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import type { Clock } from '../lib/clock';
-import { shanghaiDateTime } from '../lib/time';
+import { MINUTE, shanghaiDateTime } from '../lib/time';
 import type { AccountRepository } from '../repositories/account.repository';
 import type { CentreRepository } from '../repositories/centre.repository';
+import type { EscalationRepository } from '../repositories/escalation.repository';
 import type { FamilyLinkRepository } from '../repositories/family-link.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
+import { JOB_TEXTS } from '../texts';
 import type { TemplateIds } from '../wechat-templates';
 import { MINI_PAGES } from '../wechat-templates';
 import type { AccessService } from './access.service';
@@ -23,6 +25,13 @@ export interface RaisedAlert {
   centrePhone: string;
   outcomes: Array<{ accountId: number; role: 'family' | 'staff'; outcome: NoticeOutcome }>;
 }
+
+/** An alert nobody has acknowledged for this long goes up one level. */
+export const ESCALATE_AFTER_MS = 5 * MINUTE;
+/** 1: the family and the centre's staff again; 2: the street centre's staff and the nearest administrators. */
+export const LAST_ESCALATION_LEVEL = 2;
+
+type EscalationRole = 'family' | 'staff' | 'street_staff' | 'admin';
 
 export interface AlertView {
   id: number;
@@ -54,6 +63,7 @@ export class EmergencyService {
     private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly logger: Logger,
+    private readonly escalation: EscalationRepository,
   ) {}
 
   async raise(input: { senior: Senior; raisedByAccountId: number; channel: EmergencyAlert['channel']; message: string }): Promise<RaisedAlert> {
@@ -109,6 +119,74 @@ export class EmergencyService {
       centrePhone: centre?.phone ?? '',
       outcomes: sent.map((s) => ({ accountId: s.account.id, role: s.role, outcome: s.outcome })),
     };
+  }
+
+  /**
+   * The scheduled escalation (jobs/emergency-escalation.ts, every minute): an alert nobody has acknowledged for
+   * ESCALATE_AFTER_MS since it was raised or last escalated goes up one level. Each level is claimed with a
+   * conditional UPDATE before anything is sent, so it goes out once whatever the reruns or instances: a crash
+   * between the claim and the sending loses that level's messages rather than repeating them, and the next level
+   * still follows five minutes later. Returns how many escalations were made.
+   */
+  async escalateUnacknowledged(batch = 100): Promise<number> {
+    const now = this.clock.now();
+    const before = new Date(now.getTime() - ESCALATE_AFTER_MS);
+    let escalated = 0;
+    for (;;) {
+      const due = await this.escalation.dueForEscalation(before, LAST_ESCALATION_LEVEL, batch);
+      // A claimed alert is no longer due (lastEscalatedAt moved) and an unclaimable one has moved on: the loop ends.
+      for (const alert of due) if (await this.escalate(alert, now)) escalated++;
+      if (due.length < batch) return escalated;
+    }
+  }
+
+  private async escalate(alert: EmergencyAlert, now: Date): Promise<boolean> {
+    const level = alert.escalationLevel + 1;
+    if (!(await this.escalation.claimLevel(alert.id, alert.escalationLevel, now))) return false;
+    // Claimed: from here on nothing may throw out, or the other due alerts would wait for the next minute.
+    try {
+      const senior = await this.seniors.findById(alert.seniorId);
+      if (!senior) throw new Error(`senior ${alert.seniorId} of alert ${alert.id} not found`);
+      const centre = alert.centreId !== null ? await this.centres.load(alert.centreId) : null;
+      const recipients = level === 1 ? await this.familyAndStaff(alert) : await this.aboveCentre(centre?.regionPath ?? senior.regionPath);
+      const notice = {
+        templates: this.templates.emergency,
+        data: {
+          thing1: JOB_TEXTS.emergencyUnanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
+          thing2: alert.message.trim() || JOB_TEXTS.emergencyDefaultMessage,
+          time3: shanghaiDateTime(alert.createdAt),
+          phone_number4: senior.phone ?? centre?.phone ?? '',
+        },
+        page: MINI_PAGES.emergency(alert.id),
+      };
+      const unique = [...new Map(recipients.filter((r) => r.account.id !== alert.raisedByAccountId).map((r) => [r.account.id, r])).values()];
+      const sent = await Promise.all(unique.map(async (r) => ({ accountId: r.account.id, role: r.role, outcome: await this.notifier.notify(r.account, notice) })));
+      await this.audit.recordSystem(this.db.manager, 'emergency.escalate', { type: 'emergency_alert', id: alert.id }, { level, recipients: sent });
+      this.logger.warn({ alertId: alert.id, level, reached: sent.filter((x) => x.outcome === 'subscribe' || x.outcome === 'template').length }, 'emergency escalated');
+    } catch (err) {
+      this.logger.error({ err, alertId: alert.id, level }, 'emergency escalation could not be sent');
+    }
+    return true;
+  }
+
+  /** Level 1: the people told when the alert was raised, told again. */
+  private async familyAndStaff(alert: EmergencyAlert): Promise<Array<{ account: Account; role: EscalationRole }>> {
+    const [links, staff] = await Promise.all([
+      this.links.activeForSenior(alert.seniorId),
+      alert.centreId !== null ? this.accounts.staffOf(alert.centreId) : Promise.resolve([] as Account[]),
+    ]);
+    const family = (await this.accounts.findByIds(links.map((l) => l.familyAccountId))).filter((a) => a.active);
+    return [...family.map((account) => ({ account, role: 'family' as const })), ...staff.map((account) => ({ account, role: 'staff' as const }))];
+  }
+
+  /** Level 2: the street centre over the senior's centre, and the administrators of the nearest region that has any. */
+  private async aboveCentre(regionPath: string): Promise<Array<{ account: Account; role: EscalationRole }>> {
+    const street = await this.escalation.streetCentreOver(regionPath);
+    const [streetStaff, admins] = await Promise.all([
+      street ? this.accounts.staffOf(street.id) : Promise.resolve([] as Account[]),
+      this.escalation.nearestAdmins(street?.regionPath ?? regionPath),
+    ]);
+    return [...streetStaff.map((account) => ({ account, role: 'street_staff' as const })), ...admins.map((account) => ({ account, role: 'admin' as const }))];
   }
 
   /** Open alerts a staff member or administrator looks after, oldest first. */

@@ -21,6 +21,7 @@ import type { Actor } from './actor';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
 import { paymentView, type PaymentView } from './payment-view';
 import type { RefundResource, RefundService } from './refund.service';
+import type { BookingReminders } from './reminder.service';
 
 /** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
 export type PayVia = 'miniprogram' | 'mp';
@@ -76,6 +77,7 @@ export class PaymentService {
     private readonly pay: WechatPayGateway | null,
     private readonly logger: Logger,
     private readonly publicBaseUrl: string,
+    private readonly reminders: BookingReminders,
   ) {
     // Chat pay links are signed with a key derived from the APIv3 key: a secret only this merchant has, and a
     // derived key so the link signature reveals nothing about it.
@@ -350,6 +352,7 @@ export class PaymentService {
       updatedAt: now,
     });
     if (moved) {
+      if (next === 'confirmed') await this.reminders.bookingMoved(em, { ...booking, status: next });
       // The order was opened for more than the booking now costs (portions were dropped while it was open):
       // the difference goes back at once.
       const excess = p.amountFen - booking.copayFen;

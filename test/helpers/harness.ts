@@ -53,7 +53,8 @@ async function databaseFor(kind: DbKind): Promise<Config['database']> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mulin-test-'));
     return { kind: 'sqlite', file: path.join(dir, 'mulin.sqlite') };
   }
-  const name = `mulin_test_w${process.env.JEST_WORKER_ID ?? '0'}_${counter}`;
+  // The pid keeps two jest runs on one MariaDB server (two engineers, or CI and a developer) out of each other's databases.
+  const name = `mulin_test_p${process.pid}_w${process.env.JEST_WORKER_ID ?? '0'}_${counter}`;
   const conn = await createConnection({ uri: TEST_MYSQL_URL });
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

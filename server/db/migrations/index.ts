@@ -4,5 +4,16 @@ import { Initial1795591505106 } from './1795591505106-Initial';
 import { WechatState1795598401978 } from './1795598401978-WechatState';
 import { PaymentLedger1795603278292 } from './1795603278292-PaymentLedger';
 import { BotConversation1795606492086 } from './1795606492086-BotConversation';
+import { JobRuns1796187043025 } from './1796187043025-JobRuns';
+import { Reminders1796187483516 } from './1796187483516-Reminders';
+import { Settlements1796187670967 } from './1796187670967-Settlements';
 
-export const MIGRATIONS: Function[] = [Initial1795591505106, WechatState1795598401978, PaymentLedger1795603278292, BotConversation1795606492086];
+export const MIGRATIONS: Function[] = [
+  Initial1795591505106,
+  WechatState1795598401978,
+  PaymentLedger1795603278292,
+  BotConversation1795606492086,
+  JobRuns1796187043025,
+  Reminders1796187483516,
+  Settlements1796187670967,
+];

@@ -1,0 +1,60 @@
+import { In } from 'typeorm';
+import { Account, Centre, EmergencyAlert } from '../../entities';
+import type { Database } from '../db/database';
+
+/** "/1/2/4/" → ["/1/2/4/", "/1/2/", "/1/"]: the region and every region above it. */
+function enclosingPaths(regionPath: string): string[] {
+  const ids = regionPath.split('/').filter(Boolean);
+  return ids.map((_, i) => `/${ids.slice(0, ids.length - i).join('/')}/`);
+}
+
+/** The questions emergency escalation asks: which alerts are due, and who is above the centre that missed one. */
+export class EscalationRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Open (unacknowledged) alerts below `maxLevel` last escalated at or before `before`, oldest first. */
+  dueForEscalation(before: Date, maxLevel: number, limit: number): Promise<EmergencyAlert[]> {
+    return this.db.manager
+      .createQueryBuilder(EmergencyAlert, 'a')
+      .where('a.status = :open AND a.lastEscalatedAt <= :before AND a.escalationLevel < :maxLevel', { open: 'open', before, maxLevel })
+      .orderBy('a.lastEscalatedAt', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /**
+   * Moves an alert from `level` to `level + 1` if it is still open and still at `level`. Only the caller that
+   * gets true sends that level's messages, so a rerun, a second instance or a late acknowledgement never
+   * makes anyone hear the same escalation twice.
+   */
+  async claimLevel(alertId: number, level: number, now: Date): Promise<boolean> {
+    const r = await this.db.manager
+      .createQueryBuilder()
+      .update(EmergencyAlert)
+      .set({ escalationLevel: level + 1, lastEscalatedAt: now })
+      .where('id = :alertId AND escalationLevel = :level AND status = :open', { alertId, level, open: 'open' })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** The street centre (街道综合养老服务中心) whose street contains this region, the nearest if several. */
+  async streetCentreOver(regionPath: string): Promise<Centre | null> {
+    const paths = enclosingPaths(regionPath);
+    if (paths.length === 0) return null;
+    const rows = await this.db.manager.find(Centre, { where: { kind: 'street_centre', active: true, regionPath: In(paths) }, order: { id: 'ASC' } });
+    rows.sort((a, b) => b.regionPath.length - a.regionPath.length);
+    return rows[0] ?? null;
+  }
+
+  /** Active administrators of the nearest region at or above this one that has any (the street's before the district's). */
+  async nearestAdmins(regionPath: string): Promise<Account[]> {
+    const paths = enclosingPaths(regionPath);
+    if (paths.length === 0) return [];
+    const admins = (await this.db.manager.find(Account, { where: { regionPath: In(paths), active: true }, order: { id: 'ASC' } })).filter((a) =>
+      a.roles.includes('admin'),
+    );
+    const nearest = Math.max(0, ...admins.map((a) => a.regionPath!.length));
+    return admins.filter((a) => a.regionPath!.length === nearest);
+  }
+}

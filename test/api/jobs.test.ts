@@ -1,0 +1,250 @@
+import { Account, AuditLog, Booking, CentreDayDigest, EmergencyAlert, JobRun, Slot } from '../../entities';
+import { JOBS, jobNamed } from '../../jobs';
+import { buildScheduling } from '../../server/container';
+import type { Job } from '../../server/services/scheduler/job';
+import type { JobRunner } from '../../server/services/scheduler/job-runner';
+import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { describeEachDb, T0, TODAY } from '../helpers/harness';
+
+// The scheduled jobs, each driven once per tick through the JobRunner with the fake clock (no node-cron here:
+// test/db/job-coordination.test.ts runs the scheduler itself), on SQLite and MariaDB.
+
+const MINUTE = 60_000;
+const TOMORROW = '2026-12-02';
+const ZUOJIA = '左家新村睦邻点';
+const at = (ms: number) => new Date(Date.parse(T0) + ms);
+
+describeEachDb('scheduled jobs', (h) => {
+  let runner: JobRunner;
+  let admin: string;
+
+  beforeAll(async () => {
+    runner = buildScheduling(h().services, { instance: 'test-instance', jobs: JOBS }).runner;
+    admin = await loginConsole(h(), 'admin');
+  });
+  beforeEach(() => h().clock.set(T0));
+
+  /** Runs a job for the tick the clock is in, as the scheduler would (the clock stands at the tick). */
+  async function runAt(name: string, when: Date | string) {
+    h().clock.set(when);
+    const tick = new Date(Math.floor(h().clock.now().getTime() / MINUTE) * MINUTE);
+    const r = await runner.run(jobNamed(name)!, tick);
+    expect(r.error).toBeNull();
+    return r.processed;
+  }
+
+  const subscribeMessages = (openid: string, templateId: string) => h().sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === templateId);
+  const field = (m: { payload: Record<string, unknown> }, key: string) => (m.payload.data as Record<string, { value: string }>)[key].value;
+
+  test('payment expiry: a booking unpaid for 15 minutes expires, its order is closed, its seat is back; a rerun of the tick does nothing', async () => {
+    const daughter = await loginWechat(h(), 'o_family_01');
+    const mother = await seniorNamed(h(), '张桂英');
+    const slot = await slotOf(h(), JIAXIN, 'lunch', TOMORROW);
+    const booked = await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: mother.id, slotId: slot.id }).expect(201);
+    expect(booked.body.status).toBe('pending_payment');
+    const prepaid = await h().http.post(`/api/v1/bookings/${booked.body.id}/pay`).set('authorization', daughter).send({ via: 'miniprogram' }).expect(200);
+    const outTradeNo = prepaid.body.payment.outTradeNo as string;
+    const seats = async () => (await h().db.manager.findOneByOrFail(Slot, { id: slot.id })).booked;
+    expect(await seats()).toBe(1);
+
+    expect(await runAt('payment-expiry', at(14 * MINUTE))).toBe(0);
+    expect((await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).status).toBe('pending_payment');
+
+    expect(await runAt('payment-expiry', at(15 * MINUTE))).toBe(1);
+    expect(await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
+    expect(h().sandbox.wxpay.listOrders().find((o) => o.outTradeNo === outTradeNo)!.state).toBe('CLOSED');
+    expect(await seats()).toBe(0);
+
+    expect(await runAt('payment-expiry', at(15 * MINUTE + 30_000))).toBe(0); // the same tick again
+    expect(await seats()).toBe(0);
+    const runs = await h().db.manager.find(JobRun, { where: { job: 'payment-expiry' }, order: { id: 'ASC' } });
+    expect(runs.map((r) => [r.tick.toISOString(), r.processed, r.error])).toEqual([
+      [at(14 * MINUTE).toISOString(), 0, null],
+      [at(15 * MINUTE).toISOString(), 1, null],
+      [at(15 * MINUTE).toISOString(), 0, null],
+    ]);
+    expect(runs[1]).toMatchObject({ instance: 'test-instance', triggeredBy: 'schedule', startedAt: at(15 * MINUTE) });
+    expect(runs[1].finishedAt).not.toBeNull();
+  });
+
+  test('payment reconciliation runs on its 10-minute tick and records what it looked at', async () => {
+    expect(jobNamed('payment-reconcile')!.schedule).toBe('*/10 * * * *');
+    expect(await runAt('payment-reconcile', at(30 * MINUTE))).toBeGreaterThanOrEqual(0);
+    const [run] = await h().db.manager.find(JobRun, { where: { job: 'payment-reconcile' } });
+    expect(run).toMatchObject({ error: null });
+  });
+
+  test('emergency escalation: family and staff again at 5 minutes, the street centre and the street admins at 10, each once', async () => {
+    const zhang = await seniorNamed(h(), '张桂英');
+    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: zhang.id });
+    // Demo administrators use the console only; give the street's one a mini-program identity to watch.
+    const streetAdmin = await h().db.manager.findOneByOrFail(Account, { username: 'admin-mishixiang' });
+    await h().db.manager.update(Account, { id: streetAdmin.id }, { miniOpenid: 'o_admin_mishixiang' });
+    await h().db.manager.update(Account, { username: 'admin' }, { miniOpenid: 'o_admin_district' });
+
+    const raised = await h().services.emergencies.raise({ senior: zhang, raisedByAccountId: own.id, channel: 'mp_chat', message: '我摔倒了' });
+    const tpl = h().config.templates.emergency.mini;
+    const heard = (openid: string) => subscribeMessages(openid, tpl).filter((m) => (m.payload.page as string).endsWith(`id=${raised.alertId}`));
+    expect(heard('o_family_01')).toHaveLength(1);
+    expect(heard('o_staff_jiaxin')).toHaveLength(1);
+
+    expect(await runAt('emergency-escalation', at(4 * MINUTE + 59_000))).toBe(0);
+    expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(1);
+    expect(await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).toMatchObject({ escalationLevel: 1, lastEscalatedAt: at(5 * MINUTE) });
+    expect(heard('o_family_01')).toHaveLength(2);
+    expect(heard('o_staff_jiaxin')).toHaveLength(2);
+    expect(field(heard('o_family_01')[1], 'thing1')).toBe('张桂英求助5分钟无人响应');
+    expect(field(heard('o_family_01')[1], 'thing2')).toBe('我摔倒了');
+    expect(heard('o_staff_mishixiang')).toHaveLength(0);
+
+    expect(await runAt('emergency-escalation', at(5 * MINUTE + 20_000))).toBe(0); // the same tick again
+    expect(await runAt('emergency-escalation', at(9 * MINUTE))).toBe(0);
+    expect(heard('o_family_01')).toHaveLength(2);
+
+    expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(1);
+    expect((await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).escalationLevel).toBe(2);
+    expect(heard('o_staff_mishixiang')).toHaveLength(1); // the street centre
+    expect(field(heard('o_staff_mishixiang')[0], 'thing1')).toBe('张桂英求助10分钟无人响应');
+    expect(heard('o_admin_mishixiang')).toHaveLength(1); // the street's administrator
+    expect(heard('o_admin_district')).toHaveLength(0); // not the district's, while the street has its own
+    expect(heard('o_family_01')).toHaveLength(2);
+    expect(heard('o_staff_jiaxin')).toHaveLength(2);
+
+    // Two levels, then it is in the hands of people who can act; nothing more goes out.
+    expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(0);
+    expect(await runAt('emergency-escalation', at(15 * MINUTE))).toBe(0);
+    expect(heard('o_staff_mishixiang')).toHaveLength(1);
+
+    const log = await h().db.manager.find(AuditLog, { where: { action: 'emergency.escalate', entityId: raised.alertId }, order: { id: 'ASC' } });
+    expect(log.map((l) => [l.actorRole, l.detail.level])).toEqual([
+      ['system', 1],
+      ['system', 2],
+    ]);
+    const level2 = log[1].detail.recipients as Array<{ accountId: number; role: string; outcome: string }>;
+    expect(level2).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ accountId: streetAdmin.id, role: 'admin', outcome: 'subscribe' }),
+        expect.objectContaining({ role: 'street_staff', outcome: 'subscribe' }),
+      ]),
+    );
+    expect(level2.some((r) => r.accountId === own.id)).toBe(false); // never the senior who raised it
+  });
+
+  test('emergency escalation: an alert acknowledged in time is not escalated', async () => {
+    const li = await seniorNamed(h(), '李建国');
+    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: li.id });
+    const raised = await h().services.emergencies.raise({ senior: li, raisedByAccountId: own.id, channel: 'mp_chat', message: '' });
+    const tpl = h().config.templates.emergency.mini;
+    const heard = () => subscribeMessages('o_family_02', tpl).filter((m) => (m.payload.page as string).endsWith(`id=${raised.alertId}`));
+    expect(heard()).toHaveLength(1);
+
+    const staffAccount = (await h().db.manager.find(Account, { where: { centreId: li.homeCentreId! } })).find((a) => a.roles.includes('staff'))!;
+    h().clock.set(at(3 * MINUTE));
+    await h().http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`).set('authorization', await loginConsole(h(), staffAccount.username!)).expect(200);
+
+    expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(0);
+    expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(0);
+    expect(await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).toMatchObject({ status: 'acknowledged', escalationLevel: 0 });
+    expect(heard()).toHaveLength(1);
+  });
+
+  test("day end: today's unserved bookings become no-shows, every centre's staff get tomorrow's counts once", async () => {
+    const wangSelf = await loginWechat(h(), 'o_mini_senior_03'); // 王秀英, 特困: her meals are free
+    const daughter = await loginWechat(h(), 'o_family_01');
+    const zhang = await seniorNamed(h(), '张桂英');
+    const book = async (auth: string, body: Record<string, unknown>) => (await h().http.post('/api/v1/bookings').set('authorization', auth).send(body).expect(201)).body;
+
+    const today = await book(wangSelf, { slotId: (await slotOf(h(), ZUOJIA, 'lunch', TODAY)).id }); // auto-confirmed, never checked in
+    expect(today.status).toBe('confirmed');
+    const zuojiaLunch = await book(wangSelf, { slotId: (await slotOf(h(), ZUOJIA, 'lunch', TOMORROW)).id, deliveryMode: 'pick_up' });
+    expect(zuojiaLunch.status).toBe('confirmed');
+    const jiaxinDinner = await book(wangSelf, { slotId: (await slotOf(h(), JIAXIN, 'dinner', TOMORROW)).id, deliveryMode: 'delivery' });
+    expect(jiaxinDinner.status).toBe('pending_confirmation'); // counted: the centre has not got round to it yet
+    const unpaid = await book(daughter, { seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).id, deliveryMode: 'delivery' });
+    expect(unpaid.status).toBe('pending_payment'); // not counted: it expires unless paid
+
+    const centresOpenTomorrow = new Set((await h().db.manager.find(Slot, { where: { date: TOMORROW } })).map((s) => s.centreId)).size;
+    const dayEnd = '2026-12-01T13:30:00.000Z'; // 21:30 in Shanghai
+    expect(await runAt('day-end', dayEnd)).toBe(1 + centresOpenTomorrow);
+    expect((await h().db.manager.findOneByOrFail(Booking, { id: today.id })).status).toBe('no_show');
+    expect((await h().db.manager.findOneByOrFail(Booking, { id: zuojiaLunch.id })).status).toBe('confirmed');
+
+    const tpl = h().config.templates.dayCounts.mini;
+    const zuojia = subscribeMessages('o_staff_zuojia', tpl);
+    expect(zuojia).toHaveLength(1);
+    expect(zuojia[0].payload.data).toEqual({
+      thing1: { value: ZUOJIA },
+      time2: { value: TOMORROW },
+      thing3: { value: '午餐1份' },
+      thing4: { value: '明天没有送餐' },
+      thing5: { value: '明天没有助浴和上门服务' },
+    });
+    const jiaxin = subscribeMessages('o_staff_jiaxin', tpl);
+    expect(jiaxin).toHaveLength(1);
+    expect(field(jiaxin[0], 'thing3')).toBe('午餐0份 晚餐1份');
+    expect(field(jiaxin[0], 'thing4')).toBe('送餐上门1份');
+
+    const digests = await h().db.manager.find(CentreDayDigest, { where: { serviceDate: TOMORROW } });
+    expect(digests).toHaveLength(centresOpenTomorrow);
+    const jiaxinDigest = digests.find((d) => d.lines.some((l) => l.slotId === jiaxinDinner.slot.id))!;
+    expect(jiaxinDigest.lines.find((l) => l.slotId === jiaxinDinner.slot.id)).toMatchObject({ kind: 'dinner', booked: 1, byMode: { delivery: 1 }, label: '晚餐 17:00–18:30' });
+    expect(jiaxinDigest).toMatchObject({ reached: 1 });
+    expect(jiaxinDigest.sentAt).not.toBeNull();
+
+    // The same tick again, and the back-up ticks at 22:30 and 23:30: nothing more is marked or sent.
+    expect(await runAt('day-end', dayEnd)).toBe(0);
+    expect(await runAt('day-end', '2026-12-01T14:30:00.000Z')).toBe(0);
+    expect(subscribeMessages('o_staff_zuojia', tpl)).toHaveLength(1);
+    expect(subscribeMessages('o_staff_jiaxin', tpl)).toHaveLength(1);
+  });
+
+  test('a failing job is recorded with its error and never thrown out of the runner', async () => {
+    const broken: Job = { name: 'broken-job', schedule: '* * * * *', timezone: 'Asia/Shanghai', description: 'fails', run: async () => Promise.reject(new Error('数据库暂时不可用')) };
+    const r = await runner.run(broken, at(0), 'manual');
+    expect(r).toMatchObject({ job: 'broken-job', processed: null, error: '数据库暂时不可用' });
+    expect(await h().db.manager.findOneByOrFail(JobRun, { id: r.runId! })).toMatchObject({ triggeredBy: 'manual', processed: null, error: '数据库暂时不可用' });
+  });
+
+  test('job-tick-purge removes coordinator rows older than a week', async () => {
+    const { coordinator } = buildScheduling(h().services, { instance: 'test-instance', jobs: JOBS });
+    h().clock.set('2026-11-20T00:00:00.000Z');
+    expect(await coordinator.shouldRun('payment-expiry:2026-11-20T00:00:00.000Z', 30_000)).toBe(true);
+    h().clock.set(T0);
+    expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(true);
+    expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(false);
+    expect(await runAt('job-tick-purge', T0)).toBeGreaterThanOrEqual(1);
+    // The old tick is gone (so it could be claimed again); the recent one is still held.
+    expect(await coordinator.shouldRun('payment-expiry:2026-11-20T00:00:00.000Z', 30_000)).toBe(true);
+    expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(false);
+  });
+
+  test('GET /jobs/runs: administrators see the runs newest first, by job and limit; others are refused', async () => {
+    const all = await h().http.get('/api/v1/jobs/runs').set('authorization', admin).expect(200);
+    const items = all.body.items as Array<{ id: number; job: string; tick: string; startedAt: string; processed: number | null; error: string | null; instance: string }>;
+    expect(items.length).toBeGreaterThan(5);
+    const started = items.map((i) => i.startedAt);
+    expect([...started].sort().reverse()).toEqual(started);
+    expect(items[0]).toEqual(
+      expect.objectContaining({ job: expect.any(String), tick: expect.stringMatching(/Z$/), instance: 'test-instance', triggeredBy: expect.any(String), finishedAt: expect.any(String) }),
+    );
+
+    const expiry = await h().http.get('/api/v1/jobs/runs?job=payment-expiry&limit=2').set('authorization', admin).expect(200);
+    expect(expiry.body.items).toHaveLength(2);
+    expect(expiry.body.items.every((i: { job: string }) => i.job === 'payment-expiry')).toBe(true);
+    expect(expiry.body.items.map((i: { processed: number; tick: string }) => [i.tick, i.processed])).toEqual([
+      [at(15 * MINUTE).toISOString(), 0], // the rerun of the tick
+      [at(15 * MINUTE).toISOString(), 1],
+    ]);
+
+    const bad = await h().http.get('/api/v1/jobs/runs?limit=0').set('authorization', admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { limit: expect.any(String) } } });
+
+    for (const who of [await loginConsole(h(), 'staff-jiaxin'), await loginWechat(h(), 'o_family_01')]) {
+      const res = await h().http.get('/api/v1/jobs/runs').set('authorization', who);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    expect((await h().http.get('/api/v1/jobs/runs')).status).toBe(401);
+  });
+});

@@ -1,0 +1,84 @@
+import pino from 'pino';
+import { JOBS, JOB_NAMES } from '../../jobs';
+import { ConfigError, loadConfig } from '../../server/config';
+import { shanghaiTime } from '../../server/lib/time';
+import type { TickCoordinator } from '../../server/services/scheduler/job-coordinator';
+import type { JobRunner } from '../../server/services/scheduler/job-runner';
+import type { Job } from '../../server/services/scheduler/job';
+import { Scheduler } from '../../server/services/scheduler/scheduler';
+
+const silent = pino({ level: 'silent' });
+
+describe('MULIN_JOBS', () => {
+  test('all jobs by default, and with "all"', () => {
+    expect(loadConfig({}).jobs).toEqual(JOB_NAMES);
+    expect(loadConfig({ MULIN_JOBS: ' all ' }).jobs).toEqual(JOB_NAMES);
+  });
+
+  test('"none" for a web-only instance', () => {
+    expect(loadConfig({ MULIN_JOBS: 'none' }).jobs).toEqual([]);
+  });
+
+  test('a comma list of job names, spaces and repeats forgiven', () => {
+    expect(loadConfig({ MULIN_JOBS: 'payment-expiry, day-end,payment-expiry' }).jobs).toEqual(['payment-expiry', 'day-end']);
+  });
+
+  test('an unknown name stops the start with a message naming the variable and the jobs there are', () => {
+    let err: unknown;
+    try {
+      loadConfig({ MULIN_JOBS: 'payment-expiry,nightly-report' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as ConfigError).message;
+    expect(message).toContain('MULIN_JOBS: unknown job "nightly-report"');
+    for (const name of JOB_NAMES) expect(message).toContain(name);
+    expect(() => loadConfig({ MULIN_JOBS: ',' })).toThrow(/MULIN_JOBS/);
+  });
+});
+
+describe('the jobs and the Scheduler', () => {
+  test('each job has a unique name, an explicit Shanghai timezone and a schedule node-cron accepts', async () => {
+    expect(new Set(JOB_NAMES).size).toBe(JOBS.length);
+    expect(JOB_NAMES).toEqual(expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge']));
+    for (const j of JOBS) expect(j.timezone).toBe('Asia/Shanghai');
+    const runner = { run: jest.fn() } as unknown as JobRunner;
+    const scheduler = new Scheduler({ jobs: JOBS, coordinator: { shouldRun: async () => false }, runner, logger: silent });
+    scheduler.start();
+    try {
+      // Read in Shanghai, whatever the machine's zone: day end at :30 past 21, 22 or 23; reconciliation on the tens.
+      const dayEnd = scheduler.nextRun('day-end')!;
+      expect(['21:30', '22:30', '23:30']).toContain(shanghaiTime(dayEnd));
+      expect(scheduler.nextRun('payment-reconcile')!.getUTCMinutes() % 10).toBe(0);
+      expect(shanghaiTime(scheduler.nextRun('job-tick-purge')!)).toBe('04:17');
+    } finally {
+      await scheduler.stop();
+    }
+    expect(() => new Scheduler({ jobs: [{ ...JOBS[0], schedule: '61 * * * *' }], coordinator: { shouldRun: async () => true }, runner, logger: silent }).start()).toThrow();
+  });
+
+  test('node-cron hands each tick to the runner only on the instance the coordinator elects', async () => {
+    const ran: Array<{ job: string; tick: Date }> = [];
+    const runner = { run: async (job: Job, tick: Date) => void ran.push({ job: job.name, tick }) } as unknown as JobRunner;
+    const asked: string[] = [];
+    const coordinator: TickCoordinator = { shouldRun: async (key) => (asked.push(key), key.startsWith('elected:')) };
+    const job = (name: string): Job => ({ name, schedule: '* * * * * *', timezone: 'Asia/Shanghai', description: name, run: async () => 0 });
+    const scheduler = new Scheduler({ jobs: [job('elected'), job('not-elected')], coordinator, runner, logger: silent });
+    scheduler.start();
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await scheduler.stop();
+
+    expect(asked.filter((k) => k.startsWith('not-elected:')).length).toBeGreaterThanOrEqual(1);
+    expect(ran.length).toBeGreaterThanOrEqual(1);
+    expect(ran.every((r) => r.job === 'elected')).toBe(true);
+    // The tick is the matched slot (a whole second), and the coordination key is name:slotISO.
+    for (const r of ran) {
+      expect(r.tick.getUTCMilliseconds()).toBe(0);
+      expect(asked).toContain(`elected:${r.tick.toISOString()}`);
+    }
+    const before = asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(asked.length).toBe(before); // stopped means stopped
+  });
+});
