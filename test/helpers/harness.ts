@@ -15,6 +15,7 @@ import { seedDemo } from '../../server/db/seed/demo';
 import { createSandbox, type Sandbox } from '../../server/sandbox';
 import { chatUsers } from '../../server/sandbox/chat.sandbox';
 import type { Conversation } from '../../server/services/wechat-inbox.service';
+import type { BroadcastOptions } from '../../server/services/broadcast.service';
 import { generateSandboxCredentials, sandboxSettings, type SandboxCredentials, type WechatSettings } from '../../server/wechat-settings';
 import { AccountRepository } from '../../server/repositories/account.repository';
 import { FakeClock } from '../../server/lib/clock';
@@ -80,6 +81,7 @@ export interface HarnessOptions {
   /** The bot behind /wechat; the real one by default. */
   conversation?: Conversation;
   replyBudgetMs?: number;
+  broadcast?: Partial<BroadcastOptions>;
   /** WeChat Pay notification retry delays for the sandbox (small, so tests stay fast). */
   notifyRetryDelaysMs?: number[];
 }
@@ -117,7 +119,9 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
   let calls = 0;
   // The real bot unless a test brings its own; either way counted, to prove retries do not reach it twice.
   const conversation: Conversation = { reply: (m) => (calls++, (opts.conversation ?? services.bot).reply(m)) };
-  const services: Services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs });
+  const services: Services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs,
+    // Broadcast pacing never waits in tests; a suite may change batching.
+    broadcast: { sleep: async () => undefined, ...opts.broadcast } });
   server.on('request', createApp(services).callback());
   return {
     kind,
