@@ -30,7 +30,7 @@ describeEachDb('policy notices', (h) => {
     h().clock.set(when);
     const r = await runner.run(jobNamed('notice-broadcast')!, new Date(Math.floor(when.getTime() / MINUTE) * MINUTE));
     expect(r.error).toBeNull();
-    return r.processed;
+    return r.processed ?? 0;
   }
   const regionId = async (name: string) => (await h().db.manager.findOneByOrFail(Region, { name })).id;
   const tpl = () => h().config.templates.policyNotice;
