@@ -72,10 +72,10 @@ export async function freshDatabase(name: string): Promise<string> {
  * The real server (server/main.ts) in a child process: migrated and demo-seeded by itself, sandbox mode.
  * BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools).
  */
-export function startMulin(databaseUrl: string, port: number, dataDir: string): ChildProcess {
+export function startMulin(databaseUrl: string, port: number, dataDir: string, env: Record<string, string> = {}): ChildProcess {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'server/main.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
