@@ -20,6 +20,7 @@ import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
 import { Settlement, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
+import { SlotTemplate } from './slot-template.entity';
 import { SubscribeCredit } from './subscribe-credit.entity';
 import { SubsidyPolicy } from './subsidy-policy.entity';
 import { WechatAccessToken, WechatInbound, WechatSubscribeRefusal } from './wechat.entity';
@@ -46,6 +47,7 @@ export * from './service-item.entity';
 export * from './session.entity';
 export * from './settlement.entity';
 export * from './slot.entity';
+export * from './slot-template.entity';
 export * from './subscribe-credit.entity';
 export * from './subsidy-policy.entity';
 export * from './wechat.entity';
@@ -55,6 +57,7 @@ export const ENTITIES = [
   Centre,
   ServiceItem,
   Slot,
+  SlotTemplate,
   Menu,
   Senior,
   Account,

@@ -7,9 +7,10 @@ import { noticeBroadcast } from './notice-broadcast';
 import { paymentExpiry } from './payment-expiry';
 import { paymentReconcile } from './payment-reconcile';
 import { reminders } from './reminders';
+import { slotsAhead } from './slots-ahead';
 
 /** Every scheduled job. The Scheduler registers these (minus those MULIN_JOBS switches off); `npm run job` runs one. */
-export const JOBS: readonly Job[] = [paymentExpiry, paymentReconcile, emergencyEscalation, dayEnd, jobTickPurge, monthlySettlement, reminders, noticeBroadcast];
+export const JOBS: readonly Job[] = [paymentExpiry, paymentReconcile, emergencyEscalation, dayEnd, jobTickPurge, monthlySettlement, reminders, noticeBroadcast, slotsAhead];
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);
 

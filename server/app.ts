@@ -8,6 +8,7 @@ import { bookingRoutes } from './http/routes/booking.routes';
 import { catalogueRoutes } from './http/routes/catalogue.routes';
 import { jobRoutes } from './http/routes/job.routes';
 import { noticeRoutes } from './http/routes/notice.routes';
+import { slotTemplateRoutes } from './http/routes/slot-template.routes';
 import { payRoutes } from './http/routes/pay.routes';
 import { paymentRoutes } from './http/routes/payment.routes';
 import { botRoutes } from './http/routes/bot.routes';
@@ -41,7 +42,7 @@ export function createApp(s: Services): Koa {
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
-  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s)]) {
+  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), slotTemplateRoutes(s)]) {
     api.use(routes.routes(), routes.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());

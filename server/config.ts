@@ -53,6 +53,7 @@ const schema = z.object({
   WECHAT_TEMPLATES: optionalText,
   MULIN_JOBS: z.string().trim().default('all'),
   MULIN_BROADCAST_RATE: z.coerce.number().int().min(1).max(100_000).default(2500),
+  MULIN_SLOT_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(14),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -136,6 +137,8 @@ export interface Config {
   readonly jobs: readonly string[];
   /** Policy-notice pushes per second at most, per instance (MULIN_BROADCAST_RATE). */
   readonly broadcastRate: number;
+  /** How many days of slots the slots-ahead job keeps made from the centres' templates (MULIN_SLOT_DAYS_AHEAD). */
+  readonly slotDaysAhead: number;
 }
 
 export class ConfigError extends Error {
@@ -202,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     jobs,
     broadcastRate: e.MULIN_BROADCAST_RATE,
+    slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
   });
 }
 

@@ -32,6 +32,8 @@ import type { Sandbox } from './sandbox';
 import { NoticeRepository } from './repositories/notice.repository';
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from './services/broadcast.service';
 import { NoticeService } from './services/notice.service';
+import { SlotTemplateRepository } from './repositories/slot-template.repository';
+import { SlotTemplateService } from './services/slot-template.service';
 import { WechatInboxService, type Conversation } from './services/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access.service';
@@ -99,6 +101,7 @@ export function buildServices(deps: Deps) {
     reminders: new ReminderRepository(db),
     subscribeCredits: new SubscribeCreditRepository(db),
     notices: new NoticeRepository(db),
+    slotTemplates: new SlotTemplateRepository(db),
   };
   const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger: deps.logger });
   // A public account may run without WeChat Pay (WXPAY_* unset): then there is no gateway to build, and payment
@@ -175,6 +178,7 @@ export function buildServices(deps: Deps) {
   });
   return {
     deps,
+    slotTemplates: new SlotTemplateService(db, clock, repos.slotTemplates, repos.centres, access, audit, deps.config.slotDaysAhead),
     notices,
     broadcasts,
     repos,

@@ -170,3 +170,11 @@ export const NOTICE_TEXTS = {
   regionOutsideScope: '只能给您管辖范围内的地区发通知',
   noRoles: '请至少选择一类接收人（老人、家属或工作人员）',
 } as const;
+
+/** What a centre's staff read when a slot template is refused. */
+export const SLOT_TEMPLATE_TEXTS = {
+  itemNotHere: '这个服务项目不属于本站点',
+  endBeforeStart: '结束时间要晚于开始时间',
+  cutoffAfterStart: '截止时间不能晚于服务开始时间',
+  notFound: '没有找到这个时段模板',
+} as const;

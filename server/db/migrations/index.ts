@@ -7,6 +7,7 @@ import { BotConversation1795606492086 } from './1795606492086-BotConversation';
 import { JobRuns1796187043025 } from './1796187043025-JobRuns';
 import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
+import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 
 export const MIGRATIONS: Function[] = [
   Initial1795591505106,
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   JobRuns1796187043025,
   Reminders1796187483516,
   Settlements1796187670967,
+  SlotTemplates1796188873089,
 ];

@@ -8,14 +8,16 @@ import {
   Senior,
   ServiceItem,
   Slot,
+  SlotTemplate,
   SubsidyPolicy,
   type SeniorCategory,
   type ServiceKind,
 } from '../../../entities';
 import type { Clock } from '../../lib/clock';
 import { hashPassword } from '../../lib/password';
-import { addDays, isoWeekday, shanghaiDate, shanghaiInstant } from '../../lib/time';
+import { addDays, shanghaiDate } from '../../lib/time';
 import type { Database } from '../database';
+import { slotOn, type SlotPattern } from '../../services/slot-templates';
 import {
   ADMINS,
   CENTRES,
@@ -73,21 +75,27 @@ const VISIT_WINDOWS: Array<[string, string]> = [
   ['13:30', '16:30'],
 ];
 
-function slotRow(item: ServiceItem, date: string, t: SlotTimes, capacity: number, now: Date, workerName = ''): Omit<Slot, 'id'> {
-  return {
-    serviceItemId: item.id,
+/** The weekly patterns of one service item: meals every day, baths on bath days, visits per worker Mon–Sat. */
+function patternsFor(item: ServiceItem, kind: ServiceKind, capacity: number): SlotPattern[] {
+  const pattern = (weekdays: number[], t: SlotTimes, workerName = ''): SlotPattern => ({
     centreId: item.centreId,
-    date,
-    startsAt: shanghaiInstant(date, t.start),
-    endsAt: shanghaiInstant(date, t.end),
+    serviceItemId: item.id,
+    weekdays: weekdays.map(String),
+    startTime: t.start,
+    endTime: t.end,
     capacity,
-    booked: 0,
-    bookingCutoffAt: shanghaiInstant(addDays(date, -t.bookBy[0]), t.bookBy[1]),
-    cancelCutoffAt: shanghaiInstant(addDays(date, -t.cancelBy[0]), t.cancelBy[1]),
     workerName,
-    status: 'open',
-    createdAt: now,
-  };
+    bookingCutoffDays: t.bookBy[0],
+    bookingCutoffTime: t.bookBy[1],
+    cancelCutoffDays: t.cancelBy[0],
+    cancelCutoffTime: t.cancelBy[1],
+  });
+  const meal = MEAL_TIMES[kind];
+  if (meal) return [pattern([1, 2, 3, 4, 5, 6, 7], meal)];
+  if (kind === 'bath') return BATH_STARTS.map((start) => pattern(BATH_WEEKDAYS, { start, end: plusMinutes(start, 45), bookBy: [1, '17:00'], cancelBy: [1, '17:00'] }));
+  return (HOME_VISIT_WORKERS[kind] ?? []).flatMap((worker) =>
+    VISIT_WINDOWS.map(([start, end]) => pattern([1, 2, 3, 4, 5, 6], { start, end, bookBy: [1, '18:00'], cancelBy: [1, '18:00'] }, worker)),
+  );
 }
 
 function plusMinutes(time: string, minutes: number): string {
@@ -148,23 +156,16 @@ export async function seedDemo(db: Database, clock: Clock, opts: { consolePasswo
           centreId: centre.id, category: spec.category, kind: spec.kind, name: spec.name, description: spec.description ?? '',
           priceFen: spec.priceFen, deliveryModes: spec.modes, maxQuantity: spec.maxQuantity, active: true, createdAt: now,
         }));
+        // The week repeats from templates (the slots-ahead job keeps making slots from them); the demo's first
+        // week is made from them here, today's slots included even where booking has closed.
+        const patterns = patternsFor(item, spec.kind, spec.capacity);
+        await em.save(SlotTemplate, patterns.map((p) => em.create(SlotTemplate, { ...p, active: true, createdByAccountId: null, createdAt: now, updatedAt: now })));
         for (let d = 0; d < DEMO_DAYS; d++) {
-          const date = addDays(today, d);
-          const meal = MEAL_TIMES[spec.kind];
-          if (meal) {
-            menus.push({ index: slots.length, day: d, kind: spec.kind });
-            slots.push(slotRow(item, date, meal, spec.capacity, now));
-          } else if (spec.kind === 'bath') {
-            if (!BATH_WEEKDAYS.includes(isoWeekday(date))) continue;
-            for (const start of BATH_STARTS) {
-              slots.push(slotRow(item, date, { start, end: plusMinutes(start, 45), bookBy: [1, '17:00'], cancelBy: [1, '17:00'] }, spec.capacity, now));
-            }
-          } else if (isoWeekday(date) !== 7) {
-            for (const worker of HOME_VISIT_WORKERS[spec.kind] ?? []) {
-              for (const [start, end] of VISIT_WINDOWS) {
-                slots.push(slotRow(item, date, { start, end, bookBy: [1, '18:00'], cancelBy: [1, '18:00'] }, spec.capacity, now, worker));
-              }
-            }
+          for (const p of patterns) {
+            const slot = slotOn(p, addDays(today, d), now);
+            if (!slot) continue;
+            if (MEAL_TIMES[spec.kind]) menus.push({ index: slots.length, day: d, kind: spec.kind });
+            slots.push(slot);
           }
         }
       }

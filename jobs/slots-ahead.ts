@@ -1,0 +1,10 @@
+import type { Job } from '../server/services/scheduler/job';
+
+/** The next MULIN_SLOT_DAYS_AHEAD days of slots, made from the centres' weekly templates (hourly: cheap, self-healing). */
+export const slotsAhead: Job = {
+  name: 'slots-ahead',
+  schedule: '5 * * * *',
+  timezone: 'Asia/Shanghai',
+  description: 'keep the next days of slots made from the centres\' weekly templates (hourly, at :05)',
+  run: (s) => s.slotTemplates.generateAhead(),
+};

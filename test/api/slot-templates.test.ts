@@ -1,0 +1,158 @@
+import { Menu, ServiceItem, Slot, SlotTemplate } from '../../entities';
+import { JOBS, jobNamed } from '../../jobs';
+import { buildScheduling } from '../../server/container';
+import { addDays, isoWeekday, shanghaiInstant } from '../../server/lib/time';
+import type { JobRunner } from '../../server/services/scheduler/job-runner';
+import { centreNamed, JIAXIN, loginConsole, loginWechat } from '../helpers/actors';
+import { describeEachDb, T0, TODAY } from '../helpers/harness';
+
+/**
+ * Weekly slot templates and the slots-ahead job, on SQLite and MariaDB: the demo seeds a week of slots from its
+ * templates; the job keeps MULIN_SLOT_DAYS_AHEAD (14) days made, never a second copy, never a change to a slot
+ * that exists.
+ */
+const DAYS = 14;
+
+describeEachDb('slot templates', (h) => {
+  let runner: JobRunner;
+  let staff: string;
+
+  beforeAll(async () => {
+    runner = buildScheduling(h().services, { instance: 'slots-test', jobs: JOBS }).runner;
+    staff = await loginConsole(h(), 'staff-jiaxin');
+  });
+  beforeEach(() => h().clock.set(T0));
+
+  async function runJob(): Promise<number> {
+    const r = await runner.run(jobNamed('slots-ahead')!, h().clock.now());
+    expect(r.error).toBeNull();
+    return r.processed ?? 0;
+  }
+  const key = (s: Pick<Slot, 'serviceItemId' | 'startsAt' | 'workerName'>) => `${s.serviceItemId}|${s.startsAt.toISOString()}|${s.workerName}`;
+
+  /** What the templates call for over the next DAYS days, worked out here from the rows, not by the service. */
+  async function expectedSlots(): Promise<Map<string, { template: SlotTemplate; date: string }>> {
+    const now = h().clock.now();
+    const out = new Map<string, { template: SlotTemplate; date: string }>();
+    for (const t of await h().db.manager.findBy(SlotTemplate, { active: true })) {
+      for (let d = 0; d < DAYS; d++) {
+        const date = addDays(TODAY, d);
+        if (!t.weekdays.includes(String(isoWeekday(date)))) continue;
+        if (shanghaiInstant(addDays(date, -t.bookingCutoffDays), t.bookingCutoffTime) <= now) continue;
+        out.set(key({ serviceItemId: t.serviceItemId, startsAt: shanghaiInstant(date, t.startTime), workerName: t.workerName }), { template: t, date });
+      }
+    }
+    return out;
+  }
+
+  test('the job fills the next 14 days from the templates exactly once, with last week\'s menus; a rerun makes nothing', async () => {
+    const before = await h().db.manager.find(Slot);
+    const expected = await expectedSlots();
+    const missing = [...expected.keys()].filter((k) => !before.some((s) => key(s) === k));
+    expect(missing.length).toBeGreaterThan(50);
+
+    expect(await runJob()).toBe(missing.length);
+    const after = await h().db.manager.find(Slot);
+    expect(after).toHaveLength(before.length + missing.length);
+    const keys = after.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const k of expected.keys()) expect(keys).toContain(k);
+    // A made slot has its template's capacity and cut-offs.
+    const made = after.filter((s) => !before.some((b) => b.id === s.id));
+    for (const s of made.slice(0, 20)) {
+      const { template, date } = expected.get(key(s))!;
+      expect(s).toMatchObject({ centreId: template.centreId, date, capacity: template.capacity, booked: 0, status: 'open' });
+      expect(s.bookingCutoffAt.toISOString()).toBe(shanghaiInstant(addDays(date, -template.bookingCutoffDays), template.bookingCutoffTime).toISOString());
+    }
+    // Lunch a week from today starts with today's lunch menu.
+    const jiaxin = await centreNamed(h(), JIAXIN);
+    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+    const slotOn = (date: string) => after.find((s) => s.serviceItemId === lunch.id && s.date === date)!;
+    const [thisWeek, nextWeek] = await Promise.all([
+      h().db.manager.findOneByOrFail(Menu, { slotId: slotOn(TODAY).id }),
+      h().db.manager.findOneByOrFail(Menu, { slotId: slotOn(addDays(TODAY, 7)).id }),
+    ]);
+    expect(nextWeek.dishes).toEqual(thisWeek.dishes);
+
+    expect(await runJob()).toBe(0);
+    expect(await h().db.manager.count(Slot)).toBe(after.length);
+  });
+
+  test('a new template makes its slots at once; a slot that exists (booked) is left exactly as it was', async () => {
+    const jiaxin = await centreNamed(h(), JIAXIN);
+    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+    // Book tomorrow's 11:00 lunch, then add a template that also covers 11:00 with another capacity.
+    const tomorrow = addDays(TODAY, 1);
+    const slot = await h().db.manager.findOneByOrFail(Slot, { serviceItemId: lunch.id, date: tomorrow });
+    const family = await loginWechat(h(), 'o_family_01');
+    const zhang = await h().db.manager.query("SELECT id FROM senior WHERE name = '张桂英'");
+    await h().http.post('/api/v1/bookings').set('authorization', family).set('Idempotency-Key', 'tpl-test-1').send({ seniorId: zhang[0].id, slotId: slot.id, deliveryMode: 'pick_up' }).expect(201);
+    const booked = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
+
+    const body = {
+      serviceItemId: lunch.id,
+      weekdays: [1, 2, 3, 4, 5],
+      start: '11:00',
+      end: '12:30',
+      capacity: 5,
+      bookingCutoff: { daysBefore: 0, time: '09:30' },
+      cancelCutoff: { daysBefore: 0, time: '09:00' },
+    };
+    const second = { ...body, start: '12:30', end: '13:30', capacity: 30 };
+    const res = await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(second).expect(201);
+    const weekdaysAhead = Array.from({ length: DAYS }, (_, d) => addDays(TODAY, d)).filter((d) => isoWeekday(d) <= 5 && shanghaiInstant(d, '09:30') > h().clock.now());
+    expect(res.body.slotsMade).toBe(weekdaysAhead.length);
+    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, capacity: 30 })).toBe(weekdaysAhead.length);
+
+    await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(body).expect(201);
+    const untouched = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
+    expect(untouched).toEqual(booked);
+    expect(untouched.booked).toBe(1);
+    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, date: tomorrow, workerName: '' })).toBe(2); // 11:00 and 12:30
+
+    // Deactivated: nothing more is made from it; what it made stays.
+    const list = (await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).expect(200)).body.items;
+    const extra = list.find((t: { start: string }) => t.start === '12:30');
+    await h().http.delete(`/api/v1/slot-templates/${extra.id}`).set('authorization', staff).expect(204);
+    h().clock.set(new Date(Date.parse(T0) + 3 * 86_400_000));
+    await runJob();
+    const last = addDays(TODAY, 3 + DAYS - 1);
+    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, date: last, capacity: 30 })).toBe(0);
+    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, capacity: 30 })).toBe(weekdaysAhead.length);
+    const again = await loginConsole(h(), 'staff-jiaxin'); // three days on, a fresh console session
+    expect((await h().http.delete(`/api/v1/slot-templates/${extra.id}`).set('authorization', again)).status).toBe(404);
+  });
+
+  test('only the centre\'s staff and administrators over it; wrong input is refused with the field', async () => {
+    const jiaxin = await centreNamed(h(), JIAXIN);
+    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+    const other = await loginConsole(h(), 'staff-dongyuan');
+    expect((await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', other)).status).toBe(403);
+    const family = await loginWechat(h(), 'o_family_01');
+    expect((await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', family)).status).toBe(403);
+    const admin = await loginConsole(h(), 'admin-mishixiang');
+    const seeded = (await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', admin).expect(200)).body.items;
+    expect(seeded.map((t: { start: string }) => t.start)).toEqual(expect.arrayContaining(['11:00', '17:00']));
+
+    const base = { serviceItemId: lunch.id, weekdays: [1], start: '11:00', end: '12:00', capacity: 10, bookingCutoff: { daysBefore: 0, time: '09:00' }, cancelCutoff: { daysBefore: 0, time: '09:00' } };
+    const post = (b: unknown) => h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(b as object);
+    const cases: Array<[unknown, string]> = [
+      [{ ...base, end: '10:00' }, 'end'],
+      [{ ...base, bookingCutoff: { daysBefore: 0, time: '11:30' } }, 'bookingCutoff'],
+      [{ ...base, start: '25:00' }, 'start'],
+      [{ ...base, weekdays: [] }, 'weekdays'],
+      [{ ...base, capacity: 0 }, 'capacity'],
+    ];
+    for (const [b, field] of cases) {
+      const r = await post(b);
+      expect(r.status).toBe(400);
+      expect(Object.keys(r.body.error.details.fields)).toContain(field);
+    }
+    const dongyuan = await centreNamed(h(), '嘉新东园睦邻点');
+    const foreign = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: dongyuan.id, kind: 'lunch' });
+    const r = await post({ ...base, serviceItemId: foreign.id });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('不属于本站点');
+    expect(await h().db.manager.countBy(SlotTemplate, { centreId: jiaxin.id, startTime: '11:00', endTime: '12:00' })).toBe(0);
+  });
+});
