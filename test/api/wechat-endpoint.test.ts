@@ -126,6 +126,8 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect((await post(plainQuery(), '<xml><Content>unclosed')).status).toBe(400);
     expect((await post(plainQuery(), '')).status).toBe(400);
     expect((await post(plainQuery(), 'just words')).status).toBe(400);
+    expect((await post(plainQuery(), '<foo><MsgType>text</MsgType></foo>')).status).toBe(400);
+    expect((await post(plainQuery(), '<xmlx></xmlx>')).status).toBe(400);
     expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
     expect(await h().db.manager.count(WechatInbound)).toBe(before);
   });
@@ -154,6 +156,23 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag(b.text, 'Content')).toBe(tag(a.text, 'Content'));
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'evt:o_senior_04:1764551234' })).toBe(1);
+  });
+
+  test('when the database cannot record a message the answer is 503, so WeChat delivers it again; the retry is answered', async () => {
+    const xml = textXml('o_senior_03', '帮助', '900000000077');
+    // A real failure of the real database: the table the inbox records into is briefly not there.
+    await h().db.manager.query('ALTER TABLE wechat_inbound RENAME TO wechat_inbound_away');
+    let failed;
+    try {
+      failed = await post(plainQuery(), xml);
+    } finally {
+      await h().db.manager.query('ALTER TABLE wechat_inbound_away RENAME TO wechat_inbound');
+    }
+    expect(failed.status).toBe(503);
+    const retry = await post(plainQuery(), xml);
+    expect(retry.status).toBe(200);
+    expect(tag(retry.text, 'Content')).toContain('我可以帮您');
+    expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000077' })).toBe(1);
   });
 });
 
