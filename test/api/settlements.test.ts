@@ -1,3 +1,4 @@
+import type { SettlementFigures } from '../../server/services/settlement.service';
 import pino from 'pino';
 import { AuditLog, Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Payment, Refund, Settlement, SettlementLine, Slot, SubsidyPolicy } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
@@ -20,18 +21,7 @@ const MONTH = '2026-11';
 /** Shanghai wall-clock instant. */
 const at = (date: string, time: string) => shanghaiInstant(date, time);
 
-interface Figures {
-  servedBookings: number;
-  servedPortions: number;
-  priceFen: number;
-  subsidyFen: number;
-  copayDueFen: number;
-  copayPaidFen: number;
-  copayRefundedFen: number;
-  copayCollectedFen: number;
-  refundCount: number;
-  refundFen: number;
-}
+type Figures = SettlementFigures;
 type Line = Figures & { centreId: number; centreName: string; policyId: number | null; policyName: string };
 const FIGURES: Array<keyof Figures> = [
   'servedBookings',

@@ -7,16 +7,8 @@ import { WechatMessenger } from '../../server/gateways/wechat-messenger.gateway'
 import { FakeClock } from '../../server/lib/clock';
 import { WechatStateRepository } from '../../server/repositories/wechat-state.repository';
 import { T0 } from '../helpers/harness';
-import { startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
+import { rejection, startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 // What `npm run wechat:menu` does once it has a messenger; SQLite holds the access token.
 describe('publishing the public account menu (npm run wechat:menu)', () => {

@@ -7,7 +7,7 @@ import { FakeClock } from '../../server/lib/clock';
 import { WechatStateRepository } from '../../server/repositories/wechat-state.repository';
 import type { WechatSettings } from '../../server/wechat-settings';
 import { describeEachDb, T0 } from '../helpers/harness';
-import { startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
+import { rejection, startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
 
 const FAMILY = 'o_mp_family_0001';
 const SENIOR_MINI = 'o_mini_senior_0001';
@@ -18,14 +18,6 @@ const SUB_RATING = 'sub_rating_invite';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const codePoints = (s: string) => [...s].length;
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
   let wx: WxapiSandboxServer;

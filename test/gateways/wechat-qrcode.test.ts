@@ -9,19 +9,11 @@ import { FakeClock } from '../../server/lib/clock';
 import { WechatStateRepository } from '../../server/repositories/wechat-state.repository';
 import type { WechatSettings } from '../../server/wechat-settings';
 import { T0 } from '../helpers/harness';
-import { startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
+import { rejection, startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
 
 const SCENE = 'senior:42';
 const THIRTY_DAYS = 30 * 24 * 3600;
 
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 // The token store's behaviour on both databases is wechat-messenger.test.ts's business; SQLite suffices here.
 describe('WechatMessenger.createQrScene against the wxapi sandbox', () => {

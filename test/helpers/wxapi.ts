@@ -36,3 +36,13 @@ export async function startWxapiSandbox(clock: Clock): Promise<WxapiSandboxServe
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
