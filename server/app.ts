@@ -12,6 +12,7 @@ import { slotTemplateRoutes } from './http/routes/slot-template.routes';
 import { payRoutes } from './http/routes/pay.routes';
 import { paymentRoutes } from './http/routes/payment.routes';
 import { botRoutes } from './http/routes/bot.routes';
+import { emergencyRoutes } from './http/routes/emergency.routes';
 import { peopleRoutes } from './http/routes/people.routes';
 import { subscriptionRoutes } from './http/routes/subscription.routes';
 import { settlementRoutes } from './http/routes/settlement.routes';
@@ -42,7 +43,7 @@ export function createApp(s: Services): Koa {
 
   const api = new Router({ prefix: '/api/v1' });
   api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
-  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), slotTemplateRoutes(s)]) {
+  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), emergencyRoutes(s), slotTemplateRoutes(s)]) {
     api.use(routes.routes(), routes.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());

@@ -122,6 +122,18 @@ export class EmergencyService {
   }
 
   /**
+   * The mini-program's 助急 button: the senior for themself, or a linked family member for their parent. Anyone
+   * else (staff, administrators) handles alerts rather than raising them here.
+   */
+  async raiseFromMiniProgram(actor: Actor, seniorId: number, message: string): Promise<RaisedAlert> {
+    const senior = await this.seniors.findById(seniorId);
+    if (!senior) throw new AppError('SENIOR_NOT_FOUND');
+    const rel = await this.access.assertCanSeeSenior(actor, senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以发出求助');
+    return this.raise({ senior, raisedByAccountId: actor.accountId, channel: 'miniprogram', message });
+  }
+
+  /**
    * The scheduled escalation (jobs/emergency-escalation.ts, every minute): an alert nobody has acknowledged for
    * ESCALATE_AFTER_MS since it was raised or last escalated goes up one level. Each level is claimed with a
    * conditional UPDATE before anything is sent, so it goes out once whatever the reruns or instances: a crash

@@ -1,0 +1,60 @@
+import { api, currentAccount, errorText } from '../../utils/api';
+import { dayLabel, yuan } from '../../utils/format';
+import { T, VIEW_TEXTS } from '../../utils/texts';
+import type { SlotView } from '../../utils/types';
+import { go, largeText, qs, toast } from '../../utils/ui';
+
+type Row = SlotView & { selected: boolean; seatsText: string; dishes: string; priceText: string };
+
+/**
+ * Step 3: the days and slots of the chosen centre's service, with seats left and the menu. A family member may
+ * pick several days at once (a week of lunches); a senior picks one slot and goes straight on (one decision).
+ */
+Component({
+  data: { t: VIEW_TEXTS, large: false, multi: true, state: 'loading', message: '', seniorId: '', centreId: '', category: '', days: [] as Array<{ date: string; label: string; slots: Row[] }>, selectedCount: 0 },
+  methods: {
+    onLoad(q: Record<string, string | undefined>) {
+      const multi = !(currentAccount()?.roles.includes('senior') ?? false);
+      this.setData({ large: largeText(), multi, seniorId: q.seniorId ?? '', centreId: q.centreId ?? '', category: q.category ?? 'meal' });
+      this.load();
+    },
+    async load() {
+      this.setData({ state: 'loading' });
+      try {
+        const { items } = await api.get<{ items: SlotView[] }>(`/slots?${qs({ centreId: this.data.centreId, category: this.data.category })}`, { quiet: true });
+        const byDay = new Map<string, Row[]>();
+        for (const s of items) {
+          const row: Row = {
+            ...s,
+            selected: false,
+            seatsText: s.bookable ? T.seatsLeft(s.remaining) : s.remaining <= 0 ? T.full : T.closed,
+            dishes: s.menu?.dishes.map((d) => (d.flagLabels.length ? `${d.name}（${d.flagLabels.join('、')}）` : d.name)).join('、') ?? '',
+            priceText: yuan(s.serviceItem.priceFen),
+          };
+          byDay.set(s.date, [...(byDay.get(s.date) ?? []), row]);
+        }
+        const days = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, slots]) => ({ date, label: dayLabel(date), slots }));
+        this.setData({ days, selectedCount: 0, state: days.length ? '' : 'empty', message: days.length ? '' : T.noSlots });
+      } catch (err) {
+        this.setData({ state: 'error', message: errorText(err) });
+      }
+    },
+    toggle(e: WechatMiniprogram.TouchEvent) {
+      const id = Number(e.currentTarget.dataset.id);
+      const slot = this.data.days.flatMap((d) => d.slots).find((s) => s.id === id);
+      if (!slot) return;
+      if (!slot.bookable) return toast(slot.seatsText);
+      if (!this.data.multi) return this.goConfirm([id]);
+      const days = this.data.days.map((d) => ({ ...d, slots: d.slots.map((s) => (s.id === id ? { ...s, selected: !s.selected } : s)) }));
+      this.setData({ days, selectedCount: days.reduce((n, d) => n + d.slots.filter((s) => s.selected).length, 0) });
+    },
+    next() {
+      const ids = this.data.days.flatMap((d) => d.slots.filter((s) => s.selected).map((s) => s.id));
+      if (!ids.length) return toast(T.pickAtLeastOne);
+      this.goConfirm(ids);
+    },
+    goConfirm(ids: number[]) {
+      go(`/pages/book/confirm?${qs({ seniorId: this.data.seniorId, slotIds: ids.join(',') })}`);
+    },
+  },
+});

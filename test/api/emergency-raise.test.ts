@@ -1,0 +1,43 @@
+import { EmergencyAlert } from '../../entities';
+import { loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
+import { describeEachDb, T0 } from '../helpers/harness';
+
+// POST /api/v1/emergencies: the mini-program's 助急 button. The senior for themself or a linked family member for
+// their parent; the family and the centre's staff are told at once (the same EmergencyService.raise as the chat).
+
+describeEachDb('助急 from the mini-program', (h) => {
+  beforeEach(() => h().clock.set(T0));
+
+  test('the senior raises one: stored as a mini-program alert, the daughter and the centre told, staff see it', async () => {
+    const zhang = await seniorNamed(h(), '张桂英');
+    const senior = await loginWechat(h(), 'o_mini_senior_01');
+    const res = await h().http.post('/api/v1/emergencies').set('authorization', senior).send({ seniorId: zhang.id });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ alertId: expect.any(Number), notified: expect.arrayContaining(['女儿']), centrePhone: expect.any(String) });
+    const alert = await h().db.manager.findOneByOrFail(EmergencyAlert, { id: res.body.alertId });
+    expect(alert).toMatchObject({ seniorId: zhang.id, channel: 'miniprogram', status: 'open', message: '' });
+    const staff = await loginConsole(h(), 'staff-jiaxin');
+    const open = await h().http.get('/api/v1/emergencies').set('authorization', staff).expect(200);
+    expect(open.body.items.map((a: { id: number }) => a.id)).toContain(alert.id);
+  });
+
+  test('a linked daughter may raise one for her mother; an unlinked user, staff and bad input may not', async () => {
+    const zhang = await seniorNamed(h(), '张桂英');
+    const daughter = await loginWechat(h(), 'o_family_01');
+    const raised = await h().http.post('/api/v1/emergencies').set('authorization', daughter).send({ seniorId: zhang.id, message: '电话打不通' });
+    expect(raised.status).toBe(201);
+    expect((await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.body.alertId })).message).toBe('电话打不通');
+
+    const stranger = await loginWechat(h(), 'o_mp_stranger');
+    const refused = await h().http.post('/api/v1/emergencies').set('authorization', stranger).send({ seniorId: zhang.id });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/[\u4e00-\u9fff]/);
+    const staff = await loginConsole(h(), 'staff-jiaxin');
+    expect((await h().http.post('/api/v1/emergencies').set('authorization', staff).send({ seniorId: zhang.id })).status).toBe(403);
+    const bad = await h().http.post('/api/v1/emergencies').set('authorization', daughter).send({ seniorId: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    expect((await h().http.post('/api/v1/emergencies').set('authorization', daughter).send({ seniorId: 999999 })).status).toBe(404);
+    expect((await h().http.post('/api/v1/emergencies').send({ seniorId: zhang.id })).status).toBe(401);
+  });
+});
