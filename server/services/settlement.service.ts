@@ -56,7 +56,8 @@ export interface SettlementFile {
 }
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const FIGURES: ReadonlyArray<keyof SettlementFigures> = [
+/** Every figure of a line, in the order the files show them. */
+export const SETTLEMENT_FIGURES: ReadonlyArray<keyof SettlementFigures> = [
   'servedBookings',
   'servedPortions',
   'priceFen',
@@ -251,7 +252,7 @@ export class SettlementService {
         refundCount: l.refundCount,
         refundFen: l.refundFen,
       }));
-    const totals = Object.fromEntries(FIGURES.map((k) => [k, lines.reduce((sum, l) => sum + l[k], 0)])) as unknown as SettlementFigures;
+    const totals = Object.fromEntries(SETTLEMENT_FIGURES.map((k) => [k, lines.reduce((sum, l) => sum + l[k], 0)])) as unknown as SettlementFigures;
     return {
       id: s.id,
       month: s.month,

@@ -1,4 +1,4 @@
-import type { SettlementFigures } from '../../server/services/settlement.service';
+import { SETTLEMENT_FIGURES, type SettlementFigures } from '../../server/services/settlement.service';
 import pino from 'pino';
 import { AuditLog, Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Payment, Refund, Settlement, SettlementLine, Slot, SubsidyPolicy } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
@@ -23,18 +23,7 @@ const at = (date: string, time: string) => shanghaiInstant(date, time);
 
 type Figures = SettlementFigures;
 type Line = Figures & { centreId: number; centreName: string; policyId: number | null; policyName: string };
-const FIGURES: Array<keyof Figures> = [
-  'servedBookings',
-  'servedPortions',
-  'priceFen',
-  'subsidyFen',
-  'copayDueFen',
-  'copayPaidFen',
-  'copayRefundedFen',
-  'copayCollectedFen',
-  'refundCount',
-  'refundFen',
-];
+const FIGURES = SETTLEMENT_FIGURES;
 const zero = (): Figures => Object.fromEntries(FIGURES.map((k) => [k, 0])) as unknown as Figures;
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
