@@ -150,7 +150,7 @@ export function buildServices(deps: Deps) {
   const notifier = new AccountNotifier(messenger, deps.logger);
   const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger, repos.escalation);
   const wechatBinding = new WechatBindingService(db, clock, repos.bindCodes, repos.links, repos.seniors, repos.accounts, messenger, access, audit, deps.logger);
-  const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.accounts, repos.links, notifier, templates);
+  const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.links, notifier, templates);
   const bot = new ChatBot(
     clock,
     repos.botConversations,

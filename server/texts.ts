@@ -164,8 +164,6 @@ export const SETTLEMENT_TEXTS = {
 
 /** What policy notices say about themselves (template fields are cut to WeChat's 20 characters). */
 export const NOTICE_TEXTS = {
-  /** thing3 of the policy-notice template: who it is from. */
-  from: (regionName: string) => `${regionName}`,
   scheduledInPast: '发送时间已经过了，请选一个以后的时间，或选“立即发送”',
   regionOutsideScope: '只能给您管辖范围内的地区发通知',
   noRoles: '请至少选择一类接收人（老人、家属或工作人员）',

@@ -56,10 +56,10 @@ export class Database {
   }
 
   /**
-   * Runs a statement that is safe to repeat, again when the database broke a lock cycle with it: batched
+   * Runs work that is safe to repeat again when the database broke a lock cycle with it (up to `attempts` in all): batched
    * multi-row writes (an INSERT IGNORE of many keys beside an UPDATE of others) can meet in InnoDB's gap locks.
    */
-  async retryingDeadlocks<T>(work: () => Promise<T>, attempts = 4): Promise<T> {
+  async retryingDeadlocks<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work();

@@ -1,5 +1,5 @@
-import type { EntityManager } from 'typeorm';
-import { FamilyLink, FamilyLinkCode } from '../../entities';
+import { In, type EntityManager } from 'typeorm';
+import { Account, FamilyLink, FamilyLinkCode } from '../../entities';
 import type { Database } from '../db/database';
 
 export class FamilyLinkRepository {
@@ -35,6 +35,21 @@ export class FamilyLinkRepository {
       .where('l.seniorId = :seniorId AND l.revokedAt IS NULL', { seniorId })
       .orderBy('l.id', 'ASC')
       .getMany();
+  }
+
+  /** A senior's family: the active accounts of their live links, in link order, with how each is related. */
+  async familyOf(seniorId: number, em: EntityManager = this.db.manager): Promise<Array<{ account: Account; relation: string }>> {
+    const links = await em
+      .createQueryBuilder(FamilyLink, 'l')
+      .where('l.seniorId = :seniorId AND l.revokedAt IS NULL', { seniorId })
+      .orderBy('l.id', 'ASC')
+      .getMany();
+    if (links.length === 0) return [];
+    const accounts = new Map((await em.findBy(Account, { id: In(links.map((l) => l.familyAccountId)), active: true })).map((a) => [a.id, a]));
+    return links.flatMap((l) => {
+      const account = accounts.get(l.familyAccountId);
+      return account ? [{ account, relation: l.relation }] : [];
+    });
   }
 
   findById(id: number): Promise<FamilyLink | null> {

@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { Account, Booking, Centre, FamilyLink, Reminder, Slot, type ReminderKind } from '../../entities';
+import { Account, Booking, Centre, Reminder, Slot, type ReminderKind } from '../../entities';
 import type { Database } from '../db/database';
 
 export interface PlannedReminder {
@@ -141,11 +141,9 @@ export class ReminderRepository {
   }
 
   /** Who hears about a senior's bookings: their own account (if any) and every family member still linked. */
-  async recipientsOf(em: EntityManager, seniorId: number): Promise<{ senior: Account | null; family: Account[] }> {
-    const senior = await em.findOneBy(Account, { seniorId, active: true });
-    const links = await em.createQueryBuilder(FamilyLink, 'l').where('l.seniorId = :seniorId AND l.revokedAt IS NULL', { seniorId }).getMany();
-    const family = links.length ? await em.findBy(Account, { id: In(links.map((l) => l.familyAccountId)), active: true }) : [];
-    return { senior, family: family.sort((a, b) => a.id - b.id) };
+  /** The senior's own account, if they have one (their family come from FamilyLinkRepository.familyOf). */
+  seniorAccount(em: EntityManager, seniorId: number): Promise<Account | null> {
+    return em.findOneBy(Account, { seniorId, active: true });
   }
 
   findForBooking(bookingId: number): Promise<Reminder[]> {

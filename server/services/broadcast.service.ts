@@ -5,7 +5,6 @@ import { WechatApiError, type WechatMessenger } from '../gateways/wechat-messeng
 import type { Clock } from '../lib/clock';
 import { shanghaiDate } from '../lib/time';
 import type { ClaimedDelivery, NoticeRepository } from '../repositories/notice.repository';
-import { NOTICE_TEXTS } from '../texts';
 import { MINI_PAGES, type TemplatePair } from '../wechat-templates';
 import type { NoticeService } from './notice.service';
 
@@ -179,14 +178,9 @@ export class BroadcastService {
     }
   }
 
-  private readonly regionNames = new Map<number, string>();
-
+  /** Who a notice is from, as its template shows it: the region it was addressed to (one small read per batch). */
   private async fromLabel(notice: Notice): Promise<string> {
-    let name = this.regionNames.get(notice.audience.regionId);
-    if (name === undefined) {
-      name = (await this.db.manager.findOneBy(Region, { id: notice.audience.regionId }))?.name ?? '';
-      this.regionNames.set(notice.audience.regionId, name);
-    }
-    return NOTICE_TEXTS.from(name);
+    const region = await this.db.manager.findOneBy(Region, { id: notice.audience.regionId });
+    return region?.name ?? '';
   }
 }

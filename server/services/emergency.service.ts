@@ -89,13 +89,13 @@ export class EmergencyService {
     );
     this.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
 
-    const [links, staff, centre] = await Promise.all([
-      this.links.activeForSenior(senior.id),
+    const [kin, staff, centre] = await Promise.all([
+      this.links.familyOf(senior.id),
       senior.homeCentreId ? this.accounts.staffOf(senior.homeCentreId) : Promise.resolve([] as Account[]),
       senior.homeCentreId ? this.centres.load(senior.homeCentreId) : Promise.resolve(null),
     ]);
-    const family = (await this.accounts.findByIds(links.map((l) => l.familyAccountId))).filter((a) => a.active && a.id !== input.raisedByAccountId);
-    const relation = new Map(links.map((l) => [l.familyAccountId, l.relation]));
+    const family = kin.filter((k) => k.account.id !== input.raisedByAccountId).map((k) => k.account);
+    const relation = new Map(kin.map((k) => [k.account.id, k.relation]));
     const notice = {
       templates: this.templates.emergency,
       data: {
@@ -183,12 +183,11 @@ export class EmergencyService {
 
   /** Level 1: the people told when the alert was raised, told again. */
   private async familyAndStaff(alert: EmergencyAlert): Promise<Array<{ account: Account; role: EscalationRole }>> {
-    const [links, staff] = await Promise.all([
-      this.links.activeForSenior(alert.seniorId),
+    const [family, staff] = await Promise.all([
+      this.links.familyOf(alert.seniorId),
       alert.centreId !== null ? this.accounts.staffOf(alert.centreId) : Promise.resolve([] as Account[]),
     ]);
-    const family = (await this.accounts.findByIds(links.map((l) => l.familyAccountId))).filter((a) => a.active);
-    return [...family.map((account) => ({ account, role: 'family' as const })), ...staff.map((account) => ({ account, role: 'staff' as const }))];
+    return [...family.map(({ account }) => ({ account, role: 'family' as const })), ...staff.map((account) => ({ account, role: 'staff' as const }))];
   }
 
   /** Level 2: the street centre over the senior's centre, and the administrators of the nearest region that has any. */

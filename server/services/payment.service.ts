@@ -226,7 +226,7 @@ export class PaymentService {
     const n = verifyPayNotification<TransactionResource>(this.verification(headers, rawBody));
     const r = n.resource;
     let refunds: Refund[] = [];
-    const outcome = await this.retryingDeadlocks(() =>
+    const outcome = await this.db.retryingDeadlocks(() =>
       this.db.transaction(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
         if (!note) return 'duplicate' as const;
@@ -250,7 +250,7 @@ export class PaymentService {
   async receiveRefund(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
     const n = verifyPayNotification<RefundResource>(this.verification(headers, rawBody));
     const r = n.resource;
-    return this.retryingDeadlocks(() =>
+    return this.db.retryingDeadlocks(() =>
       this.db.transaction(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, r.out_refund_no ?? null, rawBody);
         if (!note) return 'duplicate' as const;
@@ -382,7 +382,7 @@ export class PaymentService {
     }
     if (answer.tradeState === 'SUCCESS' || answer.tradeState === 'REFUND') {
       let refunds: Refund[] = [];
-      const outcome = await this.retryingDeadlocks(() =>
+      const outcome = await this.db.retryingDeadlocks(() =>
         this.db.transaction(async (em) => {
           const result = await this.settlePaid(
             em,
@@ -502,15 +502,5 @@ export class PaymentService {
 
   private view(p: Payment): PaymentView {
     return paymentView(p, this.settings.mini.appId);
-  }
-
-  private async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await work();
-      } catch (err) {
-        if (attempt >= 3 || !this.db.isDeadlock(err)) throw err;
-      }
-    }
   }
 }

@@ -89,7 +89,9 @@ export class ReminderService implements BookingReminders {
     const startsAt = (slot ?? (await em.findOneByOrFail(Slot, { id: booking.slotId }))).startsAt;
     const times = serviceReminderTimes(booking.serviceDate, startsAt, now);
     if (!times.day_before && !times.hour_before) return;
-    const { senior, family } = await this.reminders.recipientsOf(em, booking.seniorId);
+    // One after the other: both read through the moving transaction's connection.
+    const senior = await this.reminders.seniorAccount(em, booking.seniorId);
+    const family = (await this.links.familyOf(booking.seniorId, em)).map((k) => k.account).sort((a, b) => a.id - b.id);
     // The senior hears on the public account only; a senior without it (no WeChat) gets none.
     const accounts = [...(senior?.mpOpenid ? [senior] : []), ...family.filter((a) => a.miniOpenid || a.mpOpenid)];
     const rows: PlannedReminder[] = [];
@@ -105,7 +107,7 @@ export class ReminderService implements BookingReminders {
   /** 满意度回访: only the senior, who answers in the public-account chat. */
   private async planRatingRequest(em: EntityManager, booking: MovedBooking): Promise<void> {
     const now = this.clock.now();
-    const { senior } = await this.reminders.recipientsOf(em, booking.seniorId);
+    const senior = await this.reminders.seniorAccount(em, booking.seniorId);
     if (!senior?.mpOpenid) return;
     await this.reminders.plan(em, [{ bookingId: booking.id, accountId: senior.id, kind: 'rating_request', dueAt: ratingRequestTime(booking.servedAt ?? now) }], now);
   }

@@ -4,7 +4,6 @@ import type { Understanding } from '../../bot/understand';
 import { BOT, dayLabel, yuan } from '../../bot/wording';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
-import type { AccountRepository } from '../../repositories/account.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { TemplateIds } from '../../wechat-templates';
@@ -54,7 +53,6 @@ export class BotBookingFlow {
     private readonly reader: BookingReaderService,
     private readonly payments: PaymentService,
     private readonly centres: CentreRepository,
-    private readonly accounts: AccountRepository,
     private readonly links: FamilyLinkRepository,
     private readonly notifier: AccountNotifier,
     private readonly templates: TemplateIds,
@@ -190,10 +188,8 @@ export class BotBookingFlow {
       ? await this.reader.get(t.actor, bookingId).catch(() => null)
       : (await this.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
     if (!due || due.status !== 'pending_payment') return { reply: BOT.nothingToPay, pending: null, intent };
-    const links = (await this.links.activeForSenior(t.senior.id)).filter((l) => l.familyAccountId !== t.actor.accountId);
-    const family = (await this.accounts.findByIds(links.map((l) => l.familyAccountId))).filter((a) => a.active);
+    const family = (await this.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
     if (family.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
-    const relation = new Map(links.map((l) => [l.familyAccountId, l.relation]));
     const notice = {
       templates: this.templates.payRequest,
       data: {
@@ -205,9 +201,9 @@ export class BotBookingFlow {
       page: MINI_PAGES.booking(due.id),
     };
     const reached: string[] = [];
-    for (const a of family) {
-      const outcome = await this.notifier.notify(a, notice);
-      if (outcome === 'subscribe' || outcome === 'template') reached.push(relation.get(a.id) || a.displayName);
+    for (const { account, relation } of family) {
+      const outcome = await this.notifier.notify(account, notice);
+      if (outcome === 'subscribe' || outcome === 'template') reached.push(relation || account.displayName);
     }
     if (reached.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
     return { reply: BOT.familyAsked(reached), pending: null, intent };
