@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Services } from './container';
+import { apiRouter } from './http/api-router';
 import { errorMiddleware } from './http/middleware/errors';
 import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
@@ -41,11 +42,11 @@ export function createApp(s: Services): Koa {
     };
   });
 
-  const api = new Router({ prefix: '/api/v1' });
-  api.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' }));
-  for (const routes of [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), emergencyRoutes(s), slotTemplateRoutes(s)]) {
-    api.use(routes.routes(), routes.allowedMethods());
-  }
+  const api = apiRouter(
+    '/api/v1',
+    [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), emergencyRoutes(s), slotTemplateRoutes(s)],
+    [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
+  );
   app.use(root.routes()).use(root.allowedMethods());
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
   // (a mini-program-only deployment) there is no /wechat to serve.
@@ -54,6 +55,6 @@ export function createApp(s: Services): Koa {
   const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
   app.use(pay.routes()).use(pay.allowedMethods());
   if (s.deps.sandbox) app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
-  app.use(api.routes()).use(api.allowedMethods());
+  app.use(api);
   return app;
 }

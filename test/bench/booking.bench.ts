@@ -3,13 +3,13 @@
  *
  * The real server (server/main.ts) runs in a child process on a fresh MariaDB database. Both sides book the same
  * shape of traffic: REQUESTS bookings by SENIORS different seniors spread over SLOTS slots, CONCURRENCY clients at once, every slot a little short of seats so that the last requests for each are refused as full.
- * Prints both rates, their ratio, latency percentiles and the oversold count (must be 0).
+ * Each side first books WARM_UP requests on slots of its own, unmeasured. Prints both rates, their ratio, latency percentiles and the oversold count (must be 0).
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, post as postHttp, insertSeniors, sqlStamp, startMulin, waitForServer, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, post as postHttp, insertSeniors, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -25,13 +25,18 @@ const token = (i: number) => `bench-session-token-${String(i).padStart(6, '0')}`
 
 type Outcome = 'ok' | 'full' | 'other';
 type RunResult = Run<Outcome>;
-const drive = (job: (i: number) => Promise<Outcome>) => driveAll(REQUESTS, CONCURRENCY, ['ok', 'full', 'other'] as const, job);
+const drive = (job: (i: number) => Promise<Outcome>, requests = REQUESTS) => driveAll(requests, CONCURRENCY, ['ok', 'full', 'other'] as const, job);
+/** Requests each side makes, on slots of its own, before it is measured. */
+const WARM_UP = Math.min(REQUESTS, 5000);
 
 interface Setup {
   itemId: number;
   centreId: number;
   apiSlots: number[];
   bareSlots: number[];
+  /** Slots the warm-up of each side books, so that neither is measured while its code is still being compiled. */
+  warmApiSlots: number[];
+  warmBareSlots: number[];
   firstSenior: number;
 }
 
@@ -59,7 +64,11 @@ async function prepare(pool: Pool, now: Date): Promise<Setup> {
   const bareSlots: number[] = [];
   for (let k = 0; k < SLOTS; k++) apiSlots.push(await slot('api', k));
   for (let k = 0; k < SLOTS; k++) bareSlots.push(await slot('bare', k));
-  return { itemId: item.id, centreId: item.centreId, apiSlots, bareSlots, firstSenior };
+  const warmApiSlots: number[] = [];
+  const warmBareSlots: number[] = [];
+  for (let k = 0; k < SLOTS; k++) warmApiSlots.push(await slot('warm-api', k));
+  for (let k = 0; k < SLOTS; k++) warmBareSlots.push(await slot('warm-bare', k));
+  return { itemId: item.id, centreId: item.centreId, apiSlots, bareSlots, warmApiSlots, warmBareSlots, firstSenior };
 }
 
 async function main(): Promise<void> {
@@ -77,11 +86,11 @@ async function main(): Promise<void> {
     const stamp = sqlStamp(now);
 
     // Baseline: the same conditional UPDATE + INSERT in a bare mysql2 transaction, pool of 20.
-    const bare = await drive(async (i) => {
+    const bareJob = (slots: number[], codePrefix: string) => async (i: number): Promise<Outcome> => {
       const conn = await pool.getConnection();
       try {
         await conn.query('BEGIN');
-        const slotId = setup.bareSlots[slotIndex(i)];
+        const slotId = slots[slotIndex(i)];
         const [u] = await conn.execute<import('mysql2').ResultSetHeader>('UPDATE slot SET booked = booked + 1 WHERE id = ? AND booked + 1 <= capacity', [slotId]);
         if (u.affectedRows !== 1) {
           await conn.query('ROLLBACK');
@@ -91,7 +100,7 @@ async function main(): Promise<void> {
           `INSERT INTO booking (code, seniorId, slotId, serviceItemId, centreId, category, kind, serviceDate, bookedByAccountId, bookedBy, channel,
              quantity, unitPriceFen, priceFen, subsidyFen, copayFen, subsidisedQuantity, subsidyReason, status, deliveryMode, note, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, 'meal', 'lunch', CURDATE(), 1, 'self', 'miniprogram', 1, 1500, 1500, 0, 1500, 0, '', 'pending_payment', 'dine_in', '', ?, ?)`,
-          [`B${String(i).padStart(9, '0')}`, setup.firstSenior + seniorOf(i), slotId, setup.itemId, setup.centreId, stamp, stamp],
+          [`${codePrefix}${String(i).padStart(9, '0')}`, setup.firstSenior + seniorOf(i), slotId, setup.itemId, setup.centreId, stamp, stamp],
         );
         await conn.query('COMMIT');
         return 'ok';
@@ -101,19 +110,25 @@ async function main(): Promise<void> {
       } finally {
         conn.release();
       }
-    });
+    };
+    await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
+    const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const post = async (i: number) => {
-      const body = JSON.stringify({ slotId: setup.apiSlots[slotIndex(i)], deliveryMode: 'dine_in' });
+    const post = async (i: number, slots = setup.apiSlots) => {
+      const body = JSON.stringify({ slotId: slots[slotIndex(i)], deliveryMode: 'dine_in' });
       return (await postHttp(agent, PORT, '/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
     };
+    await drive(async (i) => ((await post(i, setup.warmApiSlots)) === 201 ? 'ok' : 'full'), WARM_UP);
     const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
     const questionsBefore = await questions();
-    const api = await drive(async (i) => {
-      const status = await post(i);
-      return status === 201 ? 'ok' : status === 409 ? 'full' : 'other';
-    });
+    const pids = { server: server.pid, MariaDB: mariadbPid(), 'this client': process.pid };
+    const { result: api, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () =>
+      drive(async (i) => {
+        const status = await post(i);
+        return status === 201 ? 'ok' : status === 409 ? 'full' : 'other';
+      }),
+    );
     agent.destroy();
     const statementsPerRequest = (await questions() - questionsBefore - 1) / REQUESTS;
 
@@ -130,6 +145,7 @@ async function main(): Promise<void> {
     console.log(`  bare mysql2 txn   ${fmt(bare)}`);
     console.log(`  booking API       ${fmt(api)}`);
     console.log(`  SQL statements    ${statementsPerRequest.toFixed(2)} per API request (the bare transaction sends 4)`);
+    console.log(`  CPU per request   ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  ratio API / bare  ${(api.rate / bare.rate).toFixed(2)}   (target ≥ 0.50)`);
     console.log(`  p99 API           ${api.p99.toFixed(1)} ms   (target < 50 ms)`);
     console.log(`  oversold          ${oversold}   counter drift on ${drift} slots   (target 0)`);

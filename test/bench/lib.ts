@@ -2,7 +2,8 @@
  * What every benchmark here shares: driving N jobs at C concurrency with latency percentiles, and starting a
  * server in a child process and waiting until it answers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import { createConnection, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 
@@ -70,11 +71,13 @@ export async function freshDatabase(name: string): Promise<string> {
 
 /**
  * The real server (server/main.ts) in a child process: migrated and demo-seeded by itself, sandbox mode.
- * BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools).
+ * BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools); BENCH_NODE_FLAGS adds Node
+ * options to it alone (e.g. --perf-basic-prof, for `perf record -p <pid>`).
  */
 export function startMulin(databaseUrl: string, port: number, dataDir: string, env: Record<string, string> = {}): ChildProcess {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  return spawn(process.execPath, [...profile, '-r', '@swc-node/register', 'server/main.ts'], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...profile, ...flags, '-r', '@swc-node/register', 'server/main.ts'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -118,4 +121,43 @@ export async function insertSeniors(pool: Pool, n: number, now: Date, mpOpenidPr
   const accountRows = Array.from({ length: n }, (_, i) => [`压测老人${i}`, 'senior', firstSenior + i, mpOpenidPrefix ? `${mpOpenidPrefix}${i}` : null, 1, stamp, stamp]);
   const [acc] = await pool.query<ResultSetHeader>('INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ?', [accountRows]);
   return { firstSenior, firstAccount: acc.insertId };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pid of the running MariaDB server, if it is on this machine. */
+export function mariadbPid(): number | undefined {
+  for (const name of ['mariadbd', 'mysqld']) {
+    try {
+      const out = execFileSync('pgrep', ['-x', name], { encoding: 'utf-8' }).trim().split('\n')[0];
+      if (out) return Number(out);
+    } catch {
+      // not running under that name
+    }
+  }
+  return undefined;
+}
+
+/** CPU used by each process while `work` runs, in microseconds per unit of work ("—" where /proc is not there). */
+export async function cpuPerUnit<T>(pids: Record<string, number | undefined>, units: number, work: () => Promise<T>): Promise<{ result: T; perUnit: Record<string, string> }> {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const result = await work();
+  const perUnit = Object.fromEntries(
+    Object.entries(pids).map(([k, pid]) => {
+      const a = before[k];
+      const b = cpuSeconds(pid);
+      return [k, a === undefined || b === undefined ? '—' : `${(((b - a) * 1e6) / units).toFixed(0)} µs`];
+    }),
+  );
+  return { result, perUnit };
 }
