@@ -40,14 +40,14 @@ export class CentreRepository {
   }
 
   private queryActive(category?: ServiceCategory): Promise<Centre[]> {
-    const qb = this.db.manager.createQueryBuilder(Centre, 'c').where('c.active = :active', { active: true });
-    if (category) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM service_item i WHERE i.centreId = c.id AND i.category = :category AND i.active = :active)',
-        { category },
-      );
-    }
-    return qb.orderBy('c.id', 'ASC').getMany();
+    // Plain SQL (EntityRows): "附近有什么" and every location message list the active centres.
+    return category
+      ? this.db.rows(Centre).find(
+          this.db.manager,
+          'WHERE active = 1 AND id IN (SELECT centreId FROM service_item WHERE category = ? AND active = 1) ORDER BY id',
+          [category],
+        )
+      : this.db.rows(Centre).find(this.db.manager, 'WHERE active = 1 ORDER BY id', []);
   }
 
   /** A centre's active items, coalesced with concurrent lookups into one query. Shared entities: read only. */

@@ -45,21 +45,31 @@ export class SlotRepository {
   }
 
   private async query(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
-    const qb = this.db.manager
-      .createQueryBuilder(Slot, 's')
-      .innerJoin(ServiceItem, 'i', 'i.id = s.serviceItemId')
-      .where('s.date BETWEEN :from AND :to', { from: filter.from, to: filter.to })
-      .andWhere('i.active = :active', { active: true });
-    if (filter.centreId !== undefined) qb.andWhere('s.centreId = :centreId', { centreId: filter.centreId });
-    if (filter.serviceItemId !== undefined) qb.andWhere('s.serviceItemId = :itemId', { itemId: filter.serviceItemId });
-    if (filter.category) qb.andWhere('i.category = :category', { category: filter.category });
-    if (filter.kind) qb.andWhere('i.kind = :kind', { kind: filter.kind });
-    const slots = await qb.orderBy('s.startsAt', 'ASC').addOrderBy('s.id', 'ASC').getMany();
-    const items = await this.db.manager
-      .createQueryBuilder(ServiceItem, 'i')
-      .where(slots.length ? 'i.id IN (:...ids)' : '1 = 0', { ids: [...new Set(slots.map((s) => s.serviceItemId))] })
-      .getMany();
-    const byId = new Map(items.map((i) => [i.id, i]));
+    // Plain SQL (EntityRows), not a query builder: the bot lists slots for most booking messages.
+    const items = ['active = 1'];
+    const itemParams: unknown[] = [];
+    if (filter.category) {
+      items.push('category = ?');
+      itemParams.push(filter.category);
+    }
+    if (filter.kind) {
+      items.push('kind = ?');
+      itemParams.push(filter.kind);
+    }
+    const where = ['date BETWEEN ? AND ?'];
+    const params: unknown[] = [filter.from, filter.to];
+    if (filter.centreId !== undefined) {
+      where.push('centreId = ?');
+      params.push(filter.centreId);
+    }
+    if (filter.serviceItemId !== undefined) {
+      where.push('serviceItemId = ?');
+      params.push(filter.serviceItemId);
+    }
+    where.push(`serviceItemId IN (SELECT id FROM service_item WHERE ${items.join(' AND ')})`);
+    const slots = await this.db.rows(Slot).find(this.db.manager, `WHERE ${where.join(' AND ')} ORDER BY startsAt, id`, [...params, ...itemParams]);
+    const found = await this.db.rows(ServiceItem).findIn(this.db.manager, 'id', [...new Set(slots.map((s) => s.serviceItemId))]);
+    const byId = new Map(found.map((i) => [i.id, i]));
     return slots.map((slot) => ({ slot, item: byId.get(slot.serviceItemId)! }));
   }
 
