@@ -50,7 +50,10 @@ export function createApp(s: Services): Koa {
   app.use(root.routes()).use(root.allowedMethods());
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
   // (a mini-program-only deployment) there is no /wechat to serve.
-  if (s.deps.wechat.mp.token) app.use(wechatRoutes(s.deps.wechat, s.inbox).routes());
+  if (s.deps.wechat.mp.token) {
+    const wechat = wechatRoutes(s.deps.wechat, s.inbox, s.deps.clock);
+    app.use(wechat.routes()).use(wechat.allowedMethods());
+  }
   // WeChat Pay's notifications are verified against their exact bytes: no body parser in front of them either.
   const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
   app.use(pay.routes()).use(pay.allowedMethods());

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock';
 import type { WechatInboundRepository } from '../repositories/wechat-inbound.repository';
 import { BOT_TEXTS } from '../texts';
 
-/** A message or event pushed by WeChat, as co-wechat hands it over (XML element names as keys). */
+/** A message or event pushed by WeChat, as server/lib/wechat-xml reads it (XML element names as keys). */
 export interface InboundMessage {
   ToUserName: string;
   FromUserName: string;

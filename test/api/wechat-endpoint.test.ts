@@ -74,6 +74,32 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag(res.text, 'Content')).toContain('我可以帮您');
   });
 
+  test("the reply's CreateTime is now in seconds, as WeChat's own messages carry it", async () => {
+    const res = await post(plainQuery(), textXml('o_senior_01', '你好', '900000000011'));
+    expect(Number(tag(res.text, 'CreateTime'))).toBe(Math.floor(h().clock.now().getTime() / 1000));
+  });
+
+  test('GET in safe mode answers the decrypted echostr, for our appid only', async () => {
+    const { token, aesKey, appId } = mp();
+    const q = plainQuery();
+    const echo = (app: string) => {
+      const echostr = encrypt(aesKey!, app, 'echo-456');
+      return h().http.get('/wechat').query({ timestamp: q.timestamp, nonce: q.nonce, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, echostr), echostr });
+    };
+    const ok = await echo(appId);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('echo-456');
+    const foreign = await echo('wx_someone_else');
+    expect(foreign.status).toBe(401);
+    expect(foreign.text).not.toContain('echo-456');
+  });
+
+  test('other methods are 405 with the allowed ones named', async () => {
+    const res = await h().http.put('/wechat').query(plainQuery()).send('<xml></xml>');
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toContain('POST');
+  });
+
   test('a forged signature is 401 and nothing is recorded', async () => {
     const q = plainQuery();
     const res = await post({ ...q, signature: sign('not-the-token', q.timestamp, q.nonce) }, textXml('o_senior_01', '你好', '900000000002'));
@@ -128,6 +154,10 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect((await post(plainQuery(), 'just words')).status).toBe(400);
     expect((await post(plainQuery(), '<foo><MsgType>text</MsgType></foo>')).status).toBe(400);
     expect((await post(plainQuery(), '<xmlx></xmlx>')).status).toBe(400);
+    expect((await post(plainQuery(), '<xml><Content>a & b</Content></xml>')).status).toBe(400);
+    expect((await post(plainQuery(), '<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml>&e;</xml>')).status).toBe(400);
+    // Well-formed, but not a message: no sender.
+    expect((await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status).toBe(400);
     expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
     expect(await h().db.manager.count(WechatInbound)).toBe(before);
   });

@@ -1,100 +1,142 @@
+import { randomInt } from 'node:crypto';
 import { Router } from '@koa/router';
-import wechat from 'co-wechat';
 import getRawBody from 'raw-body';
-import type { Context, Next } from 'koa';
-import { WechatCryptoError, WechatMessageCrypto } from '../../lib/wechat-message-crypto';
+import type { Context } from 'koa';
+import type { Clock } from '../../lib/clock';
+import { plainSignature, sameSignature, WechatCryptoError, WechatMessageCrypto } from '../../lib/wechat-message-crypto';
+import { parseWechatXml, passiveReplyXml, WechatXmlError, type XmlElement } from '../../lib/wechat-xml';
 import type { InboundMessage, WechatInboxService } from '../../services/wechat-inbox.service';
 import type { WechatSettings } from '../../wechat-settings';
 
 /** WeChat pushes messages of a few kilobytes; anything near this is not WeChat. */
 const MAX_BODY = '64kb';
-/** A WeChat push is one <xml> element (after an optional XML declaration). */
-const WECHAT_ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?<xml[\s>]/;
 
 /**
- * The public account's server URL (`GET/POST /wechat`) on co-wechat, with what co-wechat leaves out put in front:
- * - the body is read here, with a size limit (413), and must be non-empty, well-formed XML (400): co-wechat would
- *   turn both into a 500 from inside;
- * - safe mode decrypts with our own cryptor (`ctx.wx_cryptor`), which checks the appid inside the message —
- *   co-wechat's leaves that as a TODO — and padding and length; a message that fails is answered 401 like a bad
- *   signature.
+ * The public account's server URL (`GET/POST /wechat`): WeChat's message-push protocol, on our own XML reader and
+ * cryptor (server/lib). It used to be co-wechat; this does what co-wechat did and what it left out:
+ * - GET answers `echostr` when the signature is right (safe mode: decrypted, for our appid only);
+ * - POST checks the plain signature before the body is even read, and in safe mode the `msg_signature` over the
+ *   envelope's Encrypt before anything is decrypted; then decrypts with the appid, padding and length checked;
+ * - the body is read with a size limit (413) and must be a well-formed WeChat `<xml>` message (400, never a 500);
+ * - signatures are compared in constant time;
+ * - a reply's CreateTime is in seconds (co-wechat wrote milliseconds), from the injected clock, and its text is in
+ *   CDATA that stays well-formed whatever the text holds.
  * The conversation happens in WechatInboxService (dedupe, reply budget) and the bot behind it.
  */
-export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService): Router {
+export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService, clock: Clock): Router {
   const { token, aesKey, appId } = settings.mp;
   const crypto = aesKey ? new WechatMessageCrypto(token, aesKey, appId) : null;
-  const cryptor = crypto && {
-    getSignature: (timestamp: unknown, nonce: unknown, encrypt: unknown) => signatureOrEmpty(crypto, timestamp, nonce, encrypt),
-    decrypt: (text: string) => {
+  const router = new Router();
+
+  router.get('/wechat', (ctx) => {
+    const q = pushQuery(ctx);
+    if (q.encrypted) {
+      if (!crypto || !sameSignature(q.msgSignature, crypto.envelopeSignature(q.timestamp, q.nonce, q.echostr))) return refuse(ctx);
       try {
-        return { message: crypto.decrypt(text), id: appId };
+        ctx.body = crypto.decrypt(q.echostr);
       } catch (err) {
-        if (err instanceof WechatCryptoError) return { message: '', id: '' };
+        if (err instanceof WechatCryptoError) return refuse(ctx);
         throw err;
       }
-    },
-    encrypt: (xml: string) => crypto.encrypt(xml),
-  };
-  const endpoint = wechat({ token, appid: appId, encodingAESKey: aesKey ?? '' }).middleware(async (message: InboundMessage, ctx: Context) => {
-    try {
-      return await inbox.handle(message);
-    } catch (err) {
-      // The database failed us (the bot's own errors are answered inside the inbox): not the sender's fault.
-      ctx.state.inboxFailed = true;
-      throw err;
+    } else {
+      if (!sameSignature(q.signature, plainSignature(token, q.timestamp, q.nonce))) return refuse(ctx);
+      ctx.body = q.echostr;
     }
+    ctx.type = 'text/plain';
   });
 
-  const router = new Router();
-  router.all('/wechat', async (ctx: Context, next: Next) => {
-    if (cryptor) (ctx as Context & { wx_cryptor?: unknown }).wx_cryptor = cryptor;
-    if (ctx.method === 'POST') {
-      const xml = await readXml(ctx);
-      if (xml === null) return;
-      ctx.request.body = xml;
-    }
+  router.post('/wechat', async (ctx) => {
+    const q = pushQuery(ctx);
+    if (!q.encrypted && !sameSignature(q.signature, plainSignature(token, q.timestamp, q.nonce))) return refuse(ctx);
+    const xml = await readBody(ctx);
+    if (xml === null) return;
+    let message: InboundMessage;
     try {
-      await endpoint(ctx, next);
-    } catch {
-      ctx.type = 'text/plain';
-      if (ctx.state.inboxFailed) {
-        // 5xx: WeChat delivers the message again, and the retry finds it unclaimed.
-        ctx.status = 503;
-        ctx.body = 'try again';
-        return;
+      let doc = parseWechatXml(xml);
+      if (q.encrypted) {
+        if (!crypto) return fail(ctx, 400, 'safe mode is not configured');
+        const encrypt = doc.Encrypt;
+        if (typeof encrypt !== 'string' || !sameSignature(q.msgSignature, crypto.envelopeSignature(q.timestamp, q.nonce, encrypt))) return refuse(ctx);
+        doc = parseWechatXml(crypto.decrypt(encrypt));
       }
-      // Otherwise a body co-wechat could not make sense of.
-      ctx.status = 400;
-      ctx.body = 'bad request';
+      if (!isMessage(doc)) return fail(ctx, 400, 'not a WeChat message');
+      message = doc;
+    } catch (err) {
+      if (err instanceof WechatCryptoError) return refuse(ctx);
+      if (err instanceof WechatXmlError) return fail(ctx, 400, 'bad request');
+      throw err;
     }
+
+    let reply;
+    try {
+      reply = await inbox.handle(message);
+    } catch {
+      // The database failed us (the bot's own errors are answered inside the inbox): not the sender's fault.
+      // 5xx: WeChat delivers the message again, and the retry finds it unclaimed.
+      return fail(ctx, 503, 'try again');
+    }
+    if (reply === '') {
+      // "No passive reply": WeChat shows nothing and does not retry.
+      ctx.body = '';
+      return;
+    }
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const out = passiveReplyXml(message.FromUserName, message.ToUserName, now, reply);
+    ctx.type = 'application/xml';
+    ctx.body = q.encrypted && crypto ? crypto.envelope(out, String(now), String(randomInt(1e9, 1e10))) : out;
   });
   return router;
 }
 
-/** co-wechat signs its encrypted replies with a numeric timestamp and nonce; a missing query value is no signature. */
-function signatureOrEmpty(crypto: WechatMessageCrypto, timestamp: unknown, nonce: unknown, encrypt: unknown): string {
-  if (timestamp === undefined || nonce === undefined || typeof encrypt !== 'string') return '';
-  return crypto.envelopeSignature(String(timestamp), String(nonce), encrypt);
+interface PushQuery {
+  encrypted: boolean;
+  signature?: string;
+  msgSignature?: string;
+  timestamp: string;
+  nonce: string;
+  echostr: string;
 }
 
-async function readXml(ctx: Context): Promise<string | null> {
-  const fail = (status: number, body: string) => {
-    ctx.status = status;
-    ctx.type = 'text/plain';
-    ctx.body = body;
-    return null;
+function pushQuery(ctx: Context): PushQuery {
+  const q = ctx.query;
+  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const msgSignature = one(q.msg_signature);
+  return {
+    // As WeChat marks safe mode; compatible mode (encrypt_type absent) is plain.
+    encrypted: q.encrypt_type === 'aes' && msgSignature !== undefined,
+    signature: one(q.signature),
+    msgSignature,
+    timestamp: one(q.timestamp) ?? '',
+    nonce: one(q.nonce) ?? '',
+    echostr: one(q.echostr) ?? '',
   };
+}
+
+/** Every push names its account, its sender and its type. */
+function isMessage(doc: XmlElement): doc is XmlElement & InboundMessage {
+  return [doc.ToUserName, doc.FromUserName, doc.MsgType].every((v) => typeof v === 'string' && v !== '');
+}
+
+function refuse(ctx: Context): void {
+  fail(ctx, 401, 'Invalid signature');
+}
+
+function fail(ctx: Context, status: number, body: string): null {
+  ctx.status = status;
+  ctx.type = 'text/plain';
+  ctx.body = body;
+  return null;
+}
+
+async function readBody(ctx: Context): Promise<string | null> {
   let xml: string;
   try {
     xml = await getRawBody(ctx.req, { length: ctx.request.length, limit: MAX_BODY, encoding: 'utf-8' });
   } catch (err) {
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.too.large' || e.status === 413) return fail(413, 'payload too large');
-    return fail(400, 'bad request');
+    if (e.type === 'entity.too.large' || e.status === 413) return fail(ctx, 413, 'payload too large');
+    return fail(ctx, 400, 'bad request');
   }
-  if (xml.trim() === '') return fail(400, 'empty body');
-  // Only the root is checked here: co-wechat parses the body next, and XML it cannot parse is a 400 from the route.
-  // (Parsing it here as well cost a second full xml2js parse of every message.)
-  if (!WECHAT_ROOT.test(xml)) return fail(400, 'not a WeChat message');
+  if (xml.trim() === '') return fail(ctx, 400, 'empty body');
   return xml;
 }
