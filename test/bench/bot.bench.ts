@@ -18,7 +18,7 @@ import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
-import { cpuPerUnit, drive, freshDatabase, mariadbPid, insertSeniors, post, startMulin, waitForServer, type RunResult } from './lib';
+import { cpuPerUnit, drive, freshDatabase, mariadbPid, insertSeniors, post, startArgs, startMulin, waitForServer, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';
 const PORT = Number(process.env.BENCH_PORT ?? 3927);
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   const url = await freshDatabase(DB);
   const server = startMulin(url, PORT, DATA_DIR);
-  const hello = spawn(process.execPath, ['-r', '@swc-node/register', 'test/bench/koa-hello.ts'], {
+  const hello = spawn(process.execPath, startArgs('test/bench/koa-hello.ts'), {
     env: { ...process.env, PORT: String(HELLO_PORT), NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

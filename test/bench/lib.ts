@@ -70,14 +70,24 @@ export async function freshDatabase(name: string): Promise<string> {
 }
 
 /**
- * The real server (server/main.ts) in a child process: migrated and demo-seeded by itself, sandbox mode.
- * BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools); BENCH_NODE_FLAGS adds Node
- * options to it alone (e.g. --perf-basic-prof, for `perf record -p <pid>`).
+ * Node's options in `npm start` (package.json: `node <options> server/main.ts`), so that a benchmark runs the
+ * server as it is started in production; `script` replaces server/main.ts (a baseline gets the same options).
+ */
+export function startArgs(script = 'server/main.ts'): string[] {
+  const start = (JSON.parse(fs.readFileSync('package.json', 'utf-8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
+  if (start[0] !== 'node' || start[start.length - 1] !== 'server/main.ts') throw new Error(`npm start is not "node … server/main.ts": ${start.join(' ')}`);
+  return [...start.slice(1, -1), script];
+}
+
+/**
+ * The real server (server/main.ts) in a child process, started as `npm start` starts it: migrated and demo-seeded
+ * by itself, sandbox mode. BENCH_PROFILE=dir writes a V8 CPU profile of it into dir (open it in Chrome DevTools);
+ * BENCH_NODE_FLAGS adds Node options to it alone (e.g. --perf-basic-prof, for `perf record -p <pid>`).
  */
 export function startMulin(databaseUrl: string, port: number, dataDir: string, env: Record<string, string> = {}): ChildProcess {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  return spawn(process.execPath, [...profile, ...flags, '-r', '@swc-node/register', 'server/main.ts'], {
+  return spawn(process.execPath, [...profile, ...flags, ...startArgs()], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
