@@ -48,7 +48,33 @@ export class BookingRepository {
     return found;
   });
 
+  /** Keyed `seniorId|category|from|to`; one query per distinct (category, from, to) among the keys of a turn. */
+  private readonly holdingsLoader = new BatchLoader<string, Held[]>(async (keys) => {
+    const byRange = new Map<string, number[]>();
+    for (const k of keys) {
+      const cut = k.indexOf('|');
+      const range = k.slice(cut + 1);
+      byRange.set(range, [...(byRange.get(range) ?? []), Number(k.slice(0, cut))]);
+    }
+    const found = new Map<string, Held[]>(keys.map((k) => [k, []]));
+    await Promise.all(
+      [...byRange].map(async ([range, ids]) => {
+        const [category, from, to] = range.split('|');
+        for (const h of await this.activeHoldings(this.db.manager, ids, category as ServiceCategory, from, to)) found.get(`${h.seniorId}|${range}`)!.push(h);
+      }),
+    );
+    return found;
+  });
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * activeHoldings for one senior outside any transaction (a quote), coalesced with concurrent lookups: a hundred
+   * seniors asking for lunch at once are answered by one query. Shared entities: read only.
+   */
+  async holdingsOf(seniorId: number, category: ServiceCategory, from: string, to: string): Promise<Held[]> {
+    return (await this.holdingsLoader.load(`${seniorId}|${category}|${from}|${to}`)) ?? [];
+  }
 
   /**
    * A senior's bookings still to come (awaiting payment or confirmation, or confirmed) from a Shanghai day on,

@@ -60,8 +60,7 @@ export class BookingService {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
     await this.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
-    const usage = await this.usage(offer);
-    const policies = await this.policies.activeFor(offer.item.category);
+    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.activeFor(offer.item.category)]);
     return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
   }
 
@@ -138,7 +137,7 @@ export class BookingService {
 
   private async usage(o: Offer): Promise<SubsidyUsage & { sameSlot: number }> {
     const { first, last } = monthRange(o.slot.date);
-    const held = await this.bookings.activeHoldings(this.db.manager, [o.senior.id], o.item.category, first, last);
+    const held = await this.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
     return usageFrom(held, { seniorId: o.senior.id, slotId: o.slot.id, date: o.slot.date, category: o.item.category, kind: o.item.kind });
   }
 

@@ -68,6 +68,17 @@ describeEachDb('subsidy quotes', (h) => {
     expect((await quote('张桂英', (await slotOf(h(), '嘉新东园睦邻点', 'lunch', '2026-12-06')).id)).subsidyFen).toBe(300);
   });
 
+  test("quotes asked at the same moment are read together, each counting only that senior's own bookings", async () => {
+    const lunch = await slotOf(h(), JIAXIN, 'lunch', '2026-12-07');
+    await book('张桂英', lunch.id);
+    const elsewhere = (await slotOf(h(), '嘉新东园睦邻点', 'lunch', '2026-12-07')).id;
+    const dinner = (await slotOf(h(), JIAXIN, 'dinner', '2026-12-07')).id;
+    const [used, other, sameSenior] = await Promise.all([quote('张桂英', elsewhere), quote('李建国', elsewhere), quote('张桂英', dinner)]);
+    expect(used).toMatchObject({ subsidyFen: 0, copayFen: 1500 });
+    expect(other).toMatchObject({ subsidyFen: 750, copayFen: 750 });
+    expect(sameSenior.subsidyFen).toBe(300);
+  });
+
   test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {
     const baths = await h().db.manager.find(Slot, {
       where: { centreId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).centreId, date: '2026-12-04', serviceItemId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId },
