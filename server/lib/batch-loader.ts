@@ -1,46 +1,26 @@
+import { Batcher } from './batcher';
+
 /**
  * Coalesces lookups by key made during one turn of the event loop into a single query (the DataLoader pattern,
  * scheduled with setImmediate so that every request read from the sockets in one poll phase shares the batch).
- * Nothing is cached between batches: each answer is as fresh as a plain query issued at that moment.
+ * Nothing is cached between batches: each answer is as fresh as a plain query issued at that moment or later.
+ * It is a Batcher of keys (the same in-flight limit: lookups made while earlier batches run go out together).
  *
  * Under light load a batch holds one key and costs what a plain query costs; under heavy load one `IN (…)`
  * query answers hundreds of requests. Never use a loader inside a transaction: it reads outside it.
  */
 export class BatchLoader<K, V> {
-  private pending = new Map<K, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
-  private scheduled = false;
+  private readonly keys: Batcher<K, V | undefined>;
 
-  constructor(
-    private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>,
-    private readonly maxBatch = 500,
-  ) {}
+  constructor(loadMany: (keys: K[]) => Promise<Map<K, V>>, maxBatch = 500) {
+    this.keys = new Batcher(async (keys) => {
+      const found = await loadMany([...new Set(keys)]);
+      return keys.map((k) => found.get(k));
+    }, maxBatch);
+  }
 
   load(key: K): Promise<V | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiters = this.pending.get(key);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.pending.set(key, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.dispatch());
-      }
-    });
-  }
-
-  private dispatch(): void {
-    this.scheduled = false;
-    const all = [...this.pending];
-    this.pending = new Map();
-    for (let i = 0; i < all.length; i += this.maxBatch) void this.run(all.slice(i, i + this.maxBatch));
-  }
-
-  private async run(batch: Array<[K, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>]>): Promise<void> {
-    try {
-      const found = await this.loadMany(batch.map(([k]) => k));
-      for (const [k, waiters] of batch) for (const w of waiters) w.resolve(found.get(k));
-    } catch (err) {
-      for (const [, waiters] of batch) for (const w of waiters) w.reject(err);
-    }
+    return this.keys.push(key);
   }
 }
 

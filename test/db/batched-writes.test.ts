@@ -1,4 +1,5 @@
 import { BotConversation, WechatInbound } from '../../entities';
+import { BatchLoader } from '../../server/lib/batch-loader';
 import { Batcher } from '../../server/lib/batcher';
 import { describeEachDb, T0 } from '../helpers/harness';
 
@@ -61,6 +62,28 @@ describe('Batcher', () => {
     expect(flushed).toEqual([[1, 2, 3], [4]]);
   });
 
+  test('while a flush runs, what is pushed waits and goes out together in the next one, in order', async () => {
+    const flushed: number[][] = [];
+    let release!: () => void;
+    const b = new Batcher<number, number>(async (xs) => {
+      flushed.push(xs);
+      if (flushed.length === 1) await new Promise<void>((r) => (release = r));
+      return xs;
+    });
+    const turn = () => new Promise((r) => setImmediate(r));
+    const first = b.push(1);
+    await turn();
+    const later = [b.push(2)];
+    await turn();
+    later.push(b.push(3));
+    await turn();
+    expect(flushed).toEqual([[1]]);
+    release();
+    expect(await first).toBe(1);
+    expect(await Promise.all(later)).toEqual([2, 3]);
+    expect(flushed).toEqual([[1], [2, 3]]);
+  });
+
   test('a failed flush fails every write of its batch, and only those', async () => {
     let fail = true;
     const b = new Batcher<number, number>(async (xs) => {
@@ -72,5 +95,17 @@ describe('Batcher', () => {
     await expect(first[1]).rejects.toThrow('database gone');
     fail = false;
     expect(await b.push(3)).toBe(3);
+  });
+});
+
+describe('BatchLoader', () => {
+  test('keys asked for in one turn are loaded by one call, each once; every caller gets its own answer', async () => {
+    const calls: string[][] = [];
+    const loader = new BatchLoader<string, number>(async (keys) => {
+      calls.push(keys);
+      return new Map(keys.filter((k) => k !== 'missing').map((k) => [k, k.length]));
+    });
+    expect(await Promise.all(['a', 'bb', 'a', 'missing'].map((k) => loader.load(k)))).toEqual([1, 2, 1, undefined]);
+    expect(calls).toEqual([['a', 'bb', 'missing']]);
   });
 });
