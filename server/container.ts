@@ -138,7 +138,6 @@ export function buildServices(deps: Deps) {
     clock,
     repos.bookings,
     repos.slots,
-    repos.centres,
     repos.seniors,
     repos.policies,
     access,

@@ -65,11 +65,22 @@ export class EntityRows<T extends ObjectLiteral> {
     return this.find(em, `WHERE ${this.q(column)} IN (${EntityRows.marks(values.length)}) ${rest}`, [...values]);
   }
 
-  /** A raw row (column names as in the database) as an entity; columns missing from the row stay unset. */
-  hydrate(raw: Record<string, unknown>): T {
+  /**
+   * Every column of `alias` as `<prefix><column>`, for a SELECT that joins several entities' tables (read the
+   * rows back with `hydrate(raw, prefix)`).
+   */
+  columnsAs(alias: string, prefix: string): string {
+    return this.columns.map((c) => `${alias}.${this.q(c.databaseName)} AS ${this.q(prefix + c.databaseName)}`).join(', ');
+  }
+
+  /**
+   * A raw row (column names as in the database, after `prefix` when the row was selected with `columnsAs`) as an
+   * entity; columns missing from the row stay unset.
+   */
+  hydrate(raw: Record<string, unknown>, prefix = ''): T {
     const entity = Object.create(this.proto) as Record<string, unknown>;
     for (const r of this.readers) {
-      const v = raw[r.column];
+      const v = raw[prefix === '' ? r.column : prefix + r.column];
       if (v !== undefined) entity[r.property] = v === null ? null : r.read(v);
     }
     return entity as T;

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind } from '../../entities';
+import { Centre, Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind } from '../../entities';
 import type { Database } from '../db/database';
+import { EntityRows } from '../db/entity-rows';
 import { BatchLoader, sharedReads } from '../lib/batch-loader';
 
 export interface SlotFilter {
@@ -10,6 +11,12 @@ export interface SlotFilter {
   kind?: ServiceKind;
   from: string;
   to: string;
+}
+
+export interface SlotOffer {
+  slot: Slot;
+  item: ServiceItem;
+  centre: Centre;
 }
 
 export class SlotRepository {
@@ -23,7 +30,30 @@ export class SlotRepository {
     (f) => `${f.from}|${f.to}|${f.centreId ?? ''}|${f.serviceItemId ?? ''}|${f.category ?? ''}|${f.kind ?? ''}`,
   );
 
+  /** A slot with its service item and centre, in one joined query for all the slots asked for in a turn. */
+  private readonly offerLoader = new BatchLoader<number, SlotOffer>(async (ids) => {
+    const [slots, items, centres] = [this.db.rows(Slot), this.db.rows(ServiceItem), this.db.rows(Centre)];
+    const raw: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')}, ${centres.columnsAs('c', 'c_')}
+       FROM ${slots.table} s JOIN ${items.table} i ON i.id = s.serviceItemId JOIN ${centres.table} c ON c.id = s.centreId
+       WHERE s.id IN (${EntityRows.marks(ids.length)})`,
+      ids,
+    );
+    return new Map(raw.map((r) => {
+      const slot = slots.hydrate(r, 's_');
+      return [slot.id, { slot, item: items.hydrate(r, 'i_'), centre: centres.hydrate(r, 'c_') }];
+    }));
+  });
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * What booking a slot needs to know of it: the slot, its service item and its centre (active or not: the
+   * caller decides), coalesced with concurrent lookups into one joined query. Shared entities: read only.
+   */
+  async loadOffer(id: number): Promise<SlotOffer | null> {
+    return (await this.offerLoader.load(id)) ?? null;
+  }
 
   /** By id, coalesced with concurrent lookups into one query (BatchLoader). The entity is shared: read only. */
   async load(id: number): Promise<Slot | null> {
@@ -45,32 +75,33 @@ export class SlotRepository {
   }
 
   private async query(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
-    // Plain SQL (EntityRows), not a query builder: the bot lists slots for most booking messages.
-    const items = ['active = 1'];
-    const itemParams: unknown[] = [];
-    if (filter.category) {
-      items.push('category = ?');
-      itemParams.push(filter.category);
-    }
-    if (filter.kind) {
-      items.push('kind = ?');
-      itemParams.push(filter.kind);
-    }
-    const where = ['date BETWEEN ? AND ?'];
+    // Plain SQL (EntityRows), not a query builder, and the items joined in: the bot lists slots for most booking
+    // messages.
+    const where = ['s.date BETWEEN ? AND ?', 'i.active = 1'];
     const params: unknown[] = [filter.from, filter.to];
-    if (filter.centreId !== undefined) {
-      where.push('centreId = ?');
-      params.push(filter.centreId);
-    }
-    if (filter.serviceItemId !== undefined) {
-      where.push('serviceItemId = ?');
-      params.push(filter.serviceItemId);
-    }
-    where.push(`serviceItemId IN (SELECT id FROM service_item WHERE ${items.join(' AND ')})`);
-    const slots = await this.db.rows(Slot).find(this.db.manager, `WHERE ${where.join(' AND ')} ORDER BY startsAt, id`, [...params, ...itemParams]);
-    const found = await this.db.rows(ServiceItem).findIn(this.db.manager, 'id', [...new Set(slots.map((s) => s.serviceItemId))]);
-    const byId = new Map(found.map((i) => [i.id, i]));
-    return slots.map((slot) => ({ slot, item: byId.get(slot.serviceItemId)! }));
+    const and = (clause: string, value: unknown) => {
+      if (value === undefined) return;
+      where.push(clause);
+      params.push(value);
+    };
+    and('s.centreId = ?', filter.centreId);
+    and('s.serviceItemId = ?', filter.serviceItemId);
+    and('i.category = ?', filter.category);
+    and('i.kind = ?', filter.kind);
+    const [slots, items] = [this.db.rows(Slot), this.db.rows(ServiceItem)];
+    const raw: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')} FROM ${slots.table} s JOIN ${items.table} i ON i.id = s.serviceItemId
+       WHERE ${where.join(' AND ')} ORDER BY s.startsAt, s.id`,
+      params,
+    );
+    // One item per service, shared by its slots (as when they were looked up by id).
+    const byId = new Map<number, ServiceItem>();
+    return raw.map((r) => {
+      const slot = slots.hydrate(r, 's_');
+      let item = byId.get(slot.serviceItemId);
+      if (!item) byId.set(slot.serviceItemId, (item = items.hydrate(r, 'i_')));
+      return { slot, item };
+    });
   }
 
   /** The slots' menus (a slot has at most one), coalesced with concurrent lookups into one query. Read only. */

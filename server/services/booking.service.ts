@@ -5,7 +5,6 @@ import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/password';
 import { monthRange } from '../lib/time';
 import type { BookingRepository } from '../repositories/booking.repository';
-import type { CentreRepository } from '../repositories/centre.repository';
 import type { PolicyRepository } from '../repositories/policy.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
 import type { SlotRepository } from '../repositories/slot.repository';
@@ -47,7 +46,6 @@ export class BookingService {
     private readonly clock: Clock,
     private readonly bookings: BookingRepository,
     private readonly slots: SlotRepository,
-    private readonly centres: CentreRepository,
     private readonly seniors: SeniorRepository,
     private readonly policies: PolicyRepository,
     private readonly access: AccessService,
@@ -115,12 +113,10 @@ export class BookingService {
     if (id === null || id === undefined) {
       throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.whichSenior, { fields: { seniorId: 'required' } });
     }
-    const [senior, slot] = await Promise.all([this.seniors.load(id), this.slots.load(slotId)]);
+    const [senior, found] = await Promise.all([this.seniors.load(id), this.slots.loadOffer(slotId)]);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
-    if (!slot) throw new AppError('SLOT_NOT_FOUND');
-    const [item, centre] = await Promise.all([this.centres.loadItem(slot.serviceItemId), this.centres.load(slot.centreId)]);
-    if (!item || !item.active || !centre || !centre.active) throw new AppError('SLOT_NOT_FOUND');
-    return { senior, slot, item, centre };
+    if (!found || !found.item.active || !found.centre.active) throw new AppError('SLOT_NOT_FOUND');
+    return { senior, ...found };
   }
 
   private checkQuantity(item: ServiceItem, quantity: number): void {

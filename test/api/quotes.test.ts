@@ -1,6 +1,6 @@
 import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
-import { Slot } from '../../entities';
+import { Booking, Centre, ServiceItem, Slot } from '../../entities';
 
 /** Quotes for each demo subsidy policy, and the caps counted from existing bookings. */
 describeEachDb('subsidy quotes', (h) => {
@@ -77,6 +77,26 @@ describeEachDb('subsidy quotes', (h) => {
     expect(used).toMatchObject({ subsidyFen: 0, copayFen: 1500 });
     expect(other).toMatchObject({ subsidyFen: 750, copayFen: 750 });
     expect(sameSenior.subsidyFen).toBe(300);
+  });
+
+  test('a slot of a withdrawn service or of a closed centre is not found: no quote, no booking', async () => {
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-05');
+    const senior = await seniorNamed(h(), '张桂英');
+    const ask = async () => {
+      const body = { seniorId: senior.id, slotId: slot.id, quantity: 1 };
+      return [await h().http.post('/api/v1/quotes').set('authorization', admin).send(body), await h().http.post('/api/v1/bookings').set('authorization', admin).send(body)];
+    };
+    const before = await h().db.manager.count(Booking);
+    for (const [entity, id] of [[ServiceItem, slot.serviceItemId], [Centre, slot.centreId]] as const) {
+      await h().db.manager.update(entity, { id }, { active: false });
+      try {
+        for (const res of await ask()) expect([res.status, res.body.error?.code]).toEqual([404, 'SLOT_NOT_FOUND']);
+      } finally {
+        await h().db.manager.update(entity, { id }, { active: true });
+      }
+    }
+    expect(await h().db.manager.count(Booking)).toBe(before);
+    expect((await ask())[0].status).toBe(200);
   });
 
   test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {

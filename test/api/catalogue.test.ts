@@ -1,0 +1,56 @@
+import { Between, In } from 'typeorm';
+import { Menu, ServiceItem, Slot } from '../../entities';
+import { centreNamed, JIAXIN, loginWechat } from '../helpers/actors';
+import { describeEachDb, T0 } from '../helpers/harness';
+
+/** Slot listings as the mini-program and the bot read them, checked against the tables themselves. */
+describeEachDb('slot listings', (h) => {
+  let auth: string;
+  beforeAll(async () => {
+    auth = await loginWechat(h(), 'o_family_01');
+  });
+  beforeEach(() => h().clock.set(T0));
+
+  const list = async (query: Record<string, string | number>) => {
+    const res = await h().http.get('/api/v1/slots').query(query).set('authorization', auth);
+    expect(res.status).toBe(200);
+    return res.body.items as Array<Record<string, any>>;
+  };
+
+  test("a centre's meals over three days: exactly its slots of active meal items, in time order, with item, seats and menu", async () => {
+    const centre = await centreNamed(h(), JIAXIN);
+    const items = await list({ centreId: centre.id, category: 'meal', from: '2026-12-03', to: '2026-12-05' });
+
+    const meals = await h().db.manager.findBy(ServiceItem, { centreId: centre.id, category: 'meal', active: true });
+    const expected = await h().db.manager.find(Slot, {
+      where: { centreId: centre.id, serviceItemId: In(meals.map((m) => m.id)), date: Between('2026-12-03', '2026-12-05') },
+      order: { startsAt: 'ASC', id: 'ASC' },
+    });
+    expect(expected.length).toBeGreaterThan(0);
+    expect(items.map((s) => s.id)).toEqual(expected.map((s) => s.id));
+    const menus = new Map((await h().db.manager.findBy(Menu, { slotId: In(expected.map((s) => s.id)) })).map((m) => [m.slotId, m]));
+    for (const [i, s] of items.entries()) {
+      const row = expected[i];
+      const item = meals.find((m) => m.id === row.serviceItemId)!;
+      expect(s).toMatchObject({ centreId: centre.id, date: row.date, capacity: row.capacity, remaining: row.capacity - row.booked });
+      expect(s.serviceItem).toMatchObject({ id: item.id, name: item.name, category: 'meal', kind: item.kind, priceFen: item.priceFen });
+      expect(s.menu?.dishes.length ?? 0).toBe(menus.get(row.id)?.dishes.length ?? 0);
+    }
+  });
+
+  test('kind narrows the listing, and a withdrawn service item takes its slots out of it', async () => {
+    const centre = await centreNamed(h(), JIAXIN);
+    const query = { centreId: centre.id, kind: 'lunch', from: '2026-12-03', to: '2026-12-09' };
+    const lunches = await list(query);
+    expect(lunches.length).toBeGreaterThan(0);
+    expect(new Set(lunches.map((s) => s.serviceItem.kind))).toEqual(new Set(['lunch']));
+
+    const itemId = lunches[0].serviceItem.id as number;
+    await h().db.manager.update(ServiceItem, { id: itemId }, { active: false });
+    try {
+      expect((await list(query)).filter((s) => s.serviceItem.id === itemId)).toEqual([]);
+    } finally {
+      await h().db.manager.update(ServiceItem, { id: itemId }, { active: true });
+    }
+  });
+});
