@@ -19,6 +19,8 @@ export interface RunResult<K extends string> {
   rate: number;
   p50: number;
   p99: number;
+  /** Each job's latency in ms, by job number (for percentiles of a subset). */
+  latencies: number[];
 }
 
 /** Runs `requests` jobs with `concurrency` workers; each job reports its outcome, counted by kind. */
@@ -36,9 +38,42 @@ export async function drive<K extends string>(requests: number, concurrency: num
       }
     }),
   );
+  return result(counts, latencies, started);
+}
+
+function result<K extends string>(counts: Record<K, number>, latencies: number[], started: bigint): RunResult<K> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { counts, seconds, rate: requests / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { counts, seconds, rate: latencies.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), latencies };
+}
+
+/**
+ * Starts `requests` jobs at a fixed rate (an open loop, as WeChat pushes: a message does not wait for the one
+ * before it to be answered). Each latency counts from when the job was due, not from when it could start, so
+ * a server that falls behind is not flattered (no coordinated omission).
+ */
+export async function pace<K extends string>(requests: number, perSecond: number, kinds: readonly K[], job: (i: number) => Promise<K>): Promise<RunResult<K>> {
+  const latencies: number[] = new Array(requests);
+  const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
+  const started = process.hrtime.bigint();
+  const dueAt = (i: number) => started + BigInt(Math.round((i * 1e9) / perSecond));
+  const running: Array<Promise<void>> = [];
+  let next = 0;
+  while (next < requests) {
+    const now = process.hrtime.bigint();
+    for (; next < requests && dueAt(next) <= now; next++) {
+      const i = next;
+      running.push(
+        job(i).then((k) => {
+          counts[k]++;
+          latencies[i] = Number(process.hrtime.bigint() - dueAt(i)) / 1e6;
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(running);
+  return result(counts, latencies, started);
 }
 
 /** Polls `path` on 127.0.0.1:port until it answers 200 (or the child dies, or a minute passes). */
