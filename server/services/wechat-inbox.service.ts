@@ -41,6 +41,11 @@ export interface BotAnswer {
 /** The conversation itself (the bot). The inbox only sees that it answers messages. */
 export interface Conversation {
   reply(message: InboundMessage): Promise<BotAnswer | BotReply>;
+  /**
+   * Called as the message arrives, before it is known to be a first delivery: a conversation may start the
+   * lookups its reply will need (read only), so they run alongside the inbox's claim instead of after it.
+   */
+  prefetch?(message: InboundMessage): void;
 }
 
 function asAnswer(a: BotAnswer | BotReply): BotAnswer {
@@ -96,6 +101,7 @@ export class WechatInboxService {
   async handle(message: InboundMessage): Promise<BotReply> {
     const key = dedupeKey(message);
     const openid = String(message.FromUserName ?? '').slice(0, 64);
+    this.bot.prefetch?.(message);
     const first = await this.inbound.claim({
       dedupeKey: key,
       openid,

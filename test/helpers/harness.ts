@@ -118,7 +118,10 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
   const wechat = sandboxSettings(creds, `${baseUrl}/sandbox`, baseUrl);
   let calls = 0;
   // The real bot unless a test brings its own; either way counted, to prove retries do not reach it twice.
-  const conversation: Conversation = { reply: (m) => (calls++, (opts.conversation ?? services.bot).reply(m)) };
+  const conversation: Conversation = {
+    reply: (m) => (calls++, (opts.conversation ?? services.bot).reply(m)),
+    prefetch: (m) => (opts.conversation ?? services.bot).prefetch?.(m),
+  };
   const services: Services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs,
     // Broadcast pacing never waits in tests; a suite may change batching.
     broadcast: { sleep: async () => undefined, ...opts.broadcast } });

@@ -71,10 +71,25 @@ export class ChatBot implements Conversation {
     private readonly logger: Logger,
   ) {}
 
+  /** Who is speaking and what is awaited from them, started by `prefetch` while the inbox claims the message. */
+  private readonly prefetched = new WeakMap<InboundMessage, Promise<[Speaker, Record<string, unknown> | null]>>();
+
+  prefetch(m: InboundMessage): void {
+    const lookups = this.lookups(openidOf(m), this.clock.now());
+    // reply() awaits it (and sees any error); a retry, which gets no reply, must not leave a rejection unhandled.
+    lookups.catch(() => undefined);
+    this.prefetched.set(m, lookups);
+  }
+
+  private lookups(openid: string, now: Date): Promise<[Speaker, Record<string, unknown> | null]> {
+    return Promise.all([this.speaker(openid), this.conversations.pending(openid, now)]);
+  }
+
   async reply(m: InboundMessage): Promise<BotAnswer> {
-    const openid = String(m.FromUserName ?? '').slice(0, 64);
+    const openid = openidOf(m);
     const now = this.clock.now();
-    const [speaker, stored] = await Promise.all([this.speaker(openid), this.conversations.pending(openid, now)]);
+    const [speaker, stored] = await (this.prefetched.get(m) ?? this.lookups(openid, now));
+    this.prefetched.delete(m);
     const pending = isPending(stored) ? (stored as Pending) : null;
     const answer = await this.answer(m, speaker, pending, now);
     const next = answer.pending;
@@ -387,4 +402,8 @@ export class ChatBot implements Conversation {
     if (!outcomes.some((o) => o === 'subscribe' || o === 'template')) this.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
     return { reply: BOT.toStaffSent, pending: null, intent: 'to_staff' };
   }
+}
+
+function openidOf(m: InboundMessage): string {
+  return String(m.FromUserName ?? '').slice(0, 64);
 }
