@@ -36,6 +36,11 @@ export interface BotAnswer {
   intent: string;
   accountId: number | null;
   seniorId: number | null;
+  /**
+   * A write the answer depends on, still under way (the step the bot now awaits): the inbox waits for it
+   * together with its own record of the reply, and answers only when both are saved.
+   */
+  saving?: Promise<void>;
 }
 
 /** The conversation itself (the bot). The inbox only sees that it answers messages. */
@@ -130,14 +135,33 @@ export class WechatInboxService {
       void this.deliverLate(key, openid, work);
       return '';
     }
-    await this.inbound.markHandled(key, JSON.stringify(answer.reply), this.clock.now(), about(answer));
-    return answer.reply;
+    return (await this.record(key, answer, answer.reply)) ? answer.reply : BOT_TEXTS.sorry;
+  }
+
+  /**
+   * Records what WeChat was answered (`replied`) alongside the bot's own write. False when that write failed:
+   * the senior is then told sorry (and a retry gets the same), as when the bot fails outright.
+   */
+  private async record(key: string, answer: BotAnswer, replied: BotReply): Promise<boolean> {
+    const recorded = this.inbound.markHandled(key, JSON.stringify(replied), this.clock.now(), about(answer));
+    try {
+      await answer.saving;
+    } catch (err) {
+      this.logger.error({ err }, 'bot could not save the conversation');
+      await recorded.catch(() => undefined);
+      const failed: BotAnswer = { ...answer, reply: replied === '' ? '' : BOT_TEXTS.sorry, intent: 'error' };
+      await this.inbound.markHandled(key, JSON.stringify(failed.reply), this.clock.now(), about(failed));
+      return false;
+    }
+    await recorded;
+    return true;
   }
 
   private async deliverLate(key: string, openid: string, work: Promise<BotAnswer>): Promise<void> {
-    const { reply, ...rest } = await work;
+    const answer = await work;
     try {
-      await this.inbound.markHandled(key, JSON.stringify(''), this.clock.now(), about({ reply, ...rest }));
+      // WeChat was answered '' already, and that is what a retry gets; the answer goes by customer service.
+      const reply = (await this.record(key, answer, '')) ? answer.reply : BOT_TEXTS.sorry;
       const text = typeof reply === 'string' ? reply : reply.map((a) => `${a.title}\n${a.url}`).join('\n\n');
       if (text !== '') await this.late.sendText(openid, text);
     } catch (err) {

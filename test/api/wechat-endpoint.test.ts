@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { WechatInbound } from '../../entities';
+import { BotConversation, WechatInbound } from '../../entities';
+import { BOT_TEXTS } from '../../server/texts';
 import { describeEachDb } from '../helpers/harness';
 
 /**
@@ -186,6 +187,29 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag(b.text, 'Content')).toBe(tag(a.text, 'Content'));
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'evt:o_senior_04:1764551234' })).toBe(1);
+  });
+
+  test("when the bot's next step cannot be saved, the senior is told sorry rather than offered what could not be confirmed", async () => {
+    const db = h().db;
+    // A real failure of the real database: writes to the conversation table are refused, reads still work.
+    const triggers =
+      db.kind === 'sqlite'
+        ? ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+        : ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'`);
+    for (const t of triggers) await db.manager.query(t);
+    let res;
+    try {
+      res = await post(plainQuery(), textXml('o_senior_01', '明天中午订一份饭', '900000000088'));
+    } finally {
+      for (const t of ['no_ins', 'no_upd']) await db.manager.query(`DROP TRIGGER ${t}`);
+    }
+    expect(res.status).toBe(200);
+    expect(tag(res.text, 'Content')).toBe(BOT_TEXTS.sorry);
+    const row = await db.manager.findOneByOrFail(WechatInbound, { dedupeKey: 'msg:900000000088' });
+    expect([row.intent, JSON.parse(row.reply!)]).toEqual(['error', BOT_TEXTS.sorry]);
+    expect((await db.manager.findOneBy(BotConversation, { openid: 'o_senior_01' }))?.pending?.kind).not.toBe('confirm_booking');
+    // WeChat's retry gets the same.
+    expect(tag((await post(plainQuery(), textXml('o_senior_01', '明天中午订一份饭', '900000000088'))).text, 'Content')).toBe(BOT_TEXTS.sorry);
   });
 
   test('when the database cannot record a message the answer is 503, so WeChat delivers it again; the retry is answered', async () => {

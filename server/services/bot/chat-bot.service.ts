@@ -93,8 +93,11 @@ export class ChatBot implements Conversation {
     const pending = isPending(stored) ? (stored as Pending) : null;
     const answer = await this.answer(m, speaker, pending, now);
     const next = answer.pending;
-    if (next !== undefined && (next !== null || pending !== null)) await this.conversations.set(openid, next, now, PENDING_TTL_MS);
-    return { reply: answer.reply, intent: answer.intent, accountId: speaker.account?.id ?? answer.accountId ?? null, seniorId: answer.seniorId ?? null };
+    // The next step is saved while the inbox records the reply (BotAnswer.saving): both finish before WeChat is
+    // answered, so the senior's next message finds it.
+    const saving = next !== undefined && (next !== null || pending !== null) ? this.conversations.set(openid, next, now, PENDING_TTL_MS) : undefined;
+    saving?.catch(() => undefined);
+    return { reply: answer.reply, intent: answer.intent, accountId: speaker.account?.id ?? answer.accountId ?? null, seniorId: answer.seniorId ?? null, saving };
   }
 
   /** `pending: undefined` leaves what is awaited as it is; null clears it. */
