@@ -17,7 +17,19 @@ export class WechatInboundRepository {
     // Retries of one message can arrive in the same batch: the first of them is the delivery, the rest retries.
     const firsts = new Map<string, Claim>();
     for (const r of rows) if (!firsts.has(r.dedupeKey)) firsts.set(r.dedupeKey, r);
-    const fresh = [...firsts.values()].map((r) => ({ ...r, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null }));
+    // Spelled out rather than spread: one object shape for the whole batch (the spread showed in profiles).
+    const fresh = [...firsts.values()].map((r) => ({
+      dedupeKey: r.dedupeKey,
+      openid: r.openid,
+      msgType: r.msgType,
+      receivedAt: r.receivedAt,
+      said: r.said,
+      intent: '',
+      accountId: null,
+      seniorId: null,
+      reply: null,
+      handledAt: null,
+    }));
     const inserted = new Set(await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).insertIgnoring(this.db.manager, fresh, 'dedupeKey')));
     return rows.map((r) => firsts.get(r.dedupeKey) === r && inserted.has(r.dedupeKey));
   });
