@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
 import type { Understanding } from '../../bot/understand';
 import { BOT, dayLabel, yuan } from '../../bot/wording';
@@ -135,7 +135,7 @@ export class BotBookingFlow {
         quantity,
         deliveryMode,
         note,
-        nonce: randomBytes(9).toString('base64url'),
+        nonce: randomUUID(), // randomUUID draws from a buffered pool: no entropy call per offer
       },
       intent,
     };
