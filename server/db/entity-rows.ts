@@ -86,6 +86,26 @@ export class EntityRows<T extends ObjectLiteral> {
     return entity as T;
   }
 
+  /**
+   * A reader for rows of a narrow SELECT (only `properties`' columns): converts just those, as `hydrate` would,
+   * into a plain object, without looking at every column of the entity for each row.
+   */
+  picker<K extends keyof T & string>(properties: readonly K[]): (raw: Record<string, unknown>) => Pick<T, K> {
+    const readers = properties.map((p) => {
+      const r = this.readers.find((x) => x.property === p);
+      if (!r) throw new Error(`${this.meta.name}.${p} is not a column`);
+      return r;
+    });
+    return (raw) => {
+      const picked: Record<string, unknown> = {};
+      for (const r of readers) {
+        const v = raw[r.column];
+        picked[r.property] = v === null || v === undefined ? null : r.read(v);
+      }
+      return picked as Pick<T, K>;
+    };
+  }
+
   /** Inserts rows in one multi-row INSERT. Every non-generated column must be present (null where nullable). */
   async insertMany(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>): Promise<void> {
     if (rows.length === 0) return;

@@ -11,6 +11,9 @@ import { EntityRows } from '../db/entity-rows';
 import { BatchLoader } from '../lib/batch-loader';
 import type { Held } from '../services/pricing';
 
+/** What counting caps and double bookings needs of a booking (activeHoldings). */
+const HELD_COLUMNS = ['seniorId', 'slotId', 'serviceDate', 'category', 'kind', 'subsidisedQuantity', 'subsidyFen'] as const satisfies ReadonlyArray<keyof Held & keyof Booking>;
+
 const UPCOMING: BookingStatus[] = ['pending_payment', 'pending_confirmation', 'confirmed'];
 
 export interface BookingFilter {
@@ -66,6 +69,8 @@ export class BookingRepository {
     return found;
   });
 
+  private heldReader?: (raw: Record<string, unknown>) => Held;
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -107,14 +112,14 @@ export class BookingRepository {
   async activeHoldings(em: EntityManager, seniorIds: number[], category: ServiceCategory | null, from: string, to: string): Promise<Held[]> {
     if (seniorIds.length === 0) return [];
     const ids = [...new Set(seniorIds)];
+    const read = (this.heldReader ??= this.db.rows(Booking).picker(HELD_COLUMNS));
     const raw: Array<Record<string, unknown>> = await em.query(
-      `SELECT id, seniorId, slotId, serviceDate, category, kind, subsidisedQuantity, subsidyFen FROM booking
+      `SELECT ${HELD_COLUMNS.join(', ')} FROM booking
        WHERE seniorId IN (${EntityRows.marks(ids.length)}) AND serviceDate BETWEEN ? AND ?
          AND status IN (${EntityRows.marks(ACTIVE_BOOKING_STATUSES.length)})${category ? ' AND category = ?' : ''}`,
       [...ids, from, to, ...ACTIVE_BOOKING_STATUSES, ...(category ? [category] : [])],
     );
-    const rows = this.db.rows(Booking);
-    return raw.map((r) => rows.hydrate(r));
+    return raw.map(read);
   }
 
   /** Inserts many bookings in one statement and gives each its id (looked up by the unique booking code). */

@@ -1,0 +1,25 @@
+import { Booking } from '../../entities';
+import { JIAXIN, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
+import { describeEachDb } from '../helpers/harness';
+
+/** EntityRows' narrow reader converts exactly as the full hydration does, on both databases. */
+describeEachDb('EntityRows.picker', (h) => {
+  test('a narrow SELECT read with picker gives the same values as the whole row hydrated', async () => {
+    const admin = await loginConsole(h(), 'admin');
+    const senior = await seniorNamed(h(), '李建国');
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-04');
+    const res = await h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId: senior.id, slotId: slot.id, quantity: 2 });
+    expect(res.status).toBe(201);
+
+    const rows = h().db.rows(Booking);
+    const props = ['id', 'seniorId', 'serviceDate', 'category', 'kind', 'subsidisedQuantity', 'subsidyFen', 'paymentDueAt', 'note'] as const;
+    const [narrow] = await h().db.manager.query(`SELECT ${props.join(', ')} FROM booking WHERE id = ?`, [res.body.id]);
+    const [whole] = await h().db.manager.query(`${rows.select} WHERE id = ?`, [res.body.id]);
+    const full = rows.hydrate(whole);
+    const picked = rows.picker(props)(narrow);
+    expect(picked).toEqual(Object.fromEntries(props.map((p) => [p, full[p]])));
+    expect(picked).toMatchObject({ seniorId: senior.id, serviceDate: '2026-12-04', category: 'meal', kind: 'lunch', subsidyFen: 750 });
+    expect(picked.paymentDueAt).toBeInstanceOf(Date);
+    expect(() => rows.picker(['nope' as never])).toThrow('Booking.nope is not a column');
+  });
+});
