@@ -4,6 +4,12 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 /** Column types both drivers already return as the JavaScript value the entity holds (int → number, text). */
 const AS_IS = new Set(['int', 'integer', 'varchar', 'simple-enum']);
 
+/** See EntityRows.picker. */
+export interface Picker<T, K extends keyof T> {
+  columns: string;
+  read: (raw: Record<string, unknown>) => Pick<T, K>;
+}
+
 /**
  * Plain SQL for one entity's hot paths, with TypeORM's own column conversions.
  *
@@ -87,22 +93,25 @@ export class EntityRows<T extends ObjectLiteral> {
   }
 
   /**
-   * A reader for rows of a narrow SELECT (only `properties`' columns): converts just those, as `hydrate` would,
-   * into a plain object, without looking at every column of the entity for each row.
+   * A narrow SELECT of some properties: `columns` to select, and `read` to convert each row's values, as `hydrate`
+   * would, into a plain object, without looking at every column of the entity for each row.
    */
-  picker<K extends keyof T & string>(properties: readonly K[]): (raw: Record<string, unknown>) => Pick<T, K> {
+  picker<K extends keyof T & string>(properties: readonly K[]): Picker<T, K> {
     const readers = properties.map((p) => {
       const r = this.readers.find((x) => x.property === p);
       if (!r) throw new Error(`${this.meta.name}.${p} is not a column`);
       return r;
     });
-    return (raw) => {
-      const picked: Record<string, unknown> = {};
-      for (const r of readers) {
-        const v = raw[r.column];
-        picked[r.property] = v === null || v === undefined ? null : r.read(v);
-      }
-      return picked as Pick<T, K>;
+    return {
+      columns: readers.map((r) => this.q(r.column)).join(', '),
+      read: (raw) => {
+        const picked: Record<string, unknown> = {};
+        for (const r of readers) {
+          const v = raw[r.column];
+          picked[r.property] = v === null || v === undefined ? null : r.read(v);
+        }
+        return picked as Pick<T, K>;
+      },
     };
   }
 

@@ -7,7 +7,7 @@ import {
   type ServiceCategory,
 } from '../../entities';
 import type { Database } from '../db/database';
-import { EntityRows } from '../db/entity-rows';
+import { EntityRows, type Picker } from '../db/entity-rows';
 import { BatchLoader } from '../lib/batch-loader';
 import type { Held } from '../services/pricing';
 
@@ -28,15 +28,26 @@ export interface BookingFilter {
   offset: number;
 }
 
+/**
+ * For loaders keyed `seniorId|rest`: the seniors asked for with each distinct `rest` (one query each), and an
+ * empty list per key for the rows found, pushed by `${seniorId}|${rest}`.
+ */
+function perSenior<V>(keys: string[]): { byRest: Map<string, number[]>; found: Map<string, V[]> } {
+  const byRest = new Map<string, number[]>();
+  for (const k of keys) {
+    const cut = k.indexOf('|');
+    const rest = k.slice(cut + 1);
+    const ids = byRest.get(rest);
+    if (ids) ids.push(Number(k.slice(0, cut)));
+    else byRest.set(rest, [Number(k.slice(0, cut))]);
+  }
+  return { byRest, found: new Map(keys.map((k) => [k, []])) };
+}
+
 export class BookingRepository {
   /** Keyed `seniorId|fromDate`; one query per distinct day among the keys of a turn (nearly always one). */
   private readonly upcomingLoader = new BatchLoader<string, Booking[]>(async (keys) => {
-    const byDay = new Map<string, number[]>();
-    for (const k of keys) {
-      const [id, day] = k.split('|');
-      byDay.set(day, [...(byDay.get(day) ?? []), Number(id)]);
-    }
-    const found = new Map<string, Booking[]>(keys.map((k) => [k, []]));
+    const { byRest: byDay, found } = perSenior<Booking>(keys);
     const rows = this.db.rows(Booking);
     await Promise.all(
       [...byDay].map(async ([day, ids]) => {
@@ -53,13 +64,7 @@ export class BookingRepository {
 
   /** Keyed `seniorId|category|from|to`; one query per distinct (category, from, to) among the keys of a turn. */
   private readonly holdingsLoader = new BatchLoader<string, Held[]>(async (keys) => {
-    const byRange = new Map<string, number[]>();
-    for (const k of keys) {
-      const cut = k.indexOf('|');
-      const range = k.slice(cut + 1);
-      byRange.set(range, [...(byRange.get(range) ?? []), Number(k.slice(0, cut))]);
-    }
-    const found = new Map<string, Held[]>(keys.map((k) => [k, []]));
+    const { byRest: byRange, found } = perSenior<Held>(keys);
     await Promise.all(
       [...byRange].map(async ([range, ids]) => {
         const [category, from, to] = range.split('|');
@@ -69,7 +74,7 @@ export class BookingRepository {
     return found;
   });
 
-  private heldReader?: (raw: Record<string, unknown>) => Held;
+  private held?: Picker<Booking, (typeof HELD_COLUMNS)[number]>;
 
   constructor(private readonly db: Database) {}
 
@@ -112,14 +117,14 @@ export class BookingRepository {
   async activeHoldings(em: EntityManager, seniorIds: number[], category: ServiceCategory | null, from: string, to: string): Promise<Held[]> {
     if (seniorIds.length === 0) return [];
     const ids = [...new Set(seniorIds)];
-    const read = (this.heldReader ??= this.db.rows(Booking).picker(HELD_COLUMNS));
+    const held = (this.held ??= this.db.rows(Booking).picker(HELD_COLUMNS));
     const raw: Array<Record<string, unknown>> = await em.query(
-      `SELECT ${HELD_COLUMNS.join(', ')} FROM booking
+      `SELECT ${held.columns} FROM booking
        WHERE seniorId IN (${EntityRows.marks(ids.length)}) AND serviceDate BETWEEN ? AND ?
          AND status IN (${EntityRows.marks(ACTIVE_BOOKING_STATUSES.length)})${category ? ' AND category = ?' : ''}`,
       [...ids, from, to, ...ACTIVE_BOOKING_STATUSES, ...(category ? [category] : [])],
     );
-    return raw.map(read);
+    return raw.map(held.read);
   }
 
   /** Inserts many bookings in one statement and gives each its id (looked up by the unique booking code). */

@@ -105,7 +105,7 @@ export class WechatInboxService {
 
   async handle(message: InboundMessage): Promise<BotReply> {
     const key = dedupeKey(message);
-    const openid = String(message.FromUserName ?? '').slice(0, 64);
+    const openid = senderOf(message);
     this.bot.prefetch?.(message);
     const first = await this.inbound.claim({
       dedupeKey: key,
@@ -174,8 +174,13 @@ function about(a: BotAnswer): { intent: string; accountId: number | null; senior
   return { intent: a.intent.slice(0, 32), accountId: a.accountId, seniorId: a.seniorId };
 }
 
+/** Who sent a push: the sender's openid, as stored (at most 64 characters). */
+export function senderOf(m: InboundMessage): string {
+  return String(m.FromUserName ?? '').slice(0, 64);
+}
+
 /** WeChat's own rule: messages by MsgId, events by sender + CreateTime. */
 export function dedupeKey(m: InboundMessage): string {
   if (m.MsgId) return `msg:${String(m.MsgId).slice(0, 100)}`;
-  return `evt:${String(m.FromUserName ?? '').slice(0, 64)}:${String(m.CreateTime ?? '').slice(0, 20)}`;
+  return `evt:${senderOf(m)}:${String(m.CreateTime ?? '').slice(0, 20)}`;
 }

@@ -21,7 +21,7 @@ import type { FamilyLinkService } from '../family-link.service';
 import type { AccountNotifier } from '../notifier.service';
 import type { WechatBindingService, BindOutcome } from '../wechat-binding.service';
 import { BIND_SCENE_PREFIX } from '../wechat-binding.service';
-import type { BotAnswer, Conversation, InboundMessage } from '../wechat-inbox.service';
+import { senderOf, type BotAnswer, type Conversation, type InboundMessage } from '../wechat-inbox.service';
 import type { BotBookingFlow, Step, Turn } from './booking-flow';
 import { isPending, PENDING_TTL_MS, type Pending } from './pending';
 
@@ -75,7 +75,7 @@ export class ChatBot implements Conversation {
   private readonly prefetched = new WeakMap<InboundMessage, Promise<[Speaker, Record<string, unknown> | null]>>();
 
   prefetch(m: InboundMessage): void {
-    const lookups = this.lookups(openidOf(m), this.clock.now());
+    const lookups = this.lookups(senderOf(m), this.clock.now());
     // reply() awaits it (and sees any error); a retry, which gets no reply, must not leave a rejection unhandled.
     lookups.catch(() => undefined);
     this.prefetched.set(m, lookups);
@@ -86,7 +86,7 @@ export class ChatBot implements Conversation {
   }
 
   async reply(m: InboundMessage): Promise<BotAnswer> {
-    const openid = openidOf(m);
+    const openid = senderOf(m);
     const now = this.clock.now();
     const [speaker, stored] = await (this.prefetched.get(m) ?? this.lookups(openid, now));
     this.prefetched.delete(m);
@@ -405,8 +405,4 @@ export class ChatBot implements Conversation {
     if (!outcomes.some((o) => o === 'subscribe' || o === 'template')) this.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
     return { reply: BOT.toStaffSent, pending: null, intent: 'to_staff' };
   }
-}
-
-function openidOf(m: InboundMessage): string {
-  return String(m.FromUserName ?? '').slice(0, 64);
 }
