@@ -6,10 +6,9 @@
  * Each side first books WARM_UP requests on slots of its own, unmeasured. Prints both rates, their ratio, latency percentiles and the oversold count (must be 0).
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, post as postHttp, insertSeniors, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, insertSeniors, LoadClient, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -114,10 +113,10 @@ async function main(): Promise<void> {
     await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
     const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
-    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const client = new LoadClient(PORT, CONCURRENCY);
     const post = async (i: number, slots = setup.apiSlots) => {
       const body = JSON.stringify({ slotId: slots[slotIndex(i)], deliveryMode: 'dine_in' });
-      return (await postHttp(agent, PORT, '/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
+      return (await client.post('/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
     };
     await drive(async (i) => ((await post(i, setup.warmApiSlots)) === 201 ? 'ok' : 'full'), WARM_UP);
     const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
@@ -129,7 +128,7 @@ async function main(): Promise<void> {
         return status === 201 ? 'ok' : status === 409 ? 'full' : 'other';
       }),
     );
-    agent.destroy();
+    client.close();
     const statementsPerRequest = (await questions() - questionsBefore - 1) / REQUESTS;
 
     const [check] = await pool.query<RowDataPacket[]>(

@@ -12,13 +12,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
-import { cpuPerUnit, drive, freshDatabase, mariadbPid, insertSeniors, pace, percentile, post, startArgs, startMulin, waitForServer, type RunResult } from './lib';
+import { cpuPerUnit, drive, freshDatabase, mariadbPid, insertSeniors, LoadClient, pace, percentile, startArgs, startMulin, waitForServer, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';
 const PORT = Number(process.env.BENCH_PORT ?? 3927);
@@ -87,12 +86,12 @@ async function main(): Promise<void> {
     /** `requests` messages, numbered from `first` (the numbers pick sender, step and MsgId). */
     /** Closed loop at CONCURRENCY, or with `perSecond` an open loop at that rate (see `pace`). */
     const run = async (port: number, target: string, check: boolean, requests = REQUESTS, first = 0, perSecond?: number): Promise<RunResult<Outcome>> => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: perSecond ? 1000 : CONCURRENCY });
+      const client = new LoadClient(port, perSecond ? 1000 : CONCURRENCY);
       const loop = (job: (j: number) => Promise<Outcome>) => (perSecond ? pace(requests, perSecond, OUTCOMES, job) : drive(requests, CONCURRENCY, OUTCOMES, job));
       try {
         return await loop(async (j) => {
           const { query, body } = signed(first + j);
-          const res = await post(agent, port, `${target}?${query}`, body, headers);
+          const res = await client.post(`${target}?${query}`, body, headers);
           const text = content(res.body);
           if (res.status !== 200 || !text) {
             if (failures++ < 3) console.error(`  !! ${res.status} ${res.body.slice(0, 200)}`);
@@ -101,14 +100,14 @@ async function main(): Promise<void> {
           return check && text === BOT_TEXTS.sorry ? 'sorry' : 'ok';
         });
       } finally {
-        agent.destroy();
+        client.close();
       }
     };
     // A warm-up of each, so that neither side is measured while its code is still being compiled.
     // The bot's warm-up goes through the same conversations with message ids of its own (they must not be taken for
     // retries of the measured ones).
     const warm = Math.min(5000, REQUESTS);
-    await drive(warm, CONCURRENCY, OUTCOMES, async (i) => ((await post(http.globalAgent, HELLO_PORT, '/wechat', signed(i).body, headers)).status === 200 ? 'ok' : 'bad'));
+    await run(HELLO_PORT, '/wechat', false, warm);
     await run(PORT, '/wechat', true, warm, REQUESTS);
     const bare = await run(HELLO_PORT, '/wechat', false);
     const before = await questions();
