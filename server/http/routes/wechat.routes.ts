@@ -98,17 +98,19 @@ interface PushQuery {
 }
 
 function pushQuery(ctx: Context): PushQuery {
-  const q = ctx.query;
-  const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const msgSignature = one(q.msg_signature);
+  // URLSearchParams read directly: koa's ctx.query builds an object of every parameter for each request, and
+  // every push has a query string of its own (its signature and nonce), so it is never reused. A parameter given
+  // twice counts by its first value.
+  const q = new URLSearchParams(ctx.querystring);
+  const msgSignature = q.get('msg_signature') ?? undefined;
   return {
     // As WeChat marks safe mode; compatible mode (encrypt_type absent) is plain.
-    encrypted: q.encrypt_type === 'aes' && msgSignature !== undefined,
-    signature: one(q.signature),
+    encrypted: q.get('encrypt_type') === 'aes' && msgSignature !== undefined,
+    signature: q.get('signature') ?? undefined,
     msgSignature,
-    timestamp: one(q.timestamp) ?? '',
-    nonce: one(q.nonce) ?? '',
-    echostr: one(q.echostr) ?? '',
+    timestamp: q.get('timestamp') ?? '',
+    nonce: q.get('nonce') ?? '',
+    echostr: q.get('echostr') ?? '',
   };
 }
 
