@@ -167,8 +167,10 @@ export class BookingWriter {
 
   private async decideAndWrite(em: EntityManager, reqs: Reservation[]): Promise<Outcome[]> {
     const now = this.clock.now();
+    // Seniors first, then what they hold, and the slots last: every batch touches the busiest slots, so their locks
+    // are what concurrent batches wait for, and they are held only from here to the commit. (One order for every
+    // batch, seniors before slots and each in id order, so batches never deadlock.)
     await this.seniors.lockMany(em, reqs.map((r) => r.senior.id));
-    const slots = new Map((await this.slots.lockMany(em, reqs.map((r) => r.slot.id))).map((s) => [s.id, s]));
     const months = reqs.map((r) => monthRange(r.slot.date));
     const held: Held[] = await this.bookings.activeHoldings(
       em,
@@ -177,6 +179,7 @@ export class BookingWriter {
       months.reduce((min, m) => (m.first < min ? m.first : min), months[0].first),
       months.reduce((max, m) => (m.last > max ? m.last : max), months[0].last),
     );
+    const slots = new Map((await this.slots.lockMany(em, reqs.map((r) => r.slot.id))).map((s) => [s.id, s]));
 
     const outcomes: Outcome[] = [];
     const rows: Array<Omit<Booking, 'id'>> = [];
