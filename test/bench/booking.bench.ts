@@ -4,11 +4,12 @@
  * The real server (server/main.ts) runs in a child process on a fresh MariaDB database. Both sides book the same
  * shape of traffic: REQUESTS bookings by SENIORS different seniors spread over SLOTS slots, CONCURRENCY clients at once, every slot a little short of seats so that the last requests for each are refused as full.
  * Each side first books WARM_UP requests on slots of its own, unmeasured. Prints both rates, their ratio, latency percentiles and the oversold count (must be 0).
+ * Then each side gets bookings pushed at the fixed rates of BENCH_PACED (an open loop), with latency counted from when each was due.
  */
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, insertSeniors, LoadClient, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, insertSeniors, LoadClient, pace, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -24,9 +25,12 @@ const token = (i: number) => `bench-session-token-${String(i).padStart(6, '0')}`
 
 type Outcome = 'ok' | 'full' | 'other';
 type RunResult = Run<Outcome>;
-const drive = (job: (i: number) => Promise<Outcome>, requests = REQUESTS) => driveAll(requests, CONCURRENCY, ['ok', 'full', 'other'] as const, job);
+const OUTCOMES = ['ok', 'full', 'other'] as const;
+const drive = (job: (i: number) => Promise<Outcome>, requests = REQUESTS) => driveAll(requests, CONCURRENCY, OUTCOMES, job);
 /** Requests each side makes, on slots of its own, before it is measured. */
 const WARM_UP = Math.min(REQUESTS, 5000);
+/** Open-loop phases after the closed-loop ones: bookings pushed at these rates for 4 s each, to each side (BENCH_PACED=3000,4000). */
+const PACED_RATES = (process.env.BENCH_PACED ?? '3000,4000').split(',').filter(Boolean).map(Number);
 
 interface Setup {
   itemId: number;
@@ -36,6 +40,9 @@ interface Setup {
   /** Slots the warm-up of each side books, so that neither is measured while its code is still being compiled. */
   warmApiSlots: number[];
   warmBareSlots: number[];
+  /** Per open-loop rate, fresh slots for each side. */
+  pacedApiSlots: number[][];
+  pacedBareSlots: number[][];
   firstSenior: number;
 }
 
@@ -67,7 +74,16 @@ async function prepare(pool: Pool, now: Date): Promise<Setup> {
   const warmBareSlots: number[] = [];
   for (let k = 0; k < SLOTS; k++) warmApiSlots.push(await slot('warm-api', k));
   for (let k = 0; k < SLOTS; k++) warmBareSlots.push(await slot('warm-bare', k));
-  return { itemId: item.id, centreId: item.centreId, apiSlots, bareSlots, warmApiSlots, warmBareSlots, firstSenior };
+  const pacedApiSlots: number[][] = [];
+  const pacedBareSlots: number[][] = [];
+  for (const rate of PACED_RATES) {
+    const [a, b]: number[][] = [[], []];
+    for (let k = 0; k < SLOTS; k++) a.push(await slot(`paced-api-${rate}`, k));
+    for (let k = 0; k < SLOTS; k++) b.push(await slot(`paced-bare-${rate}`, k));
+    pacedApiSlots.push(a);
+    pacedBareSlots.push(b);
+  }
+  return { itemId: item.id, centreId: item.centreId, apiSlots, bareSlots, warmApiSlots, warmBareSlots, pacedApiSlots, pacedBareSlots, firstSenior };
 }
 
 async function main(): Promise<void> {
@@ -113,7 +129,7 @@ async function main(): Promise<void> {
     await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
     const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
-    const client = new LoadClient(PORT, CONCURRENCY);
+    let client = new LoadClient(PORT, CONCURRENCY);
     const post = async (i: number, slots = setup.apiSlots) => {
       const body = JSON.stringify({ slotId: slots[slotIndex(i)], deliveryMode: 'dine_in' });
       return (await client.post('/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
@@ -131,9 +147,22 @@ async function main(): Promise<void> {
     client.close();
     const statementsPerRequest = (await questions() - questionsBefore - 1) / REQUESTS;
 
+    // Then bookings pushed at fixed rates (an open loop: a request does not wait for the one before it), each side
+    // on fresh slots; latency counts from when a request was due (see `pace`).
+    const outcome = (status: number): Outcome => (status === 201 ? 'ok' : status === 409 ? 'full' : 'other');
+    const paced: Array<{ perSecond: number; bare: RunResult; api: RunResult }> = [];
+    for (const [k, perSecond] of PACED_RATES.entries()) {
+      const requests = perSecond * 4;
+      const pacedBare = await pace(requests, perSecond, OUTCOMES, bareJob(setup.pacedBareSlots[k], `P${k}`));
+      client = new LoadClient(PORT, 1000);
+      const pacedApi = await pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k])));
+      client.close();
+      paced.push({ perSecond, bare: pacedBare, api: pacedApi });
+    }
+
     const [check] = await pool.query<RowDataPacket[]>(
       `SELECT s.id, s.capacity, s.booked, (SELECT COUNT(*) FROM booking b WHERE b.slotId = s.id) AS n FROM slot s WHERE s.id IN (?)`,
-      [setup.apiSlots],
+      [[...setup.apiSlots, ...setup.pacedApiSlots.flat()]],
     );
     const oversold = check.reduce((sum, r) => sum + Math.max(0, Number(r.n) - r.capacity), 0);
     const drift = check.filter((r) => Number(r.n) !== r.booked).length;
@@ -143,13 +172,19 @@ async function main(): Promise<void> {
     console.log(`\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB`);
     console.log(`  bare mysql2 txn   ${fmt(bare)}`);
     console.log(`  booking API       ${fmt(api)}`);
+    for (const { perSecond, bare: b, api: a } of paced) {
+      console.log(`  paced ${String(perSecond).padStart(5)} /s  bare ${fmt(b)}`);
+      console.log(`                     API  ${fmt(a)}`);
+    }
     console.log(`  SQL statements    ${statementsPerRequest.toFixed(2)} per API request (the bare transaction sends 4)`);
     console.log(`  CPU per request   ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  ratio API / bare  ${(api.rate / bare.rate).toFixed(2)}   (target ≥ 0.50)`);
     console.log(`  p99 API           ${api.p99.toFixed(1)} ms   (target < 50 ms)`);
     console.log(`  oversold          ${oversold}   counter drift on ${drift} slots   (target 0)`);
     if (api.counts.other > 0) console.log('  !! some API requests failed with neither 201 nor 409');
-    process.exitCode = oversold === 0 && drift === 0 && api.counts.other === 0 ? 0 : 1;
+    const failed = api.counts.other + paced.reduce((n, p) => n + p.api.counts.other, 0);
+    if (failed > api.counts.other) console.log('  !! some paced API requests failed with neither 201 nor 409');
+    process.exitCode = oversold === 0 && drift === 0 && failed === 0 ? 0 : 1;
   } finally {
     server.kill('SIGTERM');
   }
