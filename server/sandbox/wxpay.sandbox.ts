@@ -1,19 +1,16 @@
 import { randomBytes, randomInt, randomUUID, verify as verifySignature } from 'node:crypto';
-import {
-  encryptResource,
-  MAX_SKEW_SECONDS,
-  SIGNTEST_PREFIX,
-  wechatpayNonce,
-  wechatpaySignedHeaders,
-  wechatpayTime,
-} from '../gateways/wechat-pay-notify';
+import { MAX_SKEW_SECONDS, wechatpayTime } from '../gateways/wechat-pay-notify';
 import type { Clock } from '../lib/clock';
 import type { SandboxCredentials } from '../wechat-settings';
+import { WxpayNotifier, type NotificationAttempt, type NotifyOptions } from './wxpay-notifier';
+
+export type { NotificationAttempt, NotifyOptions } from './wxpay-notifier';
 
 /**
  * An imitation of WeChat Pay v3 (api.mch.weixin.qq.com) for sandbox mode and tests: JSAPI orders, query, close,
  * refunds, with WeChat's checks (request signatures, field rules, duplicate order numbers) and WeChat's
- * behaviour towards the merchant (signed responses; signed, encrypted notifications, redelivered on failure).
+ * behaviour towards the merchant (signed responses; signed, encrypted notifications, redelivered on failure:
+ * wxpay-notifier.ts).
  * Everything lives in memory: a restart forgets every order.
  *
  * Mount `wxpaySandboxRoutes(sandbox)` (wxpay.routes.ts) at `/sandbox/wxpay`; Mulin's `payApiBase` is then `<origin>/sandbox/wxpay`.
@@ -23,34 +20,6 @@ export type SandboxTradeState = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND';
 /** How WeChat Pay ends a refund it accepted (the REFUND.* notification says which). */
 export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 export type SandboxRefundStatus = 'PROCESSING' | SandboxRefundOutcome;
-
-/**
- * Test knobs for one payment's notification (all off by default). The signature knobs (staleTimestamp …
- * wrongSerial) make a correct merchant reject it on verification; the resource knobs (amountFen, mchid, appid)
- * give a validly signed notification that a correct merchant rejects because it does not match the order.
- */
-export interface NotifyOptions {
-  /** The order is paid but no notification goes out: the merchant can only find out by querying. */
-  silent?: boolean;
-  /** The resource's `amount.total` and `amount.payer_total` (the order keeps its real amount). */
-  amountFen?: number;
-  /** The resource's `mchid` (the order keeps the real one). */
-  mchid?: string;
-  /** The resource's `appid` (the order keeps the real one). */
-  appid?: string;
-  /** Send the same notification (same id) this many more times after it was accepted. */
-  duplicates?: number;
-  /** Wechatpay-Timestamp ten minutes in the past (the signature is valid for it). */
-  staleTimestamp?: boolean;
-  /** Sign the body, then change it. */
-  tamperBody?: boolean;
-  /** Corrupt the GCM tag of the resource (the body signature is valid). */
-  tamperTag?: boolean;
-  /** A `WECHATPAY/SIGNTEST/…` probe signature. */
-  signtest?: boolean;
-  /** A Wechatpay-Serial that is not the merchant's configured public key id. */
-  wrongSerial?: boolean;
-}
 
 /** How the sandbox treats refund requests; see `setRefundKnobs`. */
 export interface RefundKnobs {
@@ -71,22 +40,6 @@ export interface WxpaySandboxOptions {
    */
   retryDelaysMs?: number[];
   fetchImpl?: typeof fetch;
-}
-
-export interface NotificationAttempt {
-  notificationId: string;
-  eventType: 'TRANSACTION.SUCCESS' | `REFUND.${SandboxRefundOutcome}`;
-  outTradeNo: string;
-  outRefundNo?: string;
-  url: string;
-  /** 1, 2, … across every delivery of this notification, duplicates included. */
-  attempt: number;
-  duplicate: boolean;
-  at: Date;
-  /** The merchant's HTTP status; absent when the request failed (see `error`). */
-  status?: number;
-  error?: string;
-  accepted: boolean;
 }
 
 interface Order {
@@ -141,29 +94,6 @@ export interface SandboxOrderView {
   refunds: { outRefundNo: string; refundId: string; refundFen: number; status: SandboxRefundStatus }[];
 }
 
-/** What a notification carries apart from its body, and what its log entries name. */
-interface NotificationHead {
-  id: string;
-  eventType: NotificationAttempt['eventType'];
-  summary: string;
-  originalType: 'transaction' | 'refund';
-  outTradeNo: string;
-  outRefundNo?: string;
-}
-
-/** A notification as first sent, kept so that `redeliver` can send exactly it again. */
-interface SentNotification {
-  head: NotificationHead;
-  url: string;
-  /** What was signed. */
-  body: string;
-  /** What goes on the wire (differs from `body` only with `tamperBody`). */
-  sent: string;
-  opts: NotifyOptions;
-  /** Delivery attempts so far, across the first delivery, duplicates and redeliveries. */
-  attempts: number;
-}
-
 /** A WeChat-shaped answer: status and (unless 204) a JSON body. */
 export interface ApiAnswer {
   status: number;
@@ -185,7 +115,6 @@ export class SandboxError extends Error {
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:\d{2}|Z)$/;
-const MAX_LOG = 1000;
 
 export const fail = (status: number, code: string, message: string): ApiAnswer => ({ status, body: { code, message } });
 export const paramError = (field: string, message: string): ApiAnswer => ({
@@ -201,24 +130,22 @@ const compact = (d: Date) => wechatpayTime(d).slice(0, 19).replace(/\D/g, '');
 export class WxpaySandbox {
   private readonly creds: SandboxCredentials;
   private readonly clock: Clock;
-  private readonly retryDelaysMs: number[];
-  private readonly fetchImpl: typeof fetch;
+  private readonly notifier: WxpayNotifier;
   private readonly orders = new Map<string, Order>();
   private readonly refunds = new Map<string, Refund>();
-  private readonly log: NotificationAttempt[] = [];
-  private readonly sentNotifications = new Map<string, SentNotification>();
   private knobs: RefundKnobs = { failRefunds: 0, refundOutcome: 'SUCCESS', holdRefunds: false };
   private failingCloses = 0;
   private readonly heldRefunds: Refund[] = [];
-  private readonly pending = new Set<Promise<void>>();
-  private readonly timers = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
-  private stopped = false;
 
   constructor(opts: WxpaySandboxOptions) {
     this.creds = opts.creds;
     this.clock = opts.clock;
-    this.retryDelaysMs = opts.retryDelaysMs?.length ? [...opts.retryDelaysMs] : [0, 200, 1000, 3000, 10000];
-    this.fetchImpl = opts.fetchImpl ?? fetch;
+    this.notifier = new WxpayNotifier({
+      creds: opts.creds,
+      clock: opts.clock,
+      retryDelaysMs: opts.retryDelaysMs?.length ? [...opts.retryDelaysMs] : [0, 200, 1000, 3000, 10000],
+      fetchImpl: opts.fetchImpl ?? fetch,
+    });
   }
 
   // ---- Signatures, both ways ----
@@ -246,12 +173,7 @@ export class WxpaySandbox {
 
   /** The headers WeChat Pay signs a response (or notification) body with. */
   signedHeaders(body: string, at: Date = this.clock.now()): Record<string, string> {
-    return wechatpaySignedHeaders({
-      privateKeyPem: this.creds.pay.platformPrivateKeyPem,
-      publicKeyId: this.creds.pay.platformPublicKeyId,
-      now: at,
-      body,
-    });
+    return this.notifier.signedHeaders(body, at);
   }
 
   // ---- The WeChat Pay API ----
@@ -388,7 +310,7 @@ export class WxpaySandbox {
     order.state = 'REFUND';
     const answer: ApiAnswer = { status: 200, body: this.refundJson(refund) };
     if (this.knobs.holdRefunds) this.heldRefunds.push(refund);
-    else this.track(this.completeRefund(refund, this.knobs.refundOutcome));
+    else this.notifier.track(this.completeRefund(refund, this.knobs.refundOutcome));
     return answer;
   }
 
@@ -423,8 +345,8 @@ export class WxpaySandbox {
     if (opts.mchid !== undefined) resource.mchid = opts.mchid;
     if (opts.appid !== undefined) resource.appid = opts.appid;
     const notificationId = randomUUID();
-    this.track(
-      this.notify(
+    this.notifier.track(
+      this.notifier.send(
         { id: notificationId, eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction', outTradeNo },
         order.notifyUrl,
         resource,
@@ -452,7 +374,7 @@ export class WxpaySandbox {
   /** Ends every refund held by `holdRefunds` with the current `refundOutcome`; returns their out_refund_no. */
   releaseHeldRefunds(): string[] {
     const released = this.heldRefunds.splice(0);
-    for (const refund of released) this.track(this.completeRefund(refund, this.knobs.refundOutcome));
+    for (const refund of released) this.notifier.track(this.completeRefund(refund, this.knobs.refundOutcome));
     return released.map((r) => r.outRefundNo);
   }
 
@@ -461,9 +383,7 @@ export class WxpaySandbox {
    * same id and body, signed afresh, to the same URL, retried like the first; logged as `duplicate`.
    */
   redeliver(notificationId: string): void {
-    const n = this.sentNotifications.get(notificationId);
-    if (!n) throw new SandboxError(404, 'NOTIFICATION_NOT_FOUND', '通知不存在');
-    this.track(this.deliver(n, true).then(() => undefined));
+    if (!this.notifier.redeliver(notificationId)) throw new SandboxError(404, 'NOTIFICATION_NOT_FOUND', '通知不存在');
   }
 
   listOrders(): SandboxOrderView[] {
@@ -488,22 +408,17 @@ export class WxpaySandbox {
 
   /** Every notification delivery attempt, oldest first (the last 1000). */
   notificationLog(): NotificationAttempt[] {
-    return this.log.map((a) => ({ ...a }));
+    return this.notifier.attempts();
   }
 
   /** Resolves when no notification is waiting or in flight (retries included). */
-  async settled(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  settled(): Promise<void> {
+    return this.notifier.settled();
   }
 
   /** Cancels every pending redelivery (the server is going away). */
   stop(): void {
-    this.stopped = true;
-    for (const t of this.timers) {
-      clearTimeout(t.timer);
-      t.done();
-    }
-    this.timers.clear();
+    this.notifier.stop();
   }
 
   // ---- Internals ----
@@ -560,8 +475,8 @@ export class WxpaySandbox {
    * notify_url. A refund that did not succeed hands its amount back to the order's refundable balance.
    */
   private async completeRefund(refund: Refund, outcome: SandboxRefundOutcome): Promise<void> {
-    await this.sleep(0);
-    if (this.stopped) return;
+    await this.notifier.sleep(0);
+    if (this.notifier.isStopped) return;
     refund.status = outcome;
     if (outcome === 'SUCCESS') refund.successTime = this.clock.now();
     else this.orders.get(refund.outTradeNo)!.refundedFen -= refund.refundFen;
@@ -579,7 +494,7 @@ export class WxpaySandbox {
       amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
     };
     const summary: Record<SandboxRefundOutcome, string> = { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' };
-    await this.notify(
+    await this.notifier.send(
       {
         id: randomUUID(),
         eventType: `REFUND.${outcome}`,
@@ -592,107 +507,5 @@ export class WxpaySandbox {
       resource,
       {},
     );
-  }
-
-  /**
-   * Sends one notification as WeChat does: POST, signed by the platform key, resource encrypted with the
-   * APIv3 key; anything but 2xx (or no answer) is retried on `retryDelaysMs`. The body (and id) stays the same
-   * across attempts; each attempt is signed afresh.
-   */
-  private async notify(head: NotificationHead, url: string, plaintext: Record<string, unknown>, opts: NotifyOptions): Promise<void> {
-    const resource = encryptResource(plaintext, {
-      apiV3Key: this.creds.pay.apiV3Key,
-      associatedData: head.originalType,
-      originalType: head.originalType,
-    });
-    if (opts.tamperTag) {
-      const bytes = Buffer.from(resource.ciphertext, 'base64');
-      bytes[bytes.length - 1] ^= 0x01;
-      resource.ciphertext = bytes.toString('base64');
-    }
-    const envelope = {
-      id: head.id,
-      create_time: wechatpayTime(this.clock.now()),
-      resource_type: 'encrypt-resource',
-      event_type: head.eventType,
-      summary: head.summary,
-      resource,
-    };
-    const body = JSON.stringify(envelope);
-    const sent = opts.tamperBody ? JSON.stringify({ ...envelope, summary: `${head.summary}（已篡改）` }) : body;
-    const n: SentNotification = { head, url, body, sent, opts, attempts: 0 };
-    this.sentNotifications.set(head.id, n);
-    const copies = 1 + Math.max(0, Math.min(20, Math.floor(opts.duplicates ?? 0)));
-    for (let copy = 0; copy < copies; copy++) {
-      // WeChat gives up after its last retry; duplicates only follow an accepted delivery.
-      if (!(await this.deliver(n, copy > 0))) return;
-    }
-  }
-
-  /** One delivery of a notification, with its retries; resolves to whether the merchant accepted it. */
-  private async deliver(n: SentNotification, duplicate: boolean): Promise<boolean> {
-    const { head, url, body, sent, opts } = n;
-    for (const delay of this.retryDelaysMs) {
-      await this.sleep(delay);
-      if (this.stopped) return false;
-      const at = this.clock.now();
-      const headers = this.signedHeaders(body, opts.staleTimestamp ? new Date(at.getTime() - 10 * 60_000) : at);
-      if (opts.wrongSerial) headers['Wechatpay-Serial'] = `PUB_KEY_ID_${randomBytes(16).toString('hex').toUpperCase()}`;
-      if (opts.signtest) headers['Wechatpay-Signature'] = `${SIGNTEST_PREFIX}${randomBytes(128).toString('base64')}`;
-      const entry: NotificationAttempt = {
-        notificationId: head.id,
-        eventType: head.eventType,
-        outTradeNo: head.outTradeNo,
-        ...(head.outRefundNo ? { outRefundNo: head.outRefundNo } : {}),
-        url,
-        attempt: ++n.attempts,
-        duplicate,
-        at,
-        accepted: false,
-      };
-      try {
-        const res = await this.fetchImpl(url, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': 'application/json', 'Request-ID': wechatpayNonce() },
-          body: sent,
-          signal: AbortSignal.timeout(5000),
-        });
-        await res.arrayBuffer();
-        entry.status = res.status;
-        entry.accepted = res.status >= 200 && res.status < 300;
-      } catch (err) {
-        entry.error = (err as Error).message;
-      }
-      this.record(entry);
-      if (entry.accepted) return true;
-    }
-    return false;
-  }
-
-  private record(entry: NotificationAttempt): void {
-    this.log.push(entry);
-    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
-  }
-
-  private track(work: Promise<void>): void {
-    const p = work.catch(() => undefined).finally(() => this.pending.delete(p));
-    this.pending.add(p);
-  }
-
-  // Real timers, unref'd: the delays are intervals, not instants, so they don't go through the Clock, and a
-  // pending redelivery must never keep the process alive.
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.timers.delete(entry);
-          resolve();
-        }, ms),
-        done: resolve,
-      };
-      entry.timer.unref();
-      this.timers.add(entry);
-    });
   }
 }
