@@ -1,4 +1,3 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
 import type { Booking, BookingStatus, PayNotificationOutcome, Payment, Refund } from '../../entities';
@@ -19,6 +18,7 @@ import type { WechatSettings } from '../wechat-settings';
 import type { AccessService } from './access.service';
 import type { Actor } from './actor';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
+import { PayLinks } from './pay-links';
 import { paymentView, type PaymentView } from './payment-view';
 import type { RefundResource, RefundService } from './refund.service';
 import type { BookingReminders } from './reminder.service';
@@ -49,7 +49,6 @@ export type NotificationOutcome = PayNotificationOutcome | 'duplicate';
 const PAID_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
 /** Orders are looked at by reconciliation this long after they could last have been paid. */
 const RECONCILE_GRACE_MS = 2 * MINUTE;
-const PAY_LINK_VERSION = 'v1';
 
 /**
  * Co-payments with WeChat Pay v3: opening orders (JSAPI, for the mini-program and for chat links), taking WeChat
@@ -60,7 +59,7 @@ const PAY_LINK_VERSION = 'v1';
  * arriving while the family cancels cannot deadlock; whichever commits first decides, and the other sees it.
  */
 export class PaymentService {
-  private readonly linkKey: Buffer | null;
+  private readonly links: PayLinks;
 
   constructor(
     private readonly db: Database,
@@ -76,14 +75,10 @@ export class PaymentService {
     private readonly refunds: RefundService,
     private readonly pay: WechatPayGateway | null,
     private readonly logger: Logger,
-    private readonly publicBaseUrl: string,
+    publicBaseUrl: string,
     private readonly reminders: BookingReminders,
   ) {
-    // Chat pay links are signed with a key derived from the APIv3 key: a secret only this merchant has, and a
-    // derived key so the link signature reveals nothing about it.
-    this.linkKey = settings.pay.apiV3Key
-      ? Buffer.from(hkdfSync('sha256', settings.pay.apiV3Key, 'mulin', 'chat pay link', 32))
-      : null;
+    this.links = new PayLinks(settings.pay.apiV3Key, publicBaseUrl, clock);
   }
 
   // ---- Paying ----
@@ -101,35 +96,16 @@ export class PaymentService {
    * the booking's time to pay ends. Signed, so it cannot be turned into someone else's payment.
    */
   payLink(accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>): string {
-    if (!this.linkKey || !booking.paymentDueAt) throw new AppError('PAYMENT_UNAVAILABLE');
-    const body = `${PAY_LINK_VERSION}.${booking.id}.${accountId}.${Math.floor(booking.paymentDueAt.getTime() / 1000)}`;
-    const token = `${Buffer.from(body).toString('base64url')}.${this.linkMac(body)}`;
-    return `${this.publicBaseUrl.replace(/\/+$/, '')}/pay/jsapi?t=${token}`;
+    return this.links.link(accountId, booking);
   }
 
   /** The pay page asks for payment parameters with the link's token. */
   async prepayByLink(token: string): Promise<PrepayResult> {
-    const { bookingId, accountId } = this.readLink(token);
+    const { bookingId, accountId } = this.links.read(token);
     const ctx = await this.reader.load(bookingId).catch(() => {
       throw new AppError('PAY_LINK_INVALID');
     });
     return this.prepayFor(accountId, ctx, 'mp');
-  }
-
-  private readLink(token: string): { bookingId: number; accountId: number } {
-    const [b64, mac] = token.split('.');
-    if (!this.linkKey || !b64 || !mac) throw new AppError('PAY_LINK_INVALID');
-    const body = Buffer.from(b64, 'base64url').toString('utf8');
-    const expected = Buffer.from(this.linkMac(body));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new AppError('PAY_LINK_INVALID');
-    const [version, bookingId, accountId, until] = body.split('.');
-    if (version !== PAY_LINK_VERSION || Number(until) * 1000 <= this.clock.now().getTime()) throw new AppError('PAY_LINK_INVALID');
-    return { bookingId: Number(bookingId), accountId: Number(accountId) };
-  }
-
-  private linkMac(body: string): string {
-    return createHmac('sha256', this.linkKey!).update(body).digest('base64url');
   }
 
   private async prepayFor(accountId: number, ctx: BookingContext, via: PayVia): Promise<PrepayResult> {
