@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock';
 import { sha256Hex } from '../lib/password';
 import { monthRange } from '../lib/time';
 import type { BookingRepository } from '../repositories/booking.repository';
-import type { PolicyRepository } from '../repositories/policy.repository';
+import { ofCategory, type PolicyRepository } from '../repositories/policy.repository';
 import type { SeniorRepository } from '../repositories/senior.repository';
 import type { SlotRepository } from '../repositories/slot.repository';
 import { BOOKING_TEXTS } from '../texts';
@@ -74,13 +74,14 @@ export class BookingService {
       const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
       if (prior) return this.replay(prior, requestHash!);
     }
-    const offer = await this.offer(actor, input.seniorId, input.slotId);
+    // The policies are read alongside the offer (all active ones, a few dozen rows): one round trip less per booking.
+    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.policies.active()]);
     const bookedBy = await this.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
     const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
     if (this.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
-    const policies = await this.policies.activeFor(offer.item.category);
+    const policies = ofCategory(active, offer.item.category);
 
     try {
       const { booking, slot } = await this.writer.write({

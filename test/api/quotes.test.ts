@@ -1,6 +1,6 @@
 import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
-import { Booking, Centre, ServiceItem, Slot } from '../../entities';
+import { Booking, Centre, ServiceItem, Slot, SubsidyPolicy } from '../../entities';
 
 /** Quotes for each demo subsidy policy, and the caps counted from existing bookings. */
 describeEachDb('subsidy quotes', (h) => {
@@ -33,6 +33,25 @@ describeEachDb('subsidy quotes', (h) => {
     const q = await quote(name, slot.id);
     expect(q).toMatchObject({ priceFen: price, subsidyFen: subsidy, copayFen: price - subsidy, policy: { name: policy } });
     expect(q.reason).toContain(policy);
+  });
+
+  test('a policy switched off stops applying at once, to quotes and to bookings; switched on, it applies again', async () => {
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-04');
+    const policy = await h().db.manager.findOneByOrFail(SubsidyPolicy, { name: '低保老人助餐补贴' });
+    const names = (q: { considered: Array<{ name: string }> }) => q.considered.map((c) => c.name);
+    expect(names(await quote('李建国', slot.id))).not.toContain('失能老人助浴补贴'); // only meal policies price a meal
+    await h().db.manager.update(SubsidyPolicy, { id: policy.id }, { active: false });
+    try {
+      const q = await quote('李建国', slot.id);
+      expect(names(q)).not.toContain('低保老人助餐补贴');
+      expect(q.subsidyFen).toBeLessThan(750);
+      const b = await book('李建国', slot.id);
+      expect(b).toMatchObject({ subsidyFen: q.subsidyFen, copayFen: 1500 - q.subsidyFen });
+      await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', admin).send({ reason: '测试' });
+    } finally {
+      await h().db.manager.update(SubsidyPolicy, { id: policy.id }, { active: true });
+    }
+    expect(await quote('李建国', slot.id)).toMatchObject({ subsidyFen: 750, policy: { name: '低保老人助餐补贴' } });
   });
 
   test('no policy for a 68-year-old with no category: full price, and the quote says why', async () => {
