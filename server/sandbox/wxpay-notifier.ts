@@ -144,6 +144,29 @@ export class WxpayNotifier {
     this.timers.clear();
   }
 
+  /** Keeps `work` among what `settled()` waits for. */
+  track(work: Promise<void>): void {
+    const p = work.catch(() => undefined).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  // Real timers, unref'd: the delays are intervals, not instants, so they don't go through the Clock, and a
+  // pending redelivery must never keep the process alive.
+  sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.timers.delete(entry);
+          resolve();
+        }, ms),
+        done: resolve,
+      };
+      entry.timer.unref();
+      this.timers.add(entry);
+    });
+  }
+
   /**
    * Sends one notification as WeChat does: POST, signed by the platform key, resource encrypted with the
    * APIv3 key; anything but 2xx (or no answer) is retried on `retryDelaysMs`. The body (and id) stays the same
@@ -223,26 +246,4 @@ export class WxpayNotifier {
     this.log.push(entry);
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
   }
-
-  /** Keeps `work` among what `settled()` waits for. */
-  track(work: Promise<void>): void {
-    const p = work.catch(() => undefined).finally(() => this.pending.delete(p));
-    this.pending.add(p);
-  }
-
-  // Real timers, unref'd: the delays are intervals, not instants, so they don't go through the Clock, and a
-  // pending redelivery must never keep the process alive.
-  sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const entry = {
-        timer: setTimeout(() => {
-          this.timers.delete(entry);
-          resolve();
-        }, ms),
-        done: resolve,
-      };
-      entry.timer.unref();
-      this.timers.add(entry);
-    });
-  }}
+}

@@ -129,34 +129,31 @@ async function main(): Promise<void> {
     await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
     const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
-    let client = new LoadClient(PORT, CONCURRENCY);
-    const post = async (i: number, slots = setup.apiSlots) => {
+    const client = new LoadClient(PORT, CONCURRENCY);
+    const post = async (i: number, slots = setup.apiSlots, via = client) => {
       const body = JSON.stringify({ slotId: slots[slotIndex(i)], deliveryMode: 'dine_in' });
-      return (await client.post('/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
+      return (await via.post('/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
     };
+    const outcome = (status: number): Outcome => (status === 201 ? 'ok' : status === 409 ? 'full' : 'other');
     await drive(async (i) => ((await post(i, setup.warmApiSlots)) === 201 ? 'ok' : 'full'), WARM_UP);
     const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
     const questionsBefore = await questions();
     const pids = { server: server.pid, MariaDB: mariadbPid(), 'this client': process.pid };
     const { result: api, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () =>
-      drive(async (i) => {
-        const status = await post(i);
-        return status === 201 ? 'ok' : status === 409 ? 'full' : 'other';
-      }),
+      drive(async (i) => outcome(await post(i))),
     );
     client.close();
     const statementsPerRequest = (await questions() - questionsBefore - 1) / REQUESTS;
 
     // Then bookings pushed at fixed rates (an open loop: a request does not wait for the one before it), each side
     // on fresh slots; latency counts from when a request was due (see `pace`).
-    const outcome = (status: number): Outcome => (status === 201 ? 'ok' : status === 409 ? 'full' : 'other');
     const paced: Array<{ perSecond: number; bare: RunResult; api: RunResult }> = [];
     for (const [k, perSecond] of PACED_RATES.entries()) {
       const requests = perSecond * 4;
       const pacedBare = await pace(requests, perSecond, OUTCOMES, bareJob(setup.pacedBareSlots[k], `P${k}`));
-      client = new LoadClient(PORT, 1000);
-      const pacedApi = await pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k])));
-      client.close();
+      const open = new LoadClient(PORT, 1000);
+      const pacedApi = await pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k], open)));
+      open.close();
       paced.push({ perSecond, bare: pacedBare, api: pacedApi });
     }
 
