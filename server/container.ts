@@ -4,6 +4,7 @@ import type { Database } from './db/database';
 import { WechatMessenger } from './gateways/wechat-messenger.gateway';
 import { WechatPayGateway } from './gateways/wechat-pay.gateway';
 import type { Clock } from './lib/clock';
+import { REFERENCE_MAX_AGE_MS } from './lib/fresh-reads';
 import { AccountRepository } from './repositories/account.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
@@ -73,6 +74,8 @@ export interface Deps {
   conversation?: Conversation;
   /** How long /wechat waits for the bot before answering '' and replying later (WeChat allows 5 s). */
   replyBudgetMs?: number;
+  /** How long reads of reference data are shared (FreshReads; default REFERENCE_MAX_AGE_MS, 0 turns it off). */
+  referenceMaxAgeMs?: number;
   /** Broadcast pacing and batching (tests make the waits instant). */
   broadcast?: Partial<BroadcastOptions>;
 }
@@ -80,19 +83,20 @@ export interface Deps {
 /** The one composition root: builds every repository and service from `deps`. */
 export function buildServices(deps: Deps) {
   const { db, clock } = deps;
+  const freshness = { clock, maxAgeMs: deps.referenceMaxAgeMs ?? REFERENCE_MAX_AGE_MS };
   const repos = {
     accounts: new AccountRepository(db),
     audit: new AuditRepository(db),
     bookings: new BookingRepository(db),
     bindCodes: new BindCodeRepository(db),
     botConversations: new BotConversationRepository(db),
-    centres: new CentreRepository(db),
+    centres: new CentreRepository(db, freshness),
     links: new FamilyLinkRepository(db),
     payments: new PaymentRepository(db),
-    policies: new PolicyRepository(db),
+    policies: new PolicyRepository(db, freshness),
     seniors: new SeniorRepository(db),
     settlements: new SettlementRepository(db),
-    slots: new SlotRepository(db),
+    slots: new SlotRepository(db, freshness),
     wechatInbound: new WechatInboundRepository(db),
     wechatState: new WechatStateRepository(db),
     jobs: new JobRepository(db),
@@ -177,7 +181,7 @@ export function buildServices(deps: Deps) {
   });
   return {
     deps,
-    slotTemplates: new SlotTemplateService(db, clock, repos.slotTemplates, repos.centres, access, audit, deps.config.slotDaysAhead),
+    slotTemplates: new SlotTemplateService(db, clock, repos.slotTemplates, repos.slots, repos.centres, access, audit, deps.config.slotDaysAhead),
     notices,
     broadcasts,
     repos,

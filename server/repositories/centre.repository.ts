@@ -1,6 +1,7 @@
 import { Centre, ServiceItem, type ServiceCategory } from '../../entities';
 import type { Database } from '../db/database';
 import { BatchLoader, sharedReads } from '../lib/batch-loader';
+import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export class CentreRepository {
   private readonly centreLoader = new BatchLoader<number, Centre>(async (ids) => new Map((await this.findByIds(ids)).map((c) => [c.id, c])));
@@ -12,11 +13,24 @@ export class CentreRepository {
   });
   private readonly sharedActive = sharedReads((category: ServiceCategory | undefined) => this.queryActive(category), (c) => c ?? '');
 
-  constructor(private readonly db: Database) {}
+  // Centres and their items are reference data, read with nearly every bot message and changed by hand now and
+  // then: reads are shared for a moment (FreshReads) on top of being coalesced.
+  private readonly recentCentres: FreshReads<number, Centre | undefined>;
+  private readonly recentItems: FreshReads<number, ServiceItem[] | undefined>;
+  private readonly recentActive: FreshReads<ServiceCategory | undefined, Centre[]>;
 
-  /** By id, coalesced with concurrent lookups into one query (BatchLoader). The entity is shared: read only. */
+  constructor(
+    private readonly db: Database,
+    freshness: Freshness,
+  ) {
+    this.recentCentres = new FreshReads((id) => this.centreLoader.load(id), freshness);
+    this.recentItems = new FreshReads((id) => this.itemsOfCentre.load(id), freshness);
+    this.recentActive = new FreshReads(this.sharedActive, freshness);
+  }
+
+  /** By id, shared for a moment and coalesced (FreshReads over a BatchLoader). The entity is shared: read only. */
   async load(id: number): Promise<Centre | null> {
-    return (await this.centreLoader.load(id)) ?? null;
+    return (await this.recentCentres.get(id)) ?? null;
   }
 
   /** A service item by id, coalesced like `load`. */
@@ -33,10 +47,10 @@ export class CentreRepository {
     return this.db.rows(Centre).findIn(this.db.manager, 'id', ids);
   }
 
-  /** Active centres, optionally only those offering a category of service. A district has tens to a few
-   *  hundred centres, so distance is computed in memory rather than in dialect-specific SQL. */
+  /** Active centres, optionally only those offering a category of service, shared like `load`. A district has
+   *  tens to a few hundred centres, so distance is computed in memory rather than in dialect-specific SQL. */
   findActive(category?: ServiceCategory): Promise<Centre[]> {
-    return this.sharedActive(category);
+    return this.recentActive.get(category);
   }
 
   private queryActive(category?: ServiceCategory): Promise<Centre[]> {
@@ -50,9 +64,9 @@ export class CentreRepository {
       : this.db.rows(Centre).find(this.db.manager, 'WHERE active = 1 ORDER BY id', []);
   }
 
-  /** A centre's active items, coalesced with concurrent lookups into one query. Shared entities: read only. */
+  /** A centre's active items, shared like `load`. Shared entities: read only. */
   async serviceItems(centreId: number): Promise<ServiceItem[]> {
-    return (await this.itemsOfCentre.load(centreId)) ?? [];
+    return (await this.recentItems.get(centreId)) ?? [];
   }
 
   findItemsByIds(ids: number[]): Promise<ServiceItem[]> {

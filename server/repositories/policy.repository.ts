@@ -1,6 +1,7 @@
 import { SubsidyPolicy, type ServiceCategory } from '../../entities';
 import type { Database } from '../db/database';
 import { BatchLoader } from '../lib/batch-loader';
+import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export class PolicyRepository {
   /** Every active policy, one query for all the lookups of a turn: the table is a district's few dozen rows. */
@@ -8,17 +9,26 @@ export class PolicyRepository {
     new Map([['active', await this.db.rows(SubsidyPolicy).find(this.db.manager, 'WHERE active = 1 ORDER BY id', [])]]),
   );
 
-  constructor(private readonly db: Database) {}
+  private readonly recent: FreshReads<'active', SubsidyPolicy[]>;
 
-  /** Active policies of every category; date, region and eligibility are judged by pricing. Coalesced with
-   *  concurrent lookups into one query (BatchLoader); the entities are shared: read only. */
+  constructor(
+    private readonly db: Database,
+    freshness: Freshness,
+  ) {
+    this.recent = new FreshReads(() => this.active(), freshness);
+  }
+
+  /** Active policies of every category, as they are now; date, region and eligibility are judged by pricing.
+   *  Coalesced with concurrent lookups into one query (BatchLoader); the entities are shared: read only.
+   *  A booking is priced from these: what is charged and subsidised follows a policy switched off at once. */
   async active(): Promise<SubsidyPolicy[]> {
     return (await this.loader.load('active')) ?? [];
   }
 
-  /** Active policies for a category (see `active`). */
-  async activeFor(category: ServiceCategory): Promise<SubsidyPolicy[]> {
-    return ofCategory(await this.active(), category);
+  /** Active policies for a category, as read at most a moment ago (FreshReads): for quotes, which reserve and
+   *  charge nothing (the bot quotes nearly every booking message). */
+  async recentFor(category: ServiceCategory): Promise<SubsidyPolicy[]> {
+    return ofCategory(await this.recent.get('active'), category);
   }
 
   all(): Promise<SubsidyPolicy[]> {

@@ -3,6 +3,7 @@ import { Centre, Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind
 import type { Database } from '../db/database';
 import { EntityRows } from '../db/entity-rows';
 import { BatchLoader, sharedReads } from '../lib/batch-loader';
+import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export interface SlotFilter {
   centreId?: number;
@@ -25,10 +26,7 @@ export class SlotRepository {
   private readonly menuLoader = new BatchLoader<number, Menu>(async (ids) =>
     new Map((await this.db.rows(Menu).findIn(this.db.manager, 'slotId', ids)).map((m) => [m.slotId, m])),
   );
-  private readonly sharedList = sharedReads(
-    (filter: SlotFilter) => this.query(filter),
-    (f) => `${f.from}|${f.to}|${f.centreId ?? ''}|${f.serviceItemId ?? ''}|${f.category ?? ''}|${f.kind ?? ''}`,
-  );
+  private readonly sharedList = sharedReads((filter: SlotFilter) => this.query(filter), listingKey);
 
   /** A slot with its service item and centre, in one joined query for all the slots asked for in a turn. */
   private readonly offerLoader = new BatchLoader<number, SlotOffer>(async (ids) => {
@@ -45,7 +43,25 @@ export class SlotRepository {
     }));
   });
 
-  constructor(private readonly db: Database) {}
+  // The timetable and its menus are read for nearly every bot message: listings and menus are shared for a moment
+  // (FreshReads). Seats left in a listing may be that old; a booking locks and checks its slot. This instance's
+  // own changes to slots (seats taken or given back, slots made) drop them at once: see `changed`.
+  private readonly recentLists: FreshReads<SlotFilter, Array<{ slot: Slot; item: ServiceItem }>>;
+  private readonly recentMenus: FreshReads<number, Menu | undefined>;
+
+  constructor(
+    private readonly db: Database,
+    freshness: Freshness,
+  ) {
+    this.recentLists = new FreshReads(this.sharedList, freshness, listingKey);
+    this.recentMenus = new FreshReads((id) => this.menuLoader.load(id), freshness);
+  }
+
+  /** Call after committing a change to slots or menus: this instance's next listing reads them afresh. */
+  changed(): void {
+    this.recentLists.changed();
+    this.recentMenus.changed();
+  }
 
   /**
    * What booking a slot needs to know of it: the slot, its service item and its centre (active or not: the
@@ -69,9 +85,10 @@ export class SlotRepository {
     return this.db.rows(Slot).findIn(this.db.manager, 'id', ids);
   }
 
-  /** Slots with their items; identical concurrent listings share one query (sharedReads). Shared entities: read only. */
+  /** Slots with their items, as read at most a moment ago (FreshReads); identical concurrent listings share one
+   *  query (sharedReads). Shared entities: read only. */
   list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
-    return this.sharedList(filter);
+    return this.recentLists.get(filter);
   }
 
   private async query(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
@@ -104,9 +121,9 @@ export class SlotRepository {
     });
   }
 
-  /** The slots' menus (a slot has at most one), coalesced with concurrent lookups into one query. Read only. */
+  /** The slots' menus (a slot has at most one), shared like listings and coalesced into one query. Read only. */
   async menusFor(slotIds: number[]): Promise<Menu[]> {
-    const menus = await Promise.all(slotIds.map((id) => this.menuLoader.load(id)));
+    const menus = await Promise.all(slotIds.map((id) => this.recentMenus.get(id)));
     return menus.filter((m): m is Menu => m !== undefined);
   }
 
@@ -142,6 +159,11 @@ export class SlotRepository {
       .where('id = :slotId AND booked >= :n', { slotId, n })
       .execute();
   }
+}
+
+/** Which listings ask the same. */
+function listingKey(f: SlotFilter): string {
+  return `${f.from}|${f.to}|${f.centreId ?? ''}|${f.serviceItemId ?? ''}|${f.category ?? ''}|${f.kind ?? ''}`;
 }
 
 /** The transaction's query runner: only it reports affected rows for a raw statement on both drivers. */

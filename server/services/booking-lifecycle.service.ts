@@ -231,6 +231,7 @@ export class BookingLifecycleService {
       }
       return followUp;
     });
+    if (afterCommit && opts.releaseSeats) this.slots.changed(); // seats given back: the next listing shows them
     if (afterCommit) await afterCommit();
     const fresh = (await this.bookings.findById(ctx.booking.id))!;
     if (!afterCommit) {

@@ -158,6 +158,7 @@ export class BookingWriter {
       }
       return;
     }
+    this.slots.changed(); // seats were taken: this instance's next listing shows it
     batch.forEach((w, i) => {
       const o = outcomes[i];
       if ('ok' in o) w.resolve(o.ok);

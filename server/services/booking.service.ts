@@ -53,12 +53,15 @@ export class BookingService {
     private readonly writer: BookingWriter,
   ) {}
 
-  /** What the booking would cost this senior right now, and why. Nothing is reserved. */
+  /**
+   * What the booking would cost this senior right now, and why. Nothing is reserved. The policies are those read
+   * at most a moment ago (PolicyRepository.recentFor); the booking itself is priced from the current ones.
+   */
   async quote(actor: Actor, input: QuoteInput): Promise<Quote & { slotId: number; seniorId: number }> {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
     await this.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
-    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.activeFor(offer.item.category)]);
+    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.recentFor(offer.item.category)]);
     return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
   }
 

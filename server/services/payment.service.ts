@@ -435,7 +435,10 @@ export class PaymentService {
         if (ok) await this.slots.release(em, b.slotId, b.quantity);
         return ok;
       });
-      if (moved) expired++;
+      if (moved) {
+        expired++;
+        this.slots.changed(); // its seats are free again: the next listing shows them
+      }
     }
     return { expired, paid };
   }

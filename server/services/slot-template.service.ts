@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock';
 import { addDays, shanghaiDate } from '../lib/time';
 import type { CentreRepository } from '../repositories/centre.repository';
 import type { SlotTemplateRepository } from '../repositories/slot-template.repository';
+import type { SlotRepository } from '../repositories/slot.repository';
 import { SLOT_TEMPLATE_TEXTS } from '../texts';
 import type { AccessService } from './access.service';
 import type { Actor } from './actor';
@@ -46,6 +47,7 @@ export class SlotTemplateService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly templates: SlotTemplateRepository,
+    private readonly slots: SlotRepository,
     private readonly centres: CentreRepository,
     private readonly access: AccessService,
     private readonly audit: AuditService,
@@ -128,6 +130,7 @@ export class SlotTemplateService {
       made += ids.length;
       if (ids.length > 0) await this.copyMenus(t, ids);
     }
+    if (made > 0) this.slots.changed(); // new slots and menus: this instance's next listing has them
     return made;
   }
 

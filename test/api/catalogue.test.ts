@@ -1,7 +1,8 @@
 import { Between, In } from 'typeorm';
 import { Menu, ServiceItem, Slot } from '../../entities';
-import { centreNamed, JIAXIN, loginWechat } from '../helpers/actors';
+import { centreNamed, JIAXIN, loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
+import { REFERENCE_MAX_AGE_MS } from '../../server/lib/fresh-reads';
 
 /** Slot listings as the mini-program and the bot read them, checked against the tables themselves. */
 describeEachDb('slot listings', (h) => {
@@ -38,7 +39,7 @@ describeEachDb('slot listings', (h) => {
     }
   });
 
-  test('kind narrows the listing, and a withdrawn service item takes its slots out of it', async () => {
+  test('kind narrows the listing, and a service item withdrawn in the database takes its slots out of it within a second', async () => {
     const centre = await centreNamed(h(), JIAXIN);
     const query = { centreId: centre.id, kind: 'lunch', from: '2026-12-03', to: '2026-12-09' };
     const lunches = await list(query);
@@ -48,9 +49,41 @@ describeEachDb('slot listings', (h) => {
     const itemId = lunches[0].serviceItem.id as number;
     await h().db.manager.update(ServiceItem, { id: itemId }, { active: false });
     try {
+      // Listings are shared for REFERENCE_MAX_AGE_MS (as another instance's change would reach this one).
+      expect((await list(query)).map((s) => s.id)).toEqual(lunches.map((s) => s.id));
+      h().clock.advance(REFERENCE_MAX_AGE_MS);
       expect((await list(query)).filter((s) => s.serviceItem.id === itemId)).toEqual([]);
     } finally {
       await h().db.manager.update(ServiceItem, { id: itemId }, { active: true });
+      h().clock.advance(REFERENCE_MAX_AGE_MS);
+    }
+    expect((await list(query)).map((s) => s.id)).toEqual(lunches.map((s) => s.id));
+  });
+
+  test("this instance's own bookings and cancellations show in the seats left at once, a booking by another instance within a second", async () => {
+    const centre = await centreNamed(h(), JIAXIN);
+    const query = { centreId: centre.id, kind: 'lunch', from: '2026-12-07', to: '2026-12-07' };
+    const [slot] = await list(query);
+    const seatsLeft = async () => (await list(query)).find((s) => s.id === slot.id)!.remaining as number;
+    expect(slot.remaining).toBeGreaterThan(2);
+
+    const admin = await loginConsole(h(), 'admin');
+    const senior = await seniorNamed(h(), '陈阿毛');
+    const booked = await h().http.post('/api/v1/bookings').set('authorization', admin).send({ slotId: slot.id, seniorId: senior.id, quantity: 1 });
+    expect(booked.status).toBe(201);
+    expect(await seatsLeft()).toBe(slot.remaining - 1);
+    const cancelled = await h().http.post(`/api/v1/bookings/${booked.body.id}/cancel`).set('authorization', admin).send({ reason: '不去了' });
+    expect(cancelled.status).toBe(200);
+    expect(await seatsLeft()).toBe(slot.remaining);
+
+    // Another instance's booking: the seat taken in the database, not through this one.
+    await h().db.manager.increment(Slot, { id: slot.id }, 'booked', 1);
+    try {
+      expect(await seatsLeft()).toBe(slot.remaining);
+      h().clock.advance(REFERENCE_MAX_AGE_MS);
+      expect(await seatsLeft()).toBe(slot.remaining - 1);
+    } finally {
+      await h().db.manager.decrement(Slot, { id: slot.id }, 'booked', 1);
     }
   });
 });

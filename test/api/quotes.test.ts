@@ -1,5 +1,6 @@
 import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
+import { REFERENCE_MAX_AGE_MS } from '../../server/lib/fresh-reads';
 import { Booking, Centre, ServiceItem, Slot, SubsidyPolicy } from '../../entities';
 
 /** Quotes for each demo subsidy policy, and the caps counted from existing bookings. */
@@ -35,23 +36,33 @@ describeEachDb('subsidy quotes', (h) => {
     expect(q.reason).toContain(policy);
   });
 
-  test('a policy switched off stops applying at once, to quotes and to bookings; switched on, it applies again', async () => {
+  test('a policy switched off stops pricing bookings at once and quotes within a second; switched on, it applies again', async () => {
     const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-04');
     const policy = await h().db.manager.findOneByOrFail(SubsidyPolicy, { name: '低保老人助餐补贴' });
     const names = (q: { considered: Array<{ name: string }> }) => q.considered.map((c) => c.name);
-    expect(names(await quote('李建国', slot.id))).not.toContain('失能老人助浴补贴'); // only meal policies price a meal
+    const before = await quote('李建国', slot.id);
+    expect(before).toMatchObject({ subsidyFen: 750, policy: { name: '低保老人助餐补贴' } });
+    expect(names(before)).not.toContain('失能老人助浴补贴'); // only meal policies price a meal
     await h().db.manager.update(SubsidyPolicy, { id: policy.id }, { active: false });
     try {
+      // A booking reads the policies as they are now: what is charged and subsidised follows the switch at once.
+      const b = await book('李建国', slot.id);
+      expect(b.subsidyFen).toBeLessThan(750);
+      expect(b.copayFen).toBe(1500 - b.subsidyFen);
+      await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', admin).send({ reason: '测试' });
+      // A quote may use the policies read at most REFERENCE_MAX_AGE_MS ago (another instance may have read them
+      // then); once that has passed it follows the switch too, with the booking's figures.
+      expect(await quote('李建国', slot.id)).toMatchObject({ subsidyFen: 750 });
+      h().clock.advance(REFERENCE_MAX_AGE_MS);
       const q = await quote('李建国', slot.id);
       expect(names(q)).not.toContain('低保老人助餐补贴');
-      expect(q.subsidyFen).toBeLessThan(750);
-      const b = await book('李建国', slot.id);
-      expect(b).toMatchObject({ subsidyFen: q.subsidyFen, copayFen: 1500 - q.subsidyFen });
-      await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', admin).send({ reason: '测试' });
+      expect(q).toMatchObject({ subsidyFen: b.subsidyFen, copayFen: b.copayFen });
     } finally {
       await h().db.manager.update(SubsidyPolicy, { id: policy.id }, { active: true });
     }
+    h().clock.advance(REFERENCE_MAX_AGE_MS);
     expect(await quote('李建国', slot.id)).toMatchObject({ subsidyFen: 750, policy: { name: '低保老人助餐补贴' } });
+    expect(await book('李建国', slot.id)).toMatchObject({ subsidyFen: 750, copayFen: 750 });
   });
 
   test('no policy for a 68-year-old with no category: full price, and the quote says why', async () => {

@@ -99,9 +99,14 @@ describeEachDb('slot templates', (h) => {
       cancelCutoff: { daysBefore: 0, time: '09:00' },
     };
     const second = { ...body, start: '12:30', end: '13:30', capacity: 30 };
-    const res = await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(second).expect(201);
     const weekdaysAhead = Array.from({ length: DAYS }, (_, d) => addDays(TODAY, d)).filter((d) => isoWeekday(d) <= 5 && shanghaiInstant(d, '09:30') > h().clock.now());
+    // The listing a senior sees that day (read now, and shared for a moment: see FreshReads) has the new slot at once.
+    const startsListed = async () =>
+      ((await h().http.get('/api/v1/slots').query({ centreId: jiaxin.id, kind: 'lunch', from: weekdaysAhead[0], to: weekdaysAhead[0] }).set('authorization', family).expect(200)).body.items as Array<{ start: string }>).map((x) => x.start);
+    expect(await startsListed()).not.toContain('12:30');
+    const res = await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(second).expect(201);
     expect(res.body.slotsMade).toBe(weekdaysAhead.length);
+    expect(await startsListed()).toContain('12:30');
     expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, capacity: 30 })).toBe(weekdaysAhead.length);
 
     await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(body).expect(201);
