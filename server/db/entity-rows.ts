@@ -56,7 +56,7 @@ export class EntityRows<T extends ObjectLiteral> {
 
   /** `?, ?, ?` for n parameters. */
   static marks(n: number): string {
-    return Array.from({ length: n }, () => '?').join(', ');
+    return n > 0 ? `${'?, '.repeat(n - 1)}?` : '';
   }
 
   /** Runs `SELECT … FROM table <rest>` and returns entities. */

@@ -95,6 +95,11 @@ export function serviceItemView(i: ServiceItem): ServiceItemView {
   };
 }
 
+/** Whether a slot can still be booked at `now`: open, a seat left, before its cut-off. */
+function bookableAt(slot: Slot, now: Date): boolean {
+  return slot.status === 'open' && slot.capacity > slot.booked && now < slot.bookingCutoffAt;
+}
+
 export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
   const remaining = Math.max(0, slot.capacity - slot.booked);
   return {
@@ -109,7 +114,7 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
     capacity: slot.capacity,
     booked: slot.booked,
     remaining,
-    bookable: slot.status === 'open' && remaining > 0 && now < slot.bookingCutoffAt,
+    bookable: bookableAt(slot, now),
     bookingCutoffAt: slot.bookingCutoffAt.toISOString(),
     cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
     workerName: slot.workerName || null,
@@ -123,6 +128,13 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
 const MAX_SLOT_RANGE_DAYS = 31;
 
 export class CatalogueService {
+  /**
+   * Views of listed slots, made once per slot entity and menu: a listing's entities are shared for a moment
+   * (FreshReads), and the bot lists a week of slots for most messages. Only `bookable` depends on when it is asked.
+   * The views are shared: read only.
+   */
+  private readonly views = new WeakMap<Slot, { item: ServiceItem; menu: Menu | undefined; view: SlotView }>();
+
   constructor(
     private readonly centres: CentreRepository,
     private readonly slotRepo: SlotRepository,
@@ -153,6 +165,7 @@ export class CatalogueService {
     return { ...centreView(c), serviceItems: items.map(serviceItemView) };
   }
 
+  /** Slots with seats left, menus and whether they can be booked now; the views are shared: read only. */
   async slots(q: { centreId?: number; serviceItemId?: number; category?: ServiceCategory; kind?: ServiceKind; from?: string; to?: string }): Promise<SlotView[]> {
     const now = this.clock.now();
     const from = q.from ?? shanghaiDate(now);
@@ -163,7 +176,17 @@ export class CatalogueService {
     }
     const rows = await this.slotRepo.list({ ...q, from, to });
     const menus = new Map((await this.slotRepo.menusFor(rows.map((r) => r.slot.id))).map((m) => [m.slotId, m]));
-    return rows.map(({ slot, item }) => slotView(slot, item, menus.get(slot.id), now));
+    return rows.map(({ slot, item }) => this.viewOf(slot, item, menus.get(slot.id), now));
+  }
+
+  private viewOf(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
+    let kept = this.views.get(slot);
+    if (!kept || kept.item !== item || kept.menu !== menu) {
+      kept = { item, menu, view: slotView(slot, item, menu, now) };
+      this.views.set(slot, kept);
+    }
+    const bookable = bookableAt(slot, now);
+    return kept.view.bookable === bookable ? kept.view : { ...kept.view, bookable };
   }
 
   async slot(id: number): Promise<SlotView> {

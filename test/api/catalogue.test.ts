@@ -60,6 +60,18 @@ describeEachDb('slot listings', (h) => {
     expect((await list(query)).map((s) => s.id)).toEqual(lunches.map((s) => s.id));
   });
 
+  test('a listing read a moment ago still says a slot can no longer be booked once its cut-off has passed', async () => {
+    const centre = await centreNamed(h(), JIAXIN);
+    const query = { centreId: centre.id, kind: 'lunch', from: '2026-12-05', to: '2026-12-05' };
+    const [first] = await list(query);
+    h().clock.set(new Date(Date.parse(first.bookingCutoffAt) - 400));
+    const before = (await list(query)).find((s) => s.id === first.id)!;
+    expect(before.bookable).toBe(true);
+    h().clock.advance(400); // within REFERENCE_MAX_AGE_MS: the same rows, asked at the cut-off
+    const after = (await list(query)).find((s) => s.id === first.id)!;
+    expect(after).toEqual({ ...before, bookable: false });
+  });
+
   test("this instance's own bookings and cancellations show in the seats left at once, a booking by another instance within a second", async () => {
     const centre = await centreNamed(h(), JIAXIN);
     const query = { centreId: centre.id, kind: 'lunch', from: '2026-12-07', to: '2026-12-07' };
