@@ -5,11 +5,12 @@
  * shape of traffic: REQUESTS bookings by SENIORS different seniors spread over SLOTS slots, CONCURRENCY clients at once, every slot a little short of seats so that the last requests for each are refused as full.
  * Each side first books WARM_UP requests on slots of its own, unmeasured. Prints both rates, their ratio, latency percentiles and the oversold count (must be 0).
  * Then each side gets bookings pushed at the fixed rates of BENCH_PACED (an open loop), with latency counted from when each was due.
+ * BENCH_INSTANCES=2 runs two server instances on the one database, the load client spreading its connections over them.
  */
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, insertSeniors, LoadClient, pace, sqlStamp, cpuPerUnit, mariadbPid, startMulin, waitForServer, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, pace, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -88,9 +89,10 @@ async function prepare(pool: Pool, now: Date): Promise<Setup> {
 
 async function main(): Promise<void> {
   const url = await freshDatabase(DB);
-  const server = startMulin(url, PORT, '/tmp/mulin-bench-data');
+  let server: Fleet | undefined;
   try {
-    await waitForServer(server, PORT); // migrated and demo-seeded by the server itself
+    server = await startFleet(url, PORT, '/tmp/mulin-bench-data'); // migrated and demo-seeded by the server itself
+    const { ports } = server;
     const pool = createPool({ uri: url, connectionLimit: 20, timezone: 'Z' });
     const now = new Date();
     const setup = await prepare(pool, now);
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
     const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
-    const client = new LoadClient(PORT, CONCURRENCY);
+    const client = new LoadClient(ports, CONCURRENCY);
     const post = async (i: number, slots = setup.apiSlots, via = client) => {
       const body = JSON.stringify({ slotId: slots[slotIndex(i)], deliveryMode: 'dine_in' });
       return (await via.post('/api/v1/bookings', body, { 'content-type': 'application/json', authorization: `Bearer ${token(seniorOf(i))}` })).status;
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
     await drive(async (i) => ((await post(i, setup.warmApiSlots)) === 201 ? 'ok' : 'full'), WARM_UP);
     const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
     const questionsBefore = await questions();
-    const pids = { server: server.pid, MariaDB: mariadbPid(), 'this client': process.pid };
+    const pids = { [INSTANCES > 1 ? `${INSTANCES} servers` : 'server']: server.pids, MariaDB: mariadbPid(), 'this client': process.pid };
     const { result: api, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () =>
       drive(async (i) => outcome(await post(i))),
     );
@@ -151,7 +153,8 @@ async function main(): Promise<void> {
     for (const [k, perSecond] of PACED_RATES.entries()) {
       const requests = perSecond * 4;
       const pacedBare = await pace(requests, perSecond, OUTCOMES, bareJob(setup.pacedBareSlots[k], `P${k}`));
-      const open = new LoadClient(PORT, 1000);
+      const open = new LoadClient(ports, 1000);
+      await open.open(Math.min(1000, Math.ceil(perSecond / 20)));
       const pacedApi = await pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k], open)));
       open.close();
       paced.push({ perSecond, bare: pacedBare, api: pacedApi });
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
     await pool.end();
 
     const fmt = (r: RunResult) => `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   booked ${r.counts.ok}, full ${r.counts.full}, other ${r.counts.other}`;
-    console.log(`\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB`);
+    console.log(`\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB, ${INSTANCES} server instance${INSTANCES > 1 ? 's' : ''}`);
     console.log(`  bare mysql2 txn   ${fmt(bare)}`);
     console.log(`  booking API       ${fmt(api)}`);
     for (const { perSecond, bare: b, api: a } of paced) {
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
     if (failed > api.counts.other) console.log('  !! some paced API requests failed with neither 201 nor 409');
     process.exitCode = oversold === 0 && drift === 0 && failed === 0 ? 0 : 1;
   } finally {
-    server.kill('SIGTERM');
+    server?.stop();
   }
 }
 

@@ -8,6 +8,9 @@
  * help, send a location, and a voice message. Every message is signed as WeChat signs it, carries its own MsgId, and
  * must come back 200 with a text reply that is not the bot's "sorry". The baseline (test/bench/koa-hello.ts) reads
  * the same XML body and answers a fixed text reply.
+ *
+ * BENCH_INSTANCES=2 runs two server instances (and two baselines) on one database, the load client spreading its
+ * connections over them as a load balancer would (DESIGN.md, Scale-out).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,11 +20,11 @@ import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
-import { cpuPerUnit, drive, freshDatabase, mariadbPid, insertSeniors, LoadClient, pace, percentile, startArgs, startMulin, waitForServer, type RunResult } from './lib';
+import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, pace, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';
 const PORT = Number(process.env.BENCH_PORT ?? 3927);
-const HELLO_PORT = PORT + 1;
+const HELLO_PORT = PORT + 50;
 const DATA_DIR = '/tmp/mulin-bench-bot';
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
@@ -58,13 +61,20 @@ function xml(openid: string, m: Message, createTime: number, msgId: string): str
 async function main(): Promise<void> {
   fs.rmSync(DATA_DIR, { recursive: true, force: true });
   const url = await freshDatabase(DB);
-  const server = startMulin(url, PORT, DATA_DIR);
-  const hello = spawn(process.execPath, startArgs('test/bench/koa-hello.ts'), {
-    env: { ...process.env, PORT: String(HELLO_PORT), NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // The baseline runs as many instances as the bot, so that the ratio compares like with like.
+  const helloPorts = Array.from({ length: INSTANCES }, (_, k) => HELLO_PORT + k);
+  const hellos = helloPorts.map((port) =>
+    spawn(process.execPath, startArgs('test/bench/koa-hello.ts'), {
+      env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
+  let server: Fleet | undefined;
   try {
-    await Promise.all([waitForServer(server, PORT), waitForServer(hello, HELLO_PORT)]);
+    const starting = startFleet(url, PORT, DATA_DIR);
+    await Promise.all([starting, ...hellos.map((h, k) => waitForServer(h, helloPorts[k]))]);
+    server = await starting;
+    const { ports } = server;
     const creds = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'sandbox', 'credentials.json'), 'utf-8')) as SandboxCredentials;
     const pool = createPool({ uri: url, connectionLimit: 4, timezone: 'Z' });
     await insertSeniors(pool, SENDERS, new Date(), 'o_bench_');
@@ -85,8 +95,9 @@ async function main(): Promise<void> {
     let failures = 0;
     /** `requests` messages, numbered from `first` (the numbers pick sender, step and MsgId). */
     /** Closed loop at CONCURRENCY, or with `perSecond` an open loop at that rate (see `pace`). */
-    const run = async (port: number, target: string, check: boolean, requests = REQUESTS, first = 0, perSecond?: number): Promise<RunResult<Outcome>> => {
-      const client = new LoadClient(port, perSecond ? 1000 : CONCURRENCY);
+    const run = async (ports: number[], target: string, check: boolean, requests = REQUESTS, first = 0, perSecond?: number): Promise<RunResult<Outcome>> => {
+      const client = new LoadClient(ports, perSecond ? 1000 : CONCURRENCY);
+      if (perSecond) await client.open(Math.min(1000, Math.ceil(perSecond / 20))); // what 50 ms of messages hold
       const loop = (job: (j: number) => Promise<Outcome>) => (perSecond ? pace(requests, perSecond, OUTCOMES, job) : drive(requests, CONCURRENCY, OUTCOMES, job));
       try {
         return await loop(async (j) => {
@@ -107,21 +118,21 @@ async function main(): Promise<void> {
     // The bot's warm-up goes through the same conversations with message ids of its own (they must not be taken for
     // retries of the measured ones).
     const warm = Math.min(5000, REQUESTS);
-    await run(HELLO_PORT, '/wechat', false, warm);
-    await run(PORT, '/wechat', true, warm, REQUESTS);
-    const bare = await run(HELLO_PORT, '/wechat', false);
+    await run(helloPorts, '/wechat', false, warm);
+    await run(ports, '/wechat', true, warm, REQUESTS);
+    const bare = await run(helloPorts, '/wechat', false);
     const before = await questions();
-    const pids = { server: server.pid, MariaDB: mariadbPid(), 'this client': process.pid };
-    const { result: bot, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () => run(PORT, '/wechat', true));
+    const pids = { [INSTANCES > 1 ? `${INSTANCES} servers` : 'server']: server.pids, MariaDB: mariadbPid(), 'this client': process.pid };
+    const { result: bot, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () => run(ports, '/wechat', true));
     const statements = (await questions() - before - 1) / REQUESTS;
     // Then WeChat's way: messages pushed at fixed rates, each answered while more keep coming.
     const paced = [];
-    for (const perSecond of PACED_RATES) paced.push({ perSecond, r: await run(PORT, '/wechat', true, Math.min(REQUESTS, perSecond * 4), REQUESTS + warm + paced.length * REQUESTS, perSecond) });
+    for (const perSecond of PACED_RATES) paced.push({ perSecond, r: await run(ports, '/wechat', true, Math.min(REQUESTS, perSecond * 4), REQUESTS + warm + paced.length * REQUESTS, perSecond) });
     await pool.end();
 
     const fmt = (r: RunResult<Outcome>) =>
       `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   ok ${r.counts.ok}, sorry ${r.counts.sorry}, failed ${r.counts.bad}`;
-    console.log(`\nbot benchmark: ${REQUESTS} signed messages, ${CONCURRENCY} concurrent, ${SENDERS} bound seniors, MariaDB`);
+    console.log(`\nbot benchmark: ${REQUESTS} signed messages, ${CONCURRENCY} concurrent, ${SENDERS} bound seniors, MariaDB, ${INSTANCES} server instance${INSTANCES > 1 ? 's' : ''}`);
     console.log(`  mix               ${MIX.map((m) => m.label).join(', ')}`);
     console.log(`  bare Koa hello    ${fmt(bare)}`);
     console.log(`  /wechat bot       ${fmt(bot)}`);
@@ -135,10 +146,13 @@ async function main(): Promise<void> {
     console.log(`  ratio bot / bare  ${(bot.rate / bare.rate).toFixed(2)}`);
     console.log(`  rate /wechat      ${bot.rate.toFixed(0)} /s   (target ≥ 5,000 /s)`);
     console.log(`  p99 /wechat       ${bot.p99.toFixed(1)} ms   (target < 50 ms; WeChat allows 5 s)`);
+    // The target read as WeChat pushes: 5,000 messages a second, each answered within 50 ms at the 99th percentile.
+    const at5000 = paced.find((p) => p.perSecond === 5000);
+    if (at5000) console.log(`  pushed 5,000 /s   answered ${at5000.r.rate.toFixed(0)} /s, p99 ${at5000.r.p99.toFixed(1)} ms   (target: all of them, p99 < 50 ms)`);
     process.exitCode = bot.counts.ok === REQUESTS && paced.every(({ r }) => r.counts.ok === r.latencies.length) ? 0 : 1;
   } finally {
-    server.kill('SIGTERM');
-    hello.kill('SIGTERM');
+    server?.stop();
+    for (const h of hellos) h.kill('SIGTERM');
   }
 }
 

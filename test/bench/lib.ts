@@ -130,6 +130,45 @@ export function startMulin(databaseUrl: string, port: number, dataDir: string, e
 }
 
 /**
+ * How many server instances a benchmark runs (BENCH_INSTANCES, default 1). Production runs several stateless
+ * instances behind a load balancer on one MySQL (DESIGN.md, Scale-out); on this 2-core machine that is one per core.
+ */
+export const INSTANCES = Math.max(1, Number(process.env.BENCH_INSTANCES ?? 1));
+
+/** Instances of one server, each a child process on its own port; the load client spreads its connections over them. */
+export interface Fleet {
+  ports: number[];
+  pids: number[];
+  stop(): void;
+}
+
+/**
+ * `instances` copies of the real server on ports `port`, `port + 1`, …, on one database and one data directory
+ * (the sandbox's credentials are shared, so any instance checks the same signatures). The first one migrates and
+ * seeds; the others start once it answers, as instances join a deployment that is already up.
+ */
+export async function startFleet(databaseUrl: string, port: number, dataDir: string, instances = INSTANCES, env: Record<string, string> = {}): Promise<Fleet> {
+  const children: ChildProcess[] = [];
+  const fleet: Fleet = {
+    ports: Array.from({ length: instances }, (_, k) => port + k),
+    pids: [],
+    stop: () => children.forEach((c) => c.kill('SIGTERM')),
+  };
+  try {
+    for (const [k, p] of fleet.ports.entries()) {
+      if (k === 1) await waitForServer(children[0], port);
+      children.push(startMulin(databaseUrl, p, dataDir, env));
+    }
+    await Promise.all(children.map((c, k) => waitForServer(c, fleet.ports[k])));
+  } catch (err) {
+    fleet.stop();
+    throw err;
+  }
+  fleet.pids = children.map((c) => c.pid!);
+  return fleet;
+}
+
+/**
  * The load generator's HTTP/1.1 client: keep-alive sockets, each carrying one request at a time, a request written
  * in one piece and a response read by its Content-Length. It does what wrk does and no more, so that on a 2-core
  * machine the client takes as little as it can of the CPU the server is measured on (node:http's client with an
@@ -140,21 +179,34 @@ export class LoadClient {
   private readonly idle: LoadConnection[] = [];
   private readonly waiting: Array<(c: LoadConnection) => void> = [];
   private opened = 0;
+  private connected = 0;
+  private readonly ports: number[];
 
+  /** With several ports (instances of one server), new connections go to each in turn, as a load balancer spreads them. */
   constructor(
-    private readonly port: number,
+    ports: number | number[],
     private readonly maxSockets: number,
-  ) {}
+  ) {
+    this.ports = Array.isArray(ports) ? ports : [ports];
+  }
 
   async post(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-    let head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     const conn = await this.acquire();
+    let head = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${conn.port}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     try {
       return await conn.request(`${head}\r\n${body}`);
     } finally {
       this.release(conn);
     }
+  }
+
+  /** Opens `n` connections ahead (as WeChat's pushers hold theirs), so that a run does not start with a burst of handshakes. */
+  async open(n: number): Promise<void> {
+    const fresh: LoadConnection[] = [];
+    for (; fresh.length < n && this.opened < this.maxSockets; this.opened++) fresh.push(this.connect());
+    await Promise.all(fresh.map((c) => new Promise<void>((resolve, reject) => c.socket.once('connect', resolve).once('error', reject))));
+    this.idle.push(...fresh);
   }
 
   close(): void {
@@ -170,9 +222,13 @@ export class LoadClient {
     }
     if (this.opened < this.maxSockets) {
       this.opened++;
-      return Promise.resolve(new LoadConnection(this.port));
+      return Promise.resolve(this.connect());
     }
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private connect(): LoadConnection {
+    return new LoadConnection(this.ports[this.connected++ % this.ports.length]);
   }
 
   private release(c: LoadConnection): void {
@@ -180,7 +236,7 @@ export class LoadClient {
       this.opened--;
       if (this.waiting.length) {
         this.opened++;
-        this.waiting.shift()!(new LoadConnection(this.port));
+        this.waiting.shift()!(this.connect());
       }
       return;
     }
@@ -196,7 +252,7 @@ class LoadConnection {
   private buffered: Buffer | null = null;
   private pending: { resolve: (r: { status: number; body: string }) => void; reject: (e: Error) => void } | null = null;
 
-  constructor(port: number) {
+  constructor(readonly port: number) {
     this.socket = net.connect({ host: '127.0.0.1', port, noDelay: true });
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
     this.socket.on('error', () => undefined); // 'close' follows and fails what is pending
@@ -285,14 +341,16 @@ export function mariadbPid(): number | undefined {
   return undefined;
 }
 
-/** CPU used by each process while `work` runs, in microseconds per unit of work ("—" where /proc is not there). */
-export async function cpuPerUnit<T>(pids: Record<string, number | undefined>, units: number, work: () => Promise<T>): Promise<{ result: T; perUnit: Record<string, string> }> {
-  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+/** CPU used by each process (or each group of processes, summed) while `work` runs, in microseconds per unit of work ("—" where /proc is not there). */
+export async function cpuPerUnit<T>(pids: Record<string, number | number[] | undefined>, units: number, work: () => Promise<T>): Promise<{ result: T; perUnit: Record<string, string> }> {
+  const cpu = (pid: number | number[] | undefined) =>
+    Array.isArray(pid) ? pid.map(cpuSeconds).reduce<number | undefined>((sum, x) => (sum === undefined || x === undefined ? undefined : sum + x), 0) : cpuSeconds(pid);
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpu(pid)]));
   const result = await work();
   const perUnit = Object.fromEntries(
     Object.entries(pids).map(([k, pid]) => {
       const a = before[k];
-      const b = cpuSeconds(pid);
+      const b = cpu(pid);
       return [k, a === undefined || b === undefined ? '—' : `${(((b - a) * 1e6) / units).toFixed(0)} µs`];
     }),
   );
