@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The public account's message-push protocol, both directions: plain-mode signatures and safe-mode (安全模式)
@@ -25,7 +25,7 @@ export function sameSignature(a: string | undefined, b: string): boolean {
 }
 
 function sha1(s: string): string {
-  return createHash('sha1').update(s).digest('hex');
+  return hash('sha1', s, 'hex'); // one-shot: a third of createHash's cost for a short input
 }
 
 export class WechatCryptoError extends Error {
