@@ -50,7 +50,13 @@ describeEachDb('scheduled jobs', (h) => {
     expect(await runAt('payment-expiry', at(14 * MINUTE))).toBe(0);
     expect((await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).status).toBe('pending_payment');
 
+    // The seat shows as free again in the listing at once, though the listing was read this very moment.
+    const seatsListed = async () =>
+      ((await h().http.get('/api/v1/slots').query({ centreId: slot.centreId, from: TOMORROW, to: TOMORROW }).set('authorization', daughter).expect(200)).body.items as Array<{ id: number; remaining: number }>).find((s) => s.id === slot.id)!.remaining;
+    h().clock.set(at(15 * MINUTE));
+    const left = await seatsListed();
     expect(await runAt('payment-expiry', at(15 * MINUTE))).toBe(1);
+    expect(await seatsListed()).toBe(left + 1);
     expect(await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
     expect(h().sandbox.wxpay.listOrders().find((o) => o.outTradeNo === outTradeNo)!.state).toBe('CLOSED');
     expect(await seats()).toBe(0);
