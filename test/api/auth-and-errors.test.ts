@@ -35,6 +35,24 @@ describeEachDb('sign-in, sessions and errors', (h) => {
     expect((await h().http.get('/api/v1/me').set('authorization', auth)).status).toBe(401);
   });
 
+  test('sessions asked for together are each told apart: two of one account, another account, an expired one, a deactivated account', async () => {
+    const [a1, a2, b, expired, gone] = await Promise.all(['o_family_01', 'o_family_01', 'o_family_02', 'o_family_03', 'o_family_04'].map((o) => loginWechat(h(), o)));
+    const tokenHash = (auth: string) => sha256Hex(auth.replace('Bearer ', ''));
+    await h().db.manager.update(Session, { tokenHash: tokenHash(expired) }, { expiresAt: new Date(h().clock.now().getTime() - 1) });
+    const goneId = (await h().db.manager.findOneByOrFail(Session, { tokenHash: tokenHash(gone) })).accountId;
+    await h().db.manager.update(Account, { id: goneId }, { active: false });
+    try {
+      // Asked in one turn, as concurrent requests are: one batched lookup answers all five.
+      const actors = await Promise.all([a1, a2, b, expired, gone].map((auth) => h().services.auth.authenticate(auth.replace('Bearer ', ''), '127.0.0.1')));
+      const idOf = async (openid: string) => (await h().db.manager.findOneByOrFail(Account, { miniOpenid: openid })).id;
+      expect(actors.map((a) => a?.accountId ?? null)).toEqual([await idOf('o_family_01'), await idOf('o_family_01'), await idOf('o_family_02'), null, null]);
+      const answers = await Promise.all([a1, b, expired, gone].map((auth) => h().http.get('/api/v1/me').set('authorization', auth)));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 401, 401]);
+    } finally {
+      await h().db.manager.update(Account, { id: goneId }, { active: true });
+    }
+  });
+
   test('malformed JSON, wrong shapes and unknown ids get precise errors, never a 500', async () => {
     const auth = await loginWechat(h(), 'o_family_01');
     const badJson = await h().http.post('/api/v1/bookings').set('authorization', auth).set('content-type', 'application/json').send('{"slotId": 1,');
