@@ -149,15 +149,17 @@ async function main(): Promise<void> {
 
     // Then bookings pushed at fixed rates (an open loop: a request does not wait for the one before it), each side
     // on fresh slots; latency counts from when a request was due (see `pace`).
-    const paced: Array<{ perSecond: number; bare: RunResult; api: RunResult }> = [];
+    const paced: Array<{ perSecond: number; bare: RunResult; api: RunResult; cpu: Record<string, string> }> = [];
     for (const [k, perSecond] of PACED_RATES.entries()) {
       const requests = perSecond * 4;
       const pacedBare = await pace(requests, perSecond, OUTCOMES, bareJob(setup.pacedBareSlots[k], `P${k}`));
       const open = new LoadClient(ports, 1000);
       await open.open(Math.min(1000, Math.ceil(perSecond / 20)));
-      const pacedApi = await pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k], open)));
+      const { result: pacedApi, perUnit: pacedCpu } = await cpuPerUnit(pids, requests, () =>
+        pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k], open))),
+      );
       open.close();
-      paced.push({ perSecond, bare: pacedBare, api: pacedApi });
+      paced.push({ perSecond, bare: pacedBare, api: pacedApi, cpu: pacedCpu });
     }
 
     const [check] = await pool.query<RowDataPacket[]>(
@@ -172,9 +174,10 @@ async function main(): Promise<void> {
     console.log(`\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB, ${INSTANCES} server instance${INSTANCES > 1 ? 's' : ''}`);
     console.log(`  bare mysql2 txn   ${fmt(bare)}`);
     console.log(`  booking API       ${fmt(api)}`);
-    for (const { perSecond, bare: b, api: a } of paced) {
+    for (const { perSecond, bare: b, api: a, cpu: c } of paced) {
       console.log(`  paced ${String(perSecond).padStart(5)} /s  bare ${fmt(b)}`);
       console.log(`                     API  ${fmt(a)}`);
+      console.log(`                     CPU per API request  ${Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
     console.log(`  SQL statements    ${statementsPerRequest.toFixed(2)} per API request (the bare transaction sends 4)`);
     console.log(`  CPU per request   ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
