@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { EntityManager } from 'typeorm';
-import type { Booking, BookingStatus, PayNotificationOutcome, Payment, Refund } from '../../entities';
+import type { Booking, PayNotificationOutcome, Payment, Refund } from '../../entities';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { verifyPayNotification, type HeaderBag } from '../gateways/wechat-pay-notify';
-import { WechatPayError, type PayOrderStatus, type RequestPaymentParams, type WechatPayGateway } from '../gateways/wechat-pay.gateway';
+import { WechatPayError, type RequestPaymentParams, type WechatPayGateway } from '../gateways/wechat-pay.gateway';
 import type { Clock } from '../lib/clock';
 import { merchantNumber } from '../lib/random';
 import { MINUTE, shanghaiDate } from '../lib/time';
@@ -19,23 +19,13 @@ import type { AccessService } from './access.service';
 import type { Actor } from './actor';
 import type { BookingContext, BookingReaderService } from './booking-reader.service';
 import { PayLinks } from './pay-links';
+import { PAID_STATUSES, PaymentSettler, type TransactionResource } from './payment-settler';
 import { paymentView, type PaymentView } from './payment-view';
 import type { RefundResource, RefundService } from './refund.service';
 import type { BookingReminders } from './reminder.service';
 
 /** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
 export type PayVia = 'miniprogram' | 'mp';
-
-/** The decrypted resource of a TRANSACTION.SUCCESS notification, or an order query's answer in the same shape. */
-export interface TransactionResource {
-  appid?: string;
-  mchid?: string;
-  out_trade_no?: string;
-  transaction_id?: string;
-  trade_state?: string;
-  success_time?: string;
-  amount?: { total?: number; payer_total?: number };
-}
 
 export interface PrepayResult {
   payment: PaymentView;
@@ -45,21 +35,21 @@ export interface PrepayResult {
 /** What became of one notification; the HTTP route answers WeChat Pay from it. */
 export type NotificationOutcome = PayNotificationOutcome | 'duplicate';
 
-/** Statuses of a booking whose co-payment has been received and is kept. */
-const PAID_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
 /** Orders are looked at by reconciliation this long after they could last have been paid. */
 const RECONCILE_GRACE_MS = 2 * MINUTE;
 
 /**
  * Co-payments with WeChat Pay v3: opening orders (JSAPI, for the mini-program and for chat links), taking WeChat
  * Pay's word that an order was paid — from a notification or a query, exactly once however often and in whatever
- * order it comes — expiring bookings left unpaid, and reconciling orders that went quiet.
+ * order it comes (PaymentSettler decides what an answer does) — expiring bookings left unpaid, and reconciling orders
+ * that went quiet.
  *
  * Locks are always taken booking row first, then payment rows, here and in the booking life cycle, so a payment
  * arriving while the family cancels cannot deadlock; whichever commits first decides, and the other sees it.
  */
 export class PaymentService {
   private readonly links: PayLinks;
+  private readonly settler: PaymentSettler;
 
   constructor(
     private readonly db: Database,
@@ -68,7 +58,7 @@ export class PaymentService {
     private readonly payments: PaymentRepository,
     private readonly bookings: BookingRepository,
     private readonly slots: SlotRepository,
-    private readonly centres: CentreRepository,
+    centres: CentreRepository,
     private readonly accounts: AccountRepository,
     private readonly reader: BookingReaderService,
     private readonly access: AccessService,
@@ -76,9 +66,10 @@ export class PaymentService {
     private readonly pay: WechatPayGateway | null,
     private readonly logger: Logger,
     publicBaseUrl: string,
-    private readonly reminders: BookingReminders,
+    reminders: BookingReminders,
   ) {
     this.links = new PayLinks(settings.pay.apiV3Key, publicBaseUrl, clock);
+    this.settler = new PaymentSettler(db, clock, payments, bookings, centres, refunds, pay, logger, reminders);
   }
 
   // ---- Paying ----
@@ -129,7 +120,7 @@ export class PaymentService {
     // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
     // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
     for (const p of await this.payments.paymentsOf(b.id)) {
-      if (p.status === 'created' && !same(p)) await this.closeOrSettle(p);
+      if (p.status === 'created' && !same(p)) await this.settler.closeOrSettle(p);
     }
     const decided = await this.db.transaction(async (em) => {
       await this.bookings.lock(em, b.id);
@@ -179,7 +170,7 @@ export class PaymentService {
       if (!(err instanceof WechatPayError)) throw err;
       this.logger.warn({ outTradeNo: payment.outTradeNo, code: err.code, err: err.message }, 'JSAPI prepay failed');
       if (err.code === 'ORDERPAID') {
-        await this.settleFromQuery(payment);
+        await this.settler.settleFromQuery(payment);
         throw new AppError('ALREADY_PAID');
       }
       // A definite refusal ends this order; with no answer at all it may exist at WeChat Pay and stays `created`
@@ -210,7 +201,7 @@ export class PaymentService {
         if (n.eventType !== 'TRANSACTION.SUCCESS' || r.trade_state !== 'SUCCESS') {
           result = { outcome: 'ignored', detail: `${n.eventType} ${String(r.trade_state)}` };
         } else {
-          result = await this.settlePaid(em, r, rawBody);
+          result = await this.settler.settlePaid(em, r, rawBody);
         }
         refunds = result.refunds ?? [];
         const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_order';
@@ -279,132 +270,6 @@ export class PaymentService {
     }
   }
 
-  /**
-   * WeChat Pay says an order was paid (a notification, or a query's answer). Under the booking's and the payment's
-   * locks: a mismatch (merchant, appid, amount) is flagged and confirms nothing; a payment seen before changes
-   * nothing; otherwise the payment is paid and the booking moves on — or, if the booking stopped waiting for it
-   * (expired, cancelled, paid by someone else), the payment is refunded in full and flagged.
-   */
-  private async settlePaid(
-    em: EntityManager,
-    r: TransactionResource,
-    rawBody: string | null,
-  ): Promise<{ outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] }> {
-    const unlocked = r.out_trade_no ? await this.payments.findByOutTradeNo(em, r.out_trade_no) : null;
-    if (!unlocked) return { outcome: 'unknown_order', detail: PAY_TEXTS.unknownOrder };
-    await this.bookings.lock(em, unlocked.bookingId);
-    const p = (await this.payments.findByOutTradeNo(em, unlocked.outTradeNo, true))!;
-    const now = this.clock.now();
-
-    const mismatches: string[] = [];
-    if (r.mchid !== p.mchid) mismatches.push(`商户号 ${r.mchid ?? '无'}`);
-    if (r.appid !== p.appid) mismatches.push(`appid ${r.appid ?? '无'}`);
-    if (r.amount?.total !== p.amountFen) mismatches.push(`金额 ${r.amount?.total ?? '无'} 分，订单 ${p.amountFen} 分`);
-    if (mismatches.length > 0) {
-      const detail = PAY_TEXTS.mismatchFlag(mismatches.join('，'));
-      this.logger.error({ outTradeNo: p.outTradeNo, mismatches }, 'payment notification does not match its order');
-      await this.payments.flagPayment(em, p.id, detail, { updatedAt: now, ...(rawBody !== null ? { rawNotification: rawBody } : {}) });
-      return { outcome: 'mismatch', detail };
-    }
-    if (p.status === 'paid') return { outcome: 'already_paid', detail: p.transactionId ?? '' };
-
-    const successTime = r.success_time ? new Date(r.success_time) : now;
-    const paidAt = Number.isNaN(successTime.getTime()) ? now : successTime;
-    await this.payments.updatePayment(em, p.id, ['created', 'closed', 'failed'], {
-      status: 'paid',
-      transactionId: r.transaction_id ?? null,
-      paidAt,
-      ...(rawBody !== null ? { rawNotification: rawBody } : {}),
-      updatedAt: now,
-    });
-    const booking = (await this.bookings.findById(p.bookingId, em))!;
-    const centre = await this.centres.findById(booking.centreId);
-    const next: BookingStatus = centre?.autoConfirm ? 'confirmed' : 'pending_confirmation';
-    const moved = await this.bookings.transition(em, booking.id, ['pending_payment'], {
-      status: next,
-      paidAt,
-      paymentDueAt: null,
-      ...(next === 'confirmed' ? { confirmedAt: now } : {}),
-      updatedAt: now,
-    });
-    if (moved) {
-      if (next === 'confirmed') await this.reminders.bookingMoved(em, { ...booking, status: next });
-      // The order was opened for more than the booking now costs (portions were dropped while it was open):
-      // the difference goes back at once.
-      const excess = p.amountFen - booking.copayFen;
-      const refund = excess > 0 ? await this.refunds.planForPayment(em, { ...p, status: 'paid' }, excess, PAY_TEXTS.refundOverpaid, null) : null;
-      return { outcome: 'paid', detail: next, refunds: refund ? [refund] : [] };
-    }
-
-    // Mulin never keeps money for a service it will not deliver, nor twice for one it will.
-    const duplicate = PAID_STATUSES.includes(booking.status);
-    const detail = duplicate ? PAY_TEXTS.duplicateFlag : PAY_TEXTS.lateFlag(BOOKING_STATUS_LABELS[booking.status]);
-    await this.payments.flagPayment(em, p.id, detail, { updatedAt: now });
-    const paid = { ...p, status: 'paid' as const };
-    const refund = await this.refunds.planForPayment(em, paid, p.amountFen, duplicate ? PAY_TEXTS.refundDuplicate : PAY_TEXTS.refundLate, null);
-    this.logger.warn({ outTradeNo: p.outTradeNo, bookingStatus: booking.status }, 'payment for a booking no longer waiting for it: refunding');
-    return { outcome: 'late_refunded', detail, refunds: refund ? [refund] : [] };
-  }
-
-  /** Asks WeChat Pay about an order and settles it from the answer; returns what became of it. */
-  private async settleFromQuery(p: Payment): Promise<'paid' | 'closed' | 'open' | 'unknown'> {
-    let answer: PayOrderStatus;
-    try {
-      answer = await this.pay!.queryByOutTradeNo(p.outTradeNo);
-    } catch (err) {
-      if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
-      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'order query failed; will ask again');
-      return 'unknown';
-    }
-    if (answer.tradeState === 'SUCCESS' || answer.tradeState === 'REFUND') {
-      let refunds: Refund[] = [];
-      const outcome = await this.db.retryingDeadlocks(() =>
-        this.db.transaction(async (em) => {
-          const result = await this.settlePaid(
-            em,
-            {
-              appid: p.appid,
-              mchid: p.mchid,
-              out_trade_no: p.outTradeNo,
-              transaction_id: answer.transactionId,
-              trade_state: 'SUCCESS',
-              success_time: answer.successTime?.toISOString(),
-              amount: { total: answer.amountFen },
-            },
-            null,
-          );
-          refunds = result.refunds ?? [];
-          return result.outcome;
-        }),
-      );
-      await this.refunds.send(refunds);
-      // A mismatching answer is flagged for staff and settles nothing.
-      return outcome === 'mismatch' ? 'unknown' : 'paid';
-    }
-    if (answer.tradeState === 'NOTPAY' || answer.tradeState === 'USERPAYING') return 'open';
-    return (await this.markClosed(p)) ? 'closed' : 'unknown';
-  }
-
-  /** Closes an order at WeChat Pay so it can no longer be paid; one that was paid after all is settled instead. */
-  private async closeOrSettle(p: Payment): Promise<'paid' | 'closed' | 'open' | 'unknown'> {
-    if (!this.pay) return (await this.markClosed(p)) ? 'closed' : 'unknown';
-    try {
-      await this.pay.close(p.outTradeNo);
-      await this.markClosed(p);
-      return 'closed';
-    } catch (err) {
-      if (err instanceof WechatPayError && err.code === 'ORDERPAID') return this.settleFromQuery(p);
-      if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
-      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'closing the order failed; reconciliation will retry');
-      return 'unknown';
-    }
-  }
-
-  private markClosed(p: Payment): Promise<boolean> {
-    const now = this.clock.now();
-    return this.payments.updatePayment(this.db.manager, p.id, ['created'], { status: 'closed', closedAt: now, updatedAt: now });
-  }
-
   // ---- Time ----
 
   /**
@@ -419,7 +284,7 @@ export class PaymentService {
     for (const b of await this.bookings.findPaymentDue(now, batch)) {
       let wasPaid = false;
       for (const p of await this.payments.paymentsOf(b.id)) {
-        if (p.status === 'created' && (await this.closeOrSettle(p)) === 'paid') wasPaid = true;
+        if (p.status === 'created' && (await this.settler.closeOrSettle(p)) === 'paid') wasPaid = true;
       }
       if (wasPaid) {
         paid++;
@@ -453,8 +318,8 @@ export class PaymentService {
     let paid = 0;
     let closed = 0;
     for (const p of overdue) {
-      let result = this.pay ? await this.settleFromQuery(p) : 'unknown';
-      if (result === 'open' || !this.pay) result = await this.closeOrSettle(p);
+      let result = this.pay ? await this.settler.settleFromQuery(p) : 'unknown';
+      if (result === 'open' || !this.pay) result = await this.settler.closeOrSettle(p);
       if (result === 'paid') paid++;
       if (result === 'closed') closed++;
     }
@@ -474,7 +339,7 @@ export class PaymentService {
     const planned = await this.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
     const open = all.filter((p) => p.status === 'created');
     return async () => {
-      for (const p of open) await this.closeOrSettle(p);
+      for (const p of open) await this.settler.closeOrSettle(p);
       await this.refunds.send(planned);
     };
   }
