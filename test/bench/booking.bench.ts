@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, pace, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, OPEN_LOOP_SOCKETS, pace, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -153,8 +153,8 @@ async function main(): Promise<void> {
     for (const [k, perSecond] of PACED_RATES.entries()) {
       const requests = perSecond * 4;
       const pacedBare = await pace(requests, perSecond, OUTCOMES, bareJob(setup.pacedBareSlots[k], `P${k}`));
-      const open = new LoadClient(ports, 1000);
-      await open.open(Math.min(1000, Math.ceil(perSecond / 20)));
+      const open = new LoadClient(ports, OPEN_LOOP_SOCKETS);
+      await open.open(Math.min(OPEN_LOOP_SOCKETS, Math.ceil(perSecond / 20)));
       const { result: pacedApi, perUnit: pacedCpu } = await cpuPerUnit(pids, requests, () =>
         pace(requests, perSecond, OUTCOMES, async (i) => outcome(await post(i, setup.pacedApiSlots[k], open))),
       );

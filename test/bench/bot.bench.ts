@@ -20,7 +20,7 @@ import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
-import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, pace, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
+import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, OPEN_LOOP_SOCKETS, pace, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';
 const PORT = Number(process.env.BENCH_PORT ?? 3927);
@@ -96,8 +96,8 @@ async function main(): Promise<void> {
     /** `requests` messages, numbered from `first` (the numbers pick sender, step and MsgId). */
     /** Closed loop at CONCURRENCY, or with `perSecond` an open loop at that rate (see `pace`). */
     const run = async (ports: number[], target: string, check: boolean, requests = REQUESTS, first = 0, perSecond?: number): Promise<RunResult<Outcome>> => {
-      const client = new LoadClient(ports, perSecond ? 1000 : CONCURRENCY);
-      if (perSecond) await client.open(Math.min(1000, Math.ceil(perSecond / 20))); // what 50 ms of messages hold
+      const client = new LoadClient(ports, perSecond ? OPEN_LOOP_SOCKETS : CONCURRENCY);
+      if (perSecond) await client.open(Math.min(OPEN_LOOP_SOCKETS, Math.ceil(perSecond / 20))); // what 50 ms of messages hold
       const loop = (job: (j: number) => Promise<Outcome>) => (perSecond ? pace(requests, perSecond, OUTCOMES, job) : drive(requests, CONCURRENCY, OUTCOMES, job));
       try {
         return await loop(async (j) => {

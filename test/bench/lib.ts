@@ -49,6 +49,15 @@ function result<K extends string>(counts: Record<K, number>, latencies: number[]
 }
 
 /**
+ * The open-loop phases' connections: a pusher's bounded pool of keep-alive connections, as a load balancer's
+ * upstream pool or WeChat's pushers keep (BENCH_OPEN_SOCKETS, default 300: 5,000 messages a second answered in
+ * 50 ms are 250 in flight). A request due while all are busy waits for one, and the wait counts in its latency.
+ * With 1,000 the server and the client both spent more CPU per request once the server fell behind (more sockets
+ * to read, each carrying fewer requests).
+ */
+export const OPEN_LOOP_SOCKETS = Math.max(1, Number(process.env.BENCH_OPEN_SOCKETS ?? 300));
+
+/**
  * Starts `requests` jobs at a fixed rate (an open loop, as WeChat pushes: a message does not wait for the one
  * before it to be answered). Each latency counts from when the job was due, not from when it could start, so
  * a server that falls behind is not flattered (no coordinated omission).
