@@ -30,6 +30,7 @@ export class FreshReads<A, V> {
   /** Above this many keys, a new read first drops the answers that are too old (a bounded memory). */
   private static readonly SWEEP_AT = 10_000;
   private readonly entries = new Map<unknown, { at: number; value: Promise<V> }>();
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   /** `keyOf` says which arguments ask the same (by default, equal ones). */
   constructor(
@@ -45,7 +46,9 @@ export class FreshReads<A, V> {
     const now = this.freshness.clock.now().getTime();
     const kept = this.entries.get(key);
     if (kept && isFresh(kept.at, now, maxAgeMs)) return kept.value;
-    if (this.entries.size >= FreshReads.SWEEP_AT) this.sweep(now);
+    // Answers too old are dropped at most once a window (and at once past SWEEP_AT keys): what is kept is at most
+    // about two windows' worth of reads, however long the instance runs.
+    if (this.entries.size >= FreshReads.SWEEP_AT || !isFresh(this.lastSweep, now, maxAgeMs)) this.sweep(now);
     const entry = { at: now, value: this.read(arg) };
     this.entries.set(key, entry);
     entry.value.catch(() => {
@@ -65,6 +68,7 @@ export class FreshReads<A, V> {
   }
 
   private sweep(now: number): void {
+    this.lastSweep = now;
     for (const [key, e] of this.entries) if (!isFresh(e.at, now, this.freshness.maxAgeMs)) this.entries.delete(key);
   }
 }

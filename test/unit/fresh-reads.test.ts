@@ -82,6 +82,17 @@ describe('FreshReads', () => {
     expect(reads.length).toBe(2);
   });
 
+  test('answers too old are dropped as new reads come, not kept for ever', async () => {
+    const { fresh, clock } = counted();
+    await Promise.all(['a', 'b', 'c'].map((k) => fresh.get(k)));
+    clock.advance(1000);
+    await fresh.get('d');
+    expect(fresh.size).toBe(1);
+    clock.advance(500);
+    await fresh.get('e'); // within the window of the last sweep: d is still fresh, nothing swept
+    expect(fresh.size).toBe(2);
+  });
+
   test('memory stays bounded: past 10,000 keys, answers too old are dropped before a new read is kept', async () => {
     const { fresh, clock } = counted();
     for (let i = 0; i < 10_000; i++) await fresh.get(`slot ${i}`);
