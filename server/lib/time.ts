@@ -53,10 +53,20 @@ export function addDays(date: string, days: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** First and last day (inclusive) of the month a date falls in. */
-export function monthRange(date: string): { first: string; last: string } {
-  const first = `${date.slice(0, 7)}-01`;
-  return { first, last: addDays(addDays(first, 32).slice(0, 7) + '-01', -1) };
+const monthRanges = new Map<string, Readonly<{ first: string; last: string }>>();
+
+/** First and last day (inclusive) of the month a date falls in (kept per month: every quote asks, twice). */
+export function monthRange(date: string): Readonly<{ first: string; last: string }> {
+  const month = date.slice(0, 7);
+  let range = monthRanges.get(month);
+  if (!range) {
+    if (!DATE_RE.test(date)) throw new RangeError(`not a date: ${date}`);
+    const first = `${month}-01`;
+    range = Object.freeze({ first, last: addDays(addDays(first, 32).slice(0, 7) + '-01', -1) });
+    if (monthRanges.size >= 1200) monthRanges.clear(); // a century of months: never in practice
+    monthRanges.set(month, range);
+  }
+  return range;
 }
 
 /** Day of week of a date, 1 = Monday … 7 = Sunday (the Chinese week). */
