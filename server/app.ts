@@ -47,13 +47,14 @@ export function createApp(s: Services): Koa {
     [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), emergencyRoutes(s), slotTemplateRoutes(s)],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );
-  app.use(root.routes()).use(root.allowedMethods());
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
-  // (a mini-program-only deployment) there is no /wechat to serve.
+  // (a mini-program-only deployment) there is no /wechat to serve. First after the error middleware: it is the
+  // busiest route, and no other router need look at its requests.
   if (s.deps.wechat.mp.token) {
     const wechat = wechatRoutes(s.deps.wechat, s.inbox, s.deps.clock);
     app.use(wechat.routes()).use(wechat.allowedMethods());
   }
+  app.use(root.routes()).use(root.allowedMethods());
   // WeChat Pay's notifications are verified against their exact bytes: no body parser in front of them either.
   const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
   app.use(pay.routes()).use(pay.allowedMethods());
