@@ -23,22 +23,3 @@ export class BatchLoader<K, V> {
     return this.keys.push(key);
   }
 }
-
-/**
- * One query per distinct argument among the calls made in one event-loop turn: identical concurrent reads (a
- * hundred seniors of one centre asking for today's menu) share a single query. Each distinct argument still gets
- * its own query, started after the turn, so an answer is as fresh as the plain query would have been.
- */
-export function sharedReads<A, V>(read: (arg: A) => Promise<V>, keyOf: (arg: A) => string): (arg: A) => Promise<V> {
-  const args = new Map<string, A>();
-  const loader = new BatchLoader<string, V>(async (keys) => {
-    const batch = keys.map((k) => [k, args.get(k)!] as const);
-    for (const k of keys) args.delete(k);
-    return new Map(await Promise.all(batch.map(async ([k, a]) => [k, await read(a)] as const)));
-  });
-  return async (arg) => {
-    const key = keyOf(arg);
-    args.set(key, arg);
-    return (await loader.load(key)) as V;
-  };
-}

@@ -13,8 +13,8 @@ export interface Freshness {
 /**
  * Reads of data that changes seldom but is read with almost every message: centres, their service items, the
  * slot timetable, menus, subsidy policies. The answer to a read is shared with every call for the same key
- * during `maxAgeMs` after that read started. Under load, a hundred seniors asking for today's menu in the same
- * second then share one query instead of making a hundred.
+ * during `maxAgeMs` after that read started, including calls made while it is still in flight. Under load, a
+ * hundred seniors asking for today's menu in the same second then share one query instead of making a hundred.
  *
  * What a caller can count on:
  * - An answer is never older than `maxAgeMs` by the injected clock. If the clock moves back, nothing is trusted.

@@ -1,6 +1,6 @@
 import { Centre, ServiceItem, type ServiceCategory } from '../../entities';
 import type { Database } from '../db/database';
-import { BatchLoader, sharedReads } from '../lib/batch-loader';
+import { BatchLoader } from '../lib/batch-loader';
 import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export class CentreRepository {
@@ -11,7 +11,6 @@ export class CentreRepository {
     const rows = await this.db.rows(ServiceItem).findIn(this.db.manager, 'centreId', centreIds, 'ORDER BY id');
     return new Map(centreIds.map((c) => [c, rows.filter((i) => i.centreId === c && i.active)]));
   });
-  private readonly sharedActive = sharedReads((category: ServiceCategory | undefined) => this.queryActive(category), (c) => c ?? '');
 
   // Centres and their items are reference data, read with nearly every bot message and changed by hand now and
   // then: reads are shared for a moment (FreshReads) on top of being coalesced.
@@ -25,7 +24,7 @@ export class CentreRepository {
   ) {
     this.recentCentres = new FreshReads((id) => this.centreLoader.load(id), freshness);
     this.recentItems = new FreshReads((id) => this.itemsOfCentre.load(id), freshness);
-    this.recentActive = new FreshReads(this.sharedActive, freshness);
+    this.recentActive = new FreshReads((category) => this.queryActive(category), freshness);
   }
 
   /** By id, shared for a moment and coalesced (FreshReads over a BatchLoader). The entity is shared: read only. */

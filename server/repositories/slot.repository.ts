@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { Centre, Menu, ServiceItem, Slot, type ServiceCategory, type ServiceKind } from '../../entities';
 import type { Database } from '../db/database';
 import { EntityRows } from '../db/entity-rows';
-import { BatchLoader, sharedReads } from '../lib/batch-loader';
+import { BatchLoader } from '../lib/batch-loader';
 import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export interface SlotFilter {
@@ -26,7 +26,6 @@ export class SlotRepository {
   private readonly menuLoader = new BatchLoader<number, Menu>(async (ids) =>
     new Map((await this.db.rows(Menu).findIn(this.db.manager, 'slotId', ids)).map((m) => [m.slotId, m])),
   );
-  private readonly sharedList = sharedReads((filter: SlotFilter) => this.query(filter), listingKey);
 
   /** A slot with its service item and centre, in one joined query for all the slots asked for in a turn. */
   private readonly offerLoader = new BatchLoader<number, SlotOffer>(async (ids) => {
@@ -53,7 +52,7 @@ export class SlotRepository {
     private readonly db: Database,
     freshness: Freshness,
   ) {
-    this.recentLists = new FreshReads(this.sharedList, freshness, listingKey);
+    this.recentLists = new FreshReads((filter) => this.query(filter), freshness, listingKey);
     this.recentMenus = new FreshReads((id) => this.menuLoader.load(id), freshness);
   }
 
@@ -85,8 +84,8 @@ export class SlotRepository {
     return this.db.rows(Slot).findIn(this.db.manager, 'id', ids);
   }
 
-  /** Slots with their items, as read at most a moment ago (FreshReads); identical concurrent listings share one
-   *  query (sharedReads). Shared entities: read only. */
+  /** Slots with their items, as read at most a moment ago (FreshReads: identical listings, concurrent or within the
+   *  window, share one query). Shared entities: read only. */
   list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
     return this.recentLists.get(filter);
   }
