@@ -23,7 +23,7 @@ import { Slot } from './slot.entity';
 import { SlotTemplate } from './slot-template.entity';
 import { SubscribeCredit } from './subscribe-credit.entity';
 import { SubsidyPolicy } from './subsidy-policy.entity';
-import { WechatAccessToken, WechatInbound, WechatSubscribeRefusal } from './wechat.entity';
+import { WechatAccessToken, WechatInbound, WechatPushClaim, WechatSubscribeRefusal } from './wechat.entity';
 
 export * from './account.entity';
 export * from './audit-log.entity';
@@ -77,6 +77,7 @@ export const ENTITIES = [
   AuditLog,
   WechatAccessToken,
   WechatInbound,
+  WechatPushClaim,
   WechatSubscribeRefusal,
   BotConversation,
   SeniorBindCode,

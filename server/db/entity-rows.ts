@@ -115,11 +115,14 @@ export class EntityRows<T extends ObjectLiteral> {
     };
   }
 
-  /** Inserts rows in one multi-row INSERT. Every non-generated column must be present (null where nullable). */
-  async insertMany(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>): Promise<void> {
+  /**
+   * Inserts rows in one multi-row INSERT. Every non-generated column must be present (null where nullable).
+   * `ignore`: rows that collide with a unique key are left out (the row there is kept) instead of failing all.
+   */
+  async insertMany(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>, onDuplicate: 'fail' | 'ignore' = 'fail'): Promise<void> {
     if (rows.length === 0) return;
     const { sql, params } = this.insertValues(rows);
-    await em.query(`INSERT INTO ${sql}`, params);
+    await em.query(`INSERT ${onDuplicate === 'fail' ? '' : this.sqlite ? 'OR IGNORE ' : 'IGNORE '}INTO ${sql}`, params);
   }
 
   private get sqlite(): boolean {

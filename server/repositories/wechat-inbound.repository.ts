@@ -1,60 +1,56 @@
-import { WechatInbound } from '../../entities';
+import { WechatInbound, WechatPushClaim } from '../../entities';
 import type { Database } from '../db/database';
 import { Batcher } from '../lib/batcher';
 
-/** The last write for each key wins, as it would have with one statement per write. */
-function dedupeLast<T extends { dedupeKey: string }>(rows: T[]): T[] {
-  return [...new Map(rows.map((r) => [r.dedupeKey, r])).values()];
-}
-
-type Claim = Pick<WechatInbound, 'dedupeKey' | 'openid' | 'msgType' | 'receivedAt' | 'said'>;
-type Handled = Pick<WechatInbound, 'dedupeKey' | 'reply' | 'handledAt' | 'intent' | 'accountId' | 'seniorId'>;
-const HANDLED_COLUMNS = ['reply', 'handledAt', 'intent', 'accountId', 'seniorId'] as const;
+/** A handled exchange, as written once to the conversation log. */
+export type Exchange = Omit<WechatInbound, 'id'>;
 
 export class WechatInboundRepository {
-  /** Every message pushed in one event-loop turn is claimed by one INSERT … RETURNING (see Batcher). */
-  private readonly claims = new Batcher<Claim, boolean>(async (rows) => {
-    // Retries of one message can arrive in the same batch: the first of them is the delivery, the rest retries.
-    const firsts = new Map<string, Claim>();
+  /**
+   * Every message pushed in one event-loop turn is claimed by one INSERT IGNORE … RETURNING (see Batcher). Retries
+   * of one message can arrive in the same batch: the first of them is the delivery, the rest retries.
+   */
+  private readonly claims = new Batcher<WechatPushClaim, boolean>(async (rows) => {
+    const firsts = new Map<string, WechatPushClaim>();
     for (const r of rows) if (!firsts.has(r.dedupeKey)) firsts.set(r.dedupeKey, r);
-    // Spelled out rather than spread: one object shape for the whole batch (the spread showed in profiles).
-    const fresh = [...firsts.values()].map((r) => ({
-      dedupeKey: r.dedupeKey,
-      openid: r.openid,
-      msgType: r.msgType,
-      receivedAt: r.receivedAt,
-      said: r.said,
-      intent: '',
-      accountId: null,
-      seniorId: null,
-      reply: null,
-      handledAt: null,
-    }));
-    const inserted = new Set(await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).insertIgnoring(this.db.manager, fresh, 'dedupeKey')));
+    const inserted = new Set(
+      await this.db.retryingDeadlocks(() => this.db.rows(WechatPushClaim).insertIgnoring(this.db.manager, [...firsts.values()], 'dedupeKey')),
+    );
     return rows.map((r) => firsts.get(r.dedupeKey) === r && inserted.has(r.dedupeKey));
   });
 
-  private readonly handled = new Batcher<Handled, void>(async (rows) => {
-    await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).updateMany(this.db.manager, 'dedupeKey', HANDLED_COLUMNS, dedupeLast(rows)));
+  /**
+   * The exchanges answered in one turn, in one INSERT. Only a claim's winner writes its exchange, once; should a
+   * row for the key be there all the same, the one there is kept (IGNORE), so one row cannot fail the batch.
+   */
+  private readonly exchanges = new Batcher<Exchange, void>(async (rows) => {
+    const fresh = [...new Map(rows.map((r) => [r.dedupeKey, r])).values()];
+    await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).insertMany(this.db.manager, fresh, 'ignore'));
     return rows.map(() => undefined);
   });
 
   constructor(private readonly db: Database) {}
 
   /**
-   * Records a pushed message by its dedupe key. True for the first delivery; false when the key is already there
-   * (a retry, perhaps on another instance): the unique index decides, so concurrent retries cannot both win.
+   * Claims a pushed message by its dedupe key. True for the first delivery; false when the key is already there
+   * (a retry, perhaps on another instance): the primary key decides, so concurrent retries cannot both win.
    */
-  claim(row: Claim): Promise<boolean> {
-    return this.claims.push(row);
+  claim(dedupeKey: string, at: Date): Promise<boolean> {
+    return this.claims.push({ dedupeKey, claimedAt: at });
+  }
+
+  /** Writes what a claimed message was and what it was answered (batched with the others of this turn). */
+  record(exchange: Exchange): Promise<void> {
+    return this.exchanges.push(exchange);
+  }
+
+  /** Replaces an exchange already written (or writes it): for the rare answer that changed after it was recorded. */
+  async rewrite(exchange: Exchange): Promise<void> {
+    await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).upsertMany(this.db.manager, [exchange], 'dedupeKey'));
   }
 
   findByKey(dedupeKey: string): Promise<WechatInbound | null> {
     return this.db.manager.findOneBy(WechatInbound, { dedupeKey });
-  }
-
-  markHandled(dedupeKey: string, reply: string, at: Date, about: { intent: string; accountId: number | null; seniorId: number | null }): Promise<void> {
-    return this.handled.push({ dedupeKey, reply, handledAt: at, ...about });
   }
 
   /** A senior's conversation with the bot, newest first (their own messages and their family's about them). */

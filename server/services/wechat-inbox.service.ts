@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock';
-import type { WechatInboundRepository } from '../repositories/wechat-inbound.repository';
+import type { Exchange, WechatInboundRepository } from '../repositories/wechat-inbound.repository';
 import { BOT_TEXTS } from '../texts';
 
 /** A message or event pushed by WeChat, as server/lib/wechat-xml reads it (XML element names as keys). */
@@ -104,20 +104,18 @@ export class WechatInboxService {
   ) {}
 
   async handle(message: InboundMessage): Promise<BotReply> {
-    const key = dedupeKey(message);
-    const openid = senderOf(message);
-    this.bot.prefetch?.(message);
-    const first = await this.inbound.claim({
-      dedupeKey: key,
-      openid,
+    const received: Received = {
+      dedupeKey: dedupeKey(message),
+      openid: senderOf(message),
       msgType: String(message.MsgType ?? '').slice(0, 32),
       receivedAt: this.clock.now(),
       said: saidOf(message),
-    });
-    if (!first) {
+    };
+    this.bot.prefetch?.(message);
+    if (!(await this.inbound.claim(received.dedupeKey, received.receivedAt))) {
       // A retry. If the first delivery has been answered, answer the same (its reply may have been lost);
       // if it is still being handled, say nothing: the first one will answer.
-      const prior = await this.inbound.findByKey(key);
+      const prior = await this.inbound.findByKey(received.dedupeKey);
       return prior?.reply ? (JSON.parse(prior.reply) as BotReply) : '';
     }
 
@@ -132,46 +130,63 @@ export class WechatInboxService {
     const answer = await Promise.race([work, budget]);
     clearTimeout(timer);
     if (answer === LATE) {
-      void this.deliverLate(key, openid, work);
+      void this.deliverLate(received, work);
       return '';
     }
-    return (await this.record(key, answer, answer.reply)) ? answer.reply : BOT_TEXTS.sorry;
+    return (await this.record(received, answer, answer.reply)) ? answer.reply : BOT_TEXTS.sorry;
   }
 
   /**
-   * Records what WeChat was answered (`replied`) alongside the bot's own write. False when that write failed:
-   * the senior is then told sorry (and a retry gets the same), as when the bot fails outright.
+   * Records the exchange, with what WeChat was answered (`replied`), alongside the bot's own write. False when that
+   * write failed: the senior is then told sorry (and a retry gets the same), as when the bot fails outright.
+   * Records are batched with the other answers of this turn; claims are what must not be lost (see handle).
    */
-  private async record(key: string, answer: BotAnswer, replied: BotReply): Promise<boolean> {
-    const recorded = this.inbound.markHandled(key, JSON.stringify(replied), this.clock.now(), about(answer));
+  private async record(received: Received, answer: BotAnswer, replied: BotReply): Promise<boolean> {
+    const recorded = this.inbound.record(exchange(received, answer, replied, this.clock.now()));
     try {
       await answer.saving;
     } catch (err) {
       this.logger.error({ err }, 'bot could not save the conversation');
       await recorded.catch(() => undefined);
       const failed: BotAnswer = { ...answer, reply: replied === '' ? '' : BOT_TEXTS.sorry, intent: 'error' };
-      await this.inbound.markHandled(key, JSON.stringify(failed.reply), this.clock.now(), about(failed));
+      await this.inbound.rewrite(exchange(received, failed, failed.reply, this.clock.now()));
       return false;
     }
-    await recorded;
+    // The answer stands even if the log could not take it: the senior is told what was done (a 5xx would only make
+    // WeChat retry, and the retry, finding the message claimed, would be answered nothing).
+    await recorded.catch((err: unknown) => this.logger.error({ err }, 'the exchange could not be recorded'));
     return true;
   }
 
-  private async deliverLate(key: string, openid: string, work: Promise<BotAnswer>): Promise<void> {
+  private async deliverLate(received: Received, work: Promise<BotAnswer>): Promise<void> {
     const answer = await work;
     try {
       // WeChat was answered '' already, and that is what a retry gets; the answer goes by customer service.
-      const reply = (await this.record(key, answer, '')) ? answer.reply : BOT_TEXTS.sorry;
+      const reply = (await this.record(received, answer, '')) ? answer.reply : BOT_TEXTS.sorry;
       const text = typeof reply === 'string' ? reply : reply.map((a) => `${a.title}\n${a.url}`).join('\n\n');
-      if (text !== '') await this.late.sendText(openid, text);
+      if (text !== '') await this.late.sendText(received.openid, text);
     } catch (err) {
       this.logger.error({ err }, 'late reply could not be delivered');
     }
   }
 }
 
-function about(a: BotAnswer): { intent: string; accountId: number | null; seniorId: number | null } {
-  return { intent: a.intent.slice(0, 32), accountId: a.accountId, seniorId: a.seniorId };
+/** What is known of a push as it arrives: the first half of its exchange. */
+type Received = Pick<Exchange, 'dedupeKey' | 'openid' | 'msgType' | 'receivedAt' | 'said'>;
+
+function exchange(received: Received, a: BotAnswer, replied: BotReply, at: Date): Exchange {
+  return {
+    dedupeKey: received.dedupeKey,
+    openid: received.openid,
+    msgType: received.msgType,
+    receivedAt: received.receivedAt,
+    said: received.said,
+    intent: a.intent.slice(0, 32),
+    accountId: a.accountId,
+    seniorId: a.seniorId,
+    reply: JSON.stringify(replied),
+    handledAt: at,
+  };
 }
 
 /** Who sent a push: the sender's openid, as stored (at most 64 characters). */

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { BotConversation, WechatInbound } from '../../entities';
+import { BotConversation, WechatInbound, WechatPushClaim } from '../../entities';
 import { BOT_TEXTS } from '../../server/texts';
 import { describeEachDb } from '../helpers/harness';
 
@@ -106,6 +106,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const res = await post({ ...q, signature: sign('not-the-token', q.timestamp, q.nonce) }, textXml('o_senior_01', '你好', '900000000002'));
     expect(res.status).toBe(401);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000002' })).toBe(0);
+    expect(await h().db.manager.countBy(WechatPushClaim, { dedupeKey: 'msg:900000000002' })).toBe(0);
   });
 
   test('safe mode: an encrypted message is answered with an encrypted, signed reply for our appid', async () => {
@@ -149,7 +150,7 @@ describeEachDb('the /wechat endpoint', (h) => {
   });
 
   test('malformed, empty and oversized bodies are 400/413, never 500, and record nothing', async () => {
-    const before = await h().db.manager.count(WechatInbound);
+    const before = [await h().db.manager.count(WechatInbound), await h().db.manager.count(WechatPushClaim)];
     expect((await post(plainQuery(), '<xml><Content>unclosed')).status).toBe(400);
     expect((await post(plainQuery(), '')).status).toBe(400);
     expect((await post(plainQuery(), 'just words')).status).toBe(400);
@@ -160,7 +161,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     // Well-formed, but not a message: no sender.
     expect((await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status).toBe(400);
     expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
-    expect(await h().db.manager.count(WechatInbound)).toBe(before);
+    expect([await h().db.manager.count(WechatInbound), await h().db.manager.count(WechatPushClaim)]).toEqual(before);
   });
 
   test('the same MsgId delivered 3 times, one after another and at once, is handled once', async () => {
@@ -212,21 +213,43 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag((await post(plainQuery(), textXml('o_senior_01', '明天中午订一份饭', '900000000088'))).text, 'Content')).toBe(BOT_TEXTS.sorry);
   });
 
-  test('when the database cannot record a message the answer is 503, so WeChat delivers it again; the retry is answered', async () => {
+  test('when the database cannot claim a message the answer is 503, so WeChat delivers it again; the retry is answered', async () => {
     const xml = textXml('o_senior_03', '帮助', '900000000077');
-    // A real failure of the real database: the table the inbox records into is briefly not there.
-    await h().db.manager.query('ALTER TABLE wechat_inbound RENAME TO wechat_inbound_away');
+    const calls = h().conversationCalls();
+    // A real failure of the real database: the table the inbox claims messages in is briefly not there.
+    await h().db.manager.query('ALTER TABLE wechat_push_claim RENAME TO wechat_push_claim_away');
     let failed;
     try {
       failed = await post(plainQuery(), xml);
     } finally {
-      await h().db.manager.query('ALTER TABLE wechat_inbound_away RENAME TO wechat_inbound');
+      await h().db.manager.query('ALTER TABLE wechat_push_claim_away RENAME TO wechat_push_claim');
     }
     expect(failed.status).toBe(503);
+    expect(h().conversationCalls() - calls).toBe(0); // not handled: nothing done that a retry would do again
     const retry = await post(plainQuery(), xml);
     expect(retry.status).toBe(200);
     expect(tag(retry.text, 'Content')).toContain('我可以帮您');
+    expect(h().conversationCalls() - calls).toBe(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000077' })).toBe(1);
+  });
+
+  test('when the answer cannot be written to the conversation log, the senior still gets it, and only once', async () => {
+    const xml = textXml('o_senior_03', '帮助', '900000000078');
+    const calls = h().conversationCalls();
+    await h().db.manager.query('ALTER TABLE wechat_inbound RENAME TO wechat_inbound_away');
+    let answered;
+    try {
+      answered = await post(plainQuery(), xml);
+    } finally {
+      await h().db.manager.query('ALTER TABLE wechat_inbound_away RENAME TO wechat_inbound');
+    }
+    expect(answered.status).toBe(200);
+    expect(tag(answered.text, 'Content')).toContain('我可以帮您');
+    // A retry (had WeChat lost the answer) is not handled again: the claim stands.
+    const retry = await post(plainQuery(), xml);
+    expect(retry.status).toBe(200);
+    expect(h().conversationCalls() - calls).toBe(1);
+    expect(await h().db.manager.countBy(WechatPushClaim, { dedupeKey: 'msg:900000000078' })).toBe(1);
   });
 });
 

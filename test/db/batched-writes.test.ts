@@ -1,4 +1,5 @@
-import { BotConversation, WechatInbound } from '../../entities';
+import { In } from 'typeorm';
+import { BotConversation, WechatInbound, WechatPushClaim } from '../../entities';
 import { BatchLoader } from '../../server/lib/batch-loader';
 import { Batcher } from '../../server/lib/batcher';
 import { describeEachDb, T0 } from '../helpers/harness';
@@ -9,29 +10,52 @@ import { describeEachDb, T0 } from '../helpers/harness';
  */
 describeEachDb('batched writes', (h) => {
   const at = new Date(T0);
-  const inbound = (key: string, openid = 'o_batch') => ({ dedupeKey: key, openid, msgType: 'text', receivedAt: at, said: key, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null });
+  const exchange = (key: string, openid: string, reply: string, intent: string, ids: { accountId?: number; seniorId?: number } = {}) => ({
+    dedupeKey: key,
+    openid,
+    msgType: 'text',
+    receivedAt: at,
+    said: `said ${key}`,
+    intent,
+    accountId: ids.accountId ?? null,
+    seniorId: ids.seniorId ?? null,
+    reply,
+    handledAt: at,
+  });
 
   test('concurrent claims in one turn: each key is won once, by its first claimer; existing keys are lost', async () => {
     const repo = h().services.repos.wechatInbound;
-    expect(await repo.claim(inbound('bw:old'))).toBe(true);
-    const results = await Promise.all(['bw:a', 'bw:old', 'bw:b', 'bw:a', 'bw:a'].map((k) => repo.claim(inbound(k))));
+    expect(await repo.claim('bw:old', at)).toBe(true);
+    const results = await Promise.all(['bw:a', 'bw:old', 'bw:b', 'bw:a', 'bw:a'].map((k) => repo.claim(k, at)));
     expect(results).toEqual([true, false, true, false, false]);
-    expect(await h().db.manager.countBy(WechatInbound, { openid: 'o_batch' })).toBe(3);
+    expect(await h().db.manager.countBy(WechatPushClaim, { dedupeKey: In(['bw:old', 'bw:a', 'bw:b']) })).toBe(3);
   });
 
-  test('replies recorded together land on their own rows', async () => {
+  test('exchanges recorded together land on their own rows; a key recorded twice keeps the first, a rewrite replaces it', async () => {
     const repo = h().services.repos.wechatInbound;
-    await Promise.all(['bw:r1', 'bw:r2', 'bw:r3'].map((k) => repo.claim(inbound(k, 'o_batch_r'))));
     await Promise.all([
-      repo.markHandled('bw:r1', '"一"', at, { intent: 'help', accountId: 7, seniorId: null }),
-      repo.markHandled('bw:r3', '"三"', at, { intent: 'menu', accountId: null, seniorId: 9 }),
+      repo.record(exchange('bw:r1', 'o_batch_r', '"一"', 'help', { accountId: 7 })),
+      repo.record(exchange('bw:r3', 'o_batch_r', '"三"', 'menu', { seniorId: 9 })),
     ]);
-    const rows = await h().db.manager.find(WechatInbound, { where: { openid: 'o_batch_r' }, order: { dedupeKey: 'ASC' } });
-    expect(rows.map((r) => [r.dedupeKey, r.reply, r.intent, r.accountId, r.seniorId, r.handledAt?.toISOString() ?? null])).toEqual([
-      ['bw:r1', '"一"', 'help', 7, null, T0],
-      ['bw:r2', null, '', null, null, null],
-      ['bw:r3', '"三"', 'menu', null, 9, T0],
+    // A second write for a key already there does not fail the writes batched with it.
+    await Promise.all([repo.record(exchange('bw:r1', 'o_batch_r', '"again"', 'help')), repo.record(exchange('bw:r2', 'o_batch_r', '"二"', 'bookings'))]);
+    const rows = async () =>
+      (await h().db.manager.find(WechatInbound, { where: { openid: 'o_batch_r' }, order: { dedupeKey: 'ASC' } })).map((r) => [
+        r.dedupeKey,
+        r.said,
+        r.reply,
+        r.intent,
+        r.accountId,
+        r.seniorId,
+        r.handledAt?.toISOString() ?? null,
+      ]);
+    expect(await rows()).toEqual([
+      ['bw:r1', 'said bw:r1', '"一"', 'help', 7, null, T0],
+      ['bw:r2', 'said bw:r2', '"二"', 'bookings', null, null, T0],
+      ['bw:r3', 'said bw:r3', '"三"', 'menu', null, 9, T0],
     ]);
+    await repo.rewrite(exchange('bw:r3', 'o_batch_r', '"sorry"', 'error'));
+    expect((await rows())[2]).toEqual(['bw:r3', 'said bw:r3', '"sorry"', 'error', null, null, T0]);
   });
 
   test('pending steps set together: new rows inserted, existing ones replaced, the later of two writes wins', async () => {

@@ -8,6 +8,7 @@ import { JobRuns1796187043025 } from './1796187043025-JobRuns';
 import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
+import { PushClaims1796313580187 } from './1796313580187-PushClaims';
 
 export const MIGRATIONS: Function[] = [
   Initial1795591505106,
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   Reminders1796187483516,
   Settlements1796187670967,
   SlotTemplates1796188873089,
+  PushClaims1796313580187,
 ];
