@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, OPEN_LOOP_SOCKETS, pace, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
+import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, OPEN_LOOP_SOCKETS, pace, pacedRates, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -31,7 +31,7 @@ const drive = (job: (i: number) => Promise<Outcome>, requests = REQUESTS) => dri
 /** Requests each side makes, on slots of its own, before it is measured. */
 const WARM_UP = Math.min(REQUESTS, 5000);
 /** Open-loop phases after the closed-loop ones: bookings pushed at these rates for 4 s each, to each side (BENCH_PACED=3000,4000). */
-const PACED_RATES = (process.env.BENCH_PACED ?? '3000,4000').split(',').filter(Boolean).map(Number);
+const PACED_RATES = pacedRates('3000,4000');
 
 interface Setup {
   itemId: number;

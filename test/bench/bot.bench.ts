@@ -20,7 +20,7 @@ import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
 import { BOT_TEXTS } from '../../server/texts';
-import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, OPEN_LOOP_SOCKETS, pace, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
+import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, OPEN_LOOP_SOCKETS, pace, pacedRates, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';
 const PORT = Number(process.env.BENCH_PORT ?? 3927);
@@ -30,7 +30,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const SENDERS = Math.max(CONCURRENCY * 2, Number(process.env.BENCH_SENDERS ?? 1000));
 /** Open-loop phases after the closed-loop one: messages pushed at these rates for 4 s each (BENCH_PACED=4000,4500,5000). */
-const PACED_RATES = (process.env.BENCH_PACED ?? '4000,4500,5000').split(',').filter(Boolean).map(Number);
+const PACED_RATES = pacedRates('4000,4500,5000');
 
 type Message = { text: string } | { voice: string } | { lat: number; lng: number };
 /** One conversation step per message; sender s's k-th message is MIX[(s + k) % MIX.length]. */

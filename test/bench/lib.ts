@@ -55,6 +55,17 @@ function result<K extends string>(counts: Record<K, number>, latencies: number[]
  * With 1,000 the server and the client both spent more CPU per request once the server fell behind (more sockets
  * to read, each carrying fewer requests).
  */
+/**
+ * The open-loop rates of BENCH_PACED ("4000,5000"), or `defaults`. Empty or 0 runs no open-loop phase; anything
+ * else that is not a positive number stops the bench with the value named, rather than printing nonsense.
+ */
+export function pacedRates(defaults: string): number[] {
+  const raw = process.env.BENCH_PACED ?? defaults;
+  const rates = raw.split(',').map((v) => v.trim()).filter((v) => v !== '' && v !== '0').map(Number);
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`BENCH_PACED="${raw}": give messages per second, e.g. 4000,5000 (empty or 0 for none)`);
+  return rates;
+}
+
 export const OPEN_LOOP_SOCKETS = Math.max(1, Number(process.env.BENCH_OPEN_SOCKETS ?? 300));
 
 /**
