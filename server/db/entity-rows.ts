@@ -150,18 +150,27 @@ export class EntityRows<T extends ObjectLiteral> {
   }
 
   /**
-   * Inserts the rows that do not collide with a unique key and returns `returning` of those inserted (MariaDB
-   * 10.5+ and SQLite 3.35+ both have INSERT … RETURNING, and both leave ignored rows out of it).
+   * Inserts rows in one multi-row INSERT … RETURNING and gives back `returning` of each row inserted (MariaDB 10.5+
+   * and SQLite 3.35+ both have it; both leave rows ignored for a unique key out). One round trip where reading back
+   * generated ids would take a second one.
    */
-  async insertIgnoring<K extends keyof T & string>(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>, returning: K): Promise<Array<T[K]>> {
+  async insertReturning<K extends keyof T & string>(
+    em: EntityManager,
+    rows: ReadonlyArray<Omit<T, 'id'>>,
+    returning: readonly K[],
+    onDuplicate: 'fail' | 'ignore' = 'fail',
+  ): Promise<Array<Pick<T, K>>> {
     if (rows.length === 0) return [];
     const { sql, params } = this.insertValues(rows);
-    const c = this.column(returning);
-    const raw: Array<Record<string, unknown>> = await em.query(
-      `INSERT ${this.sqlite ? 'OR IGNORE' : 'IGNORE'} INTO ${sql} RETURNING ${this.q(c.databaseName)}`,
-      params,
-    );
-    return raw.map((r) => r[c.databaseName] as T[K]);
+    const back = this.picker(returning);
+    const ignore = onDuplicate === 'fail' ? '' : this.sqlite ? 'OR IGNORE ' : 'IGNORE ';
+    const raw: Array<Record<string, unknown>> = await em.query(`INSERT ${ignore}INTO ${sql} RETURNING ${back.columns}`, params);
+    return raw.map(back.read);
+  }
+
+  /** Inserts the rows that do not collide with a unique key and returns `returning` of those inserted. */
+  async insertIgnoring<K extends keyof T & string>(em: EntityManager, rows: ReadonlyArray<Omit<T, 'id'>>, returning: K): Promise<Array<T[K]>> {
+    return (await this.insertReturning(em, rows, [returning], 'ignore')).map((r) => r[returning]);
   }
 
   /** Inserts rows, or where `key` already exists updates every other column (last row wins within a batch). */

@@ -127,17 +127,14 @@ export class BookingRepository {
     return raw.map(held.read);
   }
 
-  /** Inserts many bookings in one statement and gives each its id (looked up by the unique booking code). */
+  /** Inserts many bookings in one statement (INSERT … RETURNING) and gives each its id. */
   async insertMany(em: EntityManager, rows: Array<Omit<Booking, 'id'>>): Promise<Booking[]> {
-    if (rows.length === 0) return [];
-    await this.db.rows(Booking).insertMany(em, rows);
-    const ids: Array<{ id: number; code: string }> = await em.query(
-      `SELECT id, code FROM booking WHERE code IN (${EntityRows.marks(rows.length)})`,
-      rows.map((r) => r.code),
-    );
-    const byCode = new Map(ids.map((r) => [r.code, Number(r.id)]));
+    const ids = await this.db.rows(Booking).insertReturning(em, rows, ['id', 'code']);
+    if (ids.length !== rows.length) throw new Error(`inserted ${ids.length} of ${rows.length} bookings`);
+    const byCode = new Map(ids.map((r) => [r.code, r.id]));
     return rows.map((r) => Object.assign(new Booking(), r, { id: byCode.get(r.code)! }));
   }
+
 
   /**
    * Moves a booking from one of `from` to a new state in one conditional UPDATE. Returns false when the booking

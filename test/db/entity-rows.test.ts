@@ -1,4 +1,4 @@
-import { Booking } from '../../entities';
+import { Booking, WechatInbound } from '../../entities';
 import { JIAXIN, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb } from '../helpers/harness';
 
@@ -22,5 +22,19 @@ describeEachDb('EntityRows.picker', (h) => {
     expect(picked).toMatchObject({ seniorId: senior.id, serviceDate: '2026-12-04', category: 'meal', kind: 'lunch', subsidyFen: 750 });
     expect(picked.paymentDueAt).toBeInstanceOf(Date);
     expect(() => rows.picker(['nope' as never])).toThrow('Booking.nope is not a column');
+  });
+
+  test('INSERT … RETURNING gives each inserted row its generated id; with ignore, rows colliding with a unique key are left out', async () => {
+    const rows = h().db.rows(WechatInbound);
+    const at = new Date('2026-12-03T08:00:00.000Z');
+    const row = (key: string) => ({ dedupeKey: key, openid: 'o_rows', msgType: 'text', receivedAt: at, said: key, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null });
+    const first = await rows.insertReturning(h().db.manager, [row('er:a'), row('er:b')], ['id', 'dedupeKey']);
+    const stored = await h().db.manager.find(WechatInbound, { where: { openid: 'o_rows' } });
+    expect(first.map((r) => [r.dedupeKey, r.id]).sort()).toEqual(stored.map((r) => [r.dedupeKey, r.id]).sort());
+    expect(new Set(first.map((r) => r.id)).size).toBe(2);
+    const second = await rows.insertReturning(h().db.manager, [row('er:b'), row('er:c')], ['dedupeKey'], 'ignore');
+    expect(second).toEqual([{ dedupeKey: 'er:c' }]);
+    await expect(rows.insertReturning(h().db.manager, [row('er:a')], ['id'])).rejects.toThrow();
+    expect(await h().db.manager.countBy(WechatInbound, { openid: 'o_rows' })).toBe(3);
   });
 });
