@@ -52,6 +52,7 @@ import { RefundService } from './services/refund.service';
 import { SeniorService } from './services/senior.service';
 import { SettlementService } from './services/settlement.service';
 import { BotBookingFlow } from './services/bot/booking-flow';
+import { BotPeople } from './services/bot/people';
 import { ChatBot } from './services/bot/chat-bot.service';
 import { ConversationLogService } from './services/conversation-log.service';
 import { EmergencyService } from './services/emergency.service';
@@ -154,17 +155,15 @@ export function buildServices(deps: Deps) {
   const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger, repos.escalation);
   const wechatBinding = new WechatBindingService(db, clock, repos.bindCodes, repos.links, repos.seniors, repos.accounts, messenger, access, audit, deps.logger);
   const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.links, notifier, templates);
+  const botPeople = new BotPeople(repos.accounts, repos.seniors, repos.links, repos.wechatInbound, wechatBinding, familyLinks);
   const bot = new ChatBot(
     clock,
     repos.botConversations,
     repos.accounts,
-    repos.seniors,
-    repos.links,
     repos.centres,
-    repos.wechatInbound,
     catalogue,
     botFlow,
-    wechatBinding,
+    botPeople,
     familyLinks,
     emergencies,
     notifier,

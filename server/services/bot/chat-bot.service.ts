@@ -1,38 +1,23 @@
 import type { Logger } from 'pino';
-import type { Account, Senior } from '../../../entities';
+import type { Senior } from '../../../entities';
 import { MENU_KEYS } from '../../bot/mp-menu';
 import { understand, type Intent, type Understanding } from '../../bot/understand';
 import { BOT } from '../../bot/wording';
-import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import { HOUR } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
-import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
-import type { SeniorRepository } from '../../repositories/senior.repository';
-import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
-import { actorForAccount, type Actor } from '../actor';
 import type { CatalogueService } from '../catalogue.service';
 import type { EmergencyService } from '../emergency.service';
 import type { FamilyLinkService } from '../family-link.service';
 import type { AccountNotifier } from '../notifier.service';
-import type { WechatBindingService, BindOutcome } from '../wechat-binding.service';
 import { BIND_SCENE_PREFIX } from '../wechat-binding.service';
 import { senderOf, type BotAnswer, type Conversation, type InboundMessage } from '../wechat-inbox.service';
 import type { BotBookingFlow, Step, Turn } from './booking-flow';
+import { pickSenior, type BotPeople, type Speaker } from './people';
 import { isPending, PENDING_TTL_MS, type Pending } from './pending';
-
-/** Who is writing: their account (if bound), the senior they are, and the seniors they look after. */
-interface Speaker {
-  openid: string;
-  account: Account | null;
-  actor: Actor | null;
-  self: Senior | null;
-  linked: Senior[];
-}
 
 /** The numbered help menu: what each number does. */
 const MENU_CHOICES: Intent[] = ['book_meal', 'book_bath', 'book_visit', 'my_bookings', 'cancel', 'nearby', 'human'];
@@ -42,10 +27,6 @@ const CLICKS: Record<string, Intent> = {
   [MENU_KEYS.help]: 'help',
   [MENU_KEYS.sos]: 'emergency',
 };
-/** Wrong binding codes allowed per hour before the bot stops trying them (6 digits are guessable). */
-const MAX_WRONG_CODES_PER_HOUR = 5;
-const FEMALE_WORDS = new Set(['妈', '奶奶', '外婆', '姥姥', '婆婆', '母亲']);
-const MALE_WORDS = new Set(['爸', '爷爷', '外公', '姥爷', '公公', '父亲']);
 
 /**
  * The public account's conversation. Every message is understood (text, the voice recognition, menu clicks,
@@ -57,19 +38,17 @@ export class ChatBot implements Conversation {
     private readonly clock: Clock,
     private readonly conversations: BotConversationRepository,
     private readonly accounts: AccountRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly links: FamilyLinkRepository,
     private readonly centres: CentreRepository,
-    private readonly inbound: WechatInboundRepository,
     private readonly catalogue: CatalogueService,
     private readonly booking: BotBookingFlow,
-    private readonly binding: WechatBindingService,
+    private readonly people: BotPeople,
     private readonly familyLinks: FamilyLinkService,
     private readonly emergencies: EmergencyService,
     private readonly notifier: AccountNotifier,
     private readonly templates: TemplateIds,
     private readonly logger: Logger,
   ) {}
+
 
   /** Who is speaking and what is awaited from them, started by `prefetch` while the inbox claims the message. */
   private readonly prefetched = new WeakMap<InboundMessage, Promise<[Speaker, Record<string, unknown> | null]>>();
@@ -82,7 +61,7 @@ export class ChatBot implements Conversation {
   }
 
   private lookups(openid: string, now: Date): Promise<[Speaker, Record<string, unknown> | null]> {
-    return Promise.all([this.speaker(openid), this.conversations.pending(openid, now)]);
+    return Promise.all([this.people.speaker(openid), this.conversations.pending(openid, now)]);
   }
 
   async reply(m: InboundMessage): Promise<BotAnswer> {
@@ -114,7 +93,7 @@ export class ChatBot implements Conversation {
       const key = String(m.EventKey ?? '');
       if (event === 'subscribe' || event === 'SCAN') {
         const scene = event === 'subscribe' ? key.replace(/^qrscene_/, '') : key;
-        if (scene.startsWith(BIND_SCENE_PREFIX)) return this.bound(await this.binding.bindByScene(s.openid, scene), 'bind_scene', true);
+        if (scene.startsWith(BIND_SCENE_PREFIX)) return this.people.bindByScene(s.openid, scene);
         if (s.actor) return { reply: BOT.welcomeBound(s.self?.name ?? s.account!.displayName), intent: 'welcome', pending: { kind: 'menu' }, seniorId: defaultSenior };
         return { reply: BOT.welcomeUnbound, intent: 'welcome' };
       }
@@ -150,7 +129,7 @@ export class ChatBot implements Conversation {
     const defaultSenior = s.self?.id ?? (s.linked.length === 1 ? s.linked[0].id : null);
     // ---- not bound yet: codes, help in an emergency, and how to bind ----
     if (!s.actor || (!s.self && s.linked.length === 0)) {
-      if (u.intent === 'code' && u.code) return this.redeemCode(s, u.code, now);
+      if (u.intent === 'code' && u.code) return this.people.redeemCode(s, u.code, now);
       if (u.intent === 'emergency') return { reply: BOT.emergencyUnbound, intent: 'emergency', pending: null };
       return { reply: s.actor ? BOT.needBinding : BOT.welcomeUnbound, intent: `unbound:${u.intent}`.slice(0, 32), pending: null };
     }
@@ -173,7 +152,7 @@ export class ChatBot implements Conversation {
     }
 
     // ---- a new request ----
-    if (u.intent === 'code' && u.code) return this.redeemCode(s, u.code, now);
+    if (u.intent === 'code' && u.code) return this.people.redeemCode(s, u.code, now);
     if (u.intent === 'help' || u.intent === 'unknown' || u.intent === 'choose' || u.intent === 'confirm' || u.intent === 'deny') {
       const reply = u.intent === 'unknown' && said.trim() !== '' ? BOT.notUnderstood([...said.trim()].slice(0, 12).join('')) : BOT.help;
       return { reply, intent: u.intent, pending: { kind: 'menu' }, seniorId: defaultSenior };
@@ -184,13 +163,13 @@ export class ChatBot implements Conversation {
       return { reply: BOT.familyCode(issued.code), intent: 'family_code', pending: null, seniorId: s.self.id };
     }
     if (u.intent === 'nearby') {
-      const senior = this.pickSenior(s, u);
+      const senior = pickSenior(s, u);
       const at = senior && 'id' in senior ? senior : s.self;
       if (!at || at.latitude === null || at.longitude === null) return { reply: BOT.askLocation, intent: 'nearby', pending: null, seniorId: defaultSenior };
       return { ...(await this.nearby(at.latitude, at.longitude)), pending: null, seniorId: at.id };
     }
 
-    const who = this.pickSenior(s, u);
+    const who = pickSenior(s, u);
     if (who === null) return { reply: BOT.noSeniorMatch(u.forWhom ?? ''), intent: u.intent, pending: null, seniorId: defaultSenior };
     if (Array.isArray(who)) {
       const { normalized: _n, ...then } = u;
@@ -291,80 +270,11 @@ export class ChatBot implements Conversation {
     }
   }
 
-  // ---- people ----
-
-  private async speaker(openid: string): Promise<Speaker> {
-    const account = openid ? await this.accounts.loadByMpOpenid(openid) : null;
-    if (!account || !account.active) return { openid, account: null, actor: null, self: null, linked: [] };
-    const actor = actorForAccount(account, 'wechat');
-    const [self, linked] = await Promise.all([
-      account.seniorId !== null && account.roles.includes('senior') ? this.seniors.load(account.seniorId) : Promise.resolve(null),
-      account.roles.includes('family')
-        ? this.links.linkedSeniorIds(account.id).then((ids) => this.seniors.findByIds(ids))
-        : Promise.resolve([] as Senior[]),
-    ]);
-    return { openid, account, actor, self: self && self.active ? self : null, linked: linked.filter((x) => x.active).sort((a, b) => a.id - b.id) };
-  }
-
-  /** The senior a request is about: named, by relation word, oneself, the only one — or the candidates to ask. */
-  private pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | null {
-    const all = [...(s.self ? [s.self] : []), ...s.linked.filter((x) => x.id !== s.self?.id)];
-    const w = u.forWhom;
-    if (w === 'self' && s.self) return s.self;
-    if (w && w !== 'self') {
-      let found = s.linked.filter((x) => x.name === w || x.name.endsWith(w));
-      if (found.length === 0 && FEMALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'female');
-      if (found.length === 0 && MALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'male');
-      if (found.length === 1) return found[0];
-      if (found.length > 1) return found.slice(0, 4);
-      return s.linked.length === 0 && s.self ? s.self : null;
-    }
-    if (s.self) return s.self;
-    if (all.length === 1) return all[0];
-    return all.length === 0 ? null : all.slice(0, 4);
-  }
-
-  private async redeemCode(s: Speaker, code: string, now: Date): Promise<{ reply: string; intent: string; pending: null; seniorId?: number | null; accountId?: number | null }> {
-    if ((await this.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
-      return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
-    }
-    if (await this.binding.isLiveCode(code)) return { ...this.bound(await this.binding.bindByCode(s.openid, code), 'bind_code', false), pending: null };
-    // Not a senior's binding code: perhaps a family-link code from a parent. A stranger gets an account only for a
-    // code that is live, so a wrong guess leaves nothing behind.
-    if (!s.account && !(await this.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
-    try {
-      const account = s.account ?? (await this.binding.familyAccountFor(s.openid));
-      const actor = actorForAccount(account, 'wechat');
-      const link = await this.familyLinks.redeem(actor, code);
-      return { reply: BOT.linkedFamily(link.senior.name), intent: 'link_family', pending: null, seniorId: link.senior.id, accountId: account.id };
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked('这位老人'), intent: 'link_family', pending: null };
-      if (err.code === 'RATE_LIMITED') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
-      return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
-    }
-  }
-
-  private bound(o: BindOutcome, intent: string, scanned: boolean): { reply: string; intent: string; pending: null; seniorId?: number; accountId?: number } {
-    switch (o.kind) {
-      case 'bound':
-        return { reply: BOT.boundSenior(o.seniorName), intent, pending: null, seniorId: o.seniorId, accountId: o.accountId };
-      case 'already':
-        return { reply: BOT.alreadyBound(o.seniorName), intent, pending: null, seniorId: o.seniorId, accountId: o.accountId };
-      case 'bound_to_other':
-        return { reply: BOT.boundToOther(o.seniorName), intent, pending: null };
-      case 'family_account':
-        return { reply: BOT.familyAccountConflict, intent, pending: null };
-      case 'invalid':
-        return { reply: scanned ? BOT.sceneExpired : BOT.codeWrong, intent: scanned ? intent : 'code_wrong', pending: null };
-    }
-  }
-
   // ---- help and safety ----
 
   private async emergency(s: Speaker, u: Understanding, said: string): Promise<{ reply: string; intent: string; pending: null; seniorId: number | null }> {
     // Never a question first: the seniors named, or else every senior this person speaks for, get an alert now.
-    const who = this.pickSenior(s, u);
+    const who = pickSenior(s, u);
     const targets = who === null ? [...(s.self ? [s.self] : []), ...s.linked] : Array.isArray(who) ? who : [who];
     const notified: string[] = [];
     let phone = '';
