@@ -1,35 +1,24 @@
-import { randomBytes, randomInt, randomUUID, verify as verifySignature } from 'node:crypto';
+import { randomBytes, randomUUID, verify as verifySignature } from 'node:crypto';
 import { MAX_SKEW_SECONDS, wechatpayTime } from '../gateways/wechat-pay-notify';
 import type { Clock } from '../lib/clock';
 import type { SandboxCredentials } from '../wechat-settings';
+import { compact, digits, fail, isNotifyUrl, isObject, isText, paramError, type ApiAnswer, type SandboxOrder, type SandboxTradeState } from './wxpay-answers';
 import { WxpayNotifier, type NotificationAttempt, type NotifyOptions } from './wxpay-notifier';
+import { SandboxRefunds, type RefundKnobs, type SandboxRefundStatus } from './wxpay-refunds';
 
 export type { NotificationAttempt, NotifyOptions } from './wxpay-notifier';
+export { fail, isObject, paramError, type ApiAnswer, type SandboxTradeState } from './wxpay-answers';
+export type { RefundKnobs, SandboxRefundOutcome, SandboxRefundStatus } from './wxpay-refunds';
 
 /**
  * An imitation of WeChat Pay v3 (api.mch.weixin.qq.com) for sandbox mode and tests: JSAPI orders, query, close,
- * refunds, with WeChat's checks (request signatures, field rules, duplicate order numbers) and WeChat's
+ * refunds (wxpay-refunds.ts), with WeChat's checks (request signatures, field rules, duplicate order numbers) and WeChat's
  * behaviour towards the merchant (signed responses; signed, encrypted notifications, redelivered on failure:
  * wxpay-notifier.ts).
  * Everything lives in memory: a restart forgets every order.
  *
  * Mount `wxpaySandboxRoutes(sandbox)` (wxpay.routes.ts) at `/sandbox/wxpay`; Mulin's `payApiBase` is then `<origin>/sandbox/wxpay`.
  */
-
-export type SandboxTradeState = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND';
-/** How WeChat Pay ends a refund it accepted (the REFUND.* notification says which). */
-export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
-export type SandboxRefundStatus = 'PROCESSING' | SandboxRefundOutcome;
-
-/** How the sandbox treats refund requests; see `setRefundKnobs`. */
-export interface RefundKnobs {
-  /** Refuse this many of the next refunds that would be accepted, with 403 NOT_ENOUGH (counts down). */
-  failRefunds: number;
-  /** How accepted refunds end. */
-  refundOutcome: SandboxRefundOutcome;
-  /** Accepted refunds stay PROCESSING, without notification, until `releaseHeldRefunds()`. */
-  holdRefunds: boolean;
-}
 
 export interface WxpaySandboxOptions {
   creds: SandboxCredentials;
@@ -40,41 +29,6 @@ export interface WxpaySandboxOptions {
    */
   retryDelaysMs?: number[];
   fetchImpl?: typeof fetch;
-}
-
-interface Order {
-  appid: string;
-  mchid: string;
-  outTradeNo: string;
-  description: string;
-  attach?: string;
-  notifyUrl: string;
-  totalFen: number;
-  payerOpenid: string;
-  timeExpire?: string;
-  prepayId: string;
-  /** The request's content, to tell a retry (same prepay_id) from a clash (INVALID_REQUEST). */
-  digest: string;
-  state: SandboxTradeState;
-  createdAt: Date;
-  transactionId?: string;
-  successTime?: Date;
-  refundedFen: number;
-}
-
-interface Refund {
-  refundId: string;
-  outRefundNo: string;
-  outTradeNo: string;
-  transactionId: string;
-  reason?: string;
-  notifyUrl?: string;
-  refundFen: number;
-  totalFen: number;
-  status: SandboxRefundStatus;
-  createdAt: Date;
-  successTime?: Date;
-  digest: string;
 }
 
 export interface SandboxOrderView {
@@ -94,12 +48,6 @@ export interface SandboxOrderView {
   refunds: { outRefundNo: string; refundId: string; refundFen: number; status: SandboxRefundStatus }[];
 }
 
-/** A WeChat-shaped answer: status and (unless 204) a JSON body. */
-export interface ApiAnswer {
-  status: number;
-  body?: Record<string, unknown>;
-}
-
 /** Refusal of a sandbox action (not a WeChat API answer). */
 export class SandboxError extends Error {
   constructor(
@@ -113,29 +61,15 @@ export class SandboxError extends Error {
 }
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
-const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?([+-]\d{2}:\d{2}|Z)$/;
-
-export const fail = (status: number, code: string, message: string): ApiAnswer => ({ status, body: { code, message } });
-export const paramError = (field: string, message: string): ApiAnswer => ({
-  status: 400,
-  body: { code: 'PARAM_ERROR', message: `${field}: ${message}`, detail: { location: 'body', field } },
-});
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isText = (v: unknown, max: number, min = 1): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
-const compact = (d: Date) => wechatpayTime(d).slice(0, 19).replace(/\D/g, '');
 
 export class WxpaySandbox {
   private readonly creds: SandboxCredentials;
   private readonly clock: Clock;
   private readonly notifier: WxpayNotifier;
-  private readonly orders = new Map<string, Order>();
-  private readonly refunds = new Map<string, Refund>();
-  private knobs: RefundKnobs = { failRefunds: 0, refundOutcome: 'SUCCESS', holdRefunds: false };
+  private readonly orders = new Map<string, SandboxOrder>();
+  private readonly refunds: SandboxRefunds;
   private failingCloses = 0;
-  private readonly heldRefunds: Refund[] = [];
 
   constructor(opts: WxpaySandboxOptions) {
     this.creds = opts.creds;
@@ -146,6 +80,7 @@ export class WxpaySandbox {
       retryDelaysMs: opts.retryDelaysMs?.length ? [...opts.retryDelaysMs] : [0, 200, 1000, 3000, 10000],
       fetchImpl: opts.fetchImpl ?? fetch,
     });
+    this.refunds = new SandboxRefunds(opts.creds.pay.mchId, opts.clock, this.notifier, this.orders);
   }
 
   // ---- Signatures, both ways ----
@@ -187,9 +122,7 @@ export class WxpaySandbox {
     if (typeof out_trade_no !== 'string' || !OUT_TRADE_NO.test(out_trade_no)) {
       return paramError('out_trade_no', '6-32 位数字、大小写字母、_-|*');
     }
-    if (!isText(notify_url, 256) || !/^https?:\/\/[^?#\s]+$/.test(notify_url)) {
-      return paramError('notify_url', '必须是不带参数的 http(s) 地址');
-    }
+    if (!isNotifyUrl(notify_url)) return paramError('notify_url', '必须是不带参数的 http(s) 地址');
     if (!isObject(amount) || !Number.isSafeInteger(amount.total) || (amount.total as number) <= 0) {
       return paramError('amount.total', '必须是正整数（单位：分）');
     }
@@ -213,7 +146,7 @@ export class WxpaySandbox {
       return { status: 200, body: { prepay_id: existing.prepayId } };
     }
     const now = this.clock.now();
-    const order: Order = {
+    const order: SandboxOrder = {
       appid,
       mchid,
       outTradeNo: out_trade_no,
@@ -256,68 +189,11 @@ export class WxpaySandbox {
   }
 
   createRefund(body: unknown): ApiAnswer {
-    if (!isObject(body)) return paramError('body', '请求体必须是 JSON 对象');
-    const { out_trade_no, transaction_id, out_refund_no, reason, notify_url, amount } = body;
-    if (typeof out_refund_no !== 'string' || !OUT_REFUND_NO.test(out_refund_no)) {
-      return paramError('out_refund_no', '1-64 位数字、大小写字母、_-|*@');
-    }
-    if (reason !== undefined && !isText(reason, 80, 0)) return paramError('reason', '长度不超过 80');
-    if (notify_url !== undefined && (!isText(notify_url, 256) || !/^https?:\/\/[^?#\s]+$/.test(notify_url))) {
-      return paramError('notify_url', '必须是不带参数的 http(s) 地址');
-    }
-    if (!isObject(amount)) return paramError('amount', '必填');
-    for (const field of ['refund', 'total'] as const) {
-      if (!Number.isSafeInteger(amount[field]) || (amount[field] as number) <= 0) {
-        return paramError(`amount.${field}`, '必须是正整数（单位：分）');
-      }
-    }
-    if (amount.currency !== 'CNY') return paramError('amount.currency', '必填，只支持 CNY');
-    let order: Order | undefined;
-    if (typeof out_trade_no === 'string') order = this.orders.get(out_trade_no);
-    else if (typeof transaction_id === 'string') order = [...this.orders.values()].find((o) => o.transactionId === transaction_id);
-    else return paramError('out_trade_no', 'out_trade_no 与 transaction_id 必填其一');
-    if (!order) return fail(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
-    if (order.state !== 'SUCCESS' && order.state !== 'REFUND') return fail(400, 'INVALID_REQUEST', '订单未支付，不能退款');
-    const refundFen = amount.refund as number;
-    const totalFen = amount.total as number;
-    const digest = JSON.stringify([order.outTradeNo, refundFen, totalFen, reason ?? null, notify_url ?? null]);
-    const existing = this.refunds.get(out_refund_no);
-    if (existing) {
-      if (existing.digest !== digest) return fail(400, 'INVALID_REQUEST', '退款单号重复，且参数与原退款不一致');
-      return { status: 200, body: this.refundJson(existing) };
-    }
-    if (totalFen !== order.totalFen) return fail(400, 'INVALID_REQUEST', '订单金额与原订单不一致');
-    if (order.refundedFen + refundFen > order.totalFen) return fail(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
-    if (this.knobs.failRefunds > 0) {
-      this.knobs.failRefunds--;
-      return fail(403, 'NOT_ENOUGH', '基本账户余额不足，请充值后重新发起');
-    }
-    const refund: Refund = {
-      refundId: `50${digits(27)}`,
-      outRefundNo: out_refund_no,
-      outTradeNo: order.outTradeNo,
-      transactionId: order.transactionId!,
-      reason: reason as string | undefined,
-      notifyUrl: notify_url as string | undefined,
-      refundFen,
-      totalFen,
-      status: 'PROCESSING',
-      createdAt: this.clock.now(),
-      digest,
-    };
-    this.refunds.set(out_refund_no, refund);
-    order.refundedFen += refundFen;
-    order.state = 'REFUND';
-    const answer: ApiAnswer = { status: 200, body: this.refundJson(refund) };
-    if (this.knobs.holdRefunds) this.heldRefunds.push(refund);
-    else this.notifier.track(this.completeRefund(refund, this.knobs.refundOutcome));
-    return answer;
+    return this.refunds.create(body);
   }
 
   queryRefund(outRefundNo: string): ApiAnswer {
-    const refund = this.refunds.get(outRefundNo);
-    if (!refund) return fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
-    return { status: 200, body: this.refundJson(refund) };
+    return this.refunds.query(outRefundNo);
   }
 
   // ---- Sandbox actions (the sandbox page and tests) ----
@@ -362,20 +238,17 @@ export class WxpaySandbox {
   }
 
   refundKnobs(): RefundKnobs {
-    return { ...this.knobs };
+    return this.refunds.currentKnobs();
   }
 
   /** Changes the given refund knobs (the others stay) and returns them all. */
   setRefundKnobs(knobs: Partial<RefundKnobs>): RefundKnobs {
-    this.knobs = { ...this.knobs, ...knobs };
-    return this.refundKnobs();
+    return this.refunds.setKnobs(knobs);
   }
 
   /** Ends every refund held by `holdRefunds` with the current `refundOutcome`; returns their out_refund_no. */
   releaseHeldRefunds(): string[] {
-    const released = this.heldRefunds.splice(0);
-    for (const refund of released) this.notifier.track(this.completeRefund(refund, this.knobs.refundOutcome));
-    return released.map((r) => r.outRefundNo);
+    return this.refunds.releaseHeld();
   }
 
   /**
@@ -400,9 +273,7 @@ export class WxpaySandbox {
       createdAt: o.createdAt,
       successTime: o.successTime,
       refundedFen: o.refundedFen,
-      refunds: [...this.refunds.values()]
-        .filter((r) => r.outTradeNo === o.outTradeNo)
-        .map((r) => ({ outRefundNo: r.outRefundNo, refundId: r.refundId, refundFen: r.refundFen, status: r.status })),
+      refunds: this.refunds.ofOrder(o.outTradeNo),
     }));
   }
 
@@ -427,7 +298,7 @@ export class WxpaySandbox {
     return Math.floor(this.clock.now().getTime() / 1000);
   }
 
-  private transactionJson(o: Order): Record<string, unknown> {
+  private transactionJson(o: SandboxOrder): Record<string, unknown> {
     const paid = o.state === 'SUCCESS' || o.state === 'REFUND';
     const desc: Record<SandboxTradeState, string> = { NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '转入退款' };
     return {
@@ -443,69 +314,5 @@ export class WxpaySandbox {
         ? { total: o.totalFen, payer_total: o.totalFen, currency: 'CNY', payer_currency: 'CNY' }
         : { total: o.totalFen, currency: 'CNY', payer_currency: 'CNY' },
     };
-  }
-
-  private refundJson(r: Refund): Record<string, unknown> {
-    return {
-      refund_id: r.refundId,
-      out_refund_no: r.outRefundNo,
-      transaction_id: r.transactionId,
-      out_trade_no: r.outTradeNo,
-      channel: 'ORIGINAL',
-      user_received_account: '支付用户零钱',
-      ...(r.successTime ? { success_time: wechatpayTime(r.successTime) } : {}),
-      create_time: wechatpayTime(r.createdAt),
-      status: r.status,
-      funds_account: 'AVAILABLE',
-      amount: {
-        total: r.totalFen,
-        refund: r.refundFen,
-        payer_total: r.totalFen,
-        payer_refund: r.refundFen,
-        settlement_total: r.totalFen,
-        settlement_refund: r.refundFen,
-        discount_refund: 0,
-        currency: 'CNY',
-      },
-    };
-  }
-
-  /**
-   * Refunds end right after they are accepted (or released); then REFUND.<outcome> goes to the refund's
-   * notify_url. A refund that did not succeed hands its amount back to the order's refundable balance.
-   */
-  private async completeRefund(refund: Refund, outcome: SandboxRefundOutcome): Promise<void> {
-    await this.notifier.sleep(0);
-    if (this.notifier.isStopped) return;
-    refund.status = outcome;
-    if (outcome === 'SUCCESS') refund.successTime = this.clock.now();
-    else this.orders.get(refund.outTradeNo)!.refundedFen -= refund.refundFen;
-    if (!refund.notifyUrl) return;
-    const resource = {
-      mchid: this.creds.pay.mchId,
-      out_trade_no: refund.outTradeNo,
-      transaction_id: refund.transactionId,
-      out_refund_no: refund.outRefundNo,
-      refund_id: refund.refundId,
-      refund_status: outcome,
-      // WeChat gives success_time only for a refund that succeeded.
-      ...(refund.successTime ? { success_time: wechatpayTime(refund.successTime) } : {}),
-      user_received_account: '支付用户零钱',
-      amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
-    };
-    const summary: Record<SandboxRefundOutcome, string> = { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' };
-    await this.notifier.send(
-      {
-        id: randomUUID(),
-        eventType: `REFUND.${outcome}`,
-        summary: summary[outcome],
-        originalType: 'refund',
-        outTradeNo: refund.outTradeNo,
-        outRefundNo: refund.outRefundNo,
-      },
-      refund.notifyUrl,
-      resource,
-      {},
-    );
   }
 }
