@@ -49,6 +49,34 @@ export class WechatInboundRepository {
     await this.db.retryingDeadlocks(() => this.db.rows(WechatInbound).upsertMany(this.db.manager, [exchange], 'dedupeKey'));
   }
 
+  /**
+   * Deletes the claims made before `before`, `chunk` at a time: each chunk's keys are read without locking and then
+   * deleted by primary key, so the busiest table is never scanned under locks while messages are being claimed.
+   * Returns how many went. The exchanges (the conversation log) are not touched.
+   */
+  async purgeClaimsBefore(before: Date, chunk = 5000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const keys = (
+        await this.db.manager
+          .createQueryBuilder(WechatPushClaim, 'c')
+          .select('c.dedupeKey', 'dedupeKey')
+          .where('c.claimedAt < :before', { before })
+          .limit(chunk)
+          .getRawMany<{ dedupeKey: string }>()
+      ).map((r) => r.dedupeKey);
+      if (keys.length === 0) return removed;
+      const gone = await this.db.manager
+        .createQueryBuilder()
+        .delete()
+        .from(WechatPushClaim)
+        .where('dedupeKey IN (:...keys) AND claimedAt < :before', { keys, before })
+        .execute();
+      removed += gone.affected ?? 0;
+      if (keys.length < chunk) return removed;
+    }
+  }
+
   findByKey(dedupeKey: string): Promise<WechatInbound | null> {
     return this.db.manager.findOneBy(WechatInbound, { dedupeKey });
   }

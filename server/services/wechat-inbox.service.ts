@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock';
+import { DAY } from '../lib/time';
 import type { Exchange, WechatInboundRepository } from '../repositories/wechat-inbound.repository';
 import { BOT_TEXTS } from '../texts';
 
@@ -88,6 +89,12 @@ export interface LateReplySender {
 const LATE = Symbol('late');
 
 /**
+ * How long a push's claim is kept. WeChat retries a message three times within about 15 seconds; a claim only has to
+ * outlive those. Three days leave room for looking into a bad night, and for pushes WeChat holds back in an outage.
+ */
+export const CLAIM_RETENTION_MS = 3 * DAY;
+
+/**
  * Everything between WeChat's push and the bot: each message handled once however often WeChat retries it (the
  * dedupe row is in the database, so a retry landing on another instance is recognised too), and an answer
  * within WeChat's 5 seconds: if the bot needs longer than the budget, WeChat gets '' now (no retry, no "service
@@ -156,6 +163,14 @@ export class WechatInboxService {
     // WeChat retry, and the retry, finding the message claimed, would be answered nothing).
     await recorded.catch((err: unknown) => this.logger.error({ err }, 'the exchange could not be recorded'));
     return true;
+  }
+
+  /**
+   * Daily (jobs/wechat-claim-purge.ts): claims older than CLAIM_RETENTION_MS go, so the table every push is claimed
+   * in stays the size of a few days' messages. The conversation log (wechat_inbound) stays. Returns how many went.
+   */
+  purgeOldClaims(): Promise<number> {
+    return this.inbound.purgeClaimsBefore(new Date(this.clock.now().getTime() - CLAIM_RETENTION_MS));
   }
 
   private async deliverLate(received: Received, work: Promise<BotAnswer>): Promise<void> {

@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { BotConversation, WechatInbound, WechatPushClaim } from '../../entities';
+import { WechatInboundRepository } from '../../server/repositories/wechat-inbound.repository';
 import { BOT_TEXTS } from '../../server/texts';
-import { describeEachDb } from '../helpers/harness';
+import { jobNamed } from '../../jobs';
+import { describeEachDb, T0 } from '../helpers/harness';
 
 /**
  * /wechat as WeChat sees it. Every signature and ciphertext here is computed in the test, from WeChat's
@@ -250,6 +252,44 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(retry.status).toBe(200);
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await h().db.manager.countBy(WechatPushClaim, { dedupeKey: 'msg:900000000078' })).toBe(1);
+  });
+
+  test('the daily purge drops claims older than three days; the conversation log and recent claims stay, so a retry is still known', async () => {
+    const purge = jobNamed('wechat-claim-purge')!;
+    const old = textXml('o_senior_04', '帮助', '900000000091');
+    const recent = textXml('o_senior_04', '帮助', '900000000092');
+    const claimed = (key: string) => h().db.manager.countBy(WechatPushClaim, { dedupeKey: key });
+    try {
+      h().clock.set(new Date(Date.parse(T0) - 3 * 86_400_000 - 60_000)); // three days and a minute before
+      expect((await post(plainQuery(), old)).status).toBe(200);
+      h().clock.set(new Date(Date.parse(T0) - 3 * 86_400_000 + 60_000)); // a minute short of three days
+      const first = await post(plainQuery(), recent);
+      expect(tag(first.text, 'Content')).toContain('我可以帮您');
+      h().clock.set(T0);
+      const calls = h().conversationCalls();
+
+      expect(await purge.run(h().services, h().clock.now())).toBeGreaterThanOrEqual(1);
+      expect(await claimed('msg:900000000091')).toBe(0);
+      expect(await claimed('msg:900000000092')).toBe(1);
+      // What staff read of the conversation is kept, for the purged message too.
+      expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:900000000091' })).toBe(1);
+      // A late retry of the kept one is still recognised: the same answer, not handled again.
+      const retry = await post(plainQuery(), recent);
+      expect(tag(retry.text, 'Content')).toBe(tag(first.text, 'Content'));
+      expect(h().conversationCalls() - calls).toBe(0);
+      // A second run finds nothing more to drop.
+      expect(await purge.run(h().services, h().clock.now())).toBe(0);
+    } finally {
+      h().clock.set(T0);
+    }
+  });
+
+  test('the purge deletes in chunks until every old claim is gone', async () => {
+    const at = new Date(Date.parse(T0) - 10 * 86_400_000);
+    const keys = Array.from({ length: 23 }, (_, i) => `msg:purge-chunk-${i}`);
+    await h().db.manager.insert(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey, claimedAt: at })));
+    expect(await new WechatInboundRepository(h().db).purgeClaimsBefore(new Date(Date.parse(T0) - 86_400_000), 5)).toBeGreaterThanOrEqual(23);
+    expect(await h().db.manager.countBy(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey })))).toBe(0);
   });
 });
 

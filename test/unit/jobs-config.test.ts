@@ -41,7 +41,7 @@ describe('MULIN_JOBS', () => {
 describe('the jobs and the Scheduler', () => {
   test('each job has a unique name, an explicit Shanghai timezone and a schedule node-cron accepts', async () => {
     expect(new Set(JOB_NAMES).size).toBe(JOBS.length);
-    expect(JOB_NAMES).toEqual(expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge']));
+    expect(JOB_NAMES).toEqual(expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge', 'wechat-claim-purge']));
     for (const j of JOBS) expect(j.timezone).toBe('Asia/Shanghai');
     const runner = { run: jest.fn() } as unknown as JobRunner;
     const scheduler = new Scheduler({ jobs: JOBS, coordinator: { shouldRun: async () => false }, runner, logger: silent });
@@ -52,6 +52,7 @@ describe('the jobs and the Scheduler', () => {
       expect(['21:30', '22:30', '23:30']).toContain(shanghaiTime(dayEnd));
       expect(scheduler.nextRun('payment-reconcile')!.getUTCMinutes() % 10).toBe(0);
       expect(shanghaiTime(scheduler.nextRun('job-tick-purge')!)).toBe('04:17');
+      expect(shanghaiTime(scheduler.nextRun('wechat-claim-purge')!)).toBe('04:27');
     } finally {
       await scheduler.stop();
     }

@@ -1,0 +1,10 @@
+import type { Job } from '../server/services/scheduler/job';
+
+/** Claims of pushed WeChat messages older than three days are deleted (WechatInboxService.purgeOldClaims). */
+export const wechatClaimPurge: Job = {
+  name: 'wechat-claim-purge',
+  schedule: '27 4 * * *',
+  timezone: 'Asia/Shanghai',
+  description: 'purge claims of WeChat pushes older than three days; the conversation log stays (daily, 04:27)',
+  run: (s) => s.inbox.purgeOldClaims(),
+};
