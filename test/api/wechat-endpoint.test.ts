@@ -57,6 +57,16 @@ describeEachDb('the /wechat endpoint', (h) => {
   const post = (query: Record<string, string>, body: string) =>
     h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
 
+  /** Runs `f` while `table` is renamed away: a real failure of the real database, put right afterwards. */
+  async function withoutTable<T>(table: string, f: () => Promise<T>): Promise<T> {
+    await h().db.manager.query(`ALTER TABLE ${table} RENAME TO ${table}_away`);
+    try {
+      return await f();
+    } finally {
+      await h().db.manager.query(`ALTER TABLE ${table}_away RENAME TO ${table}`);
+    }
+  }
+
   test('GET answers the echostr when the signature is right, 401 when not', async () => {
     const q = plainQuery();
     const ok = await h().http.get('/wechat').query({ ...q, echostr: 'echo-123' });
@@ -219,13 +229,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const xml = textXml('o_senior_03', '帮助', '900000000077');
     const calls = h().conversationCalls();
     // A real failure of the real database: the table the inbox claims messages in is briefly not there.
-    await h().db.manager.query('ALTER TABLE wechat_push_claim RENAME TO wechat_push_claim_away');
-    let failed;
-    try {
-      failed = await post(plainQuery(), xml);
-    } finally {
-      await h().db.manager.query('ALTER TABLE wechat_push_claim_away RENAME TO wechat_push_claim');
-    }
+    const failed = await withoutTable('wechat_push_claim', () => post(plainQuery(), xml));
     expect(failed.status).toBe(503);
     expect(h().conversationCalls() - calls).toBe(0); // not handled: nothing done that a retry would do again
     const retry = await post(plainQuery(), xml);
@@ -238,13 +242,7 @@ describeEachDb('the /wechat endpoint', (h) => {
   test('when the answer cannot be written to the conversation log, the senior still gets it, and only once', async () => {
     const xml = textXml('o_senior_03', '帮助', '900000000078');
     const calls = h().conversationCalls();
-    await h().db.manager.query('ALTER TABLE wechat_inbound RENAME TO wechat_inbound_away');
-    let answered;
-    try {
-      answered = await post(plainQuery(), xml);
-    } finally {
-      await h().db.manager.query('ALTER TABLE wechat_inbound_away RENAME TO wechat_inbound');
-    }
+    const answered = await withoutTable('wechat_inbound', () => post(plainQuery(), xml));
     expect(answered.status).toBe(200);
     expect(tag(answered.text, 'Content')).toContain('我可以帮您');
     // A retry (had WeChat lost the answer) is not handled again: the claim stands.
