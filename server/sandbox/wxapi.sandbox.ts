@@ -1,14 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../lib/clock';
 import type { SandboxCredentials } from '../wechat-settings';
+import { bytes, codePoints, fail, isObject, nonEmpty, OK, type WxReply } from './wxapi-answers';
+import { menuError } from './wxapi-menu';
+import { SandboxTokens, type Account, type TokenRequest } from './wxapi-tokens';
+
+export { fail, isObject, type WxReply } from './wxapi-answers';
+export type { TokenRequest } from './wxapi-tokens';
 
 export type OutboxKind = 'template' | 'subscribe' | 'custom';
 
-/** A message WeChat accepted for delivery to a user. */
 /** WeChat keeps a client_msg_id for 10 minutes and takes at most 64 bytes of it. */
 const CLIENT_MSG_ID_WINDOW_MS = 10 * 60_000;
 const CLIENT_MSG_ID_MAX = 64;
 
+/** A message WeChat accepted for delivery to a user. */
 export interface OutboxEntry {
   kind: OutboxKind;
   openid: string;
@@ -16,14 +22,6 @@ export interface OutboxEntry {
   /** The request body exactly as Mulin posted it. */
   payload: Record<string, unknown>;
   msgid?: string;
-  at: string;
-}
-
-export interface TokenRequest {
-  endpoint: 'stable_token' | 'token';
-  appId: string;
-  forceRefresh: boolean;
-  errcode: number;
   at: string;
 }
 
@@ -35,11 +33,6 @@ export interface ApiCall {
   at: string;
 }
 
-/** WeChat's reply body: `errcode` 0 (often left out on success) or an error. */
-export type WxReply = { errcode?: number; errmsg?: string } & Record<string, unknown>;
-
-type Account = 'mp' | 'mini';
-
 /** A QR code made by qrcode/create; `expiresAt` (epoch ms, sandbox clock) is null for a permanent one. */
 export interface IssuedQrCode {
   scene: string;
@@ -47,15 +40,6 @@ export interface IssuedQrCode {
   expiresAt: number | null;
 }
 
-interface IssuedToken {
-  appId: string;
-  expiresAt: number;
-  revoked: boolean;
-}
-
-const TOKEN_LIFE_S = 7200;
-/** WeChat keeps a replaced classic token working for five more minutes. */
-const CLASSIC_OVERLAP_MS = 5 * 60_000;
 const TEMPLATE_VALUE_MAX = 20;
 const SUBSCRIBE_THING_MAX = 20;
 const ANY_TEMPLATE = '*';
@@ -70,63 +54,6 @@ const QR_ACTIONS: Record<string, { permanent: boolean; str: boolean }> = {
   QR_LIMIT_SCENE: { permanent: true, str: false },
   QR_LIMIT_STR_SCENE: { permanent: true, str: true },
 };
-/** Menu button types by what they must carry (https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html). */
-const KEY_BUTTONS = new Set(['click', 'scancode_push', 'scancode_waitmsg', 'pic_sysphoto', 'pic_photo_or_album', 'pic_weixin', 'location_select']);
-const URL_BUTTONS = new Set(['view', 'miniprogram']);
-const MEDIA_BUTTONS = new Set(['media_id', 'view_limited', 'article_id', 'article_view_limited']);
-const MENU_KEY_MAX = 128;
-const MENU_URL_MAX = 1024;
-
-const MESSAGES: Record<number, string> = {
-  40001: 'invalid credential, access_token is invalid or not latest',
-  40002: 'invalid grant_type',
-  40003: 'invalid openid',
-  40008: 'invalid message type',
-  40013: 'invalid appid',
-  40016: 'invalid button size',
-  40017: 'invalid button type',
-  40019: 'invalid button key size',
-  40020: 'invalid button url size',
-  40024: 'invalid sub button type',
-  40026: 'invalid sub button key size',
-  40027: 'invalid sub button url size',
-  40029: 'invalid code',
-  40037: 'invalid template_id',
-  40097: 'invalid args',
-  40125: 'invalid appsecret',
-  41001: 'access_token missing',
-  42001: 'access_token expired',
-  43101: 'user refuse to accept the msg',
-  44002: 'empty post data',
-  45015: 'response out of time limit or subscription is canceled',
-  47001: 'data format error',
-  47003: 'argument invalid!',
-  48001: 'api unauthorized',
-};
-
-export function fail(errcode: number, detail = ''): WxReply {
-  const rid = randomBytes(6).toString('hex');
-  return { errcode, errmsg: `${MESSAGES[errcode] ?? 'error'}${detail ? ` ${detail}` : ''} rid: ${rid}` };
-}
-
-const OK: WxReply = { errcode: 0, errmsg: 'ok' };
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const codePoints = (s: string) => [...s].length;
-const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-
-/** WeChat's verdict on a button that opens no sub-menu: null when it would take it. */
-function leafButtonError(b: Record<string, unknown>, sub: boolean): WxReply | null {
-  const type = typeof b.type === 'string' ? b.type : '';
-  if (KEY_BUTTONS.has(type)) return nonEmpty(b.key) && bytes(b.key) <= MENU_KEY_MAX ? null : fail(sub ? 40026 : 40019);
-  if (URL_BUTTONS.has(type)) {
-    if (!nonEmpty(b.url) || bytes(b.url) > MENU_URL_MAX) return fail(sub ? 40027 : 40020);
-    return type === 'miniprogram' && (!nonEmpty(b.appid) || !nonEmpty(b.pagepath)) ? fail(47001, 'button.appid/pagepath') : null;
-  }
-  if (MEDIA_BUTTONS.has(type)) return nonEmpty(b.media_id) || nonEmpty(b.article_id) ? null : fail(47001, 'button.media_id');
-  return fail(sub ? 40024 : 40017);
-}
 
 /**
  * An imitation of the WeChat platform API (api.weixin.qq.com) for the sandbox and the tests: tokens (classic and
@@ -134,7 +61,6 @@ function leafButtonError(b: Record<string, unknown>, sub: boolean): WxReply | nu
  * with WeChat's JSON shapes and errcodes and the rules WeChat enforces. Accepted messages land in an outbox. In memory only.
  */
 export class WxapiSandbox {
-  readonly tokenRequests: TokenRequest[] = [];
   readonly apiCalls: ApiCall[] = [];
   menu: unknown = null;
   /** ticket → the QR code qrcode/create made for it. */
@@ -142,11 +68,8 @@ export class WxapiSandbox {
   private readonly outbox: OutboxEntry[] = [];
   private readonly clientMsgIds = new Map<string, { msgid: bigint; at: number }>();
   private readonly nextSendFailures: number[] = [];
-  private readonly accounts: Map<string, { secret: string; account: Account }>;
   private readonly clock: Clock;
-  private readonly tokens = new Map<string, IssuedToken>();
-  private readonly stableTokens = new Map<string, string>();
-  private readonly classicTokens = new Map<string, string>();
+  private readonly tokens: SandboxTokens;
   /** openid → refused template ids ('*' = all). */
   private readonly refusals = new Map<string, Set<string>>();
   private readonly closedWindows = new Set<string>();
@@ -155,10 +78,12 @@ export class WxapiSandbox {
 
   constructor({ creds, clock }: { creds: SandboxCredentials; clock: Clock }) {
     this.clock = clock;
-    this.accounts = new Map([
-      [creds.mp.appId, { secret: creds.mp.secret, account: 'mp' }],
-      [creds.mini.appId, { secret: creds.mini.secret, account: 'mini' }],
-    ]);
+    this.tokens = new SandboxTokens(creds, clock);
+  }
+
+  /** Every stable_token and token request, in order, with what it was answered. */
+  get tokenRequests(): readonly TokenRequest[] {
+    return this.tokens.requests;
   }
 
   // ---- knobs (tests and the sandbox page) ----
@@ -191,18 +116,15 @@ export class WxapiSandbox {
 
   /** Every token issued so far stops working (40001), as after a refresh elsewhere. */
   expireTokens(): void {
-    for (const t of this.tokens.values()) t.revoked = true;
+    this.tokens.expireAll();
   }
 
   reset(): void {
-    this.tokenRequests.length = 0;
+    this.tokens.reset();
     this.apiCalls.length = 0;
     this.outbox.length = 0;
     this.menu = null;
     this.qrCodes.clear();
-    this.tokens.clear();
-    this.stableTokens.clear();
-    this.classicTokens.clear();
     this.refusals.clear();
     this.closedWindows.clear();
     this.clientMsgIds.clear();
@@ -229,69 +151,16 @@ export class WxapiSandbox {
     return [...this.outbox];
   }
 
-  // ---- access tokens ----
+  // ---- access tokens (SandboxTokens) ----
 
   /** POST /cgi-bin/stable_token: the same token until it expires, unless force_refresh. */
   stableToken(body: Record<string, unknown>): WxReply {
-    const appId = typeof body.appid === 'string' ? body.appid : '';
-    const force = body.force_refresh === true;
-    const reply = this.checkCredentials(appId, body.secret, body.grant_type, 'client_credential') ?? this.issueStable(appId, force);
-    this.tokenRequests.push({ endpoint: 'stable_token', appId, forceRefresh: force, errcode: reply.errcode ?? 0, at: this.nowIso() });
-    return reply;
+    return this.tokens.stable(body);
   }
 
   /** GET /cgi-bin/token: a new token on every call; the previous one keeps working for five minutes. */
   classicToken(query: Record<string, unknown>): WxReply {
-    const appId = typeof query.appid === 'string' ? query.appid : '';
-    const reply = this.checkCredentials(appId, query.secret, query.grant_type, 'client_credential') ?? this.issueClassic(appId);
-    this.tokenRequests.push({ endpoint: 'token', appId, forceRefresh: false, errcode: reply.errcode ?? 0, at: this.nowIso() });
-    return reply;
-  }
-
-  private checkCredentials(appId: string, secret: unknown, grantType: unknown, expectedGrant: string): WxReply | null {
-    if (grantType !== expectedGrant) return fail(40002);
-    const account = this.accounts.get(appId);
-    if (!account) return fail(40013);
-    if (secret !== account.secret) return fail(40125);
-    return null;
-  }
-
-  private issueStable(appId: string, force: boolean): WxReply {
-    const now = this.clock.now().getTime();
-    const current = this.stableTokens.get(appId);
-    const issued = current ? this.tokens.get(current) : undefined;
-    if (current && issued && !force && !issued.revoked && issued.expiresAt > now) {
-      return { access_token: current, expires_in: Math.floor((issued.expiresAt - now) / 1000) };
-    }
-    if (issued) issued.revoked = true;
-    const token = this.newToken(appId, now);
-    this.stableTokens.set(appId, token);
-    return { access_token: token, expires_in: TOKEN_LIFE_S };
-  }
-
-  private issueClassic(appId: string): WxReply {
-    const now = this.clock.now().getTime();
-    const previous = this.tokens.get(this.classicTokens.get(appId) ?? '');
-    if (previous) previous.expiresAt = Math.min(previous.expiresAt, now + CLASSIC_OVERLAP_MS);
-    const token = this.newToken(appId, now);
-    this.classicTokens.set(appId, token);
-    return { access_token: token, expires_in: TOKEN_LIFE_S };
-  }
-
-  private newToken(appId: string, now: number): string {
-    const token = `SBX_${randomBytes(96).toString('base64url')}`;
-    this.tokens.set(token, { appId, expiresAt: now + TOKEN_LIFE_S * 1000, revoked: false });
-    return token;
-  }
-
-  /** WeChat's verdict on a token for an API of the public account or the mini-program. */
-  private authorize(accessToken: string, account: Account): WxReply | null {
-    if (accessToken === '') return fail(41001);
-    const t = this.tokens.get(accessToken);
-    if (!t || t.revoked) return fail(40001);
-    if (t.expiresAt <= this.clock.now().getTime()) return fail(42001);
-    if (this.accounts.get(t.appId)?.account !== account) return fail(48001);
-    return null;
+    return this.tokens.classic(query);
   }
 
   // ---- mini-program login ----
@@ -299,9 +168,9 @@ export class WxapiSandbox {
   /** GET /sns/jscode2session. `demo:<openid>` logs in as that openid; any other code as a stable derived one. */
   jscode2session(query: Record<string, unknown>): WxReply {
     const appId = typeof query.appid === 'string' ? query.appid : '';
-    const denied = this.checkCredentials(appId, query.secret, query.grant_type, 'authorization_code');
+    const denied = this.tokens.checkCredentials(appId, query.secret, query.grant_type, 'authorization_code');
     if (denied) return denied;
-    if (this.accounts.get(appId)?.account !== 'mini') return fail(40013);
+    if (this.tokens.accountOf(appId) !== 'mini') return fail(40013);
     const code = query.js_code;
     if (typeof code !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(code) || code === 'demo:') return fail(40029);
     // The derivation the earlier stand-in login used, so accounts made before the sandbox existed are found again.
@@ -369,28 +238,11 @@ export class WxapiSandbox {
     });
   }
 
-  /**
-   * POST /cgi-bin/menu/create (public account): 1–3 buttons, each either a sub-menu of 1–5 buttons or a button of
-   * a known type carrying what that type needs (a key, a url, …). Name lengths are not checked.
-   */
+  /** POST /cgi-bin/menu/create (public account), checked as WeChat checks it (menuError). */
   createMenu(accessToken: string, body: Record<string, unknown>): WxReply {
     return this.call('/cgi-bin/menu/create', accessToken, 'mp', () => {
-      const buttons = body.button;
-      if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3) return fail(40016);
-      for (const b of buttons) {
-        if (!isObject(b) || !nonEmpty(b.name)) return fail(47001, 'button.name');
-        if (b.sub_button === undefined || (Array.isArray(b.sub_button) && b.sub_button.length === 0)) {
-          const leaf = leafButtonError(b, false);
-          if (leaf) return leaf;
-          continue;
-        }
-        if (!Array.isArray(b.sub_button) || b.sub_button.length > 5) return fail(40016);
-        for (const sb of b.sub_button) {
-          if (!isObject(sb) || !nonEmpty(sb.name)) return fail(47001, 'sub_button.name');
-          const leaf = leafButtonError(sb, true);
-          if (leaf) return leaf;
-        }
-      }
+      const invalid = menuError(body);
+      if (invalid) return invalid;
       this.menu = body;
       return OK;
     });
@@ -430,7 +282,7 @@ export class WxapiSandbox {
   }
 
   private call(path: string, accessToken: string, account: Account, handle: () => WxReply): WxReply {
-    const reply = this.authorize(accessToken, account) ?? handle();
+    const reply = this.tokens.authorize(accessToken, account) ?? handle();
     this.apiCalls.push({ path, accessToken, errcode: Number(reply.errcode ?? 0), at: this.nowIso() });
     return reply;
   }
