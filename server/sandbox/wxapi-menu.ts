@@ -42,4 +42,3 @@ function leafButtonError(b: Record<string, unknown>, sub: boolean): WxReply | nu
   if (MEDIA_BUTTONS.has(type)) return nonEmpty(b.media_id) || nonEmpty(b.article_id) ? null : fail(47001, 'button.media_id');
   return fail(sub ? 40024 : 40017);
 }
-
