@@ -1,4 +1,3 @@
-import type { Job } from '../server/services/scheduler/job';
 import { dayEnd } from './day-end';
 import { emergencyEscalation } from './emergency-escalation';
 import { jobTickPurge } from './job-tick-purge';
@@ -10,11 +9,17 @@ import { reminders } from './reminders';
 import { slotsAhead } from './slots-ahead';
 import { wechatClaimPurge } from './wechat-claim-purge';
 
-/** Every scheduled job. The Scheduler registers these (minus those MULIN_JOBS switches off); `npm run job` runs one. */
-export const JOBS: readonly Job[] = [paymentExpiry, paymentReconcile, emergencyEscalation, dayEnd, jobTickPurge, monthlySettlement, reminders, noticeBroadcast, slotsAhead, wechatClaimPurge];
+/**
+ * Every scheduled job, each typed with the services it needs. The composition root (server/container.ts) takes
+ * them as jobs of its own services, which is where TypeScript checks that every need is met, and validates
+ * MULIN_JOBS against their names. `npm run job` runs one.
+ */
+export const JOBS = [paymentExpiry, paymentReconcile, emergencyEscalation, dayEnd, jobTickPurge, monthlySettlement, reminders, noticeBroadcast, slotsAhead, wechatClaimPurge] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);
 
-export function jobNamed(name: string): Job | undefined {
+export type AnyMulinJob = (typeof JOBS)[number];
+
+export function jobNamed(name: string): AnyMulinJob | undefined {
   return JOBS.find((j) => j.name === name);
 }

@@ -1,7 +1,8 @@
 import type { Job } from '../server/services/scheduler/job';
+import type { PaymentService } from '../server/services/payment/payment.service';
 
 /** Orders and refunds that went quiet are asked about and settled from WeChat Pay's answer. */
-export const paymentReconcile: Job = {
+export const paymentReconcile: Job<{ payments: Pick<PaymentService, 'reconcile'> }> = {
   name: 'payment-reconcile',
   schedule: '*/10 * * * *',
   timezone: 'Asia/Shanghai',

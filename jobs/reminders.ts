@@ -1,7 +1,8 @@
 import type { Job } from '../server/services/scheduler/job';
+import type { ReminderService } from '../server/services/reminders/reminder.service';
 
 /** Day-before, hour-before and rating-request reminders that are due go out (quiet hours are in their due times). */
-export const reminders: Job = {
+export const reminders: Job<{ reminders: Pick<ReminderService, 'sendDue'> }> = {
   name: 'reminders',
   schedule: '* * * * *',
   timezone: 'Asia/Shanghai',

@@ -1,7 +1,8 @@
 import type { Job } from '../server/services/scheduler/job';
+import type { WechatInboxService } from '../server/services/chat/wechat-inbox.service';
 
 /** Claims of pushed WeChat messages older than three days are deleted (WechatInboxService.purgeOldClaims). */
-export const wechatClaimPurge: Job = {
+export const wechatClaimPurge: Job<{ inbox: Pick<WechatInboxService, 'purgeOldClaims'> }> = {
   name: 'wechat-claim-purge',
   schedule: '27 4 * * *',
   timezone: 'Asia/Shanghai',

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { JOB_NAMES } from '../jobs';
 import { DEFAULT_TEMPLATE_IDS, TEMPLATE_PURPOSES, type TemplateIds, type TemplatePurpose } from './wechat-templates';
 
 /**
@@ -84,18 +83,17 @@ function templateIds(raw: string | undefined, problems: string[]): TemplateIds {
 
 /**
  * MULIN_JOBS: which scheduled jobs this instance runs: `all` (the default), `none` (a web-only instance), or a
- * comma list of job names. Every instance may run them all: each tick still runs once (the coordinator).
+ * comma list of job names. Every instance may run them all: each tick still runs once (the coordinator). The names
+ * themselves are checked against the jobs there are at the composition root (selectJobs), which knows them.
  */
-export function parseJobsSetting(raw: string, problems: string[]): readonly string[] {
+export type JobSelection = 'all' | readonly string[];
+
+export function parseJobsSetting(raw: string, problems: string[]): JobSelection {
   const value = raw.trim();
-  if (value === '' || value === 'all') return [...JOB_NAMES];
+  if (value === '' || value === 'all') return 'all';
   if (value === 'none') return [];
   const names = [...new Set(value.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
-  const unknown = names.filter((n) => !JOB_NAMES.includes(n));
-  if (unknown.length > 0 || names.length === 0) {
-    problems.push(`MULIN_JOBS: ${unknown.length ? `unknown job ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no job given'}; use all, none, or a comma list of: ${JOB_NAMES.join(', ')}`);
-    return [];
-  }
+  if (names.length === 0) problems.push('MULIN_JOBS: no job given; use all, none, or a comma list of job names');
   return names;
 }
 
@@ -133,8 +131,8 @@ export interface Config {
   /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
   readonly sandbox: boolean;
   readonly publicBaseUrl: string;
-  /** Names of the scheduled jobs this instance registers (MULIN_JOBS). */
-  readonly jobs: readonly string[];
+  /** The scheduled jobs this instance registers (MULIN_JOBS): all of them, or these names. */
+  readonly jobs: JobSelection;
   /** Policy-notice pushes per second at most, per instance (MULIN_BROADCAST_RATE). */
   readonly broadcastRate: number;
   /** How many days of slots the slots-ahead job keeps made from the centres' templates (MULIN_SLOT_DAYS_AHEAD). */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { ConfigError, type Config, type JobSelection } from './config';
 import type { Database } from './db/database';
 import { WechatMessenger } from './gateways/wechat-messenger.gateway';
 import { WechatPayGateway } from './gateways/wechat-pay.gateway';
@@ -23,7 +23,7 @@ import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EscalationRepository } from './repositories/escalation.repository';
 import { JobRepository } from './repositories/job.repository';
-import { DayEndService } from './services/day-end.service';
+import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
 import { JobCoordinator } from './services/scheduler/job-coordinator';
 import { JobRunService } from './services/scheduler/job-run.service';
@@ -31,35 +31,35 @@ import { JobRunner } from './services/scheduler/job-runner';
 import { Scheduler } from './services/scheduler/scheduler';
 import type { Sandbox } from './sandbox';
 import { NoticeRepository } from './repositories/notice.repository';
-import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from './services/broadcast.service';
-import { NoticeService } from './services/notice.service';
+import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from './services/notices/broadcast.service';
+import { NoticeService } from './services/notices/notice.service';
 import { SlotTemplateRepository } from './repositories/slot-template.repository';
-import { SlotTemplateService } from './services/slot-template.service';
-import { WechatInboxService, type Conversation } from './services/wechat-inbox.service';
+import { SlotTemplateService } from './services/catalogue/slot-template.service';
+import { WechatInboxService, type Conversation } from './services/chat/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
-import { AccessService } from './services/access.service';
-import { AuditService } from './services/audit.service';
-import { AuthService } from './services/auth.service';
-import { BookingLifecycleService } from './services/booking-lifecycle.service';
-import { BookingReaderService } from './services/booking-reader.service';
-import { BookingService } from './services/booking.service';
-import { BookingWriter } from './services/booking-writer';
-import { CatalogueService } from './services/catalogue.service';
-import { FamilyLinkService } from './services/family-link.service';
-import { PaymentReaderService } from './services/payment-reader.service';
-import { PaymentService } from './services/payment.service';
-import { RefundService } from './services/refund.service';
-import { SeniorService } from './services/senior.service';
-import { SettlementService } from './services/settlement.service';
-import { BotBookingFlow } from './services/bot/booking-flow';
-import { BotPeople } from './services/bot/people';
-import { ChatBot } from './services/bot/chat-bot.service';
-import { ConversationLogService } from './services/conversation-log.service';
-import { EmergencyService } from './services/emergency.service';
-import { AccountNotifier } from './services/notifier.service';
-import { ReminderService } from './services/reminder.service';
-import { SubscriptionService } from './services/subscription.service';
-import { WechatBindingService } from './services/wechat-binding.service';
+import { AccessService } from './services/access/access.service';
+import { AuditService } from './services/access/audit.service';
+import { AuthService } from './services/access/auth.service';
+import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
+import { BookingReaderService } from './services/booking/booking-reader.service';
+import { BookingService } from './services/booking/booking.service';
+import { BookingWriter } from './services/booking/booking-writer';
+import { CatalogueService } from './services/catalogue/catalogue.service';
+import { FamilyLinkService } from './services/people/family-link.service';
+import { PaymentReaderService } from './services/payment/payment-reader.service';
+import { PaymentService } from './services/payment/payment.service';
+import { RefundService } from './services/payment/refund.service';
+import { SeniorService } from './services/people/senior.service';
+import { SettlementService } from './services/settlement/settlement.service';
+import { BotBookingFlow } from './services/chat/booking-flow';
+import { BotPeople } from './services/chat/people';
+import { ChatBot } from './services/chat/chat-bot.service';
+import { ConversationLogService } from './services/chat/conversation-log.service';
+import { EmergencyService } from './services/emergency/emergency.service';
+import { AccountNotifier } from './services/messaging/notifier.service';
+import { ReminderService } from './services/reminders/reminder.service';
+import { SubscriptionService } from './services/messaging/subscription.service';
+import { WechatBindingService } from './services/people/wechat-binding.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -216,12 +216,27 @@ export function buildServices(deps: Deps) {
 export type Services = ReturnType<typeof buildServices>;
 
 /**
+ * The jobs MULIN_JOBS asks for, checked against the jobs there are: an unknown name stops the start with a message
+ * that names the variable and every job.
+ */
+export function selectJobs<J extends { name: string }>(jobs: readonly J[], selection: JobSelection): J[] {
+  if (selection === 'all') return [...jobs];
+  const known = jobs.map((j) => j.name);
+  const unknown = selection.filter((n) => !known.includes(n));
+  if (unknown.length > 0) {
+    throw new ConfigError([`MULIN_JOBS: unknown job ${unknown.map((n) => `"${n}"`).join(', ')}; use all, none, or a comma list of: ${known.join(', ')}`]);
+  }
+  return jobs.filter((j) => selection.includes(j.name));
+}
+
+/**
  * The scheduled side, on top of the services: a database coordinator and a runner for `jobs`, and the Scheduler
  * that puts them on node-cron. main.ts starts the Scheduler; `npm run job` and tests use the runner directly.
+ * Taking the jobs as `Job<Services>` is what checks, at compile time, that these services meet each job's needs.
  */
-export function buildScheduling(s: Services, opts: { instance: string; jobs: readonly Job[] }) {
+export function buildScheduling(s: Services, opts: { instance: string; jobs: readonly Job<Services>[] }) {
   const { db, clock, logger } = s.deps;
   const coordinator = new JobCoordinator(db, s.repos.jobs, clock, opts.instance);
-  const runner = new JobRunner(s, s.repos.jobs, clock, logger, opts.instance);
-  return { coordinator, runner, scheduler: new Scheduler({ jobs: opts.jobs, coordinator, runner, logger }) };
+  const runner = new JobRunner<Services>(s, s.repos.jobs, clock, logger, opts.instance);
+  return { coordinator, runner, scheduler: new Scheduler<Services>({ jobs: opts.jobs, coordinator, runner, logger }) };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConfigError, type Config } from './config';
 import { configFromEnvironment } from './bootstrap';
 import { createApp } from './app';
-import { buildScheduling, buildServices } from './container';
+import { buildScheduling, buildServices, selectJobs } from './container';
 import { JOBS } from '../jobs';
 import { instanceName } from './services/scheduler/instance';
 import { openDatabase } from './db/open';
@@ -23,16 +23,8 @@ function describeDatabase(config: Config): string {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = configFromEnvironment();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = configFromEnvironment();
+  const jobs = selectJobs(JOBS, config.jobs);
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config.database, logger);
   let wechat: WechatSettings;
@@ -64,7 +56,7 @@ async function main(): Promise<void> {
   }
 
   // Every instance may run the scheduler: the database coordinator lets one of them take each tick.
-  const { scheduler } = buildScheduling(services, { instance: instanceName(), jobs: JOBS.filter((j) => config.jobs.includes(j.name)) });
+  const { scheduler } = buildScheduling(services, { instance: instanceName(), jobs });
   scheduler.start();
 
   const app = createApp(services);
@@ -101,6 +93,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
   console.error('Mulin failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 });

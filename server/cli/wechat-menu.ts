@@ -5,7 +5,7 @@ import { configFromEnvironment } from '../bootstrap';
 import { ConfigError, type Config } from '../config';
 import { openDatabase } from '../db/open';
 import { WechatApiError, WechatMessenger } from '../gateways/wechat-messenger.gateway';
-import { publishMenu } from '../bot/mp-menu';
+import { publishMenu } from '../services/chat/mp-menu';
 import { systemClock } from '../lib/clock';
 import { WechatStateRepository } from '../repositories/wechat-state.repository';
 import { loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from '../wechat-settings';
@@ -37,7 +37,7 @@ async function settingsFor(config: Config): Promise<{ settings: WechatSettings; 
   return { settings: sandboxSettings(creds, `${self}/sandbox`, self), where: `the sandbox at ${self}/sandbox/wxapi` };
 }
 
-/** `npm run wechat:menu`: publishes the public account's custom menu (server/bot/mp-menu.ts). */
+/** `npm run wechat:menu`: publishes the public account's custom menu (server/services/chat/mp-menu.ts). */
 async function run(): Promise<void> {
   const config = configFromEnvironment();
   const { settings, where } = await settingsFor(config);

@@ -1,11 +1,26 @@
 import WechatAPI from 'co-wechat-api';
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock';
-import type { WechatStateRepository, StoredToken } from '../repositories/wechat-state.repository';
 import type { WechatSettings } from '../wechat-settings';
 import { WechatLoginError, type WechatLoginGateway, type WechatSession } from './wechat-login.gateway';
 
 /** WeChat answered with an errcode we do not turn into a result, or (errcode -1) could not be reached. */
+/** An access token as every instance shares it. */
+export interface StoredToken {
+  token: string;
+  /** When instances stop using it (a margin before WeChat's own expiry). */
+  expiresAt: Date;
+}
+
+/** Where the WeChat state every instance shares is kept (WechatStateRepository, built at the composition root). */
+export interface WechatStateStore {
+  currentToken(appId: string): Promise<StoredToken | null>;
+  refreshToken(appId: string, now: Date, rejected: string | undefined, fetchFresh: () => Promise<StoredToken>): Promise<StoredToken>;
+  hasRefused(openid: string, templateId: string): Promise<boolean>;
+  recordRefusal(openid: string, templateId: string, now: Date): Promise<void>;
+  clearRefusals(openid: string, templateIds: string[]): Promise<void>;
+}
+
 export class WechatApiError extends Error {
   constructor(
     readonly errcode: number,
@@ -45,7 +60,7 @@ export interface QrScene {
 
 export interface WechatMessengerDeps {
   settings: WechatSettings;
-  tokens: WechatStateRepository;
+  tokens: WechatStateStore;
   clock: Clock;
   logger?: Logger;
 }
@@ -123,7 +138,7 @@ interface ClientDeps {
   appId: string;
   secret: string;
   apiBase: string;
-  tokens: WechatStateRepository;
+  tokens: WechatStateStore;
   clock: Clock;
   logger?: Logger;
 }
@@ -241,7 +256,7 @@ export class WechatMessenger implements WechatLoginGateway {
   private readonly mini: PlatformClient;
   /** Where QR images are shown: WeChat's page, or the sandbox's stand-in next to its API. */
   private readonly showQrCodeBase: string;
-  private readonly tokens: WechatStateRepository;
+  private readonly tokens: WechatStateStore;
   private readonly clock: Clock;
   private readonly logger?: Logger;
 

@@ -5,13 +5,24 @@ import {
   Rating,
   type BookingStatus,
   type ServiceCategory,
+  type ServiceKind,
 } from '../../entities';
 import type { Database } from '../db/database';
 import { EntityRows, type Picker } from '../db/entity-rows';
 import { BatchLoader } from '../lib/batch-loader';
-import type { Held } from '../services/pricing';
 
 /** What counting caps and double bookings needs of a booking (activeHoldings). */
+/** An active booking the senior already holds, as far as caps and double bookings are concerned. */
+export interface Held {
+  seniorId: number;
+  slotId: number;
+  serviceDate: string;
+  category: ServiceCategory;
+  kind: ServiceKind;
+  subsidisedQuantity: number;
+  subsidyFen: number;
+}
+
 const HELD_COLUMNS = ['seniorId', 'slotId', 'serviceDate', 'category', 'kind', 'subsidisedQuantity', 'subsidyFen'] as const satisfies ReadonlyArray<keyof Held & keyof Booking>;
 
 const UPCOMING: BookingStatus[] = ['pending_payment', 'pending_confirmation', 'confirmed'];

@@ -5,7 +5,7 @@ import { parseStringPromise } from 'xml2js';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock';
 import type { AccountRepository } from '../repositories/account.repository';
-import { ROLE_LABELS } from '../texts';
+import { ROLE_LABELS } from '../words/texts';
 import { cdata, plainSignature, WechatMessageCrypto } from '../lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../wechat-settings';
 import { CHAT_PAGE } from './chat-page';

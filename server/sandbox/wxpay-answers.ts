@@ -44,3 +44,6 @@ export const isText = (v: unknown, max: number, min = 1): v is string => typeof 
 export const isNotifyUrl = (v: unknown): v is string => isText(v, 256) && /^https?:\/\/[^?#\s]+$/.test(v);
 export const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 export const compact = (d: Date) => wechatpayTime(d).slice(0, 19).replace(/\D/g, '');
+
+/** How a sandbox refund ends (the knob the tests turn). */
+export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encryptResource, SIGNTEST_PREFIX, wechatpayNonce, wechatpaySignedHeaders, wechatpayTime } from '../gateways/wechat-pay-notify';
 import type { Clock } from '../lib/clock';
 import type { SandboxCredentials } from '../wechat-settings';
-import type { SandboxRefundOutcome } from './wxpay-refunds';
+import type { SandboxRefundOutcome } from './wxpay-answers';
 
 /**
  * WeChat Pay's side of notifications, for the WeChat Pay sandbox (wxpay.sandbox.ts): each one signed by the

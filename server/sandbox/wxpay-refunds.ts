@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { wechatpayTime } from '../gateways/wechat-pay-notify';
 import type { Clock } from '../lib/clock';
-import { digits, fail, isNotifyUrl, isObject, isText, paramError, type ApiAnswer, type SandboxOrder } from './wxpay-answers';
+import { digits, fail, isNotifyUrl, isObject, isText, paramError, type ApiAnswer, type SandboxOrder, type SandboxRefundOutcome } from './wxpay-answers';
+
+export type { SandboxRefundOutcome } from './wxpay-answers';
 import type { WxpayNotifier } from './wxpay-notifier';
 
 /** How WeChat Pay ends a refund it accepted (the REFUND.* notification says which). */
-export type SandboxRefundOutcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 export type SandboxRefundStatus = 'PROCESSING' | SandboxRefundOutcome;
 
 /** How the sandbox treats refund requests; see `setKnobs`. */

@@ -1,6 +1,6 @@
 import { Account, Booking, Centre, Senior, ServiceItem, Slot, SubsidyPolicy } from '../../entities';
-import type { Actor } from '../../server/services/actor';
-import type { Reservation } from '../../server/services/booking-writer';
+import type { Actor } from '../../server/services/access/actor';
+import type { Reservation } from '../../server/services/booking/booking-writer';
 import { DONGYUAN, JIAXIN, MAIYUQIAO, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
 

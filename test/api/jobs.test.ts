@@ -2,6 +2,7 @@ import { Account, AuditLog, Booking, CentreDayDigest, EmergencyAlert, JobRun, Sl
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import type { Job } from '../../server/services/scheduler/job';
+import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
@@ -15,7 +16,7 @@ const ZUOJIA = '左家新村睦邻点';
 const at = (ms: number) => new Date(Date.parse(T0) + ms);
 
 describeEachDb('scheduled jobs', (h) => {
-  let runner: JobRunner;
+  let runner: JobRunner<Services>;
   let admin: string;
 
   beforeAll(async () => {

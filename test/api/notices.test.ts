@@ -1,6 +1,7 @@
 import { Account, FamilyLink, Notice, NoticeDelivery, Region, Senior } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
+import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import { loginConsole, loginWechat } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
@@ -14,7 +15,7 @@ const MINUTE = 60_000;
 const at = (ms: number) => new Date(Date.parse(T0) + ms);
 
 describeEachDb('policy notices', (h) => {
-  let runner: JobRunner;
+  let runner: JobRunner<Services>;
   let admin: string;
 
   beforeAll(async () => {

@@ -2,6 +2,7 @@ import { Account, Booking, FamilyLink, Rating, Reminder, ServiceItem, Slot, Subs
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { shanghaiInstant } from '../../server/lib/time';
+import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import { accountNamed, centreNamed, JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
@@ -19,7 +20,7 @@ const RATING_TPL = 'mulin_tpl_rating_request';
 const sh = (date: string, time: string) => shanghaiInstant(date, time);
 
 describeEachDb('reminders', (h) => {
-  let runner: JobRunner;
+  let runner: JobRunner<Services>;
   let wangXiuying: string; // 王秀英 herself, in the mini-program (特困: her meals at 左家新村 are free, and it confirms by itself)
   let niece: string; // 王丽, linked to 王秀英
   let daughter: string; // 刘敏, linked to 张桂英

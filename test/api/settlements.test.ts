@@ -1,4 +1,4 @@
-import { SETTLEMENT_FIGURES, type SettlementFigures } from '../../server/services/settlement.service';
+import { SETTLEMENT_FIGURES, type SettlementFigures } from '../../server/services/settlement/settlement.service';
 import pino from 'pino';
 import { AuditLog, Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Payment, Refund, Settlement, SettlementLine, Slot, SubsidyPolicy } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
@@ -7,6 +7,7 @@ import { seedDemo } from '../../server/db/seed/demo';
 import { readXlsx, type Cell } from '../../server/lib/spreadsheet';
 import { shanghaiDate, shanghaiInstant, shanghaiTime } from '../../server/lib/time';
 import { Scheduler } from '../../server/services/scheduler/scheduler';
+import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import { CANTEEN, JIAXIN, loginConsole, loginWechat, MAIYUQIAO, seniorNamed, slotOf, STREET_CENTRE } from '../helpers/actors';
 import { CONSOLE_PASSWORD, describeEachDb } from '../helpers/harness';
@@ -30,7 +31,7 @@ const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padS
 describeEachDb(
   'monthly subsidy settlement',
   (h) => {
-    let runner: JobRunner;
+    let runner: JobRunner<Services>;
     const ids: Record<string, number> = {};
     let lateRefundBookingId = 0;
 
@@ -462,7 +463,7 @@ describeEachDb(
 
 describe('the monthly-settlement job', () => {
   test('is due at 02:30 on the 1st, Shanghai time, whatever the machine\'s zone', async () => {
-    const runner = { run: jest.fn() } as unknown as JobRunner;
+    const runner = { run: jest.fn() } as unknown as JobRunner<Services>;
     const scheduler = new Scheduler({ jobs: [jobNamed('monthly-settlement')!], coordinator: { shouldRun: async () => false }, runner, logger: pino({ level: 'silent' }) });
     scheduler.start();
     try {

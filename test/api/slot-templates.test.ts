@@ -2,6 +2,7 @@ import { Menu, ServiceItem, Slot, SlotTemplate } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { addDays, isoWeekday, shanghaiInstant } from '../../server/lib/time';
+import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import { centreNamed, JIAXIN, loginConsole, loginWechat } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
@@ -14,7 +15,7 @@ import { describeEachDb, T0, TODAY } from '../helpers/harness';
 const DAYS = 14;
 
 describeEachDb('slot templates', (h) => {
-  let runner: JobRunner;
+  let runner: JobRunner<Services>;
   let staff: string;
 
   beforeAll(async () => {

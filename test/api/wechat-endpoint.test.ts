@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { BotConversation, WechatInbound, WechatPushClaim } from '../../entities';
 import { WechatInboundRepository } from '../../server/repositories/wechat-inbound.repository';
-import { BOT_TEXTS } from '../../server/texts';
+import { BOT_TEXTS } from '../../server/words/texts';
 import { jobNamed } from '../../jobs';
 import { DAY } from '../../server/lib/time';
 import { describeEachDb, T0 } from '../helpers/harness';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { createPool, type RowDataPacket } from 'mysql2/promise';
 import { plainSignature } from '../../server/lib/wechat-message-crypto';
 import type { SandboxCredentials } from '../../server/wechat-settings';
-import { BOT_TEXTS } from '../../server/texts';
+import { BOT_TEXTS } from '../../server/words/texts';
 import { cpuPerUnit, drive, freshDatabase, INSTANCES, mariadbPid, insertSeniors, LoadClient, OPEN_LOOP_SOCKETS, pace, pacedRates, percentile, startArgs, startFleet, waitForServer, type Fleet, type RunResult } from './lib';
 
 const DB = 'mulin_bench_bot';

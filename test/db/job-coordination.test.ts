@@ -93,7 +93,7 @@ const MINUTE = 60_000;
     await h.db.manager.clear(JobRun);
     await h.db.manager.clear(JobTick);
     // The real jobs, due every second instead of every minute, so a few seconds show several ticks.
-    const everySecond: Job[] = JOBS.map((j) => ({ ...j, schedule: '* * * * * *' }));
+    const everySecond: Job<Services>[] = JOBS.map((j) => ({ ...j, schedule: '* * * * * *' }));
     const schedulers = instances.map((inst) => buildScheduling(inst.services, { instance: inst.name, jobs: everySecond }).scheduler);
     for (const s of schedulers) s.start();
     await new Promise((resolve) => setTimeout(resolve, 3_300));

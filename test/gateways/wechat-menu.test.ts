@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import supertest from 'supertest';
-import { MP_MENU, publishMenu } from '../../server/bot/mp-menu';
+import { MP_MENU, publishMenu } from '../../server/services/chat/mp-menu';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import { WechatMessenger } from '../../server/gateways/wechat-messenger.gateway';

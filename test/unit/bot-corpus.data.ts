@@ -1,4 +1,4 @@
-import type { Delivery, Intent, Meal, VisitKind } from '../../server/bot/understand';
+import type { Delivery, Intent, Meal, VisitKind } from '../../server/language/understand';
 
 /**
  * What seniors (and the sons and daughters who book for them) actually send the public-account bot, typed or

@@ -1,4 +1,4 @@
-import { understand, type Intent, type Understanding } from '../../server/bot/understand';
+import { understand, type Intent, type Understanding } from '../../server/language/understand';
 import { CORPUS, NOW, type Case, type Expected } from './bot-corpus.data';
 
 /**

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { JOBS, JOB_NAMES } from '../../jobs';
 import { ConfigError, loadConfig } from '../../server/config';
+import { selectJobs, type Services } from '../../server/container';
 import { shanghaiTime } from '../../server/lib/time';
 import type { TickCoordinator } from '../../server/services/scheduler/job-coordinator';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
@@ -11,22 +12,23 @@ const silent = pino({ level: 'silent' });
 
 describe('MULIN_JOBS', () => {
   test('all jobs by default, and with "all"', () => {
-    expect(loadConfig({}).jobs).toEqual(JOB_NAMES);
-    expect(loadConfig({ MULIN_JOBS: ' all ' }).jobs).toEqual(JOB_NAMES);
+    expect(selectJobs(JOBS, loadConfig({}).jobs).map((j) => j.name)).toEqual(JOB_NAMES);
+    expect(selectJobs(JOBS, loadConfig({ MULIN_JOBS: ' all ' }).jobs).map((j) => j.name)).toEqual(JOB_NAMES);
   });
 
   test('"none" for a web-only instance', () => {
-    expect(loadConfig({ MULIN_JOBS: 'none' }).jobs).toEqual([]);
+    expect(selectJobs(JOBS, loadConfig({ MULIN_JOBS: 'none' }).jobs)).toEqual([]);
   });
 
   test('a comma list of job names, spaces and repeats forgiven', () => {
-    expect(loadConfig({ MULIN_JOBS: 'payment-expiry, day-end,payment-expiry' }).jobs).toEqual(['payment-expiry', 'day-end']);
+    expect(selectJobs(JOBS, loadConfig({ MULIN_JOBS: 'payment-expiry, day-end,payment-expiry' }).jobs).map((j) => j.name)).toEqual(['payment-expiry', 'day-end']);
   });
 
-  test('an unknown name stops the start with a message naming the variable and the jobs there are', () => {
+  test('an unknown name stops the start at the composition root, naming the variable and the jobs there are', () => {
+    const selection = loadConfig({ MULIN_JOBS: 'payment-expiry,nightly-report' }).jobs;
     let err: unknown;
     try {
-      loadConfig({ MULIN_JOBS: 'payment-expiry,nightly-report' });
+      selectJobs(JOBS, selection);
     } catch (e) {
       err = e;
     }
@@ -34,7 +36,7 @@ describe('MULIN_JOBS', () => {
     const message = (err as ConfigError).message;
     expect(message).toContain('MULIN_JOBS: unknown job "nightly-report"');
     for (const name of JOB_NAMES) expect(message).toContain(name);
-    expect(() => loadConfig({ MULIN_JOBS: ',' })).toThrow(/MULIN_JOBS/);
+    expect(() => loadConfig({ MULIN_JOBS: ',' })).toThrow(/MULIN_JOBS: no job given/);
   });
 });
 
@@ -43,8 +45,8 @@ describe('the jobs and the Scheduler', () => {
     expect(new Set(JOB_NAMES).size).toBe(JOBS.length);
     expect(JOB_NAMES).toEqual(expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge', 'wechat-claim-purge']));
     for (const j of JOBS) expect(j.timezone).toBe('Asia/Shanghai');
-    const runner = { run: jest.fn() } as unknown as JobRunner;
-    const scheduler = new Scheduler({ jobs: JOBS, coordinator: { shouldRun: async () => false }, runner, logger: silent });
+    const runner = { run: jest.fn() } as unknown as JobRunner<Services>;
+    const scheduler = new Scheduler<Services>({ jobs: JOBS, coordinator: { shouldRun: async () => false }, runner, logger: silent });
     scheduler.start();
     try {
       // Read in Shanghai, whatever the machine's zone: day end at :30 past 21, 22 or 23; reconciliation on the tens.
@@ -56,7 +58,7 @@ describe('the jobs and the Scheduler', () => {
     } finally {
       await scheduler.stop();
     }
-    expect(() => new Scheduler({ jobs: [{ ...JOBS[0], schedule: '61 * * * *' }], coordinator: { shouldRun: async () => true }, runner, logger: silent }).start()).toThrow();
+    expect(() => new Scheduler<Services>({ jobs: [{ ...JOBS[0], schedule: '61 * * * *' }], coordinator: { shouldRun: async () => true }, runner, logger: silent }).start()).toThrow();
   });
 
   test('node-cron hands each tick to the runner only on the instance the coordinator elects', async () => {

@@ -1,5 +1,5 @@
 import type { MenuButton } from '../../server/gateways/wechat-messenger.gateway';
-import { MENU_KEYS, MP_MENU } from '../../server/bot/mp-menu';
+import { MENU_KEYS, MP_MENU } from '../../server/services/chat/mp-menu';
 
 /** WeChat's documented limits, with a Chinese character counted as one. */
 const TOP_MAX = 3;

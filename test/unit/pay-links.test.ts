@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { AppError } from '../../server/errors';
 import { FakeClock } from '../../server/lib/clock';
-import { PayLinks } from '../../server/services/pay-links';
+import { PayLinks } from '../../server/services/payment/pay-links';
 
 const NOW = '2026-12-03T03:00:00Z';
 const due = new Date('2026-12-03T03:15:00Z');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SENIOR_CATEGORIES, SERVICE_KINDS, type ServiceKind } from '../../entities';
-import { priceBooking, type PolicyTerms, type PricingInput } from '../../server/services/pricing';
+import { priceBooking, type PolicyTerms, type PricingInput } from '../../server/services/booking/pricing';
 
 const kindCategory = (k: ServiceKind) => (['breakfast', 'lunch', 'dinner'].includes(k) ? 'meal' : k === 'bath' ? 'bath' : 'home_visit') as PolicyTerms['category'];
 

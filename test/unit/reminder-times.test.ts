@@ -1,5 +1,5 @@
 import { shanghaiInstant } from '../../server/lib/time';
-import { outOfQuietHours, ratingRequestTime, serviceReminderTimes } from '../../server/services/reminder-times';
+import { outOfQuietHours, ratingRequestTime, serviceReminderTimes } from '../../server/services/reminders/reminder-times';
 
 const sh = (date: string, time: string) => shanghaiInstant(date, time);
 

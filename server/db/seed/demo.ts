@@ -17,7 +17,7 @@ import type { Clock } from '../../lib/clock';
 import { hashPassword } from '../../lib/password';
 import { addDays, shanghaiDate } from '../../lib/time';
 import type { Database } from '../database';
-import { slotOn, type SlotPattern } from '../../services/slot-templates';
+import { slotOn, type SlotPattern } from '../../services/catalogue/slot-templates';
 import {
   ADMINS,
   CENTRES,

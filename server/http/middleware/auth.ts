@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '../../errors';
-import type { Actor } from '../../services/actor';
-import type { AuthService } from '../../services/auth.service';
+import type { Actor } from '../../services/access/actor';
+import type { AuthService } from '../../services/access/auth.service';
 
 export interface AppState {
   actor?: Actor;

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { PayNotificationRejected } from '../../gateways/wechat-pay-notify';
-import type { PaymentService } from '../../services/payment.service';
+import type { PaymentService } from '../../services/payment/payment.service';
 import { JSAPI_PAY_PAGE } from '../pages/jsapi-pay.page';
 import { parse } from '../validate';
 

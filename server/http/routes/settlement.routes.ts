@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Services } from '../../container';
-import type { SettlementFile } from '../../services/settlement.service';
+import type { SettlementFile } from '../../services/settlement/settlement.service';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { parse } from '../validate';
 

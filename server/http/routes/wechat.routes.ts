@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import type { Clock } from '../../lib/clock';
 import { plainSignature, sameSignature, WechatCryptoError, WechatMessageCrypto } from '../../lib/wechat-message-crypto';
 import { parseWechatXml, passiveReplyXml, WechatXmlError, type XmlElement } from '../../lib/wechat-xml';
-import type { InboundMessage, WechatInboxService } from '../../services/wechat-inbox.service';
+import type { InboundMessage, WechatInboxService } from '../../services/chat/wechat-inbox.service';
 import type { WechatSettings } from '../../wechat-settings';
 
 /** WeChat pushes messages of a few kilobytes; anything near this is not WeChat. */

@@ -2,7 +2,7 @@ import type { JobRun } from '../../../entities';
 import type { Clock } from '../../lib/clock';
 import { DAY } from '../../lib/time';
 import type { JobRepository } from '../../repositories/job.repository';
-import { hasRole, type Actor } from '../actor';
+import { hasRole, type Actor } from '../access/actor';
 import { AppError } from '../../errors';
 
 /** Coordinator rows only need to outlive their tick; a week leaves room for looking into a bad night. */

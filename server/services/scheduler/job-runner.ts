@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { JobTrigger } from '../../../entities';
-import type { Services } from '../../container';
 import type { Clock } from '../../lib/clock';
 import type { JobRepository } from '../../repositories/job.repository';
 import type { Job } from './job';
@@ -21,16 +20,16 @@ export interface JobOutcome {
  * throws: a failing job is logged and recorded, and the next tick tries again, so nothing escapes into node-cron's
  * timer callback. The clock is the container's, so tests run jobs at any moment they set.
  */
-export class JobRunner {
+export class JobRunner<S = unknown> {
   constructor(
-    private readonly services: Services,
+    private readonly services: S,
     private readonly runs: JobRepository,
     private readonly clock: Clock,
     private readonly logger: Logger,
     readonly instance: string,
   ) {}
 
-  async run(job: Job, tick: Date, trigger: JobTrigger = 'schedule'): Promise<JobOutcome> {
+  async run(job: Job<S>, tick: Date, trigger: JobTrigger = 'schedule'): Promise<JobOutcome> {
     const startedAt = this.clock.now();
     let runId: number | null = null;
     let processed: number | null = null;

@@ -10,15 +10,15 @@ import type { Job } from './job';
  * JobRunner. Started from server/main.ts only; stop() waits for runs in progress so shutdown does not cut a
  * sweep short when it can help it.
  */
-export class Scheduler {
+export class Scheduler<S = unknown> {
   private readonly tasks: ScheduledTask[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly opts: {
-      jobs: readonly Job[];
+      jobs: readonly Job<S>[];
       coordinator: TickCoordinator;
-      runner: JobRunner;
+      runner: JobRunner<S>;
       logger: Logger;
     },
   ) {}

@@ -1,0 +1,290 @@
+import { shanghaiDate } from '../lib/time';
+import { extractDate } from './dates';
+import { consume, firstIn } from './lexicon';
+import { parseNumber, tokenToNumber } from './numbers';
+import {
+  ASKING,
+  BATH,
+  CANCEL,
+  CHILD_CODE,
+  CHINESE_CODE,
+  CHOICE,
+  CHOOSE,
+  CHOOSE_NUMBERED,
+  CHOOSE_PREFIX_ONLY,
+  CODE_CONTEXT,
+  CONFIRM,
+  DELIVERY,
+  DENY,
+  DIETS,
+  DIGIT_CODE,
+  DISTRESS,
+  FAMILY,
+  FAMILY_CODE,
+  FAMILY_NORMAL,
+  FILLER,
+  GREETING,
+  HELP_STRONG,
+  HUMAN,
+  KIN_OF,
+  LEADING,
+  MEAL_SERVICE,
+  MEAL_VERB,
+  MEAL_WORD,
+  MEALS,
+  MENU_STRONG,
+  MY_BOOKED,
+  MY_BOOKINGS,
+  NAME,
+  NEARBY,
+  PAY_BY_FAMILY,
+  QUANTITY,
+  QUANTITY_BARE,
+  QUANTITY_GE,
+  RATE_WORD,
+  RATED_SUBJECT,
+  SEND,
+  SCORES,
+  SELF,
+  SMALL_TALK,
+  STARS,
+  STATUS,
+  TRAILING_PARTICLES,
+  VISIT_GENERIC,
+  VISIT_KINDS,
+  WEAK_DISTRESS,
+  WHAT,
+} from './patterns';
+import { canonical, DOTTED_HINT, normalize, rewriteDottedDates } from './text';
+
+export { parseNumber };
+
+export type Intent =
+  | 'book_meal' // 订饭: "明天中午订一份饭", "给我妈订明天午饭", "后儿个晌午来两份，送到家", "我要吃饭"
+  | 'menu' // "今天吃什么", "明天午饭是什么菜", "菜单"
+  | 'book_bath' // 洗澡, 助浴, "我想洗个澡"
+  | 'book_visit' // 打扫卫生, 保洁, 陪我去医院, 陪诊, 理发, 上门护理, "上门" (visitKind may be absent)
+  | 'my_bookings' // 我订了什么, 查一下, 我的预约, "明天有饭吗"
+  | 'cancel' // 取消, 不要了, 退掉明天的饭, "明天的饭不吃了"
+  | 'nearby' // 附近有什么, 最近的食堂在哪, "离我近的助餐点"
+  | 'emergency' // 救命, 快来人, 我摔倒了, 不舒服, 心口疼, 喘不上气, SOS, 帮帮我
+  | 'family_code' // a senior wants a code for their child: 绑定家属, 给我孩子一个码, 让我女儿也能看到
+  | 'pay_by_family' // 让家人代付, 叫我儿子付, 家人付
+  | 'rate' // 很好, 一般, 不好, 五星, 5分, 满意, 不满意, 评价
+  | 'human' // 找人工, 我要说话, 转人工, 叫工作人员
+  | 'help' // 帮助, ?, ？, 你能做什么, 菜单功能, 你好
+  | 'confirm' // 好, 对, 确认, 是的, 可以, 行, 嗯, 要, 好的好的, OK, 没问题
+  | 'deny' // 不, 不用, 算了, 不对, 不是, 不要
+  | 'choose' // a bare pick: "1", "一", "第一个", "２", "选2", "第二", "头一个"
+  | 'code' // a 6-digit binding code: "123456", "绑定 123456", "我的码是 123 456"; also "绑定我妈" without digits
+  | 'unknown';
+
+export type Meal = 'breakfast' | 'lunch' | 'dinner';
+export type VisitKind = 'cleaning' | 'escort' | 'nursing' | 'haircut';
+export type Delivery = 'delivery' | 'pick_up' | 'dine_in';
+/** Which service a message is about, whatever the intent ("取消明天的洗澡" → 'bath'). */
+export type Service = 'meal' | 'bath' | 'visit';
+
+export interface Understanding {
+  intent: Intent;
+  /** Shanghai calendar day 'YYYY-MM-DD' when a day was said, resolved forward from `now`. */
+  date?: string;
+  meal?: Meal;
+  /** 一份/两份/2份/俩/三碗 …; only when said. */
+  quantity?: number;
+  delivery?: Delivery;
+  /** Normalised notes: '软一点', '少盐', '少油', '不要辣', '清淡', '少糖', '素食', '不要葱', '不要香菜', '切碎'. */
+  diet?: string[];
+  visitKind?: VisitKind;
+  /** For 'choose' (1-based) and for a numbered pick inside another intent ("取消第二个"). */
+  choice?: number;
+  /** For 'rate': 1–5. */
+  score?: number;
+  /** For 'code': the 6 digits. */
+  code?: string;
+  /** 'self', a relation ('妈', '爸', '奶奶', '爷爷', '外婆', '外公', '老伴', …) or a name as said ('张桂英'). */
+  forWhom?: string;
+  /** Optional addition: the service the message is about, when one is named (any intent). */
+  service?: Service;
+  /** The text after normalisation (punctuation and spaces stripped, full-width folded, ASCII lower-cased). */
+  normalized: string;
+}
+
+const MAX_CHARS = 300;
+const QUESTION_MARK = /[?？]/;
+const UNDERSCORES = /_/g;
+/** "不要了", "不想要了": said of something already booked, so a cancellation rather than a bare "no". */
+const NO_LONGER_WANTED = /不(?:想)?要了/;
+
+/** Intents a weak distress word ("不舒服", "帮帮我") overrides: nothing concrete was asked. */
+const WEAK_OVERRIDABLE: ReadonlySet<Intent> = new Set<Intent>(['unknown', 'help', 'rate', 'human', 'confirm', 'deny', 'choose']);
+
+function rateScore(r: string): number | undefined {
+  const word = firstIn(SCORES, r);
+  const stars = STARS.exec(r);
+  if (stars && (!word || stars.index <= word.index)) {
+    const n = tokenToNumber(stars[1]);
+    if (n !== undefined) return Math.min(5, Math.max(1, n));
+  }
+  return word?.value;
+}
+
+/**
+ * Understands one message. `now` is the instant the message arrived; days are Asia/Shanghai (UTC+8, no DST).
+ * Pure and synchronous; every pattern is compiled at load.
+ */
+export function understand(text: string, now: Date): Understanding {
+  const input = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
+  const normalized = normalize(input);
+  if (normalized.length === 0) return { intent: QUESTION_MARK.test(input) ? 'help' : 'unknown', normalized };
+
+  const s = canonical(DOTTED_HINT.test(input) ? normalize(rewriteDottedDates(input)) : normalized);
+  const u: Understanding = { intent: 'unknown', normalized };
+  let w = s;
+
+  // ---- binding code
+  const digits = DIGIT_CODE.exec(w);
+  if (digits) {
+    u.code = digits[0];
+    w = w.replace(digits[0], '_');
+  } else {
+    const cn = CHINESE_CODE.exec(w);
+    if (cn && (cn[0].length === w.length || CODE_CONTEXT.test(w))) {
+      u.code = String(parseNumber(cn[0])).padStart(6, '0');
+      w = w.replace(cn[0], '_');
+    }
+  }
+
+  // ---- greetings and courtesies
+  let greeted = false;
+  w = consume(GREETING, w, () => {
+    greeted = true;
+  });
+  w = consume(FILLER, w, () => {});
+
+  // ---- who for: a name, a relation, or the sender
+  w = w.replace(KIN_OF, (_m: string, name: string) => {
+    u.forWhom ??= name;
+    return '_';
+  });
+  w = w.replace(NAME, (_m: string, name: string) => {
+    u.forWhom ??= name;
+    return '_';
+  });
+  w = w.replace(FAMILY, (_m: string, word: string | undefined, short: string | undefined) => {
+    u.forWhom ??= FAMILY_NORMAL[word ?? short ?? ''];
+    return '_';
+  });
+  if (u.forWhom === undefined && SELF.test(s)) u.forWhom = 'self';
+
+  // ---- day and meal
+  const today = shanghaiDate(now);
+  const d = extractDate(w, today);
+  w = d.w;
+  if (d.date) u.date = d.date;
+  let meal: Meal | undefined = d.meal;
+  let mealNoun = false;
+  w = consume(MEALS, w, ([m, noun]) => {
+    meal ??= m;
+    if (noun) mealNoun = true;
+  });
+  if (meal) u.meal = meal;
+
+  // ---- diet notes (before anything reads 不要)
+  let diet: string[] | undefined;
+  w = consume(DIETS, w, (note) => {
+    diet ??= [];
+    if (!diet.includes(note)) diet.push(note);
+  });
+  if (diet) u.diet = diet;
+
+  // ---- numbered picks, then quantities
+  w = w.replace(CHOICE, (_m: string, n: string | undefined, head: string | undefined) => {
+    const k = head ? 1 : tokenToNumber(n ?? '');
+    if (k !== undefined && k > 0) u.choice ??= k;
+    return '_';
+  });
+  const takeQuantity = (_m: string, n: string): string => {
+    const q = tokenToNumber(n);
+    if (q !== undefined && q > 0 && q <= 50) u.quantity ??= q;
+    return '_';
+  };
+  w = w.replace(QUANTITY, takeQuantity);
+  const mealContext = mealNoun || meal !== undefined || MEAL_WORD.test(w);
+  if (mealContext) w = w.replace(QUANTITY_GE, takeQuantity);
+  w = w.replace(QUANTITY_BARE, takeQuantity);
+
+  // ---- delivery and visit kind (read, not consumed)
+  const delivery = firstIn(DELIVERY, w);
+  if (delivery) u.delivery = delivery.value;
+  else if (SEND.test(w)) u.delivery = 'delivery';
+  const visit = firstIn(VISIT_KINDS, w);
+  if (visit) u.visitKind = visit.value;
+
+  const r = w.includes('_') ? w.replace(UNDERSCORES, '') : w;
+  const bare = r.replace(LEADING, '').replace(TRAILING_PARTICLES, '');
+
+  const isBath = BATH.test(r);
+  const isVisit = !isBath && (visit !== undefined || VISIT_GENERIC.test(r));
+  const isMeal = mealContext || u.quantity !== undefined || u.delivery !== undefined || diet !== undefined;
+  if (isBath) u.service = 'bath';
+  else if (isVisit) u.service = 'visit';
+  else if (isMeal || MEAL_SERVICE.test(r)) u.service = 'meal';
+
+  u.intent = decide();
+  if (u.intent !== 'emergency' && WEAK_OVERRIDABLE.has(u.intent) && WEAK_DISTRESS.test(s)) u.intent = 'emergency';
+  if (u.intent === 'rate') {
+    const score = rateScore(r);
+    if (score !== undefined) u.score = score;
+  }
+  if (u.intent !== 'code' && u.code !== undefined) delete u.code;
+  return u;
+
+  function decide(): Intent {
+    if (DISTRESS.test(s)) return 'emergency';
+    if (u.code !== undefined) return 'code';
+
+    // ---- bare answers to a question the bot asked
+    if (bare.length === 0) {
+      if (u.choice !== undefined) return 'choose';
+      const numbered = u.date !== undefined ? CHOOSE_NUMBERED.exec(s) : null;
+      if (numbered) {
+        u.choice = tokenToNumber(numbered[1]);
+        return 'choose';
+      }
+      if (greeted && u.date === undefined && meal === undefined && !isMeal) return 'help';
+    } else {
+      const pick = CHOOSE.exec(bare);
+      if (pick && u.quantity === undefined) {
+        u.choice ??= tokenToNumber(pick[1]);
+        return 'choose';
+      }
+      if (u.choice !== undefined && CHOOSE_PREFIX_ONLY.test(bare)) return 'choose';
+      if (u.quantity === undefined && !mealNoun && CONFIRM.test(bare)) return 'confirm';
+      // A "no" that names a day or a meal ("明天中午不用送了") calls off what was booked for it.
+      const callsOff = NO_LONGER_WANTED.test(bare) || ((u.date !== undefined || meal !== undefined) && CANCEL.test(r));
+      if (u.quantity === undefined && !mealNoun && !callsOff && DENY.test(bare)) return 'deny';
+    }
+
+    if (STATUS.test(r)) return 'my_bookings';
+    if (CANCEL.test(r)) return 'cancel';
+    if (FAMILY_CODE.test(s)) return 'family_code';
+    if (CHILD_CODE.test(s)) return 'code';
+    if (PAY_BY_FAMILY.test(s)) return 'pay_by_family';
+    if (NEARBY.test(r)) return 'nearby';
+    if (HELP_STRONG.test(r)) return 'help';
+    if (HUMAN.test(r)) return 'human';
+    if (MY_BOOKINGS.test(r) || MY_BOOKED.test(w)) return 'my_bookings';
+    if (MENU_STRONG.test(r) || (mealContext && WHAT.test(r))) return 'menu';
+    const smallTalk = SMALL_TALK.test(r) && u.service === undefined && !RATED_SUBJECT.test(r);
+    const rated = !smallTalk && rateScore(r) !== undefined;
+    if (!ASKING.test(r) && rated) return 'rate';
+    if (isBath) return 'book_bath';
+    if (isVisit) return 'book_visit';
+    if ((isMeal && MEAL_VERB.test(r)) || MEAL_SERVICE.test(r)) return 'book_meal';
+    if (RATE_WORD.test(r) || rated) return 'rate';
+    if (greeted) return 'help';
+    if (mealNoun || u.quantity !== undefined || u.delivery !== undefined || diet !== undefined) return 'book_meal';
+    return 'unknown';
+  }
+}

@@ -1,0 +1,45 @@
+import type { EntityManager } from 'typeorm';
+import type { Clock } from '../../lib/clock';
+import type { AuditRepository } from '../../repositories/audit.repository';
+import { primaryRole, type Actor } from './actor';
+
+/** Writes 操作日志 rows inside the caller's transaction, so the log and the change land together or not at all. */
+export class AuditService {
+  constructor(
+    private readonly repo: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  record(
+    em: EntityManager,
+    actor: Actor,
+    action: string,
+    entity: { type: string; id: number },
+    detail: Record<string, unknown> = {},
+  ): Promise<unknown> {
+    return this.repo.insert(em, {
+      actorAccountId: actor.accountId,
+      actorRole: primaryRole(actor),
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      detail,
+      ip: actor.ip.slice(0, 64),
+      createdAt: this.clock.now(),
+    });
+  }
+
+  /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
+  recordSystem(em: EntityManager, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+    return this.repo.insert(em, {
+      actorAccountId: null,
+      actorRole: 'system',
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      detail,
+      ip: '',
+      createdAt: this.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import type { Account } from '../../../entities';
+import { AppError } from '../../errors';
+import type { WechatLoginGateway } from '../../gateways/wechat-login.gateway';
+import { WechatLoginError } from '../../gateways/wechat-login.gateway';
+import type { Clock } from '../../lib/clock';
+import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
+import { sessionToken } from '../../lib/random';
+import { DAY } from '../../lib/time';
+import { newWechatAccount, type AccountRepository } from '../../repositories/account.repository';
+import { actorForAccount, type Actor } from './actor';
+
+const MINI_SESSION_DAYS = 30;
+const CONSOLE_SESSION_HOURS = 12;
+
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  account: AccountView;
+}
+
+export interface AccountView {
+  id: number;
+  displayName: string;
+  roles: string[];
+  seniorId: number | null;
+  centreId: number | null;
+  regionId: number | null;
+}
+
+export function accountView(a: Account): AccountView {
+  return { id: a.id, displayName: a.displayName, roles: [...a.roles], seniorId: a.seniorId, centreId: a.centreId, regionId: a.regionId };
+}
+
+/** Mini-program login by WeChat code, console login by password, and bearer-token sessions stored hashed. */
+export class AuthService {
+  constructor(
+    private readonly accounts: AccountRepository,
+    private readonly wechat: WechatLoginGateway,
+    private readonly clock: Clock,
+  ) {}
+
+  async loginWithWechatCode(code: string): Promise<LoginResult> {
+    let session;
+    try {
+      session = await this.wechat.code2Session(code);
+    } catch (err) {
+      if (err instanceof WechatLoginError) throw new AppError('WECHAT_LOGIN_FAILED', undefined, { errcode: err.errcode });
+      throw err;
+    }
+    const now = this.clock.now();
+    let account = await this.accounts.findByMiniOpenid(session.openid);
+    if (!account) {
+      // A first visit to the mini-program: most people who open it are family members of a senior.
+      try {
+        account = await this.accounts.save(newWechatAccount(now, { displayName: '微信用户', roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null }) as Account);
+      } catch {
+        // Two first logins raced; the other one created the account.
+        account = await this.accounts.findByMiniOpenid(session.openid);
+        if (!account) throw new AppError('UNAVAILABLE');
+      }
+    }
+    if (!account.active) throw new AppError('FORBIDDEN', '该账号已停用，请联系服务站点');
+    return this.startSession(account, 'miniprogram', MINI_SESSION_DAYS * DAY);
+  }
+
+  async loginWithPassword(username: string, password: string): Promise<LoginResult> {
+    const account = await this.accounts.findByUsername(username);
+    const ok = await verifyPassword(password, account?.passwordHash ?? null);
+    if (!account || !ok || !account.active) throw new AppError('INVALID_CREDENTIALS');
+    return this.startSession(account, 'console', CONSOLE_SESSION_HOURS * 3600_000);
+  }
+
+  async setPassword(accountId: number, password: string): Promise<void> {
+    const account = await this.accounts.findById(accountId);
+    if (!account) throw new AppError('NOT_FOUND');
+    account.passwordHash = await hashPassword(password);
+    account.updatedAt = this.clock.now();
+    await this.accounts.save(account);
+  }
+
+  /** The actor behind a bearer token, or null when the token is unknown, expired or revoked. */
+  async authenticate(token: string, ip: string): Promise<Actor | null> {
+    if (token.length < 20 || token.length > 100) return null;
+    const found = await this.accounts.loadSession(sha256Hex(token));
+    if (!found) return null;
+    const { session, account } = found;
+    if (session.revokedAt !== null || session.expiresAt <= this.clock.now() || !account.active) return null;
+    return actorForAccount(account, ip);
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.accounts.revokeSession(sha256Hex(token), this.clock.now());
+  }
+
+  async me(actor: Actor): Promise<AccountView> {
+    const account = await this.accounts.findById(actor.accountId);
+    if (!account) throw new AppError('UNAUTHENTICATED');
+    return accountView(account);
+  }
+
+  private async startSession(account: Account, channel: 'miniprogram' | 'console', ttlMs: number): Promise<LoginResult> {
+    const token = sessionToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    await this.accounts.insertSession({ tokenHash: sha256Hex(token), accountId: account.id, channel, createdAt: now, expiresAt, revokedAt: null });
+    return { token, expiresAt, account: accountView(account) };
+  }
+}

@@ -1,0 +1,68 @@
+import type { Booking, Centre, Senior, ServiceItem, Slot } from '../../../entities';
+import { SERVICE_KIND_LABELS } from '../../../entities';
+import { shanghaiTime } from '../../lib/time';
+import { BOOKING_STATUS_LABELS, DELIVERY_MODE_LABELS } from '../../words/texts';
+
+export interface BookingView {
+  id: number;
+  code: string;
+  status: Booking['status'];
+  statusLabel: string;
+  senior: { id: number; name: string };
+  centre: { id: number; name: string; phone: string };
+  serviceItem: { id: number; name: string; category: Booking['category']; kind: Booking['kind']; kindLabel: string };
+  slot: { id: number; date: string; start: string; end: string; workerName: string | null };
+  serviceDate: string;
+  quantity: number;
+  deliveryMode: Booking['deliveryMode'];
+  deliveryModeLabel: string;
+  unitPriceFen: number;
+  priceFen: number;
+  subsidyFen: number;
+  copayFen: number;
+  subsidyReason: string;
+  bookedBy: Booking['bookedBy'];
+  channel: Booking['channel'];
+  note: string;
+  createdAt: string;
+  paymentDueAt: string | null;
+  cancelCutoffAt: string;
+  confirmedAt: string | null;
+  servedAt: string | null;
+  closedAt: string | null;
+  closeReason: string;
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function bookingView(b: Booking, slot: Slot, item: ServiceItem, centre: Centre, senior: Pick<Senior, 'id' | 'name'>): BookingView {
+  return {
+    id: b.id,
+    code: b.code,
+    status: b.status,
+    statusLabel: BOOKING_STATUS_LABELS[b.status],
+    senior: { id: senior.id, name: senior.name },
+    centre: { id: centre.id, name: centre.name, phone: centre.phone },
+    serviceItem: { id: item.id, name: item.name, category: item.category, kind: item.kind, kindLabel: SERVICE_KIND_LABELS[item.kind] },
+    slot: { id: slot.id, date: slot.date, start: shanghaiTime(slot.startsAt), end: shanghaiTime(slot.endsAt), workerName: slot.workerName || null },
+    serviceDate: b.serviceDate,
+    quantity: b.quantity,
+    deliveryMode: b.deliveryMode,
+    deliveryModeLabel: DELIVERY_MODE_LABELS[b.deliveryMode],
+    unitPriceFen: b.unitPriceFen,
+    priceFen: b.priceFen,
+    subsidyFen: b.subsidyFen,
+    copayFen: b.copayFen,
+    subsidyReason: b.subsidyReason,
+    bookedBy: b.bookedBy,
+    channel: b.channel,
+    note: b.note,
+    createdAt: b.createdAt.toISOString(),
+    paymentDueAt: iso(b.paymentDueAt),
+    cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
+    confirmedAt: iso(b.confirmedAt),
+    servedAt: iso(b.servedAt),
+    closedAt: iso(b.closedAt),
+    closeReason: b.closeReason,
+  };
+}

@@ -1,0 +1,153 @@
+import type { Booking, Centre, Channel, DeliveryMode, Senior, ServiceItem, Slot } from '../../../entities';
+import type { Database } from '../../db/database';
+import { AppError } from '../../errors';
+import type { Clock } from '../../lib/clock';
+import { sha256Hex } from '../../lib/password';
+import { monthRange } from '../../lib/time';
+import type { BookingRepository } from '../../repositories/booking.repository';
+import { ofCategory, type PolicyRepository } from '../../repositories/policy.repository';
+import type { SeniorRepository } from '../../repositories/senior.repository';
+import type { SlotRepository } from '../../repositories/slot.repository';
+import { BOOKING_TEXTS } from '../../words/texts';
+import type { AccessService } from '../access/access.service';
+import type { Actor } from '../access/actor';
+import type { BookingReaderService } from './booking-reader.service';
+import type { BookingView } from './booking-view';
+import { priceOffer, type BookingWriter } from './booking-writer';
+import { usageFrom, type Quote, type SubsidyUsage } from './pricing';
+
+
+export interface CreateBookingInput {
+  seniorId?: number;
+  slotId: number;
+  quantity: number;
+  deliveryMode?: DeliveryMode;
+  note?: string;
+  channel: Channel;
+  idempotencyKey?: string;
+}
+
+export interface QuoteInput {
+  seniorId?: number;
+  slotId: number;
+  quantity: number;
+}
+
+interface Offer {
+  senior: Senior;
+  slot: Slot;
+  item: ServiceItem;
+  centre: Centre;
+}
+
+export class BookingService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly bookings: BookingRepository,
+    private readonly slots: SlotRepository,
+    private readonly seniors: SeniorRepository,
+    private readonly policies: PolicyRepository,
+    private readonly access: AccessService,
+    private readonly reader: BookingReaderService,
+    private readonly writer: BookingWriter,
+  ) {}
+
+  /**
+   * What the booking would cost this senior right now, and why. Nothing is reserved. The policies are those read
+   * at most a moment ago (PolicyRepository.recentFor); the booking itself is priced from the current ones.
+   */
+  async quote(actor: Actor, input: QuoteInput): Promise<Quote & { slotId: number; seniorId: number }> {
+    const offer = await this.offer(actor, input.seniorId, input.slotId);
+    await this.access.bookerFor(actor, offer.senior, offer.centre);
+    this.checkQuantity(offer.item, input.quantity);
+    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.recentFor(offer.item.category)]);
+    return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
+  }
+
+  /**
+   * Books a slot for a senior: check who is asking and what they ask for, then hand the reservation to the writer,
+   * which prices it with subsidy, reserves the seat and saves the booking in one transaction: all or nothing.
+   * With an Idempotency-Key, asking again returns the booking already made, never a second one.
+   */
+  async create(actor: Actor, input: CreateBookingInput): Promise<{ booking: BookingView; replayed: boolean }> {
+    const key = input.idempotencyKey ?? null;
+    const requestHash = key ? this.requestHash(actor, input) : null;
+    if (key) {
+      const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+      if (prior) return this.replay(prior, requestHash!);
+    }
+    // The policies are read alongside the offer (all active ones, a few dozen rows): one round trip less per booking.
+    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.policies.active()]);
+    const bookedBy = await this.access.bookerFor(actor, offer.senior, offer.centre);
+    this.checkQuantity(offer.item, input.quantity);
+    const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
+    if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
+    if (this.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    const policies = ofCategory(active, offer.item.category);
+
+    try {
+      const { booking, slot } = await this.writer.write({
+        ...offer,
+        actor,
+        policies,
+        quantity: input.quantity,
+        bookedBy,
+        deliveryMode,
+        note: input.note ?? '',
+        channel: input.channel,
+        idempotencyKey: key,
+        requestHash,
+      });
+      return { booking: this.reader.view({ ...offer, slot, booking }), replayed: false };
+    } catch (err) {
+      // Requests with one Idempotency-Key raced. The loser rolled back (its seat with it), either on the unique
+      // key or earlier, on seeing the winner's booking (ALREADY_BOOKED, or SLOT_FULL for the last seat).
+      // Whatever stopped it, a key that has made a booking answers with that booking.
+      if (key && (err instanceof AppError || this.db.isDuplicateKey(err))) {
+        const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+        if (prior) return this.replay(prior, requestHash!);
+      }
+      throw err;
+    }
+  }
+
+  private async offer(actor: Actor, seniorId: number | undefined, slotId: number): Promise<Offer> {
+    const id = seniorId ?? actor.seniorId;
+    if (id === null || id === undefined) {
+      throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.whichSenior, { fields: { seniorId: 'required' } });
+    }
+    const [senior, found] = await Promise.all([this.seniors.load(id), this.slots.loadOffer(slotId)]);
+    if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
+    if (!found || !found.item.active || !found.centre.active) throw new AppError('SLOT_NOT_FOUND');
+    return { senior, ...found };
+  }
+
+  private checkQuantity(item: ServiceItem, quantity: number): void {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > item.maxQuantity) {
+      throw new AppError('QUANTITY_NOT_ALLOWED', `每次最多预约 ${item.maxQuantity} 份`, { maxQuantity: item.maxQuantity });
+    }
+  }
+
+  private deliveryMode(item: ServiceItem, asked: DeliveryMode | undefined): DeliveryMode {
+    if (asked === undefined) return item.deliveryModes[0];
+    if (!item.deliveryModes.includes(asked)) throw new AppError('DELIVERY_MODE_NOT_ALLOWED', undefined, { allowed: item.deliveryModes });
+    return asked;
+  }
+
+  private async usage(o: Offer): Promise<SubsidyUsage & { sameSlot: number }> {
+    const { first, last } = monthRange(o.slot.date);
+    const held = await this.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
+    return usageFrom(held, { seniorId: o.senior.id, slotId: o.slot.id, date: o.slot.date, category: o.item.category, kind: o.item.kind });
+  }
+
+  private requestHash(actor: Actor, input: CreateBookingInput): string {
+    const seniorId = input.seniorId ?? actor.seniorId;
+    return sha256Hex(JSON.stringify([seniorId, input.slotId, input.quantity, input.deliveryMode ?? null, input.note ?? '']));
+  }
+
+  private async replay(prior: Booking, requestHash: string): Promise<{ booking: BookingView; replayed: boolean }> {
+    if (prior.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+    return { booking: this.reader.view(await this.reader.context(prior)), replayed: true };
+  }
+}

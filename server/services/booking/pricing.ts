@@ -1,0 +1,209 @@
+import type { SeniorCategory, ServiceCategory, ServiceKind, SubsidyMethod } from '../../../entities';
+import { SENIOR_CATEGORY_LABELS } from '../../../entities';
+import { ageOn, monthRange } from '../../lib/time';
+import type { Held } from '../../repositories/booking.repository';
+
+/** What pricing needs to know about a policy (a SubsidyPolicy row satisfies it). */
+export interface PolicyTerms {
+  id: number;
+  name: string;
+  description: string;
+  regionPath: string;
+  category: ServiceCategory;
+  serviceKinds: ServiceKind[];
+  minAge: number | null;
+  seniorCategories: SeniorCategory[];
+  minAbilityLevel: number | null;
+  method: SubsidyMethod;
+  amountFen: number;
+  percent: number;
+  maxPerDay: number | null;
+  monthlyCapFen: number | null;
+  validFrom: string;
+  validTo: string | null;
+  active: boolean;
+}
+
+export interface SeniorTerms {
+  birthDate: string;
+  categories: SeniorCategory[];
+  abilityLevel: number;
+  regionPath: string;
+}
+
+/** Subsidy the senior already holds in active bookings, counted over all policies. */
+export interface SubsidyUsage {
+  /** Subsidised portions of this service kind on the service day. */
+  dayPortions: number;
+  /** Subsidy in fen for this service category in the service day's calendar month. */
+  monthFen: number;
+}
+
+/**
+ * Counts what a senior already holds against the caps of a booking for `slotId` on `date`: subsidised portions of
+ * the same kind that day, subsidy of the category in that calendar month, and bookings of that very slot.
+ */
+export function usageFrom(
+  held: readonly Held[],
+  q: { seniorId: number; slotId: number; date: string; category: ServiceCategory; kind: ServiceKind },
+): SubsidyUsage & { sameSlot: number } {
+  const { first, last } = monthRange(q.date);
+  const usage = { dayPortions: 0, monthFen: 0, sameSlot: 0 };
+  for (const h of held) {
+    if (h.seniorId !== q.seniorId || h.category !== q.category || h.serviceDate < first || h.serviceDate > last) continue;
+    usage.monthFen += h.subsidyFen;
+    if (h.serviceDate === q.date && h.kind === q.kind) usage.dayPortions += h.subsidisedQuantity;
+    if (h.slotId === q.slotId) usage.sameSlot += 1;
+  }
+  return usage;
+}
+
+export interface PricingInput {
+  unitPriceFen: number;
+  quantity: number;
+  category: ServiceCategory;
+  kind: ServiceKind;
+  serviceDate: string;
+  senior: SeniorTerms;
+  policies: readonly PolicyTerms[];
+  usage: SubsidyUsage;
+}
+
+export interface PolicyVerdict {
+  policyId: number;
+  name: string;
+  eligible: boolean;
+  subsidyFen: number;
+  /** Why it does or does not apply, in words a family member understands. */
+  why: string;
+}
+
+export interface Quote {
+  unitPriceFen: number;
+  quantity: number;
+  priceFen: number;
+  subsidyFen: number;
+  copayFen: number;
+  subsidisedQuantity: number;
+  policy: { id: number; name: string; description: string } | null;
+  /** One sentence: which subsidy applied and why, or why none did. */
+  reason: string;
+  considered: PolicyVerdict[];
+}
+
+function yuan(fen: number): string {
+  return fen % 100 === 0 ? `${fen / 100} 元` : `${(fen / 100).toFixed(2)} 元`;
+}
+
+/** Why a senior does not qualify for a policy, or null when they do. */
+function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
+  const s = input.senior;
+  if (!p.active) return '政策已停用';
+  if (p.category !== input.category) return '不适用于这类服务';
+  if (p.serviceKinds.length > 0 && !p.serviceKinds.includes(input.kind)) return '不适用于这项服务';
+  if (input.serviceDate < p.validFrom || (p.validTo !== null && input.serviceDate > p.validTo)) return '不在政策有效期内';
+  if (!s.regionPath.startsWith(p.regionPath)) return '不在政策覆盖的地区';
+  if (p.minAge !== null && ageOn(s.birthDate, input.serviceDate) < p.minAge) return `未满 ${p.minAge} 周岁`;
+  if (p.seniorCategories.length > 0 && !p.seniorCategories.some((c) => s.categories.includes(c))) {
+    return `不属于${p.seniorCategories.map((c) => SENIOR_CATEGORY_LABELS[c]).join('、')}`;
+  }
+  if (p.minAbilityLevel !== null && s.abilityLevel < p.minAbilityLevel) return '能力评估等级不符合';
+  return null;
+}
+
+function qualification(p: PolicyTerms, input: PricingInput): string {
+  const parts: string[] = [];
+  if (p.minAge !== null) parts.push(`年满 ${p.minAge} 周岁`);
+  const held = p.seniorCategories.filter((c) => input.senior.categories.includes(c));
+  if (held.length > 0) parts.push(`属于${held.map((c) => SENIOR_CATEGORY_LABELS[c]).join('、')}`);
+  if (p.minAbilityLevel !== null) parts.push(`能力评估 ${input.senior.abilityLevel} 级`);
+  return parts.length > 0 ? parts.join('、') : '符合条件';
+}
+
+function perPortionFen(p: PolicyTerms, unitPriceFen: number): number {
+  const raw = p.method === 'fixed' ? p.amountFen : Math.floor((unitPriceFen * p.percent) / 100);
+  return Math.max(0, Math.min(unitPriceFen, raw));
+}
+
+function judge(p: PolicyTerms, input: PricingInput): PolicyVerdict & { portions: number } {
+  const no = ineligibility(p, input);
+  if (no !== null) return { policyId: p.id, name: p.name, eligible: false, subsidyFen: 0, portions: 0, why: no };
+  const perPortion = perPortionFen(p, input.unitPriceFen);
+  let portions = input.quantity;
+  const limits: string[] = [];
+  if (p.maxPerDay !== null) {
+    const left = Math.max(0, p.maxPerDay - input.usage.dayPortions);
+    if (left < portions) {
+      portions = left;
+      limits.push(left === 0 ? `当天已享受过 ${p.maxPerDay} 份补贴` : `当天只剩 ${left} 份补贴`);
+    }
+  }
+  let subsidy = perPortion * portions;
+  if (p.monthlyCapFen !== null) {
+    const left = Math.max(0, p.monthlyCapFen - input.usage.monthFen);
+    if (left < subsidy) {
+      subsidy = left;
+      limits.push(left === 0 ? `本月补贴已用完（每月最多 ${yuan(p.monthlyCapFen)}）` : `本月补贴只剩 ${yuan(left)}`);
+    }
+  }
+  const why = `${qualification(p, input)}，${p.description || p.name}${limits.length ? `；${limits.join('，')}` : ''}`;
+  return { policyId: p.id, name: p.name, eligible: true, subsidyFen: subsidy, portions: subsidy > 0 ? portions : 0, why };
+}
+
+/**
+ * Prices one booking. The most generous applicable policy wins (ties: the lower id, so the answer is stable);
+ * per-day and per-month caps are counted from the senior's existing active bookings. The result always has
+ * 0 ≤ subsidy ≤ price and price = subsidy + copay, to the fen.
+ */
+export function priceBooking(input: PricingInput): Quote {
+  const priceFen = input.unitPriceFen * input.quantity;
+  const verdicts = [...input.policies].sort((a, b) => a.id - b.id).map((p) => judge(p, input));
+  let best: (PolicyVerdict & { portions: number }) | null = null;
+  for (const v of verdicts) if (v.eligible && v.subsidyFen > (best?.subsidyFen ?? 0)) best = v;
+  const considered = verdicts.map(({ portions: _p, ...v }) => v);
+
+  if (best === null) {
+    const capped = verdicts.find((v) => v.eligible);
+    return {
+      unitPriceFen: input.unitPriceFen,
+      quantity: input.quantity,
+      priceFen,
+      subsidyFen: 0,
+      copayFen: priceFen,
+      subsidisedQuantity: 0,
+      policy: null,
+      reason: capped ? `本次没有补贴：${capped.why}` : '本次服务没有适用的补贴政策',
+      considered,
+    };
+  }
+  const policy = input.policies.find((p) => p.id === best.policyId)!;
+  const subsidyFen = Math.min(best.subsidyFen, priceFen);
+  return {
+    unitPriceFen: input.unitPriceFen,
+    quantity: input.quantity,
+    priceFen,
+    subsidyFen,
+    copayFen: priceFen - subsidyFen,
+    subsidisedQuantity: best.portions,
+    policy: { id: policy.id, name: policy.name, description: policy.description },
+    reason: `${policy.name}：${best.why}`,
+    considered,
+  };
+}
+
+/**
+ * The price of a booking whose quantity is lowered after it was made. Unsubsidised portions go first (a senior
+ * who drops the second of two lunches keeps the subsidy on the first); below the subsidised portions the subsidy
+ * shrinks in proportion, rounded down. The co-payment never rises, and price = subsidy + copay still holds.
+ */
+export function reducedPrice(
+  b: { unitPriceFen: number; quantity: number; subsidyFen: number; subsidisedQuantity: number },
+  quantity: number,
+): { priceFen: number; subsidyFen: number; copayFen: number; subsidisedQuantity: number } {
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > b.quantity) throw new RangeError(`cannot reduce ${b.quantity} to ${quantity}`);
+  const priceFen = b.unitPriceFen * quantity;
+  const subsidisedQuantity = Math.min(b.subsidisedQuantity, quantity);
+  const kept = b.subsidisedQuantity === 0 ? 0 : Math.floor((b.subsidyFen * subsidisedQuantity) / b.subsidisedQuantity);
+  const subsidyFen = Math.min(kept, priceFen);
+  return { priceFen, subsidyFen, copayFen: priceFen - subsidyFen, subsidisedQuantity };
+}

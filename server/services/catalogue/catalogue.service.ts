@@ -1,0 +1,199 @@
+import {
+  CENTRE_KIND_LABELS,
+  DIET_FLAG_LABELS,
+  SERVICE_KIND_LABELS,
+  type Centre,
+  type CentreKind,
+  type Dish,
+  type Menu,
+  type ServiceCategory,
+  type ServiceItem,
+  type ServiceKind,
+  type Slot,
+} from '../../../entities';
+import { AppError } from '../../errors';
+import type { Clock } from '../../lib/clock';
+import { walkingMetres, walkingMinutes } from '../../lib/geo';
+import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
+import type { CentreRepository } from '../../repositories/centre.repository';
+import type { SlotRepository } from '../../repositories/slot.repository';
+
+export interface CentreView {
+  id: number;
+  name: string;
+  kind: CentreKind;
+  kindLabel: string;
+  parentId: number | null;
+  address: string;
+  latitude: number;
+  longitude: number;
+  hours: string;
+  phone: string;
+  distanceMetres?: number;
+  walkingMinutes?: number;
+}
+
+export interface ServiceItemView {
+  id: number;
+  centreId: number;
+  category: ServiceCategory;
+  kind: ServiceKind;
+  kindLabel: string;
+  name: string;
+  description: string;
+  priceFen: number;
+  deliveryModes: string[];
+  maxQuantity: number;
+}
+
+export interface SlotView {
+  id: number;
+  centreId: number;
+  serviceItem: ServiceItemView;
+  date: string;
+  start: string;
+  end: string;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  booked: number;
+  remaining: number;
+  bookable: boolean;
+  bookingCutoffAt: string;
+  cancelCutoffAt: string;
+  workerName: string | null;
+  menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
+}
+
+export function centreView(c: Centre): CentreView {
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    kindLabel: CENTRE_KIND_LABELS[c.kind],
+    parentId: c.parentId,
+    address: c.address,
+    latitude: c.latitude,
+    longitude: c.longitude,
+    hours: `${c.opensAt}–${c.closesAt}`,
+    phone: c.phone,
+  };
+}
+
+export function serviceItemView(i: ServiceItem): ServiceItemView {
+  return {
+    id: i.id,
+    centreId: i.centreId,
+    category: i.category,
+    kind: i.kind,
+    kindLabel: SERVICE_KIND_LABELS[i.kind],
+    name: i.name,
+    description: i.description,
+    priceFen: i.priceFen,
+    deliveryModes: [...i.deliveryModes],
+    maxQuantity: i.maxQuantity,
+  };
+}
+
+/** Whether a slot can still be booked at `now`: open, a seat left, before its cut-off. */
+function bookableAt(slot: Slot, now: Date): boolean {
+  return slot.status === 'open' && slot.capacity > slot.booked && now < slot.bookingCutoffAt;
+}
+
+export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
+  const remaining = Math.max(0, slot.capacity - slot.booked);
+  return {
+    id: slot.id,
+    centreId: slot.centreId,
+    serviceItem: serviceItemView(item),
+    date: slot.date,
+    start: shanghaiTime(slot.startsAt),
+    end: shanghaiTime(slot.endsAt),
+    startsAt: slot.startsAt.toISOString(),
+    endsAt: slot.endsAt.toISOString(),
+    capacity: slot.capacity,
+    booked: slot.booked,
+    remaining,
+    bookable: bookableAt(slot, now),
+    bookingCutoffAt: slot.bookingCutoffAt.toISOString(),
+    cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
+    workerName: slot.workerName || null,
+    menu: menu
+      ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note }
+      : null,
+  };
+}
+
+/** Longest date range one slot listing may span, so a careless client cannot ask for years of slots. */
+const MAX_SLOT_RANGE_DAYS = 31;
+
+export class CatalogueService {
+  /**
+   * Views of listed slots, made once per slot entity and menu: a listing's entities are shared for a moment
+   * (FreshReads), and the bot lists a week of slots for most messages. Only `bookable` depends on when it is asked.
+   * The views are shared: read only.
+   */
+  private readonly views = new WeakMap<Slot, { item: ServiceItem; menu: Menu | undefined; view: SlotView }>();
+
+  constructor(
+    private readonly centres: CentreRepository,
+    private readonly slotRepo: SlotRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Centres by walking distance from a point; `withinMinutes` keeps those a senior can walk to in time. */
+  async nearbyCentres(q: { latitude: number; longitude: number; withinMinutes?: number; kind?: CentreKind; category?: ServiceCategory }): Promise<CentreView[]> {
+    const all = await this.centres.findActive(q.category);
+    return all
+      .filter((c) => !q.kind || c.kind === q.kind)
+      .map((c) => {
+        const distanceMetres = walkingMetres(q.latitude, q.longitude, c.latitude, c.longitude);
+        return { ...centreView(c), distanceMetres, walkingMinutes: walkingMinutes(distanceMetres) };
+      })
+      .filter((c) => q.withinMinutes === undefined || c.walkingMinutes <= q.withinMinutes)
+      .sort((a, b) => a.distanceMetres - b.distanceMetres || a.id - b.id);
+  }
+
+  async listCentres(q: { kind?: CentreKind; category?: ServiceCategory }): Promise<CentreView[]> {
+    return (await this.centres.findActive(q.category)).filter((c) => !q.kind || c.kind === q.kind).map(centreView);
+  }
+
+  async centre(id: number): Promise<CentreView & { serviceItems: ServiceItemView[] }> {
+    const c = await this.centres.findById(id);
+    if (!c || !c.active) throw new AppError('CENTRE_NOT_FOUND');
+    const items = await this.centres.serviceItems(id);
+    return { ...centreView(c), serviceItems: items.map(serviceItemView) };
+  }
+
+  /** Slots with seats left, menus and whether they can be booked now; the views are shared: read only. */
+  async slots(q: { centreId?: number; serviceItemId?: number; category?: ServiceCategory; kind?: ServiceKind; from?: string; to?: string }): Promise<SlotView[]> {
+    const now = this.clock.now();
+    const from = q.from ?? shanghaiDate(now);
+    const to = q.to ?? addDays(from, 6);
+    if (to < from) throw new AppError('VALIDATION_FAILED', '结束日期不能早于开始日期', { fields: { to: '早于 from' } });
+    if (to > addDays(from, MAX_SLOT_RANGE_DAYS)) {
+      throw new AppError('VALIDATION_FAILED', `一次最多查询 ${MAX_SLOT_RANGE_DAYS} 天`, { fields: { to: 'range too long' } });
+    }
+    const rows = await this.slotRepo.list({ ...q, from, to });
+    const menus = new Map((await this.slotRepo.menusFor(rows.map((r) => r.slot.id))).map((m) => [m.slotId, m]));
+    return rows.map(({ slot, item }) => this.viewOf(slot, item, menus.get(slot.id), now));
+  }
+
+  private viewOf(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
+    let kept = this.views.get(slot);
+    if (!kept || kept.item !== item || kept.menu !== menu) {
+      kept = { item, menu, view: slotView(slot, item, menu, now) };
+      this.views.set(slot, kept);
+    }
+    const bookable = bookableAt(slot, now);
+    return kept.view.bookable === bookable ? kept.view : { ...kept.view, bookable };
+  }
+
+  async slot(id: number): Promise<SlotView> {
+    const slot = await this.slotRepo.findById(id);
+    if (!slot) throw new AppError('SLOT_NOT_FOUND');
+    const [item] = await this.centres.findItemsByIds([slot.serviceItemId]);
+    const [menu] = await this.slotRepo.menusFor([slot.id]);
+    return slotView(slot, item, menu, this.clock.now());
+  }
+}

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
+import type { Understanding } from '../../language/understand';
+import { BOT, dayLabel, yuan } from '../../words/bot';
+import { AppError } from '../../errors';
+import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
+import type { CentreRepository } from '../../repositories/centre.repository';
+import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
+import type { TemplateIds } from '../../wechat-templates';
+import { MINI_PAGES } from '../../wechat-templates';
+import type { Actor } from '../access/actor';
+import type { BookingLifecycleService } from '../booking/booking-lifecycle.service';
+import type { BookingReaderService } from '../booking/booking-reader.service';
+import type { BookingView } from '../booking/booking-view';
+import type { BookingService } from '../booking/booking.service';
+import type { CatalogueService, SlotView } from '../catalogue/catalogue.service';
+import type { AccountNotifier } from '../messaging/notifier.service';
+import type { PaymentService } from '../payment/payment.service';
+import type { Pending } from './pending';
+
+/** One message being answered: who speaks, about which senior, when. */
+export interface Turn {
+  now: Date;
+  actor: Actor;
+  senior: Senior;
+  /** The speaker is a family member acting for the senior (replies name the senior). */
+  forOther: boolean;
+}
+
+/** What a step of the conversation produces: the reply, what is now awaited (null: nothing), the intent logged. */
+export interface Step {
+  reply: string;
+  pending: Pending | null;
+  intent: string;
+}
+
+const VISIT_KINDS: ServiceKind[] = ['cleaning', 'escort', 'nursing', 'haircut'];
+const DEFAULT_MEALS: ServiceKind[] = ['lunch', 'dinner'];
+/** How far ahead the bot looks for a free bath or home-visit time. */
+const SERVICE_HORIZON_DAYS = 13;
+/** How far ahead "订饭" with no day looks for the next meal that can still be booked. */
+const MEAL_HORIZON_DAYS = 2;
+
+/**
+ * The booking side of the chat: offers with the engine's own quote, confirmation, payment link, my bookings,
+ * cancel, menus and ratings. Prices and rules come only from the booking services; nothing is recomputed here.
+ */
+export class BotBookingFlow {
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly bookings: BookingService,
+    private readonly lifecycle: BookingLifecycleService,
+    private readonly reader: BookingReaderService,
+    private readonly payments: PaymentService,
+    private readonly centres: CentreRepository,
+    private readonly links: FamilyLinkRepository,
+    private readonly notifier: AccountNotifier,
+    private readonly templates: TemplateIds,
+  ) {}
+
+  // ---- offering ----
+
+  async bookMeal(t: Turn, u: Understanding): Promise<Step> {
+    const meals: ServiceKind[] = u.meal ? [u.meal] : DEFAULT_MEALS;
+    const quantity = u.quantity ?? 1;
+    const today = shanghaiDate(t.now);
+    const from = u.date ?? today;
+    const to = u.date ?? addDays(today, MEAL_HORIZON_DAYS);
+    const centreIds = await this.centresFor(t.senior, 'meal');
+    if (centreIds.length === 0) return { reply: BOT.noHomeCentre, pending: null, intent: 'book_meal' };
+    const slot = await this.firstFree(centreIds, 'meal', meals, from, to, quantity);
+    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : '饭';
+    if (!slot) return { reply: BOT.noMealSlot(u.date ? this.day(u.date, t.now) : null, mealLabel), pending: null, intent: 'book_meal' };
+    return this.offer(t, slot, quantity, u.delivery, (u.diet ?? []).join('，'), 'book_meal');
+  }
+
+  /** Baths and home visits: the next free times as a numbered list. */
+  async listService(t: Turn, category: 'bath' | 'home_visit', kind: ServiceKind | undefined): Promise<Step> {
+    const intent = category === 'bath' ? 'book_bath' : 'book_visit';
+    const kinds = category === 'bath' ? (['bath'] as ServiceKind[]) : kind ? [kind] : VISIT_KINDS;
+    const what = category === 'bath' ? '助浴' : kind ? SERVICE_KIND_LABELS[kind] : '上门服务';
+    const centreIds = await this.centresFor(t.senior, category);
+    const today = shanghaiDate(t.now);
+    const seen = new Set<string>();
+    const found: SlotView[] = [];
+    for (const centreId of centreIds) {
+      const slots = await this.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
+      for (const s of slots.filter((s) => s.bookable && kinds.includes(s.serviceItem.kind)).sort(byStart)) {
+        const key = `${s.serviceItem.kind}|${s.startsAt}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(s);
+      }
+      if (found.length >= 4) break;
+    }
+    if (found.length === 0) return { reply: BOT.noServiceSlot(what), pending: null, intent };
+    const options = found.sort(byStart).slice(0, 4);
+    const lines = options.map((s) => `${this.day(s.date, t.now)} ${s.start} ${s.serviceItem.kindLabel} ${yuan(s.serviceItem.priceFen)}`);
+    return {
+      reply: BOT.slotList(`${t.forOther ? `给${t.senior.name}约` : '可以约'}这些${what}时间：`, lines),
+      pending: { kind: 'pick_slot', seniorId: t.senior.id, slotIds: options.map((s) => s.id) },
+      intent,
+    };
+  }
+
+  async pickSlot(t: Turn, slotId: number): Promise<Step> {
+    const slot = await this.catalogue.slot(slotId).catch(() => null);
+    if (!slot || !slot.bookable) return { reply: BOT.offerGone, pending: null, intent: 'pick_slot' };
+    return this.offer(t, slot, 1, undefined, '', 'pick_slot');
+  }
+
+  /** The quote, from the booking engine, and the question. */
+  private async offer(t: Turn, slot: SlotView, quantity: number, wanted: Understanding['delivery'], note: string, intent: string): Promise<Step> {
+    const modes = slot.serviceItem.deliveryModes as DeliveryMode[];
+    const deliveryMode: DeliveryMode = wanted && modes.includes(wanted) ? wanted : modes[0];
+    let quote;
+    try {
+      quote = await this.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
+    } catch (err) {
+      if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
+      throw err;
+    }
+    const label = slot.serviceItem.kindLabel;
+    // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
+    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）` : `${slot.start} ${label}`;
+    const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_WORDS[wanted]}，按${DELIVERY_WORDS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
+      .filter((x) => x)
+      .join('');
+    return {
+      reply: BOT.offer(t.forOther ? t.senior.name : null, this.day(slot.date, t.now), what, BOT.priceLine(label, quote.priceFen, quote.subsidyFen, quote.copayFen), extra),
+      pending: {
+        kind: 'confirm_booking',
+        seniorId: t.senior.id,
+        slotId: slot.id,
+        quantity,
+        deliveryMode,
+        note,
+        nonce: randomUUID(), // randomUUID draws from a buffered pool: no entropy call per offer
+      },
+      intent,
+    };
+  }
+
+  // ---- confirming ----
+
+  async confirm(t: Turn, p: Extract<Pending, { kind: 'confirm_booking' }>): Promise<Step> {
+    let booking: BookingView;
+    try {
+      ({ booking } = await this.bookings.create(t.actor, {
+        seniorId: p.seniorId,
+        slotId: p.slotId,
+        quantity: p.quantity,
+        deliveryMode: p.deliveryMode,
+        note: p.note,
+        channel: 'mp_chat',
+        idempotencyKey: `bot:${p.nonce}`,
+      }));
+    } catch (err) {
+      if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent: 'confirm' };
+      throw err;
+    }
+    const who = t.forOther ? t.senior.name : null;
+    const day = this.day(booking.serviceDate, t.now);
+    const what = `${booking.slot.start} ${booking.serviceItem.kindLabel}${booking.serviceItem.category === 'meal' ? ` ${booking.quantity} 份` : ''}`;
+    if (booking.status === 'pending_payment' && booking.paymentDueAt) {
+      const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
+      let link: string;
+      try {
+        link = this.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return { reply: `${head}\n还要付 ${yuan(booking.copayFen)}，请到站点付款。`, pending: null, intent: 'confirm' };
+      }
+      return {
+        reply: `${head}\n${BOT.payNow(booking.copayFen, shanghaiTime(new Date(booking.paymentDueAt)), link)}`,
+        pending: { kind: 'after_booking', seniorId: t.senior.id, bookingId: booking.id },
+        intent: 'confirm',
+      };
+    }
+    const reply = booking.status === 'confirmed' ? BOT.booked(who, day, what, booking.code) : BOT.bookedNeedsConfirm(who, day, what);
+    return { reply, pending: null, intent: 'confirm' };
+  }
+
+  /** 让家人代付: the senior's family are asked to pay in the mini-program. */
+  async askFamilyToPay(t: Turn, bookingId: number | undefined): Promise<Step> {
+    const intent = 'pay_by_family';
+    const due = bookingId
+      ? await this.reader.get(t.actor, bookingId).catch(() => null)
+      : (await this.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
+    if (!due || due.status !== 'pending_payment') return { reply: BOT.nothingToPay, pending: null, intent };
+    const family = (await this.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
+    if (family.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
+    const notice = {
+      templates: this.templates.payRequest,
+      data: {
+        thing1: `请为${t.senior.name}付款`,
+        thing2: `${due.serviceDate} ${due.serviceItem.kindLabel}`,
+        amount3: yuan(due.copayFen).replace(' ', ''),
+        time4: due.paymentDueAt ? `${shanghaiDate(new Date(due.paymentDueAt))} ${shanghaiTime(new Date(due.paymentDueAt))}` : '',
+      },
+      page: MINI_PAGES.booking(due.id),
+    };
+    const reached: string[] = [];
+    for (const { account, relation } of family) {
+      const outcome = await this.notifier.notify(account, notice);
+      if (outcome === 'subscribe' || outcome === 'template') reached.push(relation || account.displayName);
+    }
+    if (reached.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
+    return { reply: BOT.familyAsked(reached), pending: null, intent };
+  }
+
+  // ---- reading ----
+
+  async myBookings(t: Turn): Promise<Step> {
+    const active = await this.active(t);
+    if (active.length === 0) return { reply: BOT.noBookings, pending: null, intent: 'my_bookings' };
+    const lines = active.map((b) => `${this.line(b, t.now)} ${b.statusLabel}`);
+    return { reply: BOT.myBookings(lines, Math.max(0, active.length - 4)), pending: null, intent: 'my_bookings' };
+  }
+
+  async menu(t: Turn, u: Understanding): Promise<Step> {
+    const date = u.date ?? shanghaiDate(t.now);
+    const day = this.day(date, t.now);
+    const [centreId] = await this.centresFor(t.senior, 'meal');
+    if (centreId === undefined) return { reply: BOT.noHomeCentre, pending: null, intent: 'menu' };
+    const centre = await this.centres.load(centreId);
+    const slots = (await this.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
+      .filter((s) => s.menu && s.menu.dishes.length > 0 && (!u.meal || s.serviceItem.kind === u.meal))
+      .sort(byStart);
+    if (slots.length === 0) return { reply: BOT.noMenu(day), pending: null, intent: 'menu' };
+    const meals = slots.map((s) => `${s.serviceItem.kindLabel}：${s.menu!.dishes.map((d) => d.name).join('、')}`);
+    return { reply: BOT.menuOf(day, centre?.name ?? '', meals), pending: null, intent: 'menu' };
+  }
+
+  // ---- cancelling ----
+
+  async cancel(t: Turn, u: Understanding): Promise<Step> {
+    const intent = 'cancel';
+    let active = await this.active(t);
+    if (u.date) active = active.filter((b) => b.serviceDate === u.date);
+    if (u.meal) active = active.filter((b) => b.serviceItem.kind === u.meal);
+    if (u.visitKind) active = active.filter((b) => b.serviceItem.kind === u.visitKind);
+    if (active.length === 0) return { reply: BOT.nothingToCancel, pending: null, intent };
+    if (u.choice !== undefined && u.choice >= 1 && u.choice <= Math.min(4, active.length)) return this.doCancel(t, active[u.choice - 1].id);
+    if (active.length === 1) {
+      return { reply: BOT.cancelConfirm(this.line(active[0], t.now)), pending: { kind: 'confirm_cancel', seniorId: t.senior.id, bookingId: active[0].id }, intent };
+    }
+    const options = active.slice(0, 4);
+    return {
+      reply: BOT.cancelWhich(options.map((b) => this.line(b, t.now))),
+      pending: { kind: 'pick_cancel', seniorId: t.senior.id, bookingIds: options.map((b) => b.id) },
+      intent,
+    };
+  }
+
+  async doCancel(t: Turn, bookingId: number): Promise<Step> {
+    const intent = 'cancel_done';
+    let before: BookingView;
+    try {
+      before = await this.reader.get(t.actor, bookingId);
+      await this.lifecycle.cancel(t.actor, bookingId, t.forOther ? '家属在公众号取消' : '老人在公众号取消');
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const phone = (await this.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
+      return { reply: BOT.cancelFailed(err.message, phone), pending: null, intent };
+    }
+    // Only a booking that was paid has money to give back; an unpaid one simply lapses.
+    const refundFen = before.status === 'pending_payment' ? 0 : before.copayFen;
+    return { reply: BOT.cancelled(this.line(before, t.now), refundFen), pending: null, intent };
+  }
+
+  // ---- rating ----
+
+  /** The booking a rating is about: the one asked about, or the latest served one of the last three days. */
+  async rate(t: Turn, score: number, bookingId?: number): Promise<Step> {
+    const intent = 'rate';
+    let id = bookingId;
+    if (id === undefined) {
+      const served = await this.reader.list(t.actor, {
+        seniorId: t.senior.id,
+        statuses: ['served'],
+        from: addDays(shanghaiDate(t.now), -3),
+        limit: 20,
+        offset: 0,
+      });
+      id = served.items.sort((a, b) => (a.servedAt ?? '').localeCompare(b.servedAt ?? '')).at(-1)?.id;
+    }
+    if (id === undefined) return { reply: BOT.nothingToRate, pending: null, intent };
+    try {
+      await this.lifecycle.rate(t.actor, id, Math.min(5, Math.max(1, Math.round(score))), '');
+    } catch (err) {
+      if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
+      throw err;
+    }
+    return { reply: BOT.rated(score), pending: null, intent };
+  }
+
+  // ---- helpers ----
+
+  private async active(t: Turn): Promise<BookingView[]> {
+    const items = await this.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
+    return items.sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
+  }
+
+  /** The senior's own centre first, then (if it does not offer the service) the nearest ones that do. */
+  private async centresFor(senior: Senior, category: ServiceCategory): Promise<number[]> {
+    const ids: number[] = [];
+    if (senior.homeCentreId !== null) {
+      const items = await this.centres.serviceItems(senior.homeCentreId);
+      if (items.some((i) => i.category === category && i.active)) ids.push(senior.homeCentreId);
+    }
+    if (senior.latitude !== null && senior.longitude !== null) {
+      const near = await this.catalogue.nearbyCentres({ latitude: senior.latitude, longitude: senior.longitude, category });
+      for (const c of near.slice(0, 3)) if (!ids.includes(c.id)) ids.push(c.id);
+    }
+    return ids.slice(0, 3);
+  }
+
+  private async firstFree(centreIds: number[], category: ServiceCategory, kinds: ServiceKind[], from: string, to: string, quantity: number): Promise<SlotView | null> {
+    for (const centreId of centreIds) {
+      const slots = await this.catalogue.slots({ centreId, category, from, to });
+      const free = slots.filter((s) => s.bookable && s.remaining >= quantity && kinds.includes(s.serviceItem.kind)).sort(byStart);
+      if (free.length > 0) return free[0];
+    }
+    return null;
+  }
+
+  private day(date: string, now: Date): string {
+    const today = shanghaiDate(now);
+    return dayLabel(date, today, addDays(today, 1), addDays(today, 2));
+  }
+
+  /** "明天 12月2日 周三 11:00 午餐 1 份" — how a booking is named in lists. */
+  line(b: BookingView, now: Date): string {
+    return `${this.day(b.serviceDate, now)} ${b.slot.start} ${b.serviceItem.kindLabel}${b.serviceItem.category === 'meal' ? ` ${b.quantity} 份` : ''}`;
+  }
+}
+
+const DELIVERY_WORDS: Record<DeliveryMode, string> = {
+  dine_in: '堂食',
+  pick_up: '自己来拿',
+  delivery: '送到家',
+  at_centre: '到站点',
+  at_home: '上门',
+};
+
+function byStart(a: SlotView, b: SlotView): number {
+  return a.startsAt.localeCompare(b.startsAt) || a.id - b.id;
+}

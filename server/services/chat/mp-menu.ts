@@ -1,0 +1,32 @@
+import type { MenuButton } from '../../gateways/wechat-messenger.gateway';
+
+/** The event keys the public account's menu sends to `/wechat` (a CLICK event's EventKey, or location_select's). */
+export const MENU_KEYS = { bookMeal: 'BOOK_MEAL', myBookings: 'MY_BOOKINGS', help: 'HELP', sos: 'SOS', nearby: 'NEARBY' } as const;
+
+export type MenuKey = (typeof MENU_KEYS)[keyof typeof MENU_KEYS];
+
+/**
+ * The public account's custom menu, for seniors: few buttons, big simple words. "附近站点" asks WeChat to let the
+ * user pick a location and push it (a location_select event, then a location message) so the bot can name the
+ * nearest centre. Published with `npm run wechat:menu`.
+ */
+export const MP_MENU: { button: MenuButton[] } = {
+  button: [
+    { type: 'click', name: '订饭', key: MENU_KEYS.bookMeal },
+    { type: 'click', name: '我的预约', key: MENU_KEYS.myBookings },
+    {
+      name: '帮助',
+      sub_button: [
+        { type: 'click', name: '紧急求助', key: MENU_KEYS.sos },
+        { type: 'location_select', name: '附近站点', key: MENU_KEYS.nearby },
+        { type: 'click', name: '使用帮助', key: MENU_KEYS.help },
+      ],
+    },
+  ],
+};
+
+/** Publishes MP_MENU and returns one line per top button ("帮助：紧急求助 / 附近站点 / 使用帮助"). */
+export async function publishMenu(messenger: { createMenu(menu: { button: MenuButton[] }): Promise<void> }): Promise<string[]> {
+  await messenger.createMenu(MP_MENU);
+  return MP_MENU.button.map((b) => (b.sub_button ? `${b.name}：${b.sub_button.map((s) => s.name).join(' / ')}` : b.name));
+}

@@ -1,0 +1,350 @@
+import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
+import type { Booking, PayNotificationOutcome, Payment, Refund } from '../../../entities';
+import type { Database } from '../../db/database';
+import { AppError } from '../../errors';
+import { verifyPayNotification, type HeaderBag } from '../../gateways/wechat-pay-notify';
+import { WechatPayError, type RequestPaymentParams, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import type { Clock } from '../../lib/clock';
+import { merchantNumber } from '../../lib/random';
+import { MINUTE, shanghaiDate } from '../../lib/time';
+import type { AccountRepository } from '../../repositories/account.repository';
+import type { BookingRepository } from '../../repositories/booking.repository';
+import type { CentreRepository } from '../../repositories/centre.repository';
+import type { PaymentRepository } from '../../repositories/payment.repository';
+import type { SlotRepository } from '../../repositories/slot.repository';
+import { BOOKING_STATUS_LABELS, PAY_TEXTS } from '../../words/texts';
+import type { WechatSettings } from '../../wechat-settings';
+import type { AccessService } from '../access/access.service';
+import type { Actor } from '../access/actor';
+import type { BookingContext, BookingReaderService } from '../booking/booking-reader.service';
+import { PayLinks } from './pay-links';
+import { PAID_STATUSES, PaymentSettler, type TransactionResource } from './payment-settler';
+import { paymentView, type PaymentView } from './payment-view';
+import type { RefundResource, RefundService } from './refund.service';
+import type { BookingReminders } from '../reminders/reminder.service';
+
+/** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
+export type PayVia = 'miniprogram' | 'mp';
+
+export interface PrepayResult {
+  payment: PaymentView;
+  requestPayment: RequestPaymentParams;
+}
+
+/** What became of one notification; the HTTP route answers WeChat Pay from it. */
+export type NotificationOutcome = PayNotificationOutcome | 'duplicate';
+
+/** Orders are looked at by reconciliation this long after they could last have been paid. */
+const RECONCILE_GRACE_MS = 2 * MINUTE;
+
+/**
+ * Co-payments with WeChat Pay v3: opening orders (JSAPI, for the mini-program and for chat links), taking WeChat
+ * Pay's word that an order was paid — from a notification or a query, exactly once however often and in whatever
+ * order it comes (PaymentSettler decides what an answer does) — expiring bookings left unpaid, and reconciling orders
+ * that went quiet.
+ *
+ * Locks are always taken booking row first, then payment rows, here and in the booking life cycle, so a payment
+ * arriving while the family cancels cannot deadlock; whichever commits first decides, and the other sees it.
+ */
+export class PaymentService {
+  private readonly links: PayLinks;
+  private readonly settler: PaymentSettler;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly settings: WechatSettings,
+    private readonly payments: PaymentRepository,
+    private readonly bookings: BookingRepository,
+    private readonly slots: SlotRepository,
+    centres: CentreRepository,
+    private readonly accounts: AccountRepository,
+    private readonly reader: BookingReaderService,
+    private readonly access: AccessService,
+    private readonly refunds: RefundService,
+    private readonly pay: WechatPayGateway | null,
+    private readonly logger: Logger,
+    publicBaseUrl: string,
+    reminders: BookingReminders,
+  ) {
+    this.links = new PayLinks(settings.pay.apiV3Key, publicBaseUrl, clock);
+    this.settler = new PaymentSettler(db, clock, payments, bookings, centres, refunds, pay, logger, reminders);
+  }
+
+  // ---- Paying ----
+
+  /** The senior or a linked family member asks to pay a booking's co-payment: returns what the client signs with. */
+  async prepay(actor: Actor, bookingId: number, via: PayVia): Promise<PrepayResult> {
+    const ctx = await this.reader.load(bookingId);
+    const rel = await this.access.assertCanSeeSenior(actor, ctx.senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以付款');
+    return this.prepayFor(actor.accountId, ctx, via);
+  }
+
+  /**
+   * A link the bot sends a senior in chat: opens Mulin's JSAPI pay page for this booking, as this account, until
+   * the booking's time to pay ends. Signed, so it cannot be turned into someone else's payment.
+   */
+  payLink(accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>): string {
+    return this.links.link(accountId, booking);
+  }
+
+  /** The pay page asks for payment parameters with the link's token. */
+  async prepayByLink(token: string): Promise<PrepayResult> {
+    const { bookingId, accountId } = this.links.read(token);
+    const ctx = await this.reader.load(bookingId).catch(() => {
+      throw new AppError('PAY_LINK_INVALID');
+    });
+    return this.prepayFor(accountId, ctx, 'mp');
+  }
+
+  private async prepayFor(accountId: number, ctx: BookingContext, via: PayVia): Promise<PrepayResult> {
+    const b = ctx.booking;
+    const now = this.clock.now();
+    if (b.copayFen === 0) throw new AppError('PAYMENT_NOT_NEEDED');
+    if (PAID_STATUSES.includes(b.status)) throw new AppError('ALREADY_PAID');
+    if (b.status === 'expired' || (b.status === 'pending_payment' && b.paymentDueAt !== null && b.paymentDueAt <= now)) {
+      throw new AppError('PAYMENT_EXPIRED');
+    }
+    if (b.status !== 'pending_payment') {
+      throw new AppError('INVALID_STATE', `这个预约${BOOKING_STATUS_LABELS[b.status]}，不用再付款`, { status: b.status });
+    }
+    if (!this.pay) throw new AppError('PAYMENT_UNAVAILABLE');
+    const account = await this.accounts.findById(accountId);
+    const openid = via === 'miniprogram' ? account?.miniOpenid : account?.mpOpenid;
+    if (!account || !account.active || !openid) throw new AppError('NO_WECHAT_IDENTITY');
+    const appId = via === 'miniprogram' ? this.settings.mini.appId : this.settings.mp.appId;
+    const same = (p: Payment) => p.appid === appId && p.payerOpenid === openid && p.amountFen === b.copayFen;
+
+    // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
+    // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
+    for (const p of await this.payments.paymentsOf(b.id)) {
+      if (p.status === 'created' && !same(p)) await this.settler.closeOrSettle(p);
+    }
+    const decided = await this.db.transaction(async (em) => {
+      await this.bookings.lock(em, b.id);
+      const booking = (await this.bookings.findById(b.id, em))!;
+      if (booking.status !== 'pending_payment') return { status: booking.status };
+      const open = (await this.payments.paymentsOf(b.id, em, true)).find((p) => p.status === 'created' && same(p));
+      if (open) return { payment: open };
+      const payment = await this.payments.insertPayment(em, {
+        bookingId: b.id,
+        outTradeNo: merchantNumber('MP', shanghaiDate(now)),
+        appid: appId,
+        mchid: this.settings.pay.mchId,
+        payerAccountId: account.id,
+        payerOpenid: openid,
+        amountFen: b.copayFen,
+        status: 'created',
+        prepayId: null,
+        transactionId: null,
+        expiresAt: booking.paymentDueAt!,
+        paidAt: null,
+        closedAt: null,
+        rawNotification: null,
+        flagged: false,
+        flagReason: '',
+        createdAt: now,
+        updatedAt: now,
+      });
+      return { payment };
+    });
+    if (!decided.payment) throw new AppError(PAID_STATUSES.includes(decided.status) ? 'ALREADY_PAID' : 'PAYMENT_EXPIRED');
+    const payment = decided.payment;
+    if (payment.prepayId) return { payment: this.view(payment), requestPayment: this.pay.requestPayment(appId, payment.prepayId) };
+
+    try {
+      const opened = await this.pay.jsapiPrepay({
+        appId,
+        outTradeNo: payment.outTradeNo,
+        description: PAY_TEXTS.description(ctx.centre.name, ctx.item.name, b.serviceDate),
+        amountFen: payment.amountFen,
+        payerOpenid: openid,
+        timeExpire: payment.expiresAt,
+        attach: `booking:${b.id}`,
+      });
+      await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { prepayId: opened.prepayId, updatedAt: now });
+      return { payment: this.view({ ...payment, prepayId: opened.prepayId }), requestPayment: opened.requestPayment };
+    } catch (err) {
+      if (!(err instanceof WechatPayError)) throw err;
+      this.logger.warn({ outTradeNo: payment.outTradeNo, code: err.code, err: err.message }, 'JSAPI prepay failed');
+      if (err.code === 'ORDERPAID') {
+        await this.settler.settleFromQuery(payment);
+        throw new AppError('ALREADY_PAID');
+      }
+      // A definite refusal ends this order; with no answer at all it may exist at WeChat Pay and stays `created`
+      // for reconciliation to close (it cannot be paid after time_expire anyway).
+      if (err.status >= 400 && err.status < 500) {
+        await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { status: 'failed', closedAt: now, updatedAt: now });
+      }
+      throw new AppError('PAYMENT_UNAVAILABLE');
+    }
+  }
+
+  // ---- What WeChat Pay tells us ----
+
+  /**
+   * A POST to /pay/notify: verified (signature, key id, timestamp, AES-GCM), recorded once by its id, and acted on
+   * in one transaction. Throws PayNotificationRejected when it cannot be WeChat Pay's; any other error means it
+   * could not be processed now and WeChat Pay should send it again.
+   */
+  async receiveTransaction(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
+    const n = verifyPayNotification<TransactionResource>(this.verification(headers, rawBody));
+    const r = n.resource;
+    let refunds: Refund[] = [];
+    const outcome = await this.db.retryingDeadlocks(() =>
+      this.db.transaction(async (em) => {
+        const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
+        if (!note) return 'duplicate' as const;
+        let result: { outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] };
+        if (n.eventType !== 'TRANSACTION.SUCCESS' || r.trade_state !== 'SUCCESS') {
+          result = { outcome: 'ignored', detail: `${n.eventType} ${String(r.trade_state)}` };
+        } else {
+          result = await this.settler.settlePaid(em, r, rawBody);
+        }
+        refunds = result.refunds ?? [];
+        const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_order';
+        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        return result.outcome;
+      }),
+    );
+    await this.refunds.send(refunds);
+    return outcome;
+  }
+
+  /** A POST to /pay/refund-notify: REFUND.SUCCESS / ABNORMAL / CLOSED, the same careful way. */
+  async receiveRefund(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
+    const n = verifyPayNotification<RefundResource>(this.verification(headers, rawBody));
+    const r = n.resource;
+    return this.db.retryingDeadlocks(() =>
+      this.db.transaction(async (em) => {
+        const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, r.out_refund_no ?? null, rawBody);
+        if (!note) return 'duplicate' as const;
+        const result = n.eventType.startsWith('REFUND.')
+          ? await this.refunds.settle(em, r, rawBody)
+          : { outcome: 'ignored' as const, detail: n.eventType };
+        const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_refund';
+        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        return result.outcome;
+      }),
+    );
+  }
+
+  private verification(headers: HeaderBag, rawBody: string) {
+    return {
+      headers,
+      rawBody,
+      now: this.clock.now(),
+      platformPublicKeyPem: this.settings.pay.platformPublicKeyPem,
+      platformPublicKeyId: this.settings.pay.platformPublicKeyId,
+      apiV3Key: this.settings.pay.apiV3Key,
+    };
+  }
+
+  /** Records a notification id; null when it was recorded before (a redelivery, or a concurrent duplicate). */
+  private async record(
+    em: EntityManager,
+    notificationId: string,
+    eventType: string,
+    outTradeNo: string | null,
+    outRefundNo: string | null,
+    rawBody: string,
+  ): Promise<number | null> {
+    try {
+      const row = await this.payments.insertNotification(em, {
+        notificationId: notificationId.slice(0, 64),
+        eventType: eventType.slice(0, 32),
+        outTradeNo: outTradeNo?.slice(0, 32) ?? null,
+        outRefundNo: outRefundNo?.slice(0, 64) ?? null,
+        outcome: 'ignored',
+        detail: '',
+        flagged: false,
+        rawBody,
+        receivedAt: this.clock.now(),
+      });
+      return row.id;
+    } catch (err) {
+      if (this.db.isDuplicateKey(err)) return null;
+      throw err;
+    }
+  }
+
+  // ---- Time ----
+
+  /**
+   * Bookings unpaid when their time to pay ran out (15 minutes after booking): their orders are closed at WeChat
+   * Pay and they expire, giving their seats back. Driven by `paymentDueAt` in the database, so a restart loses
+   * nothing; the scheduler calls it every minute. An order found paid at the last moment confirms its booking.
+   */
+  async expireUnpaid(batch = 200): Promise<{ expired: number; paid: number }> {
+    const now = this.clock.now();
+    let expired = 0;
+    let paid = 0;
+    for (const b of await this.bookings.findPaymentDue(now, batch)) {
+      let wasPaid = false;
+      for (const p of await this.payments.paymentsOf(b.id)) {
+        if (p.status === 'created' && (await this.settler.closeOrSettle(p)) === 'paid') wasPaid = true;
+      }
+      if (wasPaid) {
+        paid++;
+        continue;
+      }
+      const moved = await this.db.transaction(async (em) => {
+        const ok = await this.bookings.transition(em, b.id, ['pending_payment'], {
+          status: 'expired',
+          closedAt: now,
+          closeReason: '超时未付款',
+          updatedAt: now,
+        });
+        if (ok) await this.slots.release(em, b.slotId, b.quantity);
+        return ok;
+      });
+      if (moved) {
+        expired++;
+        this.slots.changed(); // its seats are free again: the next listing shows them
+      }
+    }
+    return { expired, paid };
+  }
+
+  /**
+   * Orders still `created` after they could last have been paid, asked about one by one and settled from WeChat
+   * Pay's answer (a lost notification), and refunds that went quiet. The scheduler calls it every few minutes.
+   */
+  async reconcile(batch = 100): Promise<{ payments: number; paid: number; closed: number; refundsSent: number; refundsQueried: number }> {
+    const before = new Date(this.clock.now().getTime() - RECONCILE_GRACE_MS);
+    const overdue = await this.payments.overdueCreated(before, batch);
+    let paid = 0;
+    let closed = 0;
+    for (const p of overdue) {
+      let result = this.pay ? await this.settler.settleFromQuery(p) : 'unknown';
+      if (result === 'open' || !this.pay) result = await this.settler.closeOrSettle(p);
+      if (result === 'paid') paid++;
+      if (result === 'closed') closed++;
+    }
+    const r = await this.refunds.reconcile(batch);
+    return { payments: overdue.length, paid, closed, refundsSent: r.sent, refundsQueried: r.queried };
+  }
+
+  // ---- The booking life cycle's side of money ----
+
+  /**
+   * Inside the transaction that closes a booking (cancelled, rejected) or lowers its price: plans the refund of
+   * what was paid beyond `keepFen`; returns what to do after commit (send the refunds, close orders that can no
+   * longer be paid).
+   */
+  async onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
+    const all = await this.payments.paymentsOf(booking.id, em, true);
+    const planned = await this.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
+    const open = all.filter((p) => p.status === 'created');
+    return async () => {
+      for (const p of open) await this.settler.closeOrSettle(p);
+      await this.refunds.send(planned);
+    };
+  }
+
+  private view(p: Payment): PaymentView {
+    return paymentView(p, this.settings.mini.appId);
+  }
+}

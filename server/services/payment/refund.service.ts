@@ -1,0 +1,274 @@
+import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
+import type { Payment, Refund, RefundStatus } from '../../../entities';
+import type { Database } from '../../db/database';
+import { AppError } from '../../errors';
+import { WechatPayError, type RefundResult, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import type { Clock } from '../../lib/clock';
+import { merchantNumber } from '../../lib/random';
+import { MINUTE, shanghaiDate } from '../../lib/time';
+import type { BookingRepository } from '../../repositories/booking.repository';
+import type { CentreRepository } from '../../repositories/centre.repository';
+import type { PaymentRepository } from '../../repositories/payment.repository';
+import { PAY_TEXTS } from '../../words/texts';
+import type { AccessService } from '../access/access.service';
+import type { Actor } from '../access/actor';
+import type { AuditService } from '../access/audit.service';
+import { refundView, type RefundView } from './payment-view';
+
+/** The decrypted resource of a REFUND.* notification (WeChat Pay v3). */
+export interface RefundResource {
+  mchid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  out_refund_no?: string;
+  refund_id?: string;
+  refund_status?: string;
+  success_time?: string;
+  amount?: { total?: number; refund?: number };
+}
+
+/** How each of WeChat Pay's refund states is stored. */
+const FROM_WECHAT: Record<RefundResult['status'], RefundStatus> = {
+  PROCESSING: 'processing',
+  SUCCESS: 'success',
+  ABNORMAL: 'abnormal',
+  CLOSED: 'closed',
+};
+/** States a refund may still leave; success, abnormal and closed are WeChat Pay's last word. */
+const OPEN: readonly RefundStatus[] = ['pending', 'failed', 'processing'];
+
+/** How long a refund may sit in processing before we ask WeChat Pay about it, and pending before we send it again. */
+const PROCESSING_QUERY_AFTER_MS = 10 * MINUTE;
+const PENDING_RESEND_AFTER_MS = 1 * MINUTE;
+const FAILED_RETRY_AFTER_MS = 10 * MINUTE;
+const MAX_AUTOMATIC_ATTEMPTS = 5;
+
+/**
+ * Money back to payers. A refund is decided inside the transaction that makes it owed (a cancellation, a
+ * rejection, a payment that arrived too late), saved as `pending`, and sent to WeChat Pay after that transaction
+ * commits; a crash in between leaves a pending row that reconciliation sends. A refund WeChat Pay refuses or
+ * cannot be reached for is `failed`, visible to staff and retried with the same out_refund_no (WeChat Pay treats
+ * that as the same refund, so a retry can never pay twice).
+ */
+export class RefundService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly payments: PaymentRepository,
+    private readonly bookings: BookingRepository,
+    private readonly centres: CentreRepository,
+    private readonly pay: WechatPayGateway | null,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Inside a transaction that holds the booking's row and its payments' rows: refunds whatever of `paid` is beyond
+   * `keepFen` and not refunded already, newest payment first. Returns the refunds to `send` after commit.
+   */
+  async planBeyond(em: EntityManager, paid: readonly Payment[], keepFen: number, reason: string, requestedBy: number | null): Promise<Refund[]> {
+    const refundable = await Promise.all(paid.map(async (p) => p.amountFen - (await this.payments.committedRefundFen(em, p.id))));
+    let left = refundable.reduce((a, b) => a + b, 0) - keepFen;
+    const planned: Refund[] = [];
+    for (let i = paid.length - 1; i >= 0 && left > 0; i--) {
+      const amount = Math.min(left, refundable[i]);
+      if (amount <= 0) continue;
+      planned.push(await this.insert(em, paid[i], amount, reason, requestedBy));
+      left -= amount;
+    }
+    return planned;
+  }
+
+  /** Inside a transaction: refunds up to `amountFen` of one paid payment (less if part was refunded already). */
+  async planForPayment(em: EntityManager, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund | null> {
+    // Two decisions about one payment (a late notification and a cancellation) must not both refund it in full:
+    // the payment's row lock orders them, and the second sees the first one's refund.
+    await this.payments.findByOutTradeNo(em, payment.outTradeNo, true);
+    const amount = Math.min(amountFen, payment.amountFen - (await this.payments.committedRefundFen(em, payment.id)));
+    return amount > 0 ? this.insert(em, payment, amount, reason, requestedBy) : null;
+  }
+
+  private insert(em: EntityManager, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund> {
+    const now = this.clock.now();
+    return this.payments.insertRefund(em, {
+      paymentId: payment.id,
+      bookingId: payment.bookingId,
+      outRefundNo: merchantNumber('MR', shanghaiDate(now)),
+      refundId: null,
+      amountFen,
+      reason: reason.slice(0, 80),
+      status: 'pending',
+      rawNotification: null,
+      succeededAt: null,
+      requestedByAccountId: requestedBy,
+      attempts: 0,
+      lastError: '',
+      resolvedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** After commit: sends each refund to WeChat Pay. Never throws; a refusal is kept on the refund (`failed`). */
+  async send(refunds: readonly Refund[]): Promise<void> {
+    for (const r of refunds) await this.sendOne(r);
+  }
+
+  private async sendOne(refund: Refund): Promise<Refund> {
+    const now = this.clock.now();
+    const payment = await this.payments.findPayment(refund.paymentId);
+    if (!payment) throw new Error(`refund ${refund.id} refers to missing payment ${refund.paymentId}`);
+    if (!this.pay) {
+      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+        status: 'failed',
+        lastError: PAY_TEXTS.refundNoGateway,
+        updatedAt: now,
+      });
+      return (await this.payments.findRefund(refund.id))!;
+    }
+    const attempts = refund.attempts + 1;
+    try {
+      const result = await this.pay.refund({
+        outTradeNo: payment.outTradeNo,
+        outRefundNo: refund.outRefundNo,
+        reason: refund.reason,
+        refundFen: refund.amountFen,
+        totalFen: payment.amountFen,
+      });
+      // Only from pending/failed: the refund's notification may already have come in and said more than this.
+      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+        status: FROM_WECHAT[result.status],
+        refundId: result.refundId,
+        succeededAt: result.status === 'SUCCESS' ? (result.successTime ?? now) : null,
+        attempts,
+        lastError: '',
+        updatedAt: now,
+      });
+    } catch (err) {
+      const message = err instanceof WechatPayError ? `${err.code}: ${err.message}` : (err as Error).message;
+      this.logger.warn({ refundId: refund.id, outRefundNo: refund.outRefundNo, err: message }, 'refund not accepted by WeChat Pay');
+      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+        status: 'failed',
+        attempts,
+        lastError: message.slice(0, 200),
+        updatedAt: now,
+      });
+    }
+    return (await this.payments.findRefund(refund.id))!;
+  }
+
+  /**
+   * Staff retry a refund that did not bring the money back: a failed one is sent again as it was (same
+   * out_refund_no); a closed one becomes a new refund of the same amount, and the closed one is marked dealt with.
+   */
+  async retry(actor: Actor, refundId: number): Promise<RefundView> {
+    const refund = await this.payments.findRefund(refundId);
+    if (!refund) throw new AppError('REFUND_NOT_FOUND');
+    await this.assertManages(actor, refund.bookingId);
+    if (refund.status === 'failed' || refund.status === 'pending') {
+      await this.audit.record(this.db.manager, actor, 'refund.retry', { type: 'refund', id: refund.id }, { outRefundNo: refund.outRefundNo });
+      return refundView(await this.sendOne(refund));
+    }
+    if (refund.status !== 'closed' || refund.resolvedAt !== null) {
+      throw new AppError('REFUND_NOT_RETRYABLE', undefined, { status: refund.status });
+    }
+    const now = this.clock.now();
+    const replacement = await this.db.transaction(async (em) => {
+      if (!(await this.payments.updateRefund(em, refund.id, ['closed'], { resolvedAt: now, updatedAt: now }))) return null;
+      const payment = (await this.payments.findPayment(refund.paymentId, em))!;
+      const next = await this.planForPayment(em, payment, refund.amountFen, refund.reason, actor.accountId);
+      await this.audit.record(em, actor, 'refund.retry', { type: 'refund', id: refund.id }, { replacedBy: next?.outRefundNo ?? null });
+      return next;
+    });
+    if (!replacement) throw new AppError('REFUND_NOT_RETRYABLE');
+    return refundView(await this.sendOne(replacement));
+  }
+
+  /**
+   * A verified REFUND.SUCCESS / ABNORMAL / CLOSED (or a query answer): moves the refund to WeChat Pay's final word
+   * once. Returns what was done, for the notification record.
+   */
+  async settle(
+    em: EntityManager,
+    resource: RefundResource,
+    rawBody: string | null,
+  ): Promise<{ outcome: 'refund_updated' | 'refund_already_final' | 'unknown_refund' | 'mismatch'; detail: string }> {
+    const outRefundNo = resource.out_refund_no ?? '';
+    const refund = outRefundNo ? await this.payments.findByOutRefundNo(em, outRefundNo, true) : null;
+    if (!refund) return { outcome: 'unknown_refund', detail: PAY_TEXTS.unknownRefund };
+    const payment = (await this.payments.findPayment(refund.paymentId, em))!;
+    const status = FROM_WECHAT[resource.refund_status as RefundResult['status']];
+    const mismatches: string[] = [];
+    if (resource.amount?.refund !== refund.amountFen) mismatches.push(`退款金额 ${resource.amount?.refund ?? '无'} ≠ ${refund.amountFen}`);
+    if (resource.out_trade_no !== payment.outTradeNo) mismatches.push('订单号不符');
+    if (resource.mchid !== payment.mchid) mismatches.push(`商户号 ${resource.mchid ?? '无'} 不是本商户`);
+    if (!status) mismatches.push(`未知的退款状态 ${String(resource.refund_status)}`);
+    if (mismatches.length > 0) return { outcome: 'mismatch', detail: mismatches.join('，') };
+    if (!OPEN.includes(refund.status)) return { outcome: 'refund_already_final', detail: refund.status };
+    const now = this.clock.now();
+    const successTime = resource.success_time ? new Date(resource.success_time) : now;
+    await this.payments.updateRefund(em, refund.id, OPEN, {
+      status,
+      refundId: resource.refund_id ?? refund.refundId,
+      succeededAt: status === 'success' ? (Number.isNaN(successTime.getTime()) ? now : successTime) : null,
+      ...(rawBody !== null ? { rawNotification: rawBody } : {}),
+      updatedAt: now,
+    });
+    if (status === 'abnormal' || status === 'closed') {
+      this.logger.warn({ outRefundNo, status }, 'refund did not reach the payer; staff must act');
+    }
+    return { outcome: 'refund_updated', detail: status };
+  }
+
+  /**
+   * Refunds that went quiet: pending ones never sent (a crash after commit) are sent, failed ones are retried a
+   * few times, processing ones are asked about. Returns how many were looked at.
+   */
+  async reconcile(batch = 100): Promise<{ sent: number; queried: number }> {
+    const now = this.clock.now().getTime();
+    const unsent = [
+      ...(await this.payments.refundsStuck(['pending'], new Date(now - PENDING_RESEND_AFTER_MS), batch)),
+      ...(await this.payments.refundsStuck(['failed'], new Date(now - FAILED_RETRY_AFTER_MS), batch)).filter(
+        (r) => r.attempts < MAX_AUTOMATIC_ATTEMPTS,
+      ),
+    ];
+    for (const r of unsent) await this.sendOne(r);
+    let queried = 0;
+    if (this.pay) {
+      for (const r of await this.payments.refundsStuck(['processing'], new Date(now - PROCESSING_QUERY_AFTER_MS), batch)) {
+        queried++;
+        try {
+          const answer = await this.pay.queryRefund(r.outRefundNo);
+          const payment = (await this.payments.findPayment(r.paymentId))!;
+          await this.db.transaction((em) =>
+            this.settle(
+              em,
+              {
+                mchid: payment.mchid,
+                out_refund_no: answer.outRefundNo,
+                out_trade_no: payment.outTradeNo,
+                refund_id: answer.refundId,
+                refund_status: answer.status,
+                success_time: answer.successTime?.toISOString(),
+                amount: { refund: r.amountFen },
+              },
+              null,
+            ),
+          );
+        } catch (err) {
+          this.logger.warn({ outRefundNo: r.outRefundNo, err: (err as Error).message }, 'refund query failed; will ask again');
+        }
+      }
+    }
+    return { sent: unsent.length, queried };
+  }
+
+  private async assertManages(actor: Actor, bookingId: number): Promise<void> {
+    const booking = await this.bookings.findById(bookingId);
+    const centre = booking ? await this.centres.findById(booking.centreId) : null;
+    if (!booking || !centre) throw new AppError('REFUND_NOT_FOUND');
+    this.access.assertCanManageCentre(actor, centre);
+  }
+}

@@ -1,0 +1,178 @@
+import type { BookingStatus, DeliveryMode, PaymentStatus, RefundStatus } from '../../entities';
+
+/** Words people read about bookings, in one place so they can be reviewed together. */
+export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
+  pending_payment: '待付款',
+  pending_confirmation: '待站点确认',
+  confirmed: '已确认',
+  served: '已服务',
+  rated: '已评价',
+  expired: '已过期（未付款）',
+  cancelled: '已取消',
+  rejected: '站点未接单',
+  no_show: '未到场',
+};
+
+export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
+  dine_in: '堂食',
+  pick_up: '自取',
+  delivery: '送餐上门',
+  at_centre: '到站点',
+  at_home: '上门服务',
+};
+
+export const BOOKING_ACTION_LABELS = {
+  cancel: '取消',
+  confirm: '确认',
+  reject: '拒绝',
+  check_in: '核销',
+  no_show: '标记未到场',
+  rate: '评价',
+  reduce: '减少份数',
+} as const;
+export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
+
+export const BOOKING_TEXTS = {
+  whichSenior: '请选择为哪位老人预约',
+  alreadyBooked: '这位老人已经订过这个时段了',
+  bookingClosed: '这个时段已经过了预约截止时间',
+  cancelClosed: '已经过了取消截止时间，如需取消请打电话给服务站点',
+  checkInWrongCentre: '这个核销码不是本站点的预约',
+  checkInWrongDay: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
+  checkInUnknownCode: '核销码无效，请让老人出示预约码',
+  slotFull: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
+  notEnded: '服务时间还没结束，不能标记未到场',
+  stateForbids: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
+  adminNeedsScope: '请指定站点或老人',
+} as const;
+
+/** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/words/bot.ts). */
+export const BOT_TEXTS = {
+  sorry: '抱歉，系统刚才没有处理好您的消息，请稍后再发一次。',
+} as const;
+
+/** How a role is named to people (the sandbox chat page's user list, the console). */
+export const ROLE_LABELS = { senior: '老人', family: '家属', staff: '工作人员', admin: '管理员' } as const;
+
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  created: '待付款',
+  paid: '已付款',
+  closed: '已关闭',
+  failed: '下单失败',
+};
+
+export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
+  pending: '退款中',
+  processing: '退款中',
+  success: '已退回',
+  abnormal: '退款异常，请工作人员处理',
+  closed: '退款关闭',
+  failed: '退款没有成功，等待重试',
+};
+
+/** Words about money: reasons shown on refunds and flags staff read. */
+export const PAY_TEXTS = {
+  refundCancelled: '预约已取消，退回自付金额',
+  refundRejected: '站点未接单，退回自付金额',
+  refundReduced: (from: number, to: number) => `份数从 ${from} 份改为 ${to} 份，退回差额`,
+  refundLate: '付款时预约已失效，自动全额退回',
+  refundOverpaid: '付款后份数已减少，多付的部分自动退回',
+  refundDuplicate: '这个预约已经付过钱了，重复的付款自动全额退回',
+  lateFlag: (status: string) => `付款到账时预约${status}，已自动全额退款`,
+  duplicateFlag: '同一个预约收到第二笔付款，已自动全额退款',
+  mismatchFlag: (what: string) => `微信支付通知与订单不符（${what}），没有确认预约，请核对`,
+  unknownOrder: '收到的付款通知找不到对应的订单，请核对',
+  unknownRefund: '收到的退款通知找不到对应的退款单，请核对',
+  refundNoGateway: '没有配置微信支付，无法退款',
+  description: (centre: string, item: string, date: string) => `${centre} ${item} ${date}`.slice(0, 120),
+} as const;
+
+/** What the scheduled jobs tell people: emergency escalations and the evening digest for centre staff. */
+export const JOB_TEXTS = {
+  /** thing1 of an escalated emergency: nobody has answered for this long. */
+  emergencyUnanswered: (seniorName: string, minutes: number) => `${seniorName}求助${minutes}分钟无人响应`,
+  emergencyDefaultMessage: '紧急求助',
+  /** thing3/4/5 of the evening digest (each one line of at most 20 characters). */
+  digestMeals: (meals: Array<{ label: string; portions: number }>) =>
+    meals.length === 0 ? '明天没有助餐服务' : meals.map((m) => `${m.label}${m.portions}份`).join(' '),
+  digestDeliveries: (portions: number) => (portions === 0 ? '明天没有送餐' : `送餐上门${portions}份`),
+  digestOthers: (baths: number, visits: number) =>
+    baths === 0 && visits === 0 ? '明天没有助浴和上门服务' : [baths ? `助浴${baths}人次` : '', visits ? `上门服务${visits}次` : ''].filter(Boolean).join(' '),
+} as const;
+
+/**
+ * 服务提醒 and 满意度回访 (ReminderService). Template fields: one line of at most 20 characters each (the messenger
+ * cuts longer ones with "…"), so each value below is short on its own and never relies on the cut.
+ */
+export const REMINDER_TEXTS = {
+  /** thing1: what and where, e.g. "午餐·左家新村睦邻点". */
+  service: (what: string, centre: string) => `${what}·${centre}`,
+  /** time2: when it starts (subscribe messages want this date-time shape). */
+  startsAt: (date: string, time: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${time}`,
+  /** thing4 of the day-before and hour-before reminders. */
+  // Neutral about who moves: a meal may be delivered and a home visit comes to the door.
+  dayBefore: (time: string) => `明天${time}开始，请留意时间`,
+  hourBefore: (time: string) => `今天${time}开始，还有约一小时`,
+  /** thing3 of the rating request: the senior answers in the public-account chat (the bot waits for it). */
+  ratingHow: '回复数字1到5为这次服务打分',
+  /** POST /subscriptions from an account that has no mini-program identity. */
+  subscribeNeedsMiniProgram: '请在小程序里打开后再订阅消息',
+} as const;
+
+/** 月度补贴结算: the column headers of the downloaded files, the names in them, and what administrators are told. */
+export const SETTLEMENT_TEXTS = {
+  headers: {
+    centre: '站点',
+    policy: '补贴政策',
+    servedBookings: '服务人次',
+    servedPortions: '服务份数',
+    price: '服务金额(元)',
+    subsidy: '补贴金额(元)',
+    copayDue: '应付自付(元)',
+    copayPaid: '实付(元)',
+    copayRefunded: '已退自付(元)',
+    copayCollected: '个人自付(元)',
+    refundCount: '本月退款笔数',
+    refund: '退款(元)',
+  },
+  noPolicy: '无补贴',
+  totals: '合计',
+  sheet: '补贴结算',
+  aboutSheet: '说明',
+  title: (region: string, month: string) => `${region}${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月助老服务补贴结算`,
+  fileName: (region: string, month: string, ext: 'xlsx' | 'csv') => `${region}-${month}-补贴结算.${ext}`,
+  about: [
+    ['服务人次', '当月（按服务日期，北京时间）已核销（已服务、已评价）的预约数，一个预约算一人次，不论几份'],
+    ['服务份数', '这些预约的份数'],
+    ['服务金额', '这些预约的价格合计 = 补贴金额 + 应付自付'],
+    ['补贴金额', '这些预约按各自适用的补贴政策享受的政府补贴，即向民政申领的金额'],
+    ['应付自付', '这些预约老人或家属应付的部分'],
+    ['实付', '这些预约通过微信支付实际收到的金额'],
+    ['已退自付', '截至生成时，这些预约已退回的金额（如减少份数、重复付款）'],
+    ['个人自付', '实付 − 已退自付，即这些预约实际收取的个人自付'],
+    ['本月退款笔数、退款', '当月退款成功（微信支付退款成功时间）的退款，不论对应预约是哪一天、是否已核销（取消、站点未接单、减少份数等）'],
+  ] as ReadonlyArray<readonly [string, string]>,
+  generatedAt: '生成时间',
+  version: '版本',
+  scope: '范围',
+  month: '月份',
+  monthNotEnded: '这个月还没有结束，还不能结算',
+  monthInFuture: '这个月份还没有到',
+  onlyAdmins: '只有管理员可以查看补贴结算',
+  onlyTopAdmins: '只有区级管理员可以生成或重新生成补贴结算',
+} as const;
+
+/** What policy notices say about themselves (template fields are cut to WeChat's 20 characters). */
+export const NOTICE_TEXTS = {
+  scheduledInPast: '发送时间已经过了，请选一个以后的时间，或选“立即发送”',
+  regionOutsideScope: '只能给您管辖范围内的地区发通知',
+  noRoles: '请至少选择一类接收人（老人、家属或工作人员）',
+} as const;
+
+/** What a centre's staff read when a slot template is refused. */
+export const SLOT_TEMPLATE_TEXTS = {
+  itemNotHere: '这个服务项目不属于本站点',
+  endBeforeStart: '结束时间要晚于开始时间',
+  cutoffAfterStart: '截止时间不能晚于服务开始时间',
+  notFound: '没有找到这个时段模板',
+} as const;
