@@ -40,18 +40,20 @@ interface Offer {
   centre: Centre;
 }
 
+export interface BookingServiceDeps {
+  db: Database;
+  clock: Clock;
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  seniors: SeniorRepository;
+  policies: PolicyRepository;
+  access: AccessService;
+  reader: BookingReaderService;
+  writer: BookingWriter;
+}
+
 export class BookingService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly policies: PolicyRepository,
-    private readonly access: AccessService,
-    private readonly reader: BookingReaderService,
-    private readonly writer: BookingWriter,
-  ) {}
+  constructor(private readonly deps: BookingServiceDeps) {}
 
   /**
    * What the booking would cost this senior right now, and why. Nothing is reserved. The policies are those read
@@ -59,9 +61,9 @@ export class BookingService {
    */
   async quote(actor: Actor, input: QuoteInput): Promise<Quote & { slotId: number; seniorId: number }> {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
-    await this.access.bookerFor(actor, offer.senior, offer.centre);
+    await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
-    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.recentFor(offer.item.category)]);
+    const [usage, policies] = await Promise.all([this.usage(offer), this.deps.policies.recentFor(offer.item.category)]);
     return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
   }
 
@@ -74,20 +76,20 @@ export class BookingService {
     const key = input.idempotencyKey ?? null;
     const requestHash = key ? this.requestHash(actor, input) : null;
     if (key) {
-      const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+      const prior = await this.deps.bookings.findByIdempotencyKey(actor.accountId, key);
       if (prior) return this.replay(prior, requestHash!);
     }
     // The policies are read alongside the offer (all active ones, a few dozen rows): one round trip less per booking.
-    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.policies.active()]);
-    const bookedBy = await this.access.bookerFor(actor, offer.senior, offer.centre);
+    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.deps.policies.active()]);
+    const bookedBy = await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
     const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
-    if (this.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
     const policies = ofCategory(active, offer.item.category);
 
     try {
-      const { booking, slot } = await this.writer.write({
+      const { booking, slot } = await this.deps.writer.write({
         ...offer,
         actor,
         policies,
@@ -99,13 +101,13 @@ export class BookingService {
         idempotencyKey: key,
         requestHash,
       });
-      return { booking: this.reader.view({ ...offer, slot, booking }), replayed: false };
+      return { booking: this.deps.reader.view({ ...offer, slot, booking }), replayed: false };
     } catch (err) {
       // Requests with one Idempotency-Key raced. The loser rolled back (its seat with it), either on the unique
       // key or earlier, on seeing the winner's booking (ALREADY_BOOKED, or SLOT_FULL for the last seat).
       // Whatever stopped it, a key that has made a booking answers with that booking.
-      if (key && (err instanceof AppError || this.db.isDuplicateKey(err))) {
-        const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+      if (key && (err instanceof AppError || this.deps.db.isDuplicateKey(err))) {
+        const prior = await this.deps.bookings.findByIdempotencyKey(actor.accountId, key);
         if (prior) return this.replay(prior, requestHash!);
       }
       throw err;
@@ -117,7 +119,7 @@ export class BookingService {
     if (id === null || id === undefined) {
       throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.whichSenior, { fields: { seniorId: 'required' } });
     }
-    const [senior, found] = await Promise.all([this.seniors.load(id), this.slots.loadOffer(slotId)]);
+    const [senior, found] = await Promise.all([this.deps.seniors.load(id), this.deps.slots.loadOffer(slotId)]);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
     if (!found || !found.item.active || !found.centre.active) throw new AppError('SLOT_NOT_FOUND');
     return { senior, ...found };
@@ -137,7 +139,7 @@ export class BookingService {
 
   private async usage(o: Offer): Promise<SubsidyUsage & { sameSlot: number }> {
     const { first, last } = monthRange(o.slot.date);
-    const held = await this.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
+    const held = await this.deps.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
     return usageFrom(held, { seniorId: o.senior.id, slotId: o.slot.id, date: o.slot.date, category: o.item.category, kind: o.item.kind });
   }
 
@@ -148,6 +150,6 @@ export class BookingService {
 
   private async replay(prior: Booking, requestHash: string): Promise<{ booking: BookingView; replayed: boolean }> {
     if (prior.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-    return { booking: this.reader.view(await this.reader.context(prior)), replayed: true };
+    return { booking: this.deps.reader.view(await this.deps.reader.context(prior)), replayed: true };
   }
 }

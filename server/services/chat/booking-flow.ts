@@ -41,22 +41,24 @@ const SERVICE_HORIZON_DAYS = 13;
 /** How far ahead "订饭" with no day looks for the next meal that can still be booked. */
 const MEAL_HORIZON_DAYS = 2;
 
+export interface BotBookingFlowDeps {
+  catalogue: CatalogueService;
+  bookings: BookingService;
+  lifecycle: BookingLifecycleService;
+  reader: BookingReaderService;
+  payments: PaymentService;
+  centres: CentreRepository;
+  links: FamilyLinkRepository;
+  notifier: AccountNotifier;
+  templates: TemplateIds;
+}
+
 /**
  * The booking side of the chat: offers with the engine's own quote, confirmation, payment link, my bookings,
  * cancel, menus and ratings. Prices and rules come only from the booking services; nothing is recomputed here.
  */
 export class BotBookingFlow {
-  constructor(
-    private readonly catalogue: CatalogueService,
-    private readonly bookings: BookingService,
-    private readonly lifecycle: BookingLifecycleService,
-    private readonly reader: BookingReaderService,
-    private readonly payments: PaymentService,
-    private readonly centres: CentreRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly notifier: AccountNotifier,
-    private readonly templates: TemplateIds,
-  ) {}
+  constructor(private readonly deps: BotBookingFlowDeps) {}
 
   // ---- offering ----
 
@@ -84,7 +86,7 @@ export class BotBookingFlow {
     const seen = new Set<string>();
     const found: SlotView[] = [];
     for (const centreId of centreIds) {
-      const slots = await this.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
+      const slots = await this.deps.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
       for (const s of slots.filter((s) => s.bookable && kinds.includes(s.serviceItem.kind)).sort(byStart)) {
         const key = `${s.serviceItem.kind}|${s.startsAt}`;
         if (seen.has(key)) continue;
@@ -104,7 +106,7 @@ export class BotBookingFlow {
   }
 
   async pickSlot(t: Turn, slotId: number): Promise<Step> {
-    const slot = await this.catalogue.slot(slotId).catch(() => null);
+    const slot = await this.deps.catalogue.slot(slotId).catch(() => null);
     if (!slot || !slot.bookable) return { reply: BOT.offerGone, pending: null, intent: 'pick_slot' };
     return this.offer(t, slot, 1, undefined, '', 'pick_slot');
   }
@@ -115,7 +117,7 @@ export class BotBookingFlow {
     const deliveryMode: DeliveryMode = wanted && modes.includes(wanted) ? wanted : modes[0];
     let quote;
     try {
-      quote = await this.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
+      quote = await this.deps.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
     } catch (err) {
       if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
       throw err;
@@ -146,7 +148,7 @@ export class BotBookingFlow {
   async confirm(t: Turn, p: Extract<Pending, { kind: 'confirm_booking' }>): Promise<Step> {
     let booking: BookingView;
     try {
-      ({ booking } = await this.bookings.create(t.actor, {
+      ({ booking } = await this.deps.bookings.create(t.actor, {
         seniorId: p.seniorId,
         slotId: p.slotId,
         quantity: p.quantity,
@@ -166,7 +168,7 @@ export class BotBookingFlow {
       const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
       let link: string;
       try {
-        link = this.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
+        link = this.deps.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         return { reply: `${head}\n还要付 ${yuan(booking.copayFen)}，请到站点付款。`, pending: null, intent: 'confirm' };
@@ -185,13 +187,13 @@ export class BotBookingFlow {
   async askFamilyToPay(t: Turn, bookingId: number | undefined): Promise<Step> {
     const intent = 'pay_by_family';
     const due = bookingId
-      ? await this.reader.get(t.actor, bookingId).catch(() => null)
-      : (await this.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
+      ? await this.deps.reader.get(t.actor, bookingId).catch(() => null)
+      : (await this.deps.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
     if (!due || due.status !== 'pending_payment') return { reply: BOT.nothingToPay, pending: null, intent };
-    const family = (await this.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
+    const family = (await this.deps.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
     if (family.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
     const notice = {
-      templates: this.templates.payRequest,
+      templates: this.deps.templates.payRequest,
       data: {
         thing1: `请为${t.senior.name}付款`,
         thing2: `${due.serviceDate} ${due.serviceItem.kindLabel}`,
@@ -202,7 +204,7 @@ export class BotBookingFlow {
     };
     const reached: string[] = [];
     for (const { account, relation } of family) {
-      const outcome = await this.notifier.notify(account, notice);
+      const outcome = await this.deps.notifier.notify(account, notice);
       if (outcome === 'subscribe' || outcome === 'template') reached.push(relation || account.displayName);
     }
     if (reached.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
@@ -223,8 +225,8 @@ export class BotBookingFlow {
     const day = this.day(date, t.now);
     const [centreId] = await this.centresFor(t.senior, 'meal');
     if (centreId === undefined) return { reply: BOT.noHomeCentre, pending: null, intent: 'menu' };
-    const centre = await this.centres.load(centreId);
-    const slots = (await this.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
+    const centre = await this.deps.centres.load(centreId);
+    const slots = (await this.deps.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
       .filter((s) => s.menu && s.menu.dishes.length > 0 && (!u.meal || s.serviceItem.kind === u.meal))
       .sort(byStart);
     if (slots.length === 0) return { reply: BOT.noMenu(day), pending: null, intent: 'menu' };
@@ -257,11 +259,11 @@ export class BotBookingFlow {
     const intent = 'cancel_done';
     let before: BookingView;
     try {
-      before = await this.reader.get(t.actor, bookingId);
-      await this.lifecycle.cancel(t.actor, bookingId, t.forOther ? '家属在公众号取消' : '老人在公众号取消');
+      before = await this.deps.reader.get(t.actor, bookingId);
+      await this.deps.lifecycle.cancel(t.actor, bookingId, t.forOther ? '家属在公众号取消' : '老人在公众号取消');
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const phone = (await this.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
+      const phone = (await this.deps.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
       return { reply: BOT.cancelFailed(err.message, phone), pending: null, intent };
     }
     // Only a booking that was paid has money to give back; an unpaid one simply lapses.
@@ -276,7 +278,7 @@ export class BotBookingFlow {
     const intent = 'rate';
     let id = bookingId;
     if (id === undefined) {
-      const served = await this.reader.list(t.actor, {
+      const served = await this.deps.reader.list(t.actor, {
         seniorId: t.senior.id,
         statuses: ['served'],
         from: addDays(shanghaiDate(t.now), -3),
@@ -287,7 +289,7 @@ export class BotBookingFlow {
     }
     if (id === undefined) return { reply: BOT.nothingToRate, pending: null, intent };
     try {
-      await this.lifecycle.rate(t.actor, id, Math.min(5, Math.max(1, Math.round(score))), '');
+      await this.deps.lifecycle.rate(t.actor, id, Math.min(5, Math.max(1, Math.round(score))), '');
     } catch (err) {
       if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
       throw err;
@@ -298,7 +300,7 @@ export class BotBookingFlow {
   // ---- helpers ----
 
   private async active(t: Turn): Promise<BookingView[]> {
-    const items = await this.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
+    const items = await this.deps.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
     return items.sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
   }
 
@@ -306,11 +308,11 @@ export class BotBookingFlow {
   private async centresFor(senior: Senior, category: ServiceCategory): Promise<number[]> {
     const ids: number[] = [];
     if (senior.homeCentreId !== null) {
-      const items = await this.centres.serviceItems(senior.homeCentreId);
+      const items = await this.deps.centres.serviceItems(senior.homeCentreId);
       if (items.some((i) => i.category === category && i.active)) ids.push(senior.homeCentreId);
     }
     if (senior.latitude !== null && senior.longitude !== null) {
-      const near = await this.catalogue.nearbyCentres({ latitude: senior.latitude, longitude: senior.longitude, category });
+      const near = await this.deps.catalogue.nearbyCentres({ latitude: senior.latitude, longitude: senior.longitude, category });
       for (const c of near.slice(0, 3)) if (!ids.includes(c.id)) ids.push(c.id);
     }
     return ids.slice(0, 3);
@@ -318,7 +320,7 @@ export class BotBookingFlow {
 
   private async firstFree(centreIds: number[], category: ServiceCategory, kinds: ServiceKind[], from: string, to: string, quantity: number): Promise<SlotView | null> {
     for (const centreId of centreIds) {
-      const slots = await this.catalogue.slots({ centreId, category, from, to });
+      const slots = await this.deps.catalogue.slots({ centreId, category, from, to });
       const free = slots.filter((s) => s.bookable && s.remaining >= quantity && kinds.includes(s.serviceItem.kind)).sort(byStart);
       if (free.length > 0) return free[0];
     }

@@ -52,29 +52,31 @@ export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | nu
   return all.length === 0 ? null : all.slice(0, 4);
 }
 
+export interface BotPeopleDeps {
+  accounts: AccountRepository;
+  seniors: SeniorRepository;
+  links: FamilyLinkRepository;
+  inbound: WechatInboundRepository;
+  binding: WechatBindingService;
+  familyLinks: FamilyLinkService;
+}
+
 /**
  * The chat bot's people: who is speaking (the account behind an openid, the senior it is, the seniors it looks
  * after), and how a WeChat user becomes one of them — a centre's QR scene or binding code for a senior, a parent's
  * family-link code for their family — with wrong codes counted so that guessing is slowed down.
  */
 export class BotPeople {
-  constructor(
-    private readonly accounts: AccountRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly inbound: WechatInboundRepository,
-    private readonly binding: WechatBindingService,
-    private readonly familyLinks: FamilyLinkService,
-  ) {}
+  constructor(private readonly deps: BotPeopleDeps) {}
 
   async speaker(openid: string): Promise<Speaker> {
-    const account = openid ? await this.accounts.loadByMpOpenid(openid) : null;
+    const account = openid ? await this.deps.accounts.loadByMpOpenid(openid) : null;
     if (!account || !account.active) return { openid, account: null, actor: null, self: null, linked: [] };
     const actor = actorForAccount(account, 'wechat');
     const [self, linked] = await Promise.all([
-      account.seniorId !== null && account.roles.includes('senior') ? this.seniors.load(account.seniorId) : Promise.resolve(null),
+      account.seniorId !== null && account.roles.includes('senior') ? this.deps.seniors.load(account.seniorId) : Promise.resolve(null),
       account.roles.includes('family')
-        ? this.links.linkedSeniorIds(account.id).then((ids) => this.seniors.findByIds(ids))
+        ? this.deps.links.linkedSeniorIds(account.id).then((ids) => this.deps.seniors.findByIds(ids))
         : Promise.resolve([] as Senior[]),
     ]);
     return { openid, account, actor, self: self && self.active ? self : null, linked: linked.filter((x) => x.active).sort((a, b) => a.id - b.id) };
@@ -82,22 +84,22 @@ export class BotPeople {
 
   /** A centre's binding QR code, scanned (subscribe or SCAN with its scene). */
   async bindByScene(openid: string, scene: string): Promise<BindAnswer> {
-    return this.bound(await this.binding.bindByScene(openid, scene), 'bind_scene', true);
+    return this.bound(await this.deps.binding.bindByScene(openid, scene), 'bind_scene', true);
   }
 
   /** Six digits sent in chat: a senior's binding code, or else a family-link code from a parent. */
   async redeemCode(s: Speaker, code: string, now: Date): Promise<BindAnswer> {
-    if ((await this.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
+    if ((await this.deps.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
       return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
     }
-    if (await this.binding.isLiveCode(code)) return this.bound(await this.binding.bindByCode(s.openid, code), 'bind_code', false);
+    if (await this.deps.binding.isLiveCode(code)) return this.bound(await this.deps.binding.bindByCode(s.openid, code), 'bind_code', false);
     // Not a senior's binding code: perhaps a family-link code from a parent. A stranger gets an account only for a
     // code that is live, so a wrong guess leaves nothing behind.
-    if (!s.account && !(await this.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
+    if (!s.account && !(await this.deps.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     try {
-      const account = s.account ?? (await this.binding.familyAccountFor(s.openid));
+      const account = s.account ?? (await this.deps.binding.familyAccountFor(s.openid));
       const actor = actorForAccount(account, 'wechat');
-      const link = await this.familyLinks.redeem(actor, code);
+      const link = await this.deps.familyLinks.redeem(actor, code);
       return { reply: BOT.linkedFamily(link.senior.name), intent: 'link_family', pending: null, seniorId: link.senior.id, accountId: account.id };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -1,4 +1,5 @@
-import { Region, type Notice, type NoticeAudience } from '../../../entities';
+import type { Notice, NoticeAudience } from '../../../entities';
+import type { RegionRepository } from '../../repositories/region.repository';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
@@ -53,13 +54,14 @@ export class NoticeService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly notices: NoticeRepository,
+    private readonly regions: RegionRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** The audience as SQL over the accounts, after checking the region is the administrator's to address. */
   async audienceQuery(actor: Actor | null, audience: NoticeAudience): Promise<AudienceQuery> {
     if (audience.roles.length === 0) throw new AppError('VALIDATION_FAILED', NOTICE_TEXTS.noRoles, { fields: { 'audience.roles': 'empty' } });
-    const region = await this.db.manager.findOneBy(Region, { id: audience.regionId });
+    const region = await this.regions.findById(audience.regionId);
     if (!region) throw new AppError('REGION_NOT_FOUND');
     if (actor && !(actor.regionPath !== null && region.path.startsWith(actor.regionPath))) throw new AppError('FORBIDDEN', NOTICE_TEXTS.regionOutsideScope);
     const q: AudienceQuery = { audience, regionPath: region.path };
@@ -171,7 +173,7 @@ export class NoticeService {
   private async visibleTo(actor: Actor, notices: Notice[]): Promise<Notice[]> {
     if (notices.length === 0) return [];
     const ids = [...new Set(notices.map((n) => n.audience.regionId))];
-    const regions = await this.db.manager.createQueryBuilder(Region, 'r').where('r.id IN (:...ids)', { ids }).getMany();
+    const regions = await this.regions.findByIds(ids);
     const path = new Map(regions.map((r) => [r.id, r.path]));
     return notices.filter((n) => (path.get(n.audience.regionId) ?? '').startsWith(actor.regionPath ?? '\u0000'));
   }
