@@ -1,15 +1,14 @@
+import { pageState } from '../../behaviors/page-state';
 import { api, errorText } from '../../utils/api';
-import { T, VIEW_TEXTS } from '../../utils/texts';
+import { T } from '../../utils/texts';
 import type { FamilyLink } from '../../utils/types';
-import { largeText, toast } from '../../utils/ui';
+import { toast } from '../../utils/ui';
 
 /** A family member redeems the 6-digit code their parent (or the centre) got. */
 Component({
-  data: { t: VIEW_TEXTS, large: false, code: '', relation: '女儿', relations: ['女儿', '儿子', '儿媳', '女婿', '孙辈', '其他亲属'], busy: false, error: '' },
+  behaviors: [pageState],
+  data: { code: '', relation: '女儿', relations: ['女儿', '儿子', '儿媳', '女婿', '孙辈', '其他亲属'], busy: false, error: '' },
   methods: {
-    onLoad() {
-      this.setData({ large: largeText() });
-    },
     onCode(e: WechatMiniprogram.Input) {
       this.setData({ code: String(e.detail.value).replace(/\D/g, '').slice(0, 6), error: '' });
     },

@@ -1,5 +1,6 @@
+import { pageState } from '../../behaviors/page-state';
 import { api, login, showError } from '../../utils/api';
-import { T, VIEW_TEXTS } from '../../utils/texts';
+import { T } from '../../utils/texts';
 import type { FamilyLink } from '../../utils/types';
 import { confirmModal, go, largeText, qs, setLargeText } from '../../utils/ui';
 
@@ -7,12 +8,9 @@ type Role = '' | 'senior' | 'family' | 'staff';
 
 /** Home: what a senior, a family member or a staff member starts from. */
 Component({
+  behaviors: [pageState],
   data: {
-    t: VIEW_TEXTS,
     categories: T.categories,
-    large: false,
-    state: 'loading',
-    message: '',
     greeting: T.homeTitle as string,
     role: '' as Role,
     seniorId: 0,
@@ -23,9 +21,8 @@ Component({
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ state: 'loading' });
-      try {
+    load() {
+      return this.loading(async () => {
         const me = await login();
         const role: Role = me.roles.includes('staff') ? 'staff' : me.roles.includes('senior') ? 'senior' : 'family';
         this.setData({ large: largeText(), role, seniorId: me.seniorId ?? 0, greeting: `${me.displayName}，您好` });
@@ -35,9 +32,7 @@ Component({
         }
         const notices = await api.get<{ unread: number }>('/me/notices', { quiet: true }).catch(() => ({ unread: 0 }));
         this.setData({ unread: notices.unread ?? 0, state: '' });
-      } catch (err) {
-        this.setData({ state: 'error', message: err instanceof Error ? err.message : T.unknown });
-      }
+      });
     },
     toggleLarge() {
       setLargeText(!this.data.large);

@@ -1,7 +1,8 @@
-import { api, errorText } from '../../utils/api';
+import { listState, pageState } from '../../behaviors/page-state';
+import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import { largeText, toast } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import { toast } from '../../utils/ui';
 
 interface Alert {
   id: number;
@@ -13,20 +14,20 @@ interface Alert {
 
 /** Open 助急 alerts of the worker's centre; acknowledging one stops the escalation. */
 Component({
-  data: { t: VIEW_TEXTS, large: false, state: 'loading', message: '', focusId: 0, items: [] as Array<Alert & { when: string }> },
+  behaviors: [pageState],
+  data: { focusId: 0, items: [] as Array<Alert & { when: string }> },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      this.setData({ large: largeText(), focusId: Number(q.id ?? 0) });
+      this.setData({ focusId: Number(q.id ?? 0) });
       this.load();
     },
-    async load() {
-      try {
+    load() {
+      // Reloaded after each acknowledgement: the list stays on screen meanwhile.
+      return this.loading(async () => {
         const { items } = await api.get<{ items: Alert[] }>('/emergencies', { quiet: true });
         const rows = items.map((a) => ({ ...a, when: shanghaiDateTime(a.createdAt) }));
-        this.setData({ items: rows, state: rows.length ? '' : 'empty', message: rows.length ? '' : T.noEmergencies });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+        this.setData({ items: rows, ...listState(rows.length, T.noEmergencies) });
+      }, null);
     },
     async acknowledge(e: WechatMiniprogram.TouchEvent) {
       try {
