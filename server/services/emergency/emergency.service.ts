@@ -3,6 +3,7 @@ import type { Account, EmergencyAlert, Senior } from '../../../entities';
 import { EmergencyAlert as AlertEntity } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { AlertView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDateTime } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
@@ -33,18 +34,7 @@ export const LAST_ESCALATION_LEVEL = 2;
 
 type EscalationRole = 'family' | 'staff' | 'street_staff' | 'admin';
 
-export interface AlertView {
-  id: number;
-  senior: { id: number; name: string; phone: string | null; address: string };
-  centreId: number | null;
-  channel: EmergencyAlert['channel'];
-  message: string;
-  status: EmergencyAlert['status'];
-  escalationLevel: number;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedByAccountId: number | null;
-}
+export type { AlertView };
 
 /**
  * 助急: a senior's call for help. The alert row is written first (so escalation can find it whatever happens
