@@ -1,7 +1,7 @@
 import { listState, pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { T } from '../../utils/texts';
-import type { CentreView, SeniorView } from '../../utils/types';
+import type { CentreView, Items, SeniorView } from '../../utils/types';
 import { go, qs } from '../../utils/ui';
 
 type Row = CentreView & { walkingText: string };
@@ -20,7 +20,7 @@ Component({
         const senior = await api.get<SeniorView>(`/seniors/${this.data.seniorId}`, { quiet: true });
         const near = senior.latitude !== null && senior.longitude !== null;
         const query = near ? qs({ lat: senior.latitude!, lng: senior.longitude!, category: this.data.category }) : qs({ category: this.data.category });
-        const { items } = await api.get<{ items: CentreView[] }>(`/centres?${query}`, { quiet: true });
+        const { items } = await api.get<Items<CentreView>>(`/centres?${query}`, { quiet: true });
         const centres = items
           .slice()
           .sort((a, b) => (a.distanceMetres ?? 0) - (b.distanceMetres ?? 0))

@@ -3,7 +3,7 @@ import { CONFIG } from '../../config';
 import { api, errorText, newIdempotencyKey } from '../../utils/api';
 import { dayLabel, DELIVERY_LABELS, yuan } from '../../utils/format';
 import { T } from '../../utils/texts';
-import type { BookingView, PayAnswer, QuoteView, SeniorView, SlotView } from '../../utils/types';
+import type { BookingView, CentreView, PrepayAnswer, QuoteView, SeniorView, SlotView } from '../../utils/types';
 import { qs, replace, requestPayment, requestSubscribe, toast } from '../../utils/ui';
 
 interface Line {
@@ -66,7 +66,7 @@ Component({
           Promise.all(this.data.slotIds.map((id) => api.get<SlotView>(`/slots/${id}`, { quiet: true }))),
           Promise.all(this.data.slotIds.map((slotId) => api.post<QuoteView>('/quotes', { seniorId: this.data.seniorId, slotId, quantity: 1 }, { quiet: true }))),
         ]);
-        const centre = await api.get<{ name: string }>(`/centres/${slots[0].centreId}`, { quiet: true });
+        const centre = await api.get<CentreView>(`/centres/${slots[0].centreId}`, { quiet: true });
         const lines: Line[] = slots.map((s, i) => ({
           slotId: s.id,
           dayText: dayLabel(s.date),
@@ -146,7 +146,7 @@ Component({
     },
     async pay(bookingId: number): Promise<'paid' | 'cancelled' | 'failed'> {
       try {
-        const p = await api.post<PayAnswer>(`/bookings/${bookingId}/pay`, { via: 'miniprogram' }, { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` });
+        const p = await api.post<PrepayAnswer>(`/bookings/${bookingId}/pay`, { via: 'miniprogram' }, { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` });
         return await requestPayment(p.requestPayment);
       } catch {
         return 'failed';

@@ -2,7 +2,7 @@ import { listState, pageState } from '../../behaviors/page-state';
 import { api, currentAccount } from '../../utils/api';
 import { dayLabel, yuan } from '../../utils/format';
 import { T } from '../../utils/texts';
-import type { SlotView } from '../../utils/types';
+import type { Items, SlotView } from '../../utils/types';
 import { go, qs, toast } from '../../utils/ui';
 
 type Row = SlotView & { selected: boolean; seatsText: string; dishes: string; priceText: string };
@@ -22,7 +22,7 @@ Component({
     },
     load() {
       return this.loading(async () => {
-        const { items } = await api.get<{ items: SlotView[] }>(`/slots?${qs({ centreId: this.data.centreId, category: this.data.category })}`, { quiet: true });
+        const { items } = await api.get<Items<SlotView>>(`/slots?${qs({ centreId: this.data.centreId, category: this.data.category })}`, { quiet: true });
         const byDay = new Map<string, Row[]>();
         for (const s of items) {
           const row: Row = {

@@ -3,7 +3,7 @@ import { api } from '../../utils/api';
 import { dayLabel, shanghaiDateTime, yuan } from '../../utils/format';
 import { qrMatrix } from '../../utils/qrcode';
 import { T } from '../../utils/texts';
-import type { BookingView, LedgerView, PayAnswer } from '../../utils/types';
+import type { BookingView, LedgerView, PrepayAnswer } from '../../utils/types';
 import { confirmModal, requestPayment, toast } from '../../utils/ui';
 
 const CANCELLABLE = ['pending_payment', 'pending_confirmation', 'confirmed'];
@@ -66,7 +66,7 @@ Component({
     },
     async pay() {
       try {
-        const p = await api.post<PayAnswer>(`/bookings/${this.data.id}/pay`, { via: 'miniprogram' });
+        const p = await api.post<PrepayAnswer>(`/bookings/${this.data.id}/pay`, { via: 'miniprogram' });
         const outcome = await requestPayment(p.requestPayment);
         toast(outcome === 'paid' ? T.paid : outcome === 'cancelled' ? T.payCancelled : T.payFailed);
         for (let i = 0; i < 5; i++) {

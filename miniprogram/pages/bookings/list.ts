@@ -2,7 +2,7 @@ import { listState, pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { dayLabel, yuan } from '../../utils/format';
 import { T } from '../../utils/texts';
-import type { BookingView } from '../../utils/types';
+import type { BookingView, Items } from '../../utils/types';
 import { go, qs } from '../../utils/ui';
 
 type Row = BookingView & { dayText: string; copayText: string };
@@ -23,7 +23,7 @@ Component({
     },
     load() {
       return this.loading(async () => {
-        const { items } = await api.get<{ items: BookingView[] }>(`/bookings?${qs({ seniorId: this.data.seniorId, limit: 100 })}`, { quiet: true });
+        const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ seniorId: this.data.seniorId, limit: 100 })}`, { quiet: true });
         const rows = items
           .slice()
           .sort((a, b) => b.serviceDate.localeCompare(a.serviceDate) || b.id - a.id)

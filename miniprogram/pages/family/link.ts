@@ -1,7 +1,7 @@
 import { pageState } from '../../behaviors/page-state';
 import { api, errorText } from '../../utils/api';
 import { T } from '../../utils/texts';
-import type { FamilyLink } from '../../utils/types';
+import type { FamilyLinkView } from '../../utils/types';
 import { toast } from '../../utils/ui';
 
 /** A family member redeems the 6-digit code their parent (or the centre) got. */
@@ -20,7 +20,7 @@ Component({
       if (!/^\d{6}$/.test(this.data.code)) return this.setData({ error: T.linkCodeInvalid });
       this.setData({ busy: true, error: '' });
       try {
-        const link = await api.post<FamilyLink>('/family-links', { code: this.data.code, relation: this.data.relation }, { quiet: true });
+        const link = await api.post<FamilyLinkView>('/family-links', { code: this.data.code, relation: this.data.relation }, { quiet: true });
         toast(T.linked(link.senior.name));
         wx.navigateBack({ delta: 1 });
       } catch (err) {

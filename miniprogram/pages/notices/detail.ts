@@ -1,20 +1,12 @@
 import { pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
-
-interface Notice {
-  id: number;
-  title: string;
-  body: string;
-  link: string | null;
-  sentAt: string | null;
-  createdAt: string;
-}
+import type { NoticeView } from '../../utils/types';
 
 /** One notice; opening it is the read receipt (GET /me/notices/:id marks it read). */
 Component({
   behaviors: [pageState],
-  data: { id: 0, notice: null as Notice | null, when: '' },
+  data: { id: 0, notice: null as NoticeView | null, when: '' },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
       this.setData({ id: Number(q.id) });
@@ -22,7 +14,7 @@ Component({
     },
     load() {
       return this.loading(async () => {
-        const notice = await api.get<Notice>(`/me/notices/${this.data.id}`, { quiet: true });
+        const notice = await api.get<NoticeView>(`/me/notices/${this.data.id}`, { quiet: true });
         this.setData({ notice, when: shanghaiDateTime(notice.sentAt ?? notice.createdAt), state: '' });
       });
     },

@@ -2,15 +2,10 @@ import { listState, pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
 import { T } from '../../utils/texts';
+import type { NoticeInbox } from '../../utils/types';
 import { go } from '../../utils/ui';
 
-interface Item {
-  id: number;
-  title: string;
-  read: boolean;
-  sentAt: string | null;
-  createdAt: string;
-}
+type Item = NoticeInbox['items'][number];
 
 /** 政策通知 sent to me, unread ones marked. */
 Component({
@@ -22,7 +17,7 @@ Component({
     },
     load() {
       return this.loading(async () => {
-        const r = await api.get<{ items: Item[]; unread: number }>('/me/notices?limit=50', { quiet: true });
+        const r = await api.get<NoticeInbox>('/me/notices?limit=50', { quiet: true });
         const items = r.items.map((n) => ({ ...n, when: shanghaiDateTime(n.sentAt ?? n.createdAt) }));
         this.setData({ items, unread: r.unread, ...listState(items.length, T.noNotices) });
       }, this.data.items.length ? '' : 'loading');

@@ -1,7 +1,7 @@
 import { listState, pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { dayLabel, todayInShanghai } from '../../utils/format';
-import type { BookingView } from '../../utils/types';
+import type { BookingView, Items } from '../../utils/types';
 import { go, qs } from '../../utils/ui';
 
 const ACTIVE = ['pending_payment', 'pending_confirmation', 'confirmed', 'served', 'rated'];
@@ -9,7 +9,7 @@ const ACTIVE = ['pending_payment', 'pending_confirmation', 'confirmed', 'served'
 /** One centre day's bookings (the evening digest message opens this): who is coming, for what, in what state. */
 Component({
   behaviors: [pageState],
-  data: { centreId: '', date: '', dayText: '', summary: '', items: [] as Array<BookingView & { note?: string }> },
+  data: { centreId: '', date: '', dayText: '', summary: '', items: [] as BookingView[] },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
       const date = q.date ?? todayInShanghai();
@@ -22,7 +22,7 @@ Component({
     load() {
       // A pull-down refresh keeps the day on screen while it reloads.
       return this.loading(async () => {
-        const { items } = await api.get<{ items: Array<BookingView & { note?: string }> }>(`/bookings?${qs({ centreId: this.data.centreId, date: this.data.date, limit: 200 })}`, { quiet: true });
+        const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ centreId: this.data.centreId, date: this.data.date, limit: 200 })}`, { quiet: true });
         const rows = items.slice().sort((a, b) => a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
         const portions = rows.filter((b) => ACTIVE.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
         this.setData({ items: rows, summary: `共 ${portions} 份`, ...listState(rows.length, '这一天还没有预约') });

@@ -2,20 +2,13 @@ import { listState, pageState } from '../../behaviors/page-state';
 import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
 import { T } from '../../utils/texts';
+import type { AlertView, Items } from '../../utils/types';
 import { toast } from '../../utils/ui';
-
-interface Alert {
-  id: number;
-  senior: { name: string; phone: string | null; address: string };
-  message: string;
-  status: 'open' | 'acknowledged';
-  createdAt: string;
-}
 
 /** Open 助急 alerts of the worker's centre; acknowledging one stops the escalation. */
 Component({
   behaviors: [pageState],
-  data: { focusId: 0, items: [] as Array<Alert & { when: string }> },
+  data: { focusId: 0, items: [] as Array<AlertView & { when: string }> },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
       this.setData({ focusId: Number(q.id ?? 0) });
@@ -24,7 +17,7 @@ Component({
     load() {
       // Reloaded after each acknowledgement: the list stays on screen meanwhile.
       return this.loading(async () => {
-        const { items } = await api.get<{ items: Alert[] }>('/emergencies', { quiet: true });
+        const { items } = await api.get<Items<AlertView>>('/emergencies', { quiet: true });
         const rows = items.map((a) => ({ ...a, when: shanghaiDateTime(a.createdAt) }));
         this.setData({ items: rows, ...listState(rows.length, T.noEmergencies) });
       }, null);

@@ -2,11 +2,11 @@ import { pageState } from '../../behaviors/page-state';
 import { api, ApiError, errorText, login } from '../../utils/api';
 import { dayLabel, todayInShanghai } from '../../utils/format';
 import { T } from '../../utils/texts';
-import type { BookingView, SlotView } from '../../utils/types';
+import type { AlertView, BookingView, Items, SlotView } from '../../utils/types';
 import { go, promptModal, scanCode, toast } from '../../utils/ui';
 
 type TodaySlot = SlotView & { kindLabel: string; countsText: string };
-type Pending = BookingView & { dayText: string; note?: string };
+type Pending = BookingView & { dayText: string };
 
 const SERVED = ['served', 'rated'];
 
@@ -41,10 +41,10 @@ Component({
         const today = todayInShanghai();
         const c = me.centreId;
         const [slots, day, pending, emergencies] = await Promise.all([
-          api.get<{ items: SlotView[] }>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
-          api.get<{ items: BookingView[] }>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
-          api.get<{ items: BookingView[] }>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
-          api.get<{ items: unknown[] }>('/emergencies', { quiet: true }),
+          api.get<Items<SlotView>>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
+          api.get<Items<BookingView>>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
+          api.get<Items<BookingView>>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
+          api.get<Items<AlertView>>('/emergencies', { quiet: true }),
         ]);
         const portions = (slotId: number, statuses: string[]) =>
           day.items.filter((b) => b.slot.id === slotId && statuses.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
