@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
+import type { FamilyLinkView, Items } from '../../lib/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, page, parse } from '../validate';
 
@@ -25,7 +26,7 @@ export function peopleRoutes(s: Services): Router {
     ctx.body = { items: await s.familyLinks.forSenior(actorOf(ctx), parse(idParam, ctx.params).id) };
   });
   r.get('/family-links', async (ctx) => {
-    ctx.body = { items: await s.familyLinks.mine(actorOf(ctx)) };
+    ctx.body = { items: await s.familyLinks.mine(actorOf(ctx)) } satisfies Items<FamilyLinkView>;
   });
   r.post('/family-links', async (ctx) => {
     const { code, relation } = parse(redeemBody, ctx.request.body);

@@ -2,6 +2,7 @@ import type { Account } from '../../../entities';
 import { AppError } from '../../errors';
 import type { WechatLoginGateway } from '../../gateways/wechat-login.gateway';
 import { WechatLoginError } from '../../gateways/wechat-login.gateway';
+import type { AccountView, LoginAnswer } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { sessionToken } from '../../lib/random';
@@ -12,20 +13,9 @@ import { actorForAccount, type Actor } from './actor';
 const MINI_SESSION_DAYS = 30;
 const CONSOLE_SESSION_HOURS = 12;
 
-export interface LoginResult {
-  token: string;
-  expiresAt: Date;
-  account: AccountView;
-}
+export type LoginResult = LoginAnswer<Date>;
 
-export interface AccountView {
-  id: number;
-  displayName: string;
-  roles: string[];
-  seniorId: number | null;
-  centreId: number | null;
-  regionId: number | null;
-}
+export type { AccountView };
 
 export function accountView(a: Account): AccountView {
   return { id: a.id, displayName: a.displayName, roles: [...a.roles], seniorId: a.seniorId, centreId: a.centreId, regionId: a.regionId };

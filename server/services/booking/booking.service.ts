@@ -1,6 +1,7 @@
 import type { Booking, Centre, Channel, DeliveryMode, Senior, ServiceItem, Slot } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { QuoteView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { sha256Hex } from '../../lib/password';
 import { monthRange } from '../../lib/time';
@@ -14,7 +15,7 @@ import type { Actor } from '../access/actor';
 import type { BookingReaderService } from './booking-reader.service';
 import type { BookingView } from './booking-view';
 import { priceOffer, type BookingWriter } from './booking-writer';
-import { usageFrom, type Quote, type SubsidyUsage } from './pricing';
+import { usageFrom, type SubsidyUsage } from './pricing';
 
 
 export interface CreateBookingInput {
@@ -59,7 +60,7 @@ export class BookingService {
    * What the booking would cost this senior right now, and why. Nothing is reserved. The policies are those read
    * at most a moment ago (PolicyRepository.recentFor); the booking itself is priced from the current ones.
    */
-  async quote(actor: Actor, input: QuoteInput): Promise<Quote & { slotId: number; seniorId: number }> {
+  async quote(actor: Actor, input: QuoteInput): Promise<QuoteView> {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
     await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);

@@ -4,7 +4,6 @@ import {
   SERVICE_KIND_LABELS,
   type Centre,
   type CentreKind,
-  type Dish,
   type Menu,
   type ServiceCategory,
   type ServiceItem,
@@ -12,58 +11,14 @@ import {
   type Slot,
 } from '../../../entities';
 import { AppError } from '../../errors';
+import type { CentreView, ServiceItemView, SlotView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { walkingMetres, walkingMinutes } from '../../lib/geo';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 
-export interface CentreView {
-  id: number;
-  name: string;
-  kind: CentreKind;
-  kindLabel: string;
-  parentId: number | null;
-  address: string;
-  latitude: number;
-  longitude: number;
-  hours: string;
-  phone: string;
-  distanceMetres?: number;
-  walkingMinutes?: number;
-}
-
-export interface ServiceItemView {
-  id: number;
-  centreId: number;
-  category: ServiceCategory;
-  kind: ServiceKind;
-  kindLabel: string;
-  name: string;
-  description: string;
-  priceFen: number;
-  deliveryModes: string[];
-  maxQuantity: number;
-}
-
-export interface SlotView {
-  id: number;
-  centreId: number;
-  serviceItem: ServiceItemView;
-  date: string;
-  start: string;
-  end: string;
-  startsAt: string;
-  endsAt: string;
-  capacity: number;
-  booked: number;
-  remaining: number;
-  bookable: boolean;
-  bookingCutoffAt: string;
-  cancelCutoffAt: string;
-  workerName: string | null;
-  menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
-}
+export type { CentreView, ServiceItemView, SlotView };
 
 export function centreView(c: Centre): CentreView {
   return {

@@ -1,18 +1,11 @@
 import { AppError } from '../../errors';
+import type { ExchangeView } from '../../lib/api-types';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 
-export interface ExchangeView {
-  id: number;
-  at: string;
-  accountId: number | null;
-  msgType: string;
-  said: string;
-  intent: string;
-  reply: string;
-}
+export type { ExchangeView };
 
 /** What a senior (and their family, about them) said to the bot and what it answered: for the centre's staff. */
 export class ConversationLogService {

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Account, EmergencyAlert, Senior } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { AlertView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDateTime } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
@@ -32,18 +33,7 @@ export const LAST_ESCALATION_LEVEL = 2;
 
 type EscalationRole = 'family' | 'staff' | 'street_staff' | 'admin';
 
-export interface AlertView {
-  id: number;
-  senior: { id: number; name: string; phone: string | null; address: string };
-  centreId: number | null;
-  channel: EmergencyAlert['channel'];
-  message: string;
-  status: EmergencyAlert['status'];
-  escalationLevel: number;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedByAccountId: number | null;
-}
+export type { AlertView };
 
 export interface EmergencyServiceDeps {
   db: Database;

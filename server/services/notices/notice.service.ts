@@ -2,6 +2,7 @@ import type { Notice, NoticeAudience } from '../../../entities';
 import type { RegionRepository } from '../../repositories/region.repository';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { NoticeInbox, NoticeView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { AudienceQuery, NoticeRepository } from '../../repositories/notice.repository';
@@ -18,17 +19,7 @@ export interface NoticeInput {
   scheduledAt?: Date;
 }
 
-export interface NoticeView {
-  id: number;
-  title: string;
-  body: string;
-  link: string | null;
-  audience: NoticeAudience;
-  status: Notice['status'];
-  scheduledAt: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+export type { NoticeView };
 
 export interface NoticeProgress {
   /** Pushes (public-account templates and mini-program subscribe messages). */
@@ -150,7 +141,7 @@ export class NoticeService {
 
   // ---- for the people notices reach (the mini-program) ----
 
-  async inbox(actor: Actor, limit: number, offset: number): Promise<{ items: Array<NoticeView & { read: boolean }>; unread: number }> {
+  async inbox(actor: Actor, limit: number, offset: number): Promise<NoticeInbox> {
     const rows = await this.notices.inboxOf(actor.accountId, limit, offset);
     const items = rows.map((r) => ({ ...view(r.notice), read: r.readAt !== null }));
     return { items, unread: items.filter((i) => !i.read).length };

@@ -3,7 +3,8 @@ import type { Booking, PayNotificationOutcome, Payment, Refund } from '../../../
 import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { verifyPayNotification, type HeaderBag } from '../../gateways/wechat-pay-notify';
-import { WechatPayError, type RequestPaymentParams, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import { WechatPayError, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import type { PrepayAnswer } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { merchantNumber } from '../../lib/random';
 import { MINUTE, shanghaiDate } from '../../lib/time';
@@ -24,10 +25,7 @@ import type { RefundResource, RefundService } from './refund.service';
 /** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
 export type PayVia = 'miniprogram' | 'mp';
 
-export interface PrepayResult {
-  payment: PaymentView;
-  requestPayment: RequestPaymentParams;
-}
+export type PrepayResult = PrepayAnswer;
 
 /** What became of one notification; the HTTP route answers WeChat Pay from it. */
 export type NotificationOutcome = PayNotificationOutcome | 'duplicate';

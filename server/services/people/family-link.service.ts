@@ -1,6 +1,7 @@
 import type { Account, FamilyLink } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { FamilyLinkView } from '../../lib/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { sixDigitCode } from '../../lib/random';
@@ -32,13 +33,7 @@ export interface FamilyLinkServiceDeps {
 const MAX_FAILED_REDEEMS = 5;
 const FAILED_REDEEM_WINDOW_MS = 15 * MINUTE;
 
-export interface FamilyLinkView {
-  id: number;
-  relation: string;
-  createdAt: string;
-  senior: { id: number; name: string };
-  family: { accountId: number; displayName: string; phone: string | null };
-}
+export type { FamilyLinkView };
 
 export class FamilyLinkService {
   constructor(private readonly deps: FamilyLinkServiceDeps) {}
