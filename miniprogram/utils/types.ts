@@ -1,5 +1,5 @@
 /**
- * The /api/v1 answers the mini-program reads, as the server declares them (server/lib/api-types.ts): when the
+ * The /api/v1 answers the mini-program reads, as the server declares them (server/contracts/api-types.ts): when the
  * server changes an answer a page relies on, `npm run typecheck` fails here instead of a page going blank.
  * Types only, erased at compile: nothing of the server ends up in the mini-program package.
  */
@@ -20,4 +20,4 @@ export type {
   RaisedAlertAnswer,
   SeniorView,
   SlotView,
-} from '../../server/lib/api-types';
+} from '../../server/contracts/api-types';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Pay from 'wechatpay-node-v3';
-import type { RequestPaymentParams } from '../lib/api-types';
+import type { RequestPaymentParams } from '../contracts/api-types';
 import type { Clock } from '../lib/clock';
 import type { WechatSettings } from '../wechat-settings';
 import { PayNotificationRejected, verifyWechatpaySignature, wechatpayTime } from './wechat-pay-notify';

@@ -19,9 +19,9 @@ import type {
   ServiceCategory,
   ServiceKind,
 } from '../../entities';
-import type * as Api from '../../server/lib/api-types';
+import type * as Api from '../../server/contracts/api-types';
 
-// server/lib/api-types.ts writes the entities' enums out again (the mini-program cannot compile the entity
+// server/contracts/api-types.ts writes the entities' enums out again (the mini-program cannot compile the entity
 // files). This is checked by the compiler, in `npm run typecheck`: a copy that differs from its entity, in either
 // direction, makes the line below that names it fail to compile. The test itself only keeps jest content.
 

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
-import type { AlertView, Items } from '../../lib/api-types';
+import type { AlertView, Items } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, parse } from '../validate';
 

@@ -2,7 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { CENTRE_KINDS, SERVICE_CATEGORIES, SERVICE_KINDS } from '../../../entities';
 import type { Services } from '../../container';
-import type { CentreView, Items, SlotView } from '../../lib/api-types';
+import type { CentreView, Items, SlotView } from '../../contracts/api-types';
 import { requireAuth } from '../middleware/auth';
 import { day, id, idParam, parse } from '../validate';
 

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
-import type { RaisedAlertAnswer } from '../../lib/api-types';
+import type { RaisedAlertAnswer } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { id, parse } from '../validate';
 

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
-import type { FamilyLinkView, Items } from '../../lib/api-types';
+import type { FamilyLinkView, Items } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, page, parse } from '../validate';
 

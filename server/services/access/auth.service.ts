@@ -2,7 +2,7 @@ import type { Account } from '../../../entities';
 import { AppError } from '../../errors';
 import type { WechatLoginGateway } from '../../gateways/wechat-login.gateway';
 import { WechatLoginError } from '../../gateways/wechat-login.gateway';
-import type { AccountView, LoginAnswer } from '../../lib/api-types';
+import type { AccountView, LoginAnswer } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { sessionToken } from '../../lib/random';

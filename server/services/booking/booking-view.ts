@@ -1,6 +1,6 @@
 import type { Booking, Centre, Senior, ServiceItem, Slot } from '../../../entities';
 import { SERVICE_KIND_LABELS } from '../../../entities';
-import type { BookingView } from '../../lib/api-types';
+import type { BookingView } from '../../contracts/api-types';
 import { shanghaiTime } from '../../lib/time';
 import { BOOKING_STATUS_LABELS, DELIVERY_MODE_LABELS } from '../../words/texts';
 

@@ -1,7 +1,7 @@
 import type { Booking, Centre, Channel, DeliveryMode, Senior, ServiceItem, Slot } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
-import type { QuoteView } from '../../lib/api-types';
+import type { QuoteView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { sha256Hex } from '../../lib/password';
 import { monthRange } from '../../lib/time';

@@ -11,7 +11,7 @@ import {
   type Slot,
 } from '../../../entities';
 import { AppError } from '../../errors';
-import type { CentreView, ServiceItemView, SlotView } from '../../lib/api-types';
+import type { CentreView, ServiceItemView, SlotView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { walkingMetres, walkingMinutes } from '../../lib/geo';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';

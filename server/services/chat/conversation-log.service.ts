@@ -1,5 +1,5 @@
 import { AppError } from '../../errors';
-import type { ExchangeView } from '../../lib/api-types';
+import type { ExchangeView } from '../../contracts/api-types';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import type { AccessService } from '../access/access.service';

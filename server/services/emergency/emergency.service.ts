@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Account, EmergencyAlert, Senior } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
-import type { AlertView } from '../../lib/api-types';
+import type { AlertView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDateTime } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';

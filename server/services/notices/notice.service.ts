@@ -2,7 +2,7 @@ import type { Notice, NoticeAudience } from '../../../entities';
 import type { RegionRepository } from '../../repositories/region.repository';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
-import type { NoticeInbox, NoticeView } from '../../lib/api-types';
+import type { NoticeInbox, NoticeView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { AudienceQuery, NoticeRepository } from '../../repositories/notice.repository';

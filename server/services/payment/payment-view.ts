@@ -1,5 +1,5 @@
 import type { Payment, Refund } from '../../../entities';
-import type { LedgerView, PaymentView, RefundView } from '../../lib/api-types';
+import type { LedgerView, PaymentView, RefundView } from '../../contracts/api-types';
 import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS } from '../../words/texts';
 
 export type { LedgerView, PaymentView, RefundView };

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { verifyPayNotification, type HeaderBag } from '../../gateways/wechat-pay-notify';
 import { WechatPayError, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
-import type { PrepayAnswer } from '../../lib/api-types';
+import type { PrepayAnswer } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { merchantNumber } from '../../lib/random';
 import { MINUTE, shanghaiDate } from '../../lib/time';

@@ -1,7 +1,7 @@
 import type { Account, FamilyLink } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
-import type { FamilyLinkView } from '../../lib/api-types';
+import type { FamilyLinkView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { sixDigitCode } from '../../lib/random';

@@ -1,6 +1,6 @@
 import { SENIOR_CATEGORY_LABELS, type Senior } from '../../../entities';
 import { AppError } from '../../errors';
-import type { SeniorView } from '../../lib/api-types';
+import type { SeniorView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { ageOn, shanghaiDate } from '../../lib/time';
