@@ -32,20 +32,6 @@ export const BOOKING_ACTION_LABELS = {
 } as const;
 export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
 
-export const BOOKING_TEXTS = {
-  whichSenior: '请选择为哪位老人预约',
-  alreadyBooked: '这位老人已经订过这个时段了',
-  bookingClosed: '这个时段已经过了预约截止时间',
-  cancelClosed: '已经过了取消截止时间，如需取消请打电话给服务站点',
-  checkInWrongCentre: '这个核销码不是本站点的预约',
-  checkInWrongDay: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
-  checkInUnknownCode: '核销码无效，请让老人出示预约码',
-  slotFull: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
-  notEnded: '服务时间还没结束，不能标记未到场',
-  stateForbids: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
-  adminNeedsScope: '请指定站点或老人',
-} as const;
-
 /** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/words/bot.ts). */
 export const BOT_TEXTS = {
   sorry: '抱歉，系统刚才没有处理好您的消息，请稍后再发一次。',
@@ -115,8 +101,6 @@ export const REMINDER_TEXTS = {
   hourBefore: (time: string) => `今天${time}开始，还有约一小时`,
   /** thing3 of the rating request: the senior answers in the public-account chat (the bot waits for it). */
   ratingHow: '回复数字1到5为这次服务打分',
-  /** POST /subscriptions from an account that has no mini-program identity. */
-  subscribeNeedsMiniProgram: '请在小程序里打开后再订阅消息',
 } as const;
 
 /** 月度补贴结算: the column headers of the downloaded files, the names in them, and what administrators are told. */
@@ -156,23 +140,5 @@ export const SETTLEMENT_TEXTS = {
   version: '版本',
   scope: '范围',
   month: '月份',
-  monthNotEnded: '这个月还没有结束，还不能结算',
-  monthInFuture: '这个月份还没有到',
-  onlyAdmins: '只有管理员可以查看补贴结算',
-  onlyTopAdmins: '只有区级管理员可以生成或重新生成补贴结算',
 } as const;
 
-/** What policy notices say about themselves (template fields are cut to WeChat's 20 characters). */
-export const NOTICE_TEXTS = {
-  scheduledInPast: '发送时间已经过了，请选一个以后的时间，或选“立即发送”',
-  regionOutsideScope: '只能给您管辖范围内的地区发通知',
-  noRoles: '请至少选择一类接收人（老人、家属或工作人员）',
-} as const;
-
-/** What a centre's staff read when a slot template is refused. */
-export const SLOT_TEMPLATE_TEXTS = {
-  itemNotHere: '这个服务项目不属于本站点',
-  endBeforeStart: '结束时间要晚于开始时间',
-  cutoffAfterStart: '截止时间不能晚于服务开始时间',
-  notFound: '没有找到这个时段模板',
-} as const;

@@ -59,7 +59,7 @@ export class AuthService {
         if (!account) throw new AppError('UNAVAILABLE');
       }
     }
-    if (!account.active) throw new AppError('FORBIDDEN', '该账号已停用，请联系服务站点');
+    if (!account.active) throw new AppError('ACCOUNT_DISABLED');
     return this.startSession(account, 'miniprogram', MINI_SESSION_DAYS * DAY);
   }
 
@@ -72,7 +72,7 @@ export class AuthService {
 
   async setPassword(accountId: number, password: string): Promise<void> {
     const account = await this.accounts.findById(accountId);
-    if (!account) throw new AppError('NOT_FOUND');
+    if (!account) throw new AppError('ACCOUNT_NOT_FOUND');
     account.passwordHash = await hashPassword(password);
     account.updatedAt = this.clock.now();
     await this.accounts.save(account);

@@ -102,7 +102,7 @@ export class BotPeople {
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked('这位老人'), intent: 'link_family', pending: null };
-      if (err.code === 'RATE_LIMITED') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
+      if (err.code === 'LINK_CODE_TOO_MANY_TRIES') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
       return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     }
   }

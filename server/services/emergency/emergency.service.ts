@@ -129,7 +129,7 @@ export class EmergencyService {
     const senior = await this.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以发出求助');
+    if (rel !== 'self' && rel !== 'family') throw new AppError('ALERT_RAISER_NOT_ALLOWED');
     return this.raise({ senior, raisedByAccountId: actor.accountId, channel: 'miniprogram', message });
   }
 
@@ -220,7 +220,7 @@ export class EmergencyService {
   async acknowledge(actor: Actor, id: number): Promise<AlertView> {
     this.access.assertStaffOrAdmin(actor);
     const alert = await this.db.manager.findOneBy(AlertEntity, { id });
-    if (!alert) throw new AppError('NOT_FOUND', '没有找到这条求助');
+    if (!alert) throw new AppError('ALERT_NOT_FOUND');
     const senior = await this.seniors.findById(alert.seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.relationTo(actor, senior);

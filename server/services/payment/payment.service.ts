@@ -13,7 +13,8 @@ import type { BookingRepository } from '../../repositories/booking.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { PaymentRepository } from '../../repositories/payment.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_STATUS_LABELS, PAY_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
+import { PAY_TEXTS } from '../../words/texts';
 import type { WechatSettings } from '../../wechat-settings';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
@@ -78,7 +79,7 @@ export class PaymentService {
   async prepay(actor: Actor, bookingId: number, via: PayVia): Promise<PrepayResult> {
     const ctx = await this.reader.load(bookingId);
     const rel = await this.access.assertCanSeeSenior(actor, ctx.senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以付款');
+    if (rel !== 'self' && rel !== 'family') throw new AppError('PAYER_NOT_ALLOWED');
     return this.prepayFor(actor.accountId, ctx, via);
   }
 
@@ -108,7 +109,7 @@ export class PaymentService {
       throw new AppError('PAYMENT_EXPIRED');
     }
     if (b.status !== 'pending_payment') {
-      throw new AppError('INVALID_STATE', `这个预约${BOOKING_STATUS_LABELS[b.status]}，不用再付款`, { status: b.status });
+      throw new AppError('BOOKING_NOT_PAYABLE', ERROR_MESSAGES.BOOKING_NOT_PAYABLE(b.status), { status: b.status });
     }
     if (!this.pay) throw new AppError('PAYMENT_UNAVAILABLE');
     const account = await this.accounts.findById(accountId);

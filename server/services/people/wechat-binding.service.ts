@@ -62,7 +62,7 @@ export class WechatBindingService {
     const senior = await this.seniors.findById(seniorId);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN', '微信绑定码只能由服务站点或管理员发放');
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('BINDING_CODE_ISSUER_NOT_ALLOWED');
     const now = this.clock.now();
     const scene = `${BIND_SCENE_PREFIX}${randomBytes(12).toString('base64url')}`;
     const row = await this.db.transaction(async (em) => {
