@@ -3,11 +3,7 @@
  * House rules: at most 6 lines, plain words, no jargon, and always end with what to reply next.
  */
 import { isoWeekday } from '../lib/time';
-
-/** "15 元", "12.50 元". */
-export function yuan(fen: number): string {
-  return fen % 100 === 0 ? `${fen / 100} 元` : `${(fen / 100).toFixed(2)} 元`;
-}
+import { yuan } from './pricing';
 
 const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 

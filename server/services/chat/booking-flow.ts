@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
 import type { Understanding } from '../../language/understand';
-import { BOT, dayLabel, yuan } from '../../words/bot';
+import { BOT, dayLabel } from '../../words/bot';
+import { yuan } from '../../words/pricing';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
