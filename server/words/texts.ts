@@ -13,10 +13,14 @@ export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
   no_show: '未到场',
 };
 
+/**
+ * How a delivery mode is named, by the bot ("11:00 午餐 1 份（送到家）", "这里不能送到家，按自己来拿。") and in
+ * booking views (staff workbench, family's booking page): the plain spoken words suit both.
+ */
 export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   dine_in: '堂食',
-  pick_up: '自取',
-  delivery: '送餐上门',
+  pick_up: '自己来拿',
+  delivery: '送到家',
   at_centre: '到站点',
   at_home: '上门服务',
 };
@@ -81,7 +85,7 @@ export const JOB_TEXTS = {
   /** thing3/4/5 of the evening digest (each one line of at most 20 characters). */
   digestMeals: (meals: Array<{ label: string; portions: number }>) =>
     meals.length === 0 ? '明天没有助餐服务' : meals.map((m) => `${m.label}${m.portions}份`).join(' '),
-  digestDeliveries: (portions: number) => (portions === 0 ? '明天没有送餐' : `送餐上门${portions}份`),
+  digestDeliveries: (portions: number) => (portions === 0 ? '明天没有送餐' : `${DELIVERY_MODE_LABELS.delivery}${portions}份`),
   digestOthers: (baths: number, visits: number) =>
     baths === 0 && visits === 0 ? '明天没有助浴和上门服务' : [baths ? `助浴${baths}人次` : '', visits ? `上门服务${visits}次` : ''].filter(Boolean).join(' '),
 } as const;

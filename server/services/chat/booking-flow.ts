@@ -3,6 +3,7 @@ import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCatego
 import type { Understanding } from '../../language/understand';
 import { BOT, dayLabel } from '../../words/bot';
 import { yuan } from '../../words/pricing';
+import { DELIVERY_MODE_LABELS } from '../../words/texts';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
@@ -123,8 +124,8 @@ export class BotBookingFlow {
     }
     const label = slot.serviceItem.kindLabel;
     // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
-    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）` : `${slot.start} ${label}`;
-    const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_WORDS[wanted]}，按${DELIVERY_WORDS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
+    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_MODE_LABELS[deliveryMode]}）` : `${slot.start} ${label}`;
+    const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_MODE_LABELS[wanted]}，按${DELIVERY_MODE_LABELS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
       .filter((x) => x)
       .join('');
     return {
@@ -336,14 +337,6 @@ export class BotBookingFlow {
     return `${this.day(b.serviceDate, now)} ${b.slot.start} ${b.serviceItem.kindLabel}${b.serviceItem.category === 'meal' ? ` ${b.quantity} 份` : ''}`;
   }
 }
-
-const DELIVERY_WORDS: Record<DeliveryMode, string> = {
-  dine_in: '堂食',
-  pick_up: '自己来拿',
-  delivery: '送到家',
-  at_centre: '到站点',
-  at_home: '上门',
-};
 
 function byStart(a: SlotView, b: SlotView): number {
   return a.startsAt.localeCompare(b.startsAt) || a.id - b.id;
