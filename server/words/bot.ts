@@ -17,7 +17,7 @@ export function dayLabel(date: string, today: string, tomorrow: string, dayAfter
   return base;
 }
 
-export const MENU_LINES = [
+const MENU_LINES = [
   '1 订饭　2 洗澡　3 上门服务',
   '4 我的预约　5 取消预约',
   '6 附近站点　7 找工作人员',
@@ -44,7 +44,6 @@ export const BOT = {
   notUnderstood: (said: string) => `没太明白“${said}”。\n${MENU_LINES.join('\n')}\n回复数字就行。`,
   voiceUnclear: '没听清楚，请再说一遍，\n或回复“帮助”看菜单。',
   unsupported: '这种消息我还看不懂。\n请打字或按住说话，回复“帮助”看菜单。',
-  thanks: '不客气！有事随时说。\n回复“帮助”看我能做什么。',
 
   // ---- whom for ----
   whichSenior: (names: string[]) => `给哪位老人办？\n${names.slice(0, 4).map((n, i) => `${i + 1} ${n}`).join('\n')}\n回复数字。`,
@@ -125,7 +124,6 @@ export const BOT = {
   familyCodeOnlySenior: '家属码要老人本人来拿。\n请让老人在自己的微信里说“绑定家属”。',
 
   // ---- rating ----
-  askRating: (line: string) => `${line} 服务得怎么样？\n回复 1 到 5 打分（5 分最好），\n或说“很好”“一般”“不好”。`,
   rated: (score: number) => (score >= 4 ? '谢谢您的评价！我们会继续努力。' : '谢谢您告诉我们，我们会改进。\n有具体的事可以说“找工作人员”。'),
   nothingToRate: '最近没有要评价的服务。\n回复“帮助”看我能做什么。',
   rateWhich: '请回复 1 到 5 的数字打分，5 分最好。',
