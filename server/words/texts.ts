@@ -36,9 +36,40 @@ export const BOOKING_ACTION_LABELS = {
 } as const;
 export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
 
+/** Why a booking was cancelled, as staff read it (refusals are error codes: server/errors.ts). */
+export const BOOKING_TEXTS = {
+  cancelledInChat: (byFamily: boolean) => (byFamily ? '家属在公众号取消' : '老人在公众号取消'),
+} as const;
+
 /** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/words/bot.ts). */
 export const BOT_TEXTS = {
   sorry: '抱歉，系统刚才没有处理好您的消息，请稍后再发一次。',
+} as const;
+
+/** How the conversation log (read by staff) shows what was not typed text. */
+export const CONVERSATION_LOG_TEXTS = {
+  menuClick: (key: string) => `[菜单] ${key}`,
+  voice: (recognised: string) => `[语音] ${recognised}`,
+  location: (label: string, x: string, y: string) => `[位置] ${label} (${x}, ${y})`,
+} as const;
+
+/** Template messages the chat sends for a senior (each field one line of at most 20 characters). */
+export const CHAT_NOTICE_TEXTS = {
+  /** thing1 of 代付请求 to the family. */
+  payFor: (seniorName: string) => `请为${seniorName}付款`,
+  /** thing1 of 留言提醒 to the centre's staff. */
+  messageFrom: (seniorName: string, byFamily: boolean) => `${seniorName}${byFamily ? '的家属' : ''}留言`,
+} as const;
+
+/** The name a WeChat account has until someone gives it one. */
+export const ACCOUNT_TEXTS = {
+  wechatUser: '微信用户',
+} as const;
+
+/** Field messages of request schemas that a person may read (the mini-program shows them). */
+export const FIELD_TEXTS = {
+  linkCode: '绑定码是 6 位数字',
+  reasonRequired: '请填写原因',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */
@@ -74,14 +105,57 @@ export const PAY_TEXTS = {
   unknownOrder: '收到的付款通知找不到对应的订单，请核对',
   unknownRefund: '收到的退款通知找不到对应的退款单，请核对',
   refundNoGateway: '没有配置微信支付，无法退款',
+  closedUnpaid: '超时未付款',
   description: (centre: string, item: string, date: string) => `${centre} ${item} ${date}`.slice(0, 120),
+  /** The parts of mismatchFlag and of a refused refund notification: what WeChat Pay said against our record. */
+  mismatch: {
+    mchid: (theirs: string | undefined) => `商户号 ${theirs ?? '无'}`,
+    appid: (theirs: string | undefined) => `appid ${theirs ?? '无'}`,
+    amount: (theirs: number | undefined, ours: number) => `金额 ${theirs ?? '无'} 分，订单 ${ours} 分`,
+    refundAmount: (theirs: number | undefined, ours: number) => `退款金额 ${theirs ?? '无'} ≠ ${ours}`,
+    refundOrder: '订单号不符',
+    refundMchid: (theirs: string | undefined) => `商户号 ${theirs ?? '无'} 不是本商户`,
+    refundStatus: (theirs: string) => `未知的退款状态 ${theirs}`,
+  },
 } as const;
 
-/** What the scheduled jobs tell people: emergency escalations and the evening digest for centre staff. */
+/** What Mulin answers WeChat Pay's notifications with when it refuses one (WeChat Pay retries; staff read its log). */
+export const PAY_NOTIFY_ANSWERS = {
+  tooLarge: '通知内容过大',
+  unreadable: '读取通知失败',
+  badSignature: (reason: string) => `验签失败：${reason}`,
+  failed: '处理失败，请稍后重试',
+} as const;
+
+/** The JSAPI pay page a chat pay link opens (server/http/pages/jsapi-pay.page.ts); {time} is filled in the page. */
+export const PAY_PAGE_TEXTS = {
+  title: '睦邻 · 付款',
+  heading: '付款',
+  preparing: '正在准备付款',
+  button: '用微信付款',
+  notPrepared: '付款没有准备好，请回到对话里再试',
+  payBy: '请在 {time} 前付款',
+  openInWechat: '请在微信里打开这个页面',
+  paid: '付款成功，可以回到对话了',
+  cancelled: '没有付款。想付的时候再点上面的按钮',
+  failed: '付款没有成功，请稍后再试',
+  network: '网络不好，请稍后再试',
+} as const;
+
+/** 紧急求助 notices (EmergencyService), when raised and when escalated because nobody answered. */
+export const EMERGENCY_TEXTS = {
+  /** thing1 when raised. */
+  raised: (seniorName: string) => `${seniorName}请求帮助`,
+  /** thing1 of an escalation: nobody has answered for this long. */
+  unanswered: (seniorName: string, minutes: number) => `${seniorName}求助${minutes}分钟无人响应`,
+  /** thing2 when the senior said nothing more. */
+  defaultMessage: '紧急求助',
+  /** Who was reached, in the list the bot reads back ("已经通知了儿子、嘉新睦邻点工作人员"). */
+  centreStaff: (centreName: string | null) => `${centreName ?? '站点'}工作人员`,
+} as const;
+
+/** What the scheduled jobs tell people: the evening digest for centre staff. */
 export const JOB_TEXTS = {
-  /** thing1 of an escalated emergency: nobody has answered for this long. */
-  emergencyUnanswered: (seniorName: string, minutes: number) => `${seniorName}求助${minutes}分钟无人响应`,
-  emergencyDefaultMessage: '紧急求助',
   /** thing3/4/5 of the evening digest (each one line of at most 20 characters). */
   digestMeals: (meals: Array<{ label: string; portions: number }>) =>
     meals.length === 0 ? '明天没有助餐服务' : meals.map((m) => `${m.label}${m.portions}份`).join(' '),

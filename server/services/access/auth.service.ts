@@ -7,6 +7,7 @@ import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { sessionToken } from '../../lib/random';
 import { DAY } from '../../lib/time';
 import { newWechatAccount, type AccountRepository } from '../../repositories/account.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import { actorForAccount, type Actor } from './actor';
 
 const MINI_SESSION_DAYS = 30;
@@ -52,7 +53,7 @@ export class AuthService {
     if (!account) {
       // A first visit to the mini-program: most people who open it are family members of a senior.
       try {
-        account = await this.accounts.save(newWechatAccount(now, { displayName: '微信用户', roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null }) as Account);
+        account = await this.accounts.save(newWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null }) as Account);
       } catch {
         // Two first logins raced; the other one created the account.
         account = await this.accounts.findByMiniOpenid(session.openid);

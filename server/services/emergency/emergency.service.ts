@@ -10,7 +10,7 @@ import type { CentreRepository } from '../../repositories/centre.repository';
 import type { EscalationRepository } from '../../repositories/escalation.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
-import { JOB_TEXTS } from '../../words/texts';
+import { EMERGENCY_TEXTS } from '../../words/texts';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
 import type { AccessService } from '../access/access.service';
@@ -99,8 +99,8 @@ export class EmergencyService {
     const notice = {
       templates: this.templates.emergency,
       data: {
-        thing1: `${senior.name}请求帮助`,
-        thing2: input.message.trim() || '紧急求助',
+        thing1: EMERGENCY_TEXTS.raised(senior.name),
+        thing2: input.message.trim() || EMERGENCY_TEXTS.defaultMessage,
         time3: shanghaiDateTime(now),
         phone_number4: senior.phone ?? centre?.phone ?? '',
       },
@@ -112,7 +112,7 @@ export class EmergencyService {
     ]);
     const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
     const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
-    if (reached.some((s) => s.role === 'staff')) notified.push(`${centre?.name ?? '站点'}工作人员`);
+    if (reached.some((s) => s.role === 'staff')) notified.push(EMERGENCY_TEXTS.centreStaff(centre?.name ?? null));
     return {
       alertId: alert.id,
       notified,
@@ -164,8 +164,8 @@ export class EmergencyService {
       const notice = {
         templates: this.templates.emergency,
         data: {
-          thing1: JOB_TEXTS.emergencyUnanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
-          thing2: alert.message.trim() || JOB_TEXTS.emergencyDefaultMessage,
+          thing1: EMERGENCY_TEXTS.unanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
+          thing2: alert.message.trim() || EMERGENCY_TEXTS.defaultMessage,
           time3: shanghaiDateTime(alert.createdAt),
           phone_number4: senior.phone ?? centre?.phone ?? '',
         },

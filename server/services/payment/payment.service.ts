@@ -295,7 +295,7 @@ export class PaymentService {
         const ok = await this.bookings.transition(em, b.id, ['pending_payment'], {
           status: 'expired',
           closedAt: now,
-          closeReason: '超时未付款',
+          closeReason: PAY_TEXTS.closedUnpaid,
           updatedAt: now,
         });
         if (ok) await this.slots.release(em, b.slotId, b.quantity);

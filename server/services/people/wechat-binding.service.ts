@@ -12,6 +12,7 @@ import { newWechatAccount, type AccountRepository } from '../../repositories/acc
 import type { BindCodeRepository } from '../../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { actorForAccount, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -175,7 +176,7 @@ export class WechatBindingService {
     const found = await this.accounts.findByMpOpenid(openid);
     if (found) return found;
     try {
-      return await this.accounts.save(this.db.manager.create(Account, newWechatAccount(now, { displayName: '微信用户', roles: ['family'], mpOpenid: openid })));
+      return await this.accounts.save(this.db.manager.create(Account, newWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], mpOpenid: openid })));
     } catch (err) {
       if (!this.db.isDuplicateKey(err)) throw err;
       return (await this.accounts.findByMpOpenid(openid))!;
