@@ -417,7 +417,7 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
 
     const up = await h().http.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', daughter).send({ quantity: 1 });
     expect(up.status).toBe(422);
-    expect(up.body.error).toMatchObject({ code: 'QUANTITY_NOT_ALLOWED', message: '只能减少份数：现在是 1 份' });
+    expect(up.body.error).toMatchObject({ code: 'QUANTITY_NOT_REDUCED', message: '只能减少份数：现在是 1 份' });
   });
 
   test('portions dropped while the order for the old amount was being paid: the booking is paid, the difference refunded', async () => {
@@ -453,7 +453,7 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
 
   test('who may pay, and what cannot be paid', async () => {
     const b = await book();
-    expect((await prepay(b.id, jiaxinStaff)).body.error.code).toBe('FORBIDDEN');
+    expect((await prepay(b.id, jiaxinStaff)).body.error.code).toBe('PAYER_NOT_ALLOWED');
     const stranger = await loginWechat(h(), 'o_family_02');
     expect((await prepay(b.id, stranger)).status).toBe(403);
     expect((await h().http.get(`/api/v1/bookings/${b.id}/payments`).set('authorization', stranger)).status).toBe(403);

@@ -8,6 +8,7 @@ import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { sessionToken } from '../../lib/random';
 import { DAY } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import { actorForAccount, type Actor } from './actor';
 
 const MINI_SESSION_DAYS = 30;
@@ -42,14 +43,14 @@ export class AuthService {
     if (!account) {
       // A first visit to the mini-program: most people who open it are family members of a senior.
       try {
-        account = await this.accounts.insertWechatAccount(now, { displayName: '微信用户', roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null });
+        account = await this.accounts.insertWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null });
       } catch {
         // Two first logins raced; the other one created the account.
         account = await this.accounts.findByMiniOpenid(session.openid);
         if (!account) throw new AppError('UNAVAILABLE');
       }
     }
-    if (!account.active) throw new AppError('FORBIDDEN', '该账号已停用，请联系服务站点');
+    if (!account.active) throw new AppError('ACCOUNT_DISABLED');
     return this.startSession(account, 'miniprogram', MINI_SESSION_DAYS * DAY);
   }
 
@@ -62,7 +63,7 @@ export class AuthService {
 
   async setPassword(accountId: number, password: string): Promise<void> {
     const account = await this.accounts.findById(accountId);
-    if (!account) throw new AppError('NOT_FOUND');
+    if (!account) throw new AppError('ACCOUNT_NOT_FOUND');
     account.passwordHash = await hashPassword(password);
     account.updatedAt = this.clock.now();
     await this.accounts.save(account);

@@ -5,7 +5,8 @@ import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS, PAY_TEXTS, type BookingAction } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
+import { PAY_TEXTS, type BookingAction } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -62,7 +63,7 @@ export class BookingLifecycleService {
     if (!manages) {
       await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
       this.assertState(ctx.booking, 'cancel');
-      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.cancelClosed);
+      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CANCEL_CUTOFF_PASSED');
     }
     return this.move(actor, ctx, 'cancel', { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
       releaseSeats: true,
@@ -101,11 +102,11 @@ export class BookingLifecycleService {
     if (!manages) {
       await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
       this.assertState(ctx.booking, 'reduce');
-      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.cancelClosed);
+      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CANCEL_CUTOFF_PASSED');
     }
     const b = ctx.booking;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity >= b.quantity) {
-      throw new AppError('QUANTITY_NOT_ALLOWED', `只能减少份数：现在是 ${b.quantity} 份`, { quantity: b.quantity });
+      throw new AppError('QUANTITY_NOT_REDUCED', ERROR_MESSAGES.QUANTITY_NOT_REDUCED(b.quantity), { quantity: b.quantity });
     }
     const price = reducedPrice(b, quantity);
     return this.move(actor, ctx, 'reduce', { ...price, quantity }, {
@@ -119,13 +120,13 @@ export class BookingLifecycleService {
   /** 核销: the counter scans the booking's code on the day; this is what the centre claims subsidy on. */
   async checkIn(actor: Actor, code: string): Promise<BookingView> {
     const booking = await this.deps.bookings.findByCode(code.trim().toUpperCase());
-    if (!booking) throw new AppError('BOOKING_NOT_FOUND', BOOKING_TEXTS.checkInUnknownCode);
+    if (!booking) throw new AppError('CHECK_IN_CODE_INVALID');
     const ctx = await this.deps.reader.context(booking);
     this.deps.access.assertStaffOrAdmin(actor);
-    if (!this.manages(actor, ctx)) throw new AppError('WRONG_CENTRE', BOOKING_TEXTS.checkInWrongCentre);
+    if (!this.manages(actor, ctx)) throw new AppError('WRONG_CENTRE');
     const now = this.deps.clock.now();
     this.assertState(booking, 'check_in');
-    if (booking.serviceDate !== shanghaiDate(now)) throw new AppError('WRONG_DAY', BOOKING_TEXTS.checkInWrongDay(booking.serviceDate));
+    if (booking.serviceDate !== shanghaiDate(now)) throw new AppError('WRONG_DAY', ERROR_MESSAGES.WRONG_DAY(booking.serviceDate));
     const patch: Partial<Booking> = { status: 'served', servedAt: now, servedByAccountId: actor.accountId };
     if (booking.status === 'pending_confirmation') Object.assign(patch, { confirmedAt: now, confirmedByAccountId: actor.accountId });
     return this.move(actor, ctx, 'check_in', patch, { audit: true });
@@ -136,7 +137,7 @@ export class BookingLifecycleService {
     this.deps.access.assertCanManageCentre(actor, ctx.centre);
     const now = this.deps.clock.now();
     this.assertState(ctx.booking, 'no_show');
-    if (now < ctx.slot.endsAt) throw new AppError('INVALID_STATE', BOOKING_TEXTS.notEnded);
+    if (now < ctx.slot.endsAt) throw new AppError('SERVICE_NOT_ENDED');
     return this.move(actor, ctx, 'no_show', { status: 'no_show', closedAt: now, closedByAccountId: actor.accountId }, { audit: true });
   }
 
@@ -160,7 +161,7 @@ export class BookingLifecycleService {
   async rate(actor: Actor, id: number, score: number, comment = ''): Promise<BookingView> {
     const ctx = await this.deps.reader.load(id);
     const rel = await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以评价');
+    if (rel !== 'self' && rel !== 'family') throw new AppError('RATER_NOT_ALLOWED');
     if (ctx.booking.status === 'rated') throw new AppError('ALREADY_RATED');
     const now = this.deps.clock.now();
     return this.move(actor, ctx, 'rate', { status: 'rated' }, {
@@ -185,7 +186,7 @@ export class BookingLifecycleService {
 
   private assertState(b: Booking, action: BookingAction): void {
     if (!FROM[action].includes(b.status)) {
-      throw new AppError(action === 'rate' && b.status === 'rated' ? 'ALREADY_RATED' : 'INVALID_STATE', BOOKING_TEXTS.stateForbids(b.status, action), {
+      throw new AppError(action === 'rate' && b.status === 'rated' ? 'ALREADY_RATED' : 'INVALID_STATE', ERROR_MESSAGES.INVALID_STATE(b.status, action), {
         status: b.status,
       });
     }

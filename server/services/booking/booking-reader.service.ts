@@ -5,7 +5,6 @@ import type { CentreRepository } from '../../repositories/centre.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
 import { bookingView, type BookingView } from './booking-view';
@@ -122,7 +121,7 @@ export class BookingReaderService {
       if (hasRole(actor, 'senior') && actor.seniorId !== null) own.push(actor.seniorId);
       if (hasRole(actor, 'family')) own.push(...(await this.deps.links.linkedSeniorIds(actor.accountId)));
       if (own.length > 0 || !hasRole(actor, 'staff') || actor.centreId === null) {
-        if (own.length === 0 && hasRole(actor, 'admin')) throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.adminNeedsScope);
+        if (own.length === 0 && hasRole(actor, 'admin')) throw new AppError('BOOKING_SCOPE_REQUIRED');
         filter.seniorIds = [...new Set(own)];
       } else {
         filter.centreId = actor.centreId;

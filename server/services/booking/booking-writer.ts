@@ -18,7 +18,7 @@ import { MINUTE, monthRange } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 import type { BookingReminders } from '../reminders/reminder.service';
@@ -201,7 +201,7 @@ export class BookingWriter {
         const first = firstWithKey.get(k);
         if (first !== undefined) {
           const o = outcomes[first];
-          outcomes.push('error' in o ? o : { error: new AppError('ALREADY_BOOKED', BOOKING_TEXTS.alreadyBooked) });
+          outcomes.push('error' in o ? o : { error: new AppError('ALREADY_BOOKED') });
           continue;
         }
         firstWithKey.set(k, i);
@@ -246,11 +246,11 @@ export class BookingWriter {
   /** One reservation against the locked slot and what the senior holds: the booking row, or why not. */
   private decide(r: Reservation, slot: Slot | undefined, held: Held[], now: Date): Omit<Booking, 'id'> | AppError {
     if (!slot || slot.status !== 'open') return new AppError('SLOT_CLOSED');
-    if (now >= slot.bookingCutoffAt) return new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    if (now >= slot.bookingCutoffAt) return new AppError('BOOKING_CUTOFF_PASSED');
     const usage = usageFrom(held, { seniorId: r.senior.id, slotId: slot.id, date: slot.date, category: r.item.category, kind: r.item.kind });
-    if (usage.sameSlot > 0) return new AppError('ALREADY_BOOKED', BOOKING_TEXTS.alreadyBooked);
+    if (usage.sameSlot > 0) return new AppError('ALREADY_BOOKED');
     const remaining = Math.max(0, slot.capacity - slot.booked);
-    if (r.quantity > remaining) return new AppError('SLOT_FULL', BOOKING_TEXTS.slotFull(remaining), { remaining });
+    if (r.quantity > remaining) return new AppError('SLOT_FULL', ERROR_MESSAGES.SLOT_FULL(remaining), { remaining });
     const quote = priceOffer(r, slot.date, r.quantity, usage, r.policies);
     const status: BookingStatus = quote.copayFen > 0 ? 'pending_payment' : r.centre.autoConfirm ? 'confirmed' : 'pending_confirmation';
     return {

@@ -9,7 +9,7 @@ import type { BookingRepository } from '../../repositories/booking.repository';
 import { ofCategory, type PolicyRepository } from '../../repositories/policy.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingReaderService } from './booking-reader.service';
@@ -86,7 +86,7 @@ export class BookingService {
     this.checkQuantity(offer.item, input.quantity);
     const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
-    if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('BOOKING_CUTOFF_PASSED');
     const policies = ofCategory(active, offer.item.category);
 
     try {
@@ -118,7 +118,7 @@ export class BookingService {
   private async offer(actor: Actor, seniorId: number | undefined, slotId: number): Promise<Offer> {
     const id = seniorId ?? actor.seniorId;
     if (id === null || id === undefined) {
-      throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.whichSenior, { fields: { seniorId: 'required' } });
+      throw new AppError('SENIOR_NOT_CHOSEN', undefined, { fields: { seniorId: 'required' } });
     }
     const [senior, found] = await Promise.all([this.deps.seniors.load(id), this.deps.slots.loadOffer(slotId)]);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
@@ -128,7 +128,7 @@ export class BookingService {
 
   private checkQuantity(item: ServiceItem, quantity: number): void {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > item.maxQuantity) {
-      throw new AppError('QUANTITY_NOT_ALLOWED', `每次最多预约 ${item.maxQuantity} 份`, { maxQuantity: item.maxQuantity });
+      throw new AppError('QUANTITY_NOT_ALLOWED', ERROR_MESSAGES.QUANTITY_NOT_ALLOWED(item.maxQuantity), { maxQuantity: item.maxQuantity });
     }
   }
 

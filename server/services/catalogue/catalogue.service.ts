@@ -17,6 +17,7 @@ import { walkingMetres, walkingMinutes } from '../../lib/geo';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
+import { ERROR_MESSAGES } from '../../words/errors';
 
 export type { CentreView, ServiceItemView, SlotView };
 
@@ -125,9 +126,9 @@ export class CatalogueService {
     const now = this.clock.now();
     const from = q.from ?? shanghaiDate(now);
     const to = q.to ?? addDays(from, 6);
-    if (to < from) throw new AppError('VALIDATION_FAILED', '结束日期不能早于开始日期', { fields: { to: '早于 from' } });
+    if (to < from) throw new AppError('DATE_RANGE_REVERSED', undefined, { fields: { to: 'before from' } });
     if (to > addDays(from, MAX_SLOT_RANGE_DAYS)) {
-      throw new AppError('VALIDATION_FAILED', `一次最多查询 ${MAX_SLOT_RANGE_DAYS} 天`, { fields: { to: 'range too long' } });
+      throw new AppError('DATE_RANGE_TOO_LONG', ERROR_MESSAGES.DATE_RANGE_TOO_LONG(MAX_SLOT_RANGE_DAYS), { fields: { to: 'range too long' } });
     }
     const rows = await this.slotRepo.list({ ...q, from, to });
     const menus = new Map((await this.slotRepo.menusFor(rows.map((r) => r.slot.id))).map((m) => [m.slotId, m]));

@@ -6,7 +6,6 @@ import { addDays, shanghaiDate } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotTemplateRepository } from '../../repositories/slot-template.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { SLOT_TEMPLATE_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -65,11 +64,11 @@ export class SlotTemplateService {
     await this.centreFor(actor, centreId);
     const item = await this.deps.centres.loadItem(input.serviceItemId);
     if (!item || item.centreId !== centreId || !item.active) {
-      throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.itemNotHere, { fields: { serviceItemId: 'not a service of this centre' } });
+      throw new AppError('SERVICE_ITEM_NOT_IN_CENTRE', undefined, { fields: { serviceItemId: 'not a service of this centre' } });
     }
-    if (input.start >= input.end) throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.endBeforeStart, { fields: { end: 'not after start' } });
+    if (input.start >= input.end) throw new AppError('SLOT_END_BEFORE_START', undefined, { fields: { end: 'not after start' } });
     for (const [field, c] of [['bookingCutoff', input.bookingCutoff], ['cancelCutoff', input.cancelCutoff]] as const) {
-      if (c.daysBefore === 0 && c.time > input.start) throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.cutoffAfterStart, { fields: { [field]: 'after the start' } });
+      if (c.daysBefore === 0 && c.time > input.start) throw new AppError('CUTOFF_AFTER_START', undefined, { fields: { [field]: 'after the start' } });
     }
     const now = this.deps.clock.now();
     const saved = await this.deps.db.transaction(async (em) => {
@@ -104,7 +103,7 @@ export class SlotTemplateService {
   /** Stops making new slots; slots already made stay (close them one by one if they must go). */
   async deactivate(actor: Actor, id: number): Promise<void> {
     const t = await this.deps.templates.findById(id);
-    if (!t || !t.active) throw new AppError('NOT_FOUND', SLOT_TEMPLATE_TEXTS.notFound);
+    if (!t || !t.active) throw new AppError('SLOT_TEMPLATE_NOT_FOUND');
     await this.centreFor(actor, t.centreId);
     await this.deps.db.transaction(async (em) => {
       await this.deps.templates.save({ ...t, active: false, updatedAt: this.deps.clock.now() }, em);

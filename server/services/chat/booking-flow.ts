@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
 import type { Understanding } from '../../language/understand';
-import { BOT, dayLabel, yuan } from '../../words/bot';
+import { BOT, dayLabel, SERVICE_WORDS, serviceWhat } from '../../words/bot';
+import { yuan } from '../../words/pricing';
+import { BOOKING_TEXTS, CHAT_NOTICE_TEXTS } from '../../words/texts';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
@@ -71,7 +73,7 @@ export class BotBookingFlow {
     const centreIds = await this.centresFor(t.senior, 'meal');
     if (centreIds.length === 0) return { reply: BOT.noHomeCentre, pending: null, intent: 'book_meal' };
     const slot = await this.firstFree(centreIds, 'meal', meals, from, to, quantity);
-    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : '饭';
+    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : SERVICE_WORDS.meal;
     if (!slot) return { reply: BOT.noMealSlot(u.date ? this.day(u.date, t.now) : null, mealLabel), pending: null, intent: 'book_meal' };
     return this.offer(t, slot, quantity, u.delivery, (u.diet ?? []).join('，'), 'book_meal');
   }
@@ -80,7 +82,7 @@ export class BotBookingFlow {
   async listService(t: Turn, category: 'bath' | 'home_visit', kind: ServiceKind | undefined): Promise<Step> {
     const intent = category === 'bath' ? 'book_bath' : 'book_visit';
     const kinds = category === 'bath' ? (['bath'] as ServiceKind[]) : kind ? [kind] : VISIT_KINDS;
-    const what = category === 'bath' ? '助浴' : kind ? SERVICE_KIND_LABELS[kind] : '上门服务';
+    const what = category === 'bath' ? SERVICE_WORDS.bath : kind ? SERVICE_KIND_LABELS[kind] : SERVICE_WORDS.home_visit;
     const centreIds = await this.centresFor(t.senior, category);
     const today = shanghaiDate(t.now);
     const seen = new Set<string>();
@@ -99,7 +101,7 @@ export class BotBookingFlow {
     const options = found.sort(byStart).slice(0, 4);
     const lines = options.map((s) => `${this.day(s.date, t.now)} ${s.start} ${s.serviceItem.kindLabel} ${yuan(s.serviceItem.priceFen)}`);
     return {
-      reply: BOT.slotList(`${t.forOther ? `给${t.senior.name}约` : '可以约'}这些${what}时间：`, lines),
+      reply: BOT.slotList(BOT.slotListTitle(t.forOther ? t.senior.name : null, what), lines),
       pending: { kind: 'pick_slot', seniorId: t.senior.id, slotIds: options.map((s) => s.id) },
       intent,
     };
@@ -124,8 +126,8 @@ export class BotBookingFlow {
     }
     const label = slot.serviceItem.kindLabel;
     // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
-    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）` : `${slot.start} ${label}`;
-    const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_WORDS[wanted]}，按${DELIVERY_WORDS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
+    const what = slot.serviceItem.category === 'meal' ? BOT.mealOffered(slot.start, label, quantity, deliveryMode) : serviceWhat(slot.start, label, null);
+    const extra = [wanted && wanted !== deliveryMode ? BOT.deliveryInstead(wanted, deliveryMode) : '', note ? BOT.note(note) : '']
       .filter((x) => x)
       .join('');
     return {
@@ -163,7 +165,7 @@ export class BotBookingFlow {
     }
     const who = t.forOther ? t.senior.name : null;
     const day = this.day(booking.serviceDate, t.now);
-    const what = `${booking.slot.start} ${booking.serviceItem.kindLabel}${booking.serviceItem.category === 'meal' ? ` ${booking.quantity} 份` : ''}`;
+    const what = serviceWhat(booking.slot.start, booking.serviceItem.kindLabel, booking.serviceItem.category === 'meal' ? booking.quantity : null);
     if (booking.status === 'pending_payment' && booking.paymentDueAt) {
       const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
       let link: string;
@@ -171,7 +173,7 @@ export class BotBookingFlow {
         link = this.deps.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        return { reply: `${head}\n还要付 ${yuan(booking.copayFen)}，请到站点付款。`, pending: null, intent: 'confirm' };
+        return { reply: `${head}\n${BOT.payAtCentre(booking.copayFen)}`, pending: null, intent: 'confirm' };
       }
       return {
         reply: `${head}\n${BOT.payNow(booking.copayFen, shanghaiTime(new Date(booking.paymentDueAt)), link)}`,
@@ -195,7 +197,7 @@ export class BotBookingFlow {
     const notice = {
       templates: this.deps.templates.payRequest,
       data: {
-        thing1: `请为${t.senior.name}付款`,
+        thing1: CHAT_NOTICE_TEXTS.payFor(t.senior.name),
         thing2: `${due.serviceDate} ${due.serviceItem.kindLabel}`,
         amount3: yuan(due.copayFen).replace(' ', ''),
         time4: due.paymentDueAt ? `${shanghaiDate(new Date(due.paymentDueAt))} ${shanghaiTime(new Date(due.paymentDueAt))}` : '',
@@ -260,7 +262,7 @@ export class BotBookingFlow {
     let before: BookingView;
     try {
       before = await this.deps.reader.get(t.actor, bookingId);
-      await this.deps.lifecycle.cancel(t.actor, bookingId, t.forOther ? '家属在公众号取消' : '老人在公众号取消');
+      await this.deps.lifecycle.cancel(t.actor, bookingId, BOOKING_TEXTS.cancelledInChat(t.forOther));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const phone = (await this.deps.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
@@ -334,17 +336,9 @@ export class BotBookingFlow {
 
   /** "明天 12月2日 周三 11:00 午餐 1 份" — how a booking is named in lists. */
   line(b: BookingView, now: Date): string {
-    return `${this.day(b.serviceDate, now)} ${b.slot.start} ${b.serviceItem.kindLabel}${b.serviceItem.category === 'meal' ? ` ${b.quantity} 份` : ''}`;
+    return `${this.day(b.serviceDate, now)} ${serviceWhat(b.slot.start, b.serviceItem.kindLabel, b.serviceItem.category === 'meal' ? b.quantity : null)}`;
   }
 }
-
-const DELIVERY_WORDS: Record<DeliveryMode, string> = {
-  dine_in: '堂食',
-  pick_up: '自己来拿',
-  delivery: '送到家',
-  at_centre: '到站点',
-  at_home: '上门',
-};
 
 function byStart(a: SlotView, b: SlotView): number {
   return a.startsAt.localeCompare(b.startsAt) || a.id - b.id;

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Senior } from '../../../entities';
 import { MENU_KEYS } from './mp-menu';
 import { understand, type Intent, type Understanding } from '../../language/understand';
-import { BOT } from '../../words/bot';
+import { BOT, centreLine } from '../../words/bot';
+import { CHAT_NOTICE_TEXTS, CONVERSATION_LOG_TEXTS } from '../../words/texts';
 import type { Clock } from '../../lib/clock';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
@@ -100,7 +101,7 @@ export class ChatBot implements Conversation {
         return { reply: BOT.welcomeUnbound, intent: 'welcome' };
       }
       if (event === 'unsubscribe') return { reply: '', intent: 'unsubscribe', pending: null, seniorId: defaultSenior };
-      if (event === 'CLICK' && CLICKS[key]) return this.understood(s, { intent: CLICKS[key], normalized: key }, `[菜单] ${key}`, pending, now);
+      if (event === 'CLICK' && CLICKS[key]) return this.understood(s, { intent: CLICKS[key], normalized: key }, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
       // location_select is followed by the location message itself; VIEW opens a page. Nothing to say to either.
       return { reply: '', intent: `event:${event}`.slice(0, 32) };
     }
@@ -296,7 +297,7 @@ export class ChatBot implements Conversation {
     if (list.length === 0) return { reply: BOT.noCentres, intent: 'nearby' };
     const lines = list
       .slice(0, 3)
-      .map((c, i) => `${i + 1}. ${c.name}，走 ${c.walkingMinutes} 分钟（${c.distanceMetres} 米），${c.hours}，电话 ${c.phone}`);
+      .map((c, i) => centreLine(i + 1, c));
     return { reply: BOT.nearby(lines, within.length > 0), intent: 'nearby' };
   }
 
@@ -310,7 +311,7 @@ export class ChatBot implements Conversation {
     const staff = t.senior.homeCentreId !== null ? await this.deps.accounts.staffOf(t.senior.homeCentreId) : [];
     const notice = {
       templates: this.deps.templates.staffMessage,
-      data: { thing1: `${t.senior.name}${t.forOther ? '的家属' : ''}留言`, thing2: said.trim() },
+      data: { thing1: CHAT_NOTICE_TEXTS.messageFrom(t.senior.name, t.forOther), thing2: said.trim() },
       page: MINI_PAGES.conversation(t.senior.id),
     };
     const outcomes = await Promise.all(staff.map((a) => this.deps.notifier.notify(a, notice)));

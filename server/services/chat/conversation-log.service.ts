@@ -19,7 +19,7 @@ export class ConversationLogService {
     const senior = await this.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN', '只有服务站点和管理员可以查看对话记录');
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('CHAT_LOG_NOT_ALLOWED');
     const rows = await this.inbound.conversationOf(seniorId, q.limit, q.before);
     return {
       items: rows.map((r) => ({

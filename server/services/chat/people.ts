@@ -1,4 +1,5 @@
 import type { Account, Senior } from '../../../entities';
+import { FEMALE_RELATIONS, MALE_RELATIONS } from '../../language/patterns';
 import type { Understanding } from '../../language/understand';
 import { BOT } from '../../words/bot';
 import { AppError } from '../../errors';
@@ -31,8 +32,6 @@ export interface BindAnswer {
 
 /** Wrong binding codes allowed per hour before the bot stops trying them (6 digits are guessable). */
 const MAX_WRONG_CODES_PER_HOUR = 5;
-const FEMALE_WORDS = new Set(['妈', '奶奶', '外婆', '姥姥', '婆婆', '母亲']);
-const MALE_WORDS = new Set(['爸', '爷爷', '外公', '姥爷', '公公', '父亲']);
 
 /** The senior a request is about: named, by relation word, oneself, the only one — or the candidates to ask. */
 export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | null {
@@ -41,8 +40,8 @@ export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | nu
   if (w === 'self' && s.self) return s.self;
   if (w && w !== 'self') {
     let found = s.linked.filter((x) => x.name === w || x.name.endsWith(w));
-    if (found.length === 0 && FEMALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'female');
-    if (found.length === 0 && MALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'male');
+    if (found.length === 0 && FEMALE_RELATIONS.has(w)) found = s.linked.filter((x) => x.gender === 'female');
+    if (found.length === 0 && MALE_RELATIONS.has(w)) found = s.linked.filter((x) => x.gender === 'male');
     if (found.length === 1) return found[0];
     if (found.length > 1) return found.slice(0, 4);
     return s.linked.length === 0 && s.self ? s.self : null;
@@ -103,8 +102,8 @@ export class BotPeople {
       return { reply: BOT.linkedFamily(link.senior.name), intent: 'link_family', pending: null, seniorId: link.senior.id, accountId: account.id };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked('这位老人'), intent: 'link_family', pending: null };
-      if (err.code === 'RATE_LIMITED') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
+      if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked(BOT.someSenior), intent: 'link_family', pending: null };
+      if (err.code === 'LINK_CODE_TOO_MANY_TRIES') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
       return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     }
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock';
 import { DAY } from '../../lib/time';
 import type { Exchange, WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
-import { BOT_TEXTS } from '../../words/texts';
+import { BOT_TEXTS, CONVERSATION_LOG_TEXTS } from '../../words/texts';
 
 /** A message or event pushed by WeChat, as server/lib/wechat-xml reads it (XML element names as keys). */
 export interface InboundMessage {
@@ -67,10 +67,10 @@ export function saidOf(m: InboundMessage): string {
       said = text(m.Content);
       break;
     case 'voice':
-      said = `[语音] ${text(m.Recognition)}`;
+      said = CONVERSATION_LOG_TEXTS.voice(text(m.Recognition));
       break;
     case 'location':
-      said = `[位置] ${text(m.Label)} (${text(m.Location_X)}, ${text(m.Location_Y)})`;
+      said = CONVERSATION_LOG_TEXTS.location(text(m.Label), text(m.Location_X), text(m.Location_Y));
       break;
     case 'event':
       said = `[${text(m.Event)}] ${text(m.EventKey)}`.trim();

@@ -10,7 +10,7 @@ import type { CentreRepository } from '../../repositories/centre.repository';
 import type { EmergencyAlertRepository } from '../../repositories/emergency-alert.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
-import { JOB_TEXTS } from '../../words/texts';
+import { EMERGENCY_TEXTS } from '../../words/texts';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
 import type { AccessService } from '../access/access.service';
@@ -87,8 +87,8 @@ export class EmergencyService {
     const notice = {
       templates: this.deps.templates.emergency,
       data: {
-        thing1: `${senior.name}请求帮助`,
-        thing2: input.message.trim() || '紧急求助',
+        thing1: EMERGENCY_TEXTS.raised(senior.name),
+        thing2: input.message.trim() || EMERGENCY_TEXTS.defaultMessage,
         time3: shanghaiDateTime(now),
         phone_number4: senior.phone ?? centre?.phone ?? '',
       },
@@ -100,7 +100,7 @@ export class EmergencyService {
     ]);
     const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
     const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
-    if (reached.some((s) => s.role === 'staff')) notified.push(`${centre?.name ?? '站点'}工作人员`);
+    if (reached.some((s) => s.role === 'staff')) notified.push(EMERGENCY_TEXTS.centreStaff(centre?.name ?? null));
     return {
       alertId: alert.id,
       notified,
@@ -117,7 +117,7 @@ export class EmergencyService {
     const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以发出求助');
+    if (rel !== 'self' && rel !== 'family') throw new AppError('ALERT_RAISER_NOT_ALLOWED');
     return this.raise({ senior, raisedByAccountId: actor.accountId, channel: 'miniprogram', message });
   }
 
@@ -152,8 +152,8 @@ export class EmergencyService {
       const notice = {
         templates: this.deps.templates.emergency,
         data: {
-          thing1: JOB_TEXTS.emergencyUnanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
-          thing2: alert.message.trim() || JOB_TEXTS.emergencyDefaultMessage,
+          thing1: EMERGENCY_TEXTS.unanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
+          thing2: alert.message.trim() || EMERGENCY_TEXTS.defaultMessage,
           time3: shanghaiDateTime(alert.createdAt),
           phone_number4: senior.phone ?? centre?.phone ?? '',
         },
@@ -208,7 +208,7 @@ export class EmergencyService {
   async acknowledge(actor: Actor, id: number): Promise<AlertView> {
     this.deps.access.assertStaffOrAdmin(actor);
     const alert = await this.deps.alerts.findById(id);
-    if (!alert) throw new AppError('NOT_FOUND', '没有找到这条求助');
+    if (!alert) throw new AppError('ALERT_NOT_FOUND');
     const senior = await this.deps.seniors.findById(alert.seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.deps.access.relationTo(actor, senior);

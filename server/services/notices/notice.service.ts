@@ -6,7 +6,6 @@ import type { NoticeInbox, NoticeView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { AudienceQuery, NoticeRepository } from '../../repositories/notice.repository';
-import { NOTICE_TEXTS } from '../../words/texts';
 import { hasRole, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 
@@ -51,10 +50,10 @@ export class NoticeService {
 
   /** The audience as SQL over the accounts, after checking the region is the administrator's to address. */
   async audienceQuery(actor: Actor | null, audience: NoticeAudience): Promise<AudienceQuery> {
-    if (audience.roles.length === 0) throw new AppError('VALIDATION_FAILED', NOTICE_TEXTS.noRoles, { fields: { 'audience.roles': 'empty' } });
+    if (audience.roles.length === 0) throw new AppError('NOTICE_NO_RECIPIENTS', undefined, { fields: { 'audience.roles': 'empty' } });
     const region = await this.regions.findById(audience.regionId);
     if (!region) throw new AppError('REGION_NOT_FOUND');
-    if (actor && !(actor.regionPath !== null && region.path.startsWith(actor.regionPath))) throw new AppError('FORBIDDEN', NOTICE_TEXTS.regionOutsideScope);
+    if (actor && !(actor.regionPath !== null && region.path.startsWith(actor.regionPath))) throw new AppError('NOTICE_REGION_OUT_OF_SCOPE');
     const q: AudienceQuery = { audience, regionPath: region.path };
     if (audience.minAge !== undefined) {
       const today = shanghaiDate(this.clock.now());
@@ -72,7 +71,7 @@ export class NoticeService {
     this.assertAdmin(actor);
     const now = this.clock.now();
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000) {
-      throw new AppError('VALIDATION_FAILED', NOTICE_TEXTS.scheduledInPast, { fields: { scheduledAt: 'in the past' } });
+      throw new AppError('NOTICE_TIME_PASSED', undefined, { fields: { scheduledAt: 'in the past' } });
     }
     const query = await this.audienceQuery(actor, input.audience);
     const notice = await this.db.transaction(async (em) => {
@@ -157,7 +156,7 @@ export class NoticeService {
   }
 
   private assertAdmin(actor: Actor): void {
-    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('FORBIDDEN', '只有民政管理员可以发布通知');
+    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('NOTICE_PUBLISHER_NOT_ALLOWED');
   }
 
   /** Notices addressed to a region inside the administrator's own. */

@@ -65,9 +65,9 @@ export class PaymentSettler {
     const now = this.deps.clock.now();
 
     const mismatches: string[] = [];
-    if (r.mchid !== p.mchid) mismatches.push(`商户号 ${r.mchid ?? '无'}`);
-    if (r.appid !== p.appid) mismatches.push(`appid ${r.appid ?? '无'}`);
-    if (r.amount?.total !== p.amountFen) mismatches.push(`金额 ${r.amount?.total ?? '无'} 分，订单 ${p.amountFen} 分`);
+    if (r.mchid !== p.mchid) mismatches.push(PAY_TEXTS.mismatch.mchid(r.mchid));
+    if (r.appid !== p.appid) mismatches.push(PAY_TEXTS.mismatch.appid(r.appid));
+    if (r.amount?.total !== p.amountFen) mismatches.push(PAY_TEXTS.mismatch.amount(r.amount?.total, p.amountFen));
     if (mismatches.length > 0) {
       const detail = PAY_TEXTS.mismatchFlag(mismatches.join('，'));
       this.deps.logger.error({ outTradeNo: p.outTradeNo, mismatches }, 'payment notification does not match its order');

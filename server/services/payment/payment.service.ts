@@ -12,7 +12,8 @@ import type { AccountRepository } from '../../repositories/account.repository';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { PaymentRepository } from '../../repositories/payment.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_STATUS_LABELS, PAY_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
+import { PAY_TEXTS } from '../../words/texts';
 import type { WechatSettings } from '../../wechat-settings';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
@@ -68,7 +69,7 @@ export class PaymentService {
   async prepay(actor: Actor, bookingId: number, via: PayVia): Promise<PrepayResult> {
     const ctx = await this.deps.reader.load(bookingId);
     const rel = await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以付款');
+    if (rel !== 'self' && rel !== 'family') throw new AppError('PAYER_NOT_ALLOWED');
     return this.prepayFor(actor.accountId, ctx, via);
   }
 
@@ -98,7 +99,7 @@ export class PaymentService {
       throw new AppError('PAYMENT_EXPIRED');
     }
     if (b.status !== 'pending_payment') {
-      throw new AppError('INVALID_STATE', `这个预约${BOOKING_STATUS_LABELS[b.status]}，不用再付款`, { status: b.status });
+      throw new AppError('BOOKING_NOT_PAYABLE', ERROR_MESSAGES.BOOKING_NOT_PAYABLE(b.status), { status: b.status });
     }
     if (!this.deps.pay) throw new AppError('PAYMENT_UNAVAILABLE');
     const account = await this.deps.accounts.findById(accountId);
@@ -284,7 +285,7 @@ export class PaymentService {
         const ok = await this.deps.bookings.transition(em, b.id, ['pending_payment'], {
           status: 'expired',
           closedAt: now,
-          closeReason: '超时未付款',
+          closeReason: PAY_TEXTS.closedUnpaid,
           updatedAt: now,
         });
         if (ok) await this.deps.slots.release(em, b.slotId, b.quantity);

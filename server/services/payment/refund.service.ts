@@ -202,10 +202,10 @@ export class RefundService {
     const payment = (await this.deps.payments.findPayment(refund.paymentId, em))!;
     const status = FROM_WECHAT[resource.refund_status as RefundResult['status']];
     const mismatches: string[] = [];
-    if (resource.amount?.refund !== refund.amountFen) mismatches.push(`退款金额 ${resource.amount?.refund ?? '无'} ≠ ${refund.amountFen}`);
-    if (resource.out_trade_no !== payment.outTradeNo) mismatches.push('订单号不符');
-    if (resource.mchid !== payment.mchid) mismatches.push(`商户号 ${resource.mchid ?? '无'} 不是本商户`);
-    if (!status) mismatches.push(`未知的退款状态 ${String(resource.refund_status)}`);
+    if (resource.amount?.refund !== refund.amountFen) mismatches.push(PAY_TEXTS.mismatch.refundAmount(resource.amount?.refund, refund.amountFen));
+    if (resource.out_trade_no !== payment.outTradeNo) mismatches.push(PAY_TEXTS.mismatch.refundOrder);
+    if (resource.mchid !== payment.mchid) mismatches.push(PAY_TEXTS.mismatch.refundMchid(resource.mchid));
+    if (!status) mismatches.push(PAY_TEXTS.mismatch.refundStatus(String(resource.refund_status)));
     if (mismatches.length > 0) return { outcome: 'mismatch', detail: mismatches.join('，') };
     if (!OPEN.includes(refund.status)) return { outcome: 'refund_already_final', detail: refund.status };
     const now = this.deps.clock.now();

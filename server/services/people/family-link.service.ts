@@ -43,7 +43,7 @@ export class FamilyLinkService {
     const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
-    if (rel === 'family') throw new AppError('FORBIDDEN', '绑定码只能由老人本人或服务站点发放');
+    if (rel === 'family') throw new AppError('LINK_CODE_ISSUER_NOT_ALLOWED');
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     return this.deps.db.transaction(async (em) => {
@@ -69,14 +69,14 @@ export class FamilyLinkService {
     const now = this.deps.clock.now();
     const since = new Date(now.getTime() - FAILED_REDEEM_WINDOW_MS);
     if ((await this.deps.auditRepo.countByActorSince(actor.accountId, 'family_link_code.failed', since)) >= MAX_FAILED_REDEEMS) {
-      throw new AppError('RATE_LIMITED', '绑定码输错次数太多，请 15 分钟后再试');
+      throw new AppError('LINK_CODE_TOO_MANY_TRIES');
     }
     const live = await this.deps.links.findLiveCode(code, now);
     if (!live) {
       await this.deps.db.transaction((em) => this.deps.audit.record(em, actor, 'family_link_code.failed', { type: 'account', id: actor.accountId }));
       throw new AppError('LINK_CODE_INVALID');
     }
-    if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('VALIDATION_FAILED', '这是您自己的绑定码，请发给您的家人');
+    if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('OWN_LINK_CODE');
     const link = await this.deps.db.transaction(async (em) => {
       const existing = await this.deps.links.findPair(em, live.seniorId, actor.accountId);
       if (existing && existing.revokedAt === null) throw new AppError('ALREADY_LINKED');
@@ -114,7 +114,7 @@ export class FamilyLinkService {
   /** The senior may revoke any of their links; a family member may unlink themself; staff and admins for them. */
   async revoke(actor: Actor, linkId: number): Promise<void> {
     const link = await this.deps.links.findById(linkId);
-    if (!link || link.revokedAt !== null) throw new AppError('NOT_FOUND', '没有找到这个绑定');
+    if (!link || link.revokedAt !== null) throw new AppError('FAMILY_LINK_NOT_FOUND');
     const self = link.familyAccountId === actor.accountId;
     let rel: string | null = self ? 'family' : null;
     if (!self) {
@@ -123,7 +123,7 @@ export class FamilyLinkService {
       if (rel === null || rel === 'family') throw new AppError('FORBIDDEN');
     }
     await this.deps.db.transaction(async (em) => {
-      if (!(await this.deps.links.revoke(em, linkId, actor.accountId, this.deps.clock.now()))) throw new AppError('NOT_FOUND', '没有找到这个绑定');
+      if (!(await this.deps.links.revoke(em, linkId, actor.accountId, this.deps.clock.now()))) throw new AppError('FAMILY_LINK_NOT_FOUND');
       if (rel === 'staff' || rel === 'admin') await this.deps.audit.record(em, actor, 'family_link.revoke', { type: 'family_link', id: linkId });
     });
   }

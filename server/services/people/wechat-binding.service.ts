@@ -11,6 +11,7 @@ import type { AccountRepository } from '../../repositories/account.repository';
 import type { BindCodeRepository } from '../../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { actorForAccount, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -63,7 +64,7 @@ export class WechatBindingService {
     const senior = await this.deps.seniors.findById(seniorId);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN', '微信绑定码只能由服务站点或管理员发放');
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('BINDING_CODE_ISSUER_NOT_ALLOWED');
     const now = this.deps.clock.now();
     const scene = `${BIND_SCENE_PREFIX}${randomBytes(12).toString('base64url')}`;
     const row = await this.deps.db.transaction(async (em) => {
@@ -176,7 +177,7 @@ export class WechatBindingService {
     const found = await this.deps.accounts.findByMpOpenid(openid);
     if (found) return found;
     try {
-      return await this.deps.accounts.insertWechatAccount(now, { displayName: '微信用户', roles: ['family'], mpOpenid: openid });
+      return await this.deps.accounts.insertWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], mpOpenid: openid });
     } catch (err) {
       if (!this.deps.db.isDuplicateKey(err)) throw err;
       return (await this.deps.accounts.findByMpOpenid(openid))!;
