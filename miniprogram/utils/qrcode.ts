@@ -2,6 +2,8 @@
  * A booking's check-in code as QR modules, for the detail page to draw with plain views (no canvas) and the
  * centre's wx.scanCode to read. The encoding is qrcode-generator's, vendored (vendor/qrcode-generator/README.md).
  */
+// The vendored file is CommonJS (`module.exports = qrcode`), which `import =` is TypeScript's way to take.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import qrcode = require('../vendor/qrcode-generator/qrcode');
 
 // Byte mode as UTF-8, as the package's own qrcode_UTF8.js does: its default keeps only the low byte of each

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Account, type SeniorBindCode } from '../../../entities';
+import type { Account, SeniorBindCode } from '../../../entities';
 import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { WechatMessenger } from '../../gateways/wechat-messenger.gateway';
