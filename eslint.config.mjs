@@ -13,7 +13,7 @@ export default tseslint.config(
     rules: {
       // Unused names fail the type check already (noUnusedLocals); `_`-prefixed ones are deliberate.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       eqeqeq: ['error', 'always'],
       'no-console': 'off',
       'prefer-const': 'error',
@@ -22,7 +22,8 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    // Tests read JSON answers loosely, and the mini-program runtime drives miniprogram-simulate through require().
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['miniprogram/**/*.ts', 'test/miniprogram/**/*.ts'],

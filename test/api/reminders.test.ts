@@ -1,4 +1,4 @@
-import { Account, Booking, FamilyLink, Rating, Reminder, ServiceItem, Slot, SubscribeCredit, WechatSubscribeRefusal } from '../../entities';
+import { type Account, Booking, FamilyLink, Rating, Reminder, ServiceItem, Slot, SubscribeCredit, WechatSubscribeRefusal } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { shanghaiInstant } from '../../server/lib/time';
