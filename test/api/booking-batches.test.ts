@@ -16,8 +16,7 @@ describeEachDb('bookings decided together', (h) => {
   });
   beforeEach(() => h().clock.set(T0));
 
-  const book = (seniorId: number, slotId: number) =>
-    h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId, slotId });
+  const book = (seniorId: number, slotId: number) => h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId, slotId });
 
   /** Bookings for other seniors on another slot, sent alongside, so that the requests under test share batches. */
   async function company(n: number) {
@@ -29,13 +28,32 @@ describeEachDb('bookings decided together', (h) => {
   /** A reservation as BookingService hands it to the writer once every lock-free check has passed. */
   async function reservationFor(senior: Senior, slot: Slot, key: string | null = null): Promise<Reservation> {
     const account = await h().db.manager.findOneByOrFail(Account, { username: 'admin' });
-    const actor: Actor = { accountId: account.id, displayName: account.displayName, roles: account.roles, seniorId: null, centreId: null, regionPath: account.regionPath, ip: '127.0.0.1' };
+    const actor: Actor = {
+      accountId: account.id,
+      displayName: account.displayName,
+      roles: account.roles,
+      seniorId: null,
+      centreId: null,
+      regionPath: account.regionPath,
+      ip: '127.0.0.1',
+    };
     const item = await h().db.manager.findOneByOrFail(ServiceItem, { id: slot.serviceItemId });
     const centre = await h().db.manager.findOneByOrFail(Centre, { id: slot.centreId });
     const policies = await h().db.manager.findBy(SubsidyPolicy, { category: item.category, active: true });
     return {
-      actor, senior, slot, item, centre, policies, quantity: 1, bookedBy: 'staff', deliveryMode: 'dine_in', note: '',
-      channel: 'console', idempotencyKey: key, requestHash: key ? 'h' : null,
+      actor,
+      senior,
+      slot,
+      item,
+      centre,
+      policies,
+      quantity: 1,
+      bookedBy: 'staff',
+      deliveryMode: 'dine_in',
+      note: '',
+      channel: 'console',
+      idempotencyKey: key,
+      requestHash: key ? 'h' : null,
     };
   }
 
@@ -83,10 +101,17 @@ describeEachDb('bookings decided together', (h) => {
     expect(h().db.isDuplicateKey((failed as PromiseRejectedResult).reason)).toBe(true);
 
     const rows = await h().db.manager.findBy(Booking, { slotId: slot.id });
-    expect(rows.map((b) => b.seniorId).sort((x, y) => x - y)).toEqual(seniors.slice(0, 6).map((s) => s.id).sort((x, y) => x - y));
+    expect(rows.map((b) => b.seniorId).sort((x, y) => x - y)).toEqual(
+      seniors
+        .slice(0, 6)
+        .map((s) => s.id)
+        .sort((x, y) => x - y),
+    );
     expect((await h().db.manager.findOneByOrFail(Slot, { id: slot.id })).booked).toBe(slot.booked + 6);
     // Staff bookings are audited, once each, only for the bookings that exist.
-    const audited = await h().db.manager.query(`SELECT entityId FROM audit_log WHERE action = 'booking.create' AND entityId IN (${rows.map((b) => b.id).join(',')})`);
+    const audited = await h().db.manager.query(
+      `SELECT entityId FROM audit_log WHERE action = 'booking.create' AND entityId IN (${rows.map((b) => b.id).join(',')})`,
+    );
     expect(audited).toHaveLength(6);
   });
 });

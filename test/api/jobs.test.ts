@@ -34,7 +34,10 @@ describeEachDb('scheduled jobs', (h) => {
     return r.processed;
   }
 
-  const subscribeMessages = (openid: string, templateId: string) => h().sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === templateId);
+  const subscribeMessages = (openid: string, templateId: string) =>
+    h()
+      .sandbox.wxapi.outboxFor(openid)
+      .filter((m) => m.templateId === templateId);
   const field = (m: { payload: Record<string, unknown> }, key: string) => (m.payload.data as Record<string, { value: string }>)[key].value;
 
   test('payment expiry: a booking unpaid for 15 minutes expires, its order is closed, its seat is back; a rerun of the tick does nothing', async () => {
@@ -53,13 +56,20 @@ describeEachDb('scheduled jobs', (h) => {
 
     // The seat shows as free again in the listing at once, though the listing was read this very moment.
     const seatsListed = async () =>
-      ((await h().http.get('/api/v1/slots').query({ centreId: slot.centreId, from: TOMORROW, to: TOMORROW }).set('authorization', daughter).expect(200)).body.items as Array<{ id: number; remaining: number }>).find((s) => s.id === slot.id)!.remaining;
+      (
+        (await h().http.get('/api/v1/slots').query({ centreId: slot.centreId, from: TOMORROW, to: TOMORROW }).set('authorization', daughter).expect(200)).body
+          .items as Array<{ id: number; remaining: number }>
+      ).find((s) => s.id === slot.id)!.remaining;
     h().clock.set(at(15 * MINUTE));
     const left = await seatsListed();
     expect(await runAt('payment-expiry', at(15 * MINUTE))).toBe(1);
     expect(await seatsListed()).toBe(left + 1);
     expect(await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
-    expect(h().sandbox.wxpay.listOrders().find((o) => o.outTradeNo === outTradeNo)!.state).toBe('CLOSED');
+    expect(
+      h()
+        .sandbox.wxpay.listOrders()
+        .find((o) => o.outTradeNo === outTradeNo)!.state,
+    ).toBe('CLOSED');
     expect(await seats()).toBe(0);
 
     expect(await runAt('payment-expiry', at(15 * MINUTE + 30_000))).toBe(0); // the same tick again
@@ -147,7 +157,10 @@ describeEachDb('scheduled jobs', (h) => {
 
     const staffAccount = (await h().db.manager.find(Account, { where: { centreId: li.homeCentreId! } })).find((a) => a.roles.includes('staff'))!;
     h().clock.set(at(3 * MINUTE));
-    await h().http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`).set('authorization', await loginConsole(h(), staffAccount.username!)).expect(200);
+    await h()
+      .http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`)
+      .set('authorization', await loginConsole(h(), staffAccount.username!))
+      .expect(200);
 
     expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(0);
     expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(0);
@@ -159,7 +172,8 @@ describeEachDb('scheduled jobs', (h) => {
     const wangSelf = await loginWechat(h(), 'o_mini_senior_03'); // 王秀英, 特困: her meals are free
     const daughter = await loginWechat(h(), 'o_family_01');
     const zhang = await seniorNamed(h(), '张桂英');
-    const book = async (auth: string, body: Record<string, unknown>) => (await h().http.post('/api/v1/bookings').set('authorization', auth).send(body).expect(201)).body;
+    const book = async (auth: string, body: Record<string, unknown>) =>
+      (await h().http.post('/api/v1/bookings').set('authorization', auth).send(body).expect(201)).body;
 
     const today = await book(wangSelf, { slotId: (await slotOf(h(), ZUOJIA, 'lunch', TODAY)).id }); // auto-confirmed, never checked in
     expect(today.status).toBe('confirmed');
@@ -194,7 +208,12 @@ describeEachDb('scheduled jobs', (h) => {
     const digests = await h().db.manager.find(CentreDayDigest, { where: { serviceDate: TOMORROW } });
     expect(digests).toHaveLength(centresOpenTomorrow);
     const jiaxinDigest = digests.find((d) => d.lines.some((l) => l.slotId === jiaxinDinner.slot.id))!;
-    expect(jiaxinDigest.lines.find((l) => l.slotId === jiaxinDinner.slot.id)).toMatchObject({ kind: 'dinner', booked: 1, byMode: { delivery: 1 }, label: '晚餐 17:00–18:30' });
+    expect(jiaxinDigest.lines.find((l) => l.slotId === jiaxinDinner.slot.id)).toMatchObject({
+      kind: 'dinner',
+      booked: 1,
+      byMode: { delivery: 1 },
+      label: '晚餐 17:00–18:30',
+    });
     expect(jiaxinDigest).toMatchObject({ reached: 1 });
     expect(jiaxinDigest.sentAt).not.toBeNull();
 
@@ -206,7 +225,13 @@ describeEachDb('scheduled jobs', (h) => {
   });
 
   test('a failing job is recorded with its error and never thrown out of the runner', async () => {
-    const broken: Job = { name: 'broken-job', schedule: '* * * * *', timezone: 'Asia/Shanghai', description: 'fails', run: async () => Promise.reject(new Error('数据库暂时不可用')) };
+    const broken: Job = {
+      name: 'broken-job',
+      schedule: '* * * * *',
+      timezone: 'Asia/Shanghai',
+      description: 'fails',
+      run: async () => Promise.reject(new Error('数据库暂时不可用')),
+    };
     const r = await runner.run(broken, at(0), 'manual');
     expect(r).toMatchObject({ job: 'broken-job', processed: null, error: '数据库暂时不可用' });
     expect(await h().db.manager.findOneByOrFail(JobRun, { id: r.runId! })).toMatchObject({ triggeredBy: 'manual', processed: null, error: '数据库暂时不可用' });
@@ -227,12 +252,26 @@ describeEachDb('scheduled jobs', (h) => {
 
   test('GET /jobs/runs: administrators see the runs newest first, by job and limit; others are refused', async () => {
     const all = await h().http.get('/api/v1/jobs/runs').set('authorization', admin).expect(200);
-    const items = all.body.items as Array<{ id: number; job: string; tick: string; startedAt: string; processed: number | null; error: string | null; instance: string }>;
+    const items = all.body.items as Array<{
+      id: number;
+      job: string;
+      tick: string;
+      startedAt: string;
+      processed: number | null;
+      error: string | null;
+      instance: string;
+    }>;
     expect(items.length).toBeGreaterThan(5);
     const started = items.map((i) => i.startedAt);
     expect([...started].sort().reverse()).toEqual(started);
     expect(items[0]).toEqual(
-      expect.objectContaining({ job: expect.any(String), tick: expect.stringMatching(/Z$/), instance: 'test-instance', triggeredBy: expect.any(String), finishedAt: expect.any(String) }),
+      expect.objectContaining({
+        job: expect.any(String),
+        tick: expect.stringMatching(/Z$/),
+        instance: 'test-instance',
+        triggeredBy: expect.any(String),
+        finishedAt: expect.any(String),
+      }),
     );
 
     const expiry = await h().http.get('/api/v1/jobs/runs?job=payment-expiry&limit=2').set('authorization', admin).expect(200);

@@ -45,7 +45,10 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
 
   async function book(opts: { centre?: string; quantity?: number } = {}) {
     const slot = await slotOf(h(), opts.centre ?? JIAXIN, 'lunch', TOMORROW);
-    const res = await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: motherId, slotId: slot.id, quantity: opts.quantity ?? 1 });
+    const res = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', daughter)
+      .send({ seniorId: motherId, slotId: slot.id, quantity: opts.quantity ?? 1 });
     expect(res.status).toBe(201);
     return res.body as { id: number; copayFen: number; priceFen: number; subsidyFen: number; status: string; paymentDueAt: string; slot: { id: number } };
   }
@@ -65,8 +68,14 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
   const bookingRow = (id: number) => h().db.manager.findOneByOrFail(Booking, { id });
   const ledger = async (id: number, auth = daughter) => (await h().http.get(`/api/v1/bookings/${id}/payments`).set('authorization', auth).expect(200)).body;
   const seats = async (slotId: number) => (await h().db.manager.findOneByOrFail(Slot, { id: slotId })).booked;
-  const order = (outTradeNo: string) => wxpay().listOrders().find((o) => o.outTradeNo === outTradeNo)!;
-  const notificationsFor = (outTradeNo: string) => wxpay().notificationLog().filter((a) => a.outTradeNo === outTradeNo);
+  const order = (outTradeNo: string) =>
+    wxpay()
+      .listOrders()
+      .find((o) => o.outTradeNo === outTradeNo)!;
+  const notificationsFor = (outTradeNo: string) =>
+    wxpay()
+      .notificationLog()
+      .filter((a) => a.outTradeNo === outTradeNo);
 
   /** paid − refunded equals the co-payment while the booking is kept, 0 once it is not; price = subsidy + copay. */
   async function expectMoneySettled(id: number) {
@@ -99,7 +108,12 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     expect(again.status).toBe(200);
     expect(again.body.payment.outTradeNo).toBe(no);
     expect(again.body.requestPayment.package).toBe(rp.package);
-    expect(wxpay().listOrders().filter((o) => o.description === order(no).description && o.amountFen === 1200 && o.state === 'NOTPAY').map((o) => o.outTradeNo)).toContain(no);
+    expect(
+      wxpay()
+        .listOrders()
+        .filter((o) => o.description === order(no).description && o.amountFen === 1200 && o.state === 'NOTPAY')
+        .map((o) => o.outTradeNo),
+    ).toContain(no);
 
     await sandboxPays(no);
     expect(notificationsFor(no).map((a) => a.status)).toEqual([204]);
@@ -126,7 +140,10 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     const page = await h().http.get(`${url.pathname}${url.search}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('getBrandWCPayRequest');
-    const prepared = await h().http.post('/pay/jsapi').set('content-type', 'application/json').send({ t: url.searchParams.get('t') });
+    const prepared = await h()
+      .http.post('/pay/jsapi')
+      .set('content-type', 'application/json')
+      .send({ t: url.searchParams.get('t') });
     expect(prepared.status).toBe(200);
     expect(prepared.body.requestPayment.appId).toBe(h().wechat.mp.appId);
     const no = prepared.body.payment.outTradeNo;
@@ -138,7 +155,9 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
 
     // A tampered link or one past its time is refused in words a senior understands.
     const token = url.searchParams.get('t')!;
-    const forged = await h().http.post('/pay/jsapi').send({ t: `${token.split('.')[0]}.${'A'.repeat(43)}` });
+    const forged = await h()
+      .http.post('/pay/jsapi')
+      .send({ t: `${token.split('.')[0]}.${'A'.repeat(43)}` });
     expect(forged.status).toBe(410);
     expect(forged.body.error.message).toBe('付款链接已经失效，请回到对话里重新获取');
 
@@ -166,7 +185,11 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     const cancelled = await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', daughter).send({ reason: '妈妈住院了' });
     expect(cancelled.status).toBe(200);
     await wxpay().settled();
-    expect(notificationsFor(no).filter((a) => a.eventType === 'REFUND.SUCCESS').map((a) => a.status)).toEqual([204]);
+    expect(
+      notificationsFor(no)
+        .filter((a) => a.eventType === 'REFUND.SUCCESS')
+        .map((a) => a.status),
+    ).toEqual([204]);
     // WeChat Pay's payment notification arriving once more, after the refund: nothing rolls back.
     wxpay().redeliver(notificationId!);
     await wxpay().settled();
@@ -232,7 +255,10 @@ describeEachDb('co-payments with WeChat Pay', (h) => {
     const notJson = await h().http.post('/pay/notify').set('content-type', 'application/json').send('{"id":');
     expect(notJson.status).toBe(400);
     expect(notJson.body).toMatchObject({ code: 'FAIL' });
-    const big = await h().http.post('/pay/notify').set('content-type', 'application/json').send(`{"x":"${'a'.repeat(70_000)}"}`);
+    const big = await h()
+      .http.post('/pay/notify')
+      .set('content-type', 'application/json')
+      .send(`{"x":"${'a'.repeat(70_000)}"}`);
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ code: 'FAIL' });
     expect(await h().db.manager.count(PayNotification)).toBe(before);

@@ -114,10 +114,16 @@ describeEachDb('subsidy quotes', (h) => {
     const senior = await seniorNamed(h(), '张桂英');
     const ask = async () => {
       const body = { seniorId: senior.id, slotId: slot.id, quantity: 1 };
-      return [await h().http.post('/api/v1/quotes').set('authorization', admin).send(body), await h().http.post('/api/v1/bookings').set('authorization', admin).send(body)];
+      return [
+        await h().http.post('/api/v1/quotes').set('authorization', admin).send(body),
+        await h().http.post('/api/v1/bookings').set('authorization', admin).send(body),
+      ];
     };
     const before = await h().db.manager.count(Booking);
-    for (const [entity, id] of [[ServiceItem, slot.serviceItemId], [Centre, slot.centreId]] as const) {
+    for (const [entity, id] of [
+      [ServiceItem, slot.serviceItemId],
+      [Centre, slot.centreId],
+    ] as const) {
       await h().db.manager.update(entity, { id }, { active: false });
       try {
         for (const res of await ask()) expect([res.status, res.body.error?.code]).toEqual([404, 'SLOT_NOT_FOUND']);
@@ -131,7 +137,11 @@ describeEachDb('subsidy quotes', (h) => {
 
   test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {
     const baths = await h().db.manager.find(Slot, {
-      where: { centreId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).centreId, date: '2026-12-04', serviceItemId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId },
+      where: {
+        centreId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).centreId,
+        date: '2026-12-04',
+        serviceItemId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId,
+      },
       order: { startsAt: 'ASC' },
     });
     expect((await book('王秀英', baths[0].id)).subsidyFen).toBe(2400);

@@ -82,7 +82,10 @@ describeEachDb(
 
     async function checkIn(when: Date, username: string, code: string) {
       h().clock.set(when);
-      const res = await h().http.post('/api/v1/bookings/check-in').set('authorization', await staff(username)).send({ code });
+      const res = await h()
+        .http.post('/api/v1/bookings/check-in')
+        .set('authorization', await staff(username))
+        .send({ code });
       expect(res.status).toBe(200);
       expect(res.body.status).toBe('served');
     }
@@ -103,7 +106,11 @@ describeEachDb(
       const oct30 = await book(at('2026-10-29', '10:00'), 'o_family_02', '李建国', JIAXIN, 'lunch', '2026-10-30');
       wxpay().setRefundKnobs({ failRefunds: 1 });
       h().clock.set(at('2026-10-30', '08:00'));
-      await h().http.post(`/api/v1/bookings/${oct30.id}/cancel`).set('authorization', await wx('o_family_02')).send({ reason: '去医院' }).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${oct30.id}/cancel`)
+        .set('authorization', await wx('o_family_02'))
+        .send({ reason: '去医院' })
+        .expect(200);
       await wxpay().settled();
       ids.oct30 = oct30.id;
 
@@ -119,23 +126,38 @@ describeEachDb(
       h().clock.set(at('2026-11-02', '09:00'));
       const [failed] = await h().db.manager.findBy(Refund, { bookingId: oct30.id });
       expect(failed.status).toBe('failed');
-      await h().http.post(`/api/v1/refunds/${failed.id}/retry`).set('authorization', await staff('staff-jiaxin')).expect(200);
+      await h()
+        .http.post(`/api/v1/refunds/${failed.id}/retry`)
+        .set('authorization', await staff('staff-jiaxin'))
+        .expect(200);
       await wxpay().settled();
       expect(await h().db.manager.findOneByOrFail(Refund, { id: failed.id })).toMatchObject({ status: 'success' });
 
       // Two lunches, then one: 15 元 back, the subsidy kept; served and rated.
       const two = await book(at('2026-11-01', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-02', 2);
       h().clock.set(at('2026-11-01', '12:00'));
-      await h().http.post(`/api/v1/bookings/${two.id}/reduce`).set('authorization', await wx('o_family_01')).send({ quantity: 1 }).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${two.id}/reduce`)
+        .set('authorization', await wx('o_family_01'))
+        .send({ quantity: 1 })
+        .expect(200);
       await wxpay().settled();
       await checkIn(at('2026-11-02', '11:40'), 'staff-jiaxin', two.code);
       h().clock.set(at('2026-11-02', '13:00'));
-      await h().http.post(`/api/v1/bookings/${two.id}/rating`).set('authorization', await wx('o_family_01')).send({ score: 5 }).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${two.id}/rating`)
+        .set('authorization', await wx('o_family_01'))
+        .send({ score: 5 })
+        .expect(200);
 
       // A dinner cancelled with a refund: not claimable, but its refund is November's.
       const dinner = await book(at('2026-11-01', '10:30'), 'o_family_02', '李建国', JIAXIN, 'dinner', '2026-11-02');
       h().clock.set(at('2026-11-02', '09:00'));
-      await h().http.post(`/api/v1/bookings/${dinner.id}/cancel`).set('authorization', await wx('o_family_02')).send({}).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${dinner.id}/cancel`)
+        .set('authorization', await wx('o_family_02'))
+        .send({})
+        .expect(200);
       await wxpay().settled();
 
       // Free for a 特困 senior (no payment at all), served at an auto-confirming point.
@@ -150,7 +172,11 @@ describeEachDb(
       // Paid and then not there: no_show, not claimable, no refund.
       const missed = await book(at('2026-11-02', '10:10'), 'o_family_05', '吴德明', ZUOJIA, 'lunch', '2026-11-03');
       h().clock.set(at('2026-11-03', '13:00'));
-      await h().http.post(`/api/v1/bookings/${missed.id}/no-show`).set('authorization', await staff('staff-zuojia')).send().expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${missed.id}/no-show`)
+        .set('authorization', await staff('staff-zuojia'))
+        .send()
+        .expect(200);
 
       // Never paid: expired, nothing to claim.
       await book(at('2026-11-02', '10:20'), 'o_family_02', '李建国', JIAXIN, 'lunch', '2026-11-03', 1, false);
@@ -161,7 +187,11 @@ describeEachDb(
       const canteen = await book(at('2026-11-02', '10:30'), 'o_family_05', '周玉兰', CANTEEN, 'lunch', '2026-11-03');
       await checkIn(at('2026-11-03', '11:20'), 'staff-hushu-canteen', canteen.code);
       h().clock.set(at('2026-11-03', '14:00'));
-      await h().http.post(`/api/v1/bookings/${canteen.id}/rating`).set('authorization', await wx('o_family_05')).send({ score: 4 }).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${canteen.id}/rating`)
+        .set('authorization', await wx('o_family_05'))
+        .send({ score: 4 })
+        .expect(200);
 
       // The month's last day is November's; the next day is not.
       const last = await book(at('2026-11-29', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-30');
@@ -175,7 +205,11 @@ describeEachDb(
       lateRefundBookingId = late.id;
       wxpay().setRefundKnobs({ holdRefunds: true });
       h().clock.set(at('2026-11-30', '22:00'));
-      await h().http.post(`/api/v1/bookings/${late.id}/cancel`).set('authorization', await wx('o_family_04')).send({}).expect(200);
+      await h()
+        .http.post(`/api/v1/bookings/${late.id}/cancel`)
+        .set('authorization', await wx('o_family_04'))
+        .send({})
+        .expect(200);
       await wxpay().settled();
       h().clock.set(at('2026-11-30', '23:58'));
       wxpay().setRefundKnobs({ holdRefunds: false });
@@ -202,7 +236,13 @@ describeEachDb(
       const line = (b: Booking) => {
         const k = `${centre.get(b.centreId)!.name}|${policyName(b.subsidyPolicyId)}`;
         if (!lines.has(k)) {
-          lines.set(k, { centreId: b.centreId, centreName: centre.get(b.centreId)!.name, policyId: b.subsidyPolicyId, policyName: policyName(b.subsidyPolicyId), ...zero() });
+          lines.set(k, {
+            centreId: b.centreId,
+            centreName: centre.get(b.centreId)!.name,
+            policyId: b.subsidyPolicyId,
+            policyName: policyName(b.subsidyPolicyId),
+            ...zero(),
+          });
         }
         return lines.get(k)!;
       };
@@ -216,8 +256,10 @@ describeEachDb(
         l.subsidyFen += b.subsidyFen;
         l.copayDueFen += b.copayFen;
       }
-      for (const p of payments.filter((x) => x.status === 'paid' && claimable(byId.get(x.bookingId)!))) line(byId.get(p.bookingId)!).copayPaidFen += p.amountFen;
-      for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!))) line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
+      for (const p of payments.filter((x) => x.status === 'paid' && claimable(byId.get(x.bookingId)!)))
+        line(byId.get(p.bookingId)!).copayPaidFen += p.amountFen;
+      for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!)))
+        line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
       const from = at('2026-11-01', '00:00').getTime();
       const to = at('2026-12-01', '00:00').getTime();
       for (const r of refunds) {
@@ -260,7 +302,9 @@ describeEachDb(
       expect(await runJob(tick)).toBe(0);
       expect(await runJob(at('2026-12-01', '03:00'))).toBe(0);
       const all = await h().db.manager.find(Settlement);
-      expect(all.map((s) => [s.month, s.regionName, s.version, s.trigger, s.generatedAt.toISOString()])).toEqual([[MONTH, '拱墅区', 1, 'job', tick.toISOString()]]);
+      expect(all.map((s) => [s.month, s.regionName, s.version, s.trigger, s.generatedAt.toISOString()])).toEqual([
+        [MONTH, '拱墅区', 1, 'job', tick.toISOString()],
+      ]);
     });
 
     test('every line and the totals match sums computed straight from bookings, payments and refunds', async () => {
@@ -294,7 +338,13 @@ describeEachDb(
         refundFen: 600 + 750,
       });
       expect(got.get(`${ZUOJIA}|特困老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 1500, copayDueFen: 0, copayPaidFen: 0 });
-      expect(got.get(`${STREET_CENTRE}|无补贴`)).toMatchObject({ servedBookings: 1, policyId: null, subsidyFen: 0, copayDueFen: 3000, copayCollectedFen: 3000 });
+      expect(got.get(`${STREET_CENTRE}|无补贴`)).toMatchObject({
+        servedBookings: 1,
+        policyId: null,
+        subsidyFen: 0,
+        copayDueFen: 3000,
+        copayCollectedFen: 3000,
+      });
       expect(got.get(`${CANTEEN}|高龄老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 300, copayCollectedFen: 1100 });
       expect(got.has(`${ZUOJIA}|米市巷街道低收入老人午餐补贴`)).toBe(false); // the no-show
       expect(res.body.totals).toMatchObject({ servedBookings: 8, subsidyFen: 900 + 750 + 1500 + 300 + 300, refundCount: 3 });
@@ -305,19 +355,39 @@ describeEachDb(
     test('the xlsx and the CSV carry the same numbers, in yuan, with Chinese headers', async () => {
       h().clock.set(at('2026-12-01', '09:00'));
       const admin = await staff('admin');
-      const json = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', admin).expect(200)).body as { lines: Line[]; totals: Figures };
+      const json = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', admin).expect(200)).body as {
+        lines: Line[];
+        totals: Figures;
+      };
       const rows: Cell[][] = [
         ...json.lines.map((l) => [l.centreName, l.policyName, ...FIGURES.map((k) => l[k])]),
         ['合计', '', ...FIGURES.map((k) => json.totals[k])],
       ];
-      const headers = ['站点', '补贴政策', '服务人次', '服务份数', '服务金额(元)', '补贴金额(元)', '应付自付(元)', '实付(元)', '已退自付(元)', '个人自付(元)', '本月退款笔数', '退款(元)'];
+      const headers = [
+        '站点',
+        '补贴政策',
+        '服务人次',
+        '服务份数',
+        '服务金额(元)',
+        '补贴金额(元)',
+        '应付自付(元)',
+        '实付(元)',
+        '已退自付(元)',
+        '个人自付(元)',
+        '本月退款笔数',
+        '退款(元)',
+      ];
       const money = new Set([4, 5, 6, 7, 8, 9, 11]);
 
-      const xlsx = await h().http.get(`/api/v1/settlements/${MONTH}.xlsx`).set('authorization', admin).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const xlsx = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.xlsx`)
+        .set('authorization', admin)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(xlsx.status).toBe(200);
       expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(xlsx.headers['content-disposition']).toBe(
@@ -334,11 +404,15 @@ describeEachDb(
       });
       expect(sheets.get('说明')![0][0]).toBe('拱墅区2026年11月助老服务补贴结算');
 
-      const csv = await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', admin).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const csv = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.csv`)
+        .set('authorization', admin)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(csv.status).toBe(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`拱墅区-${MONTH}-补贴结算.csv`)}`);
@@ -346,7 +420,10 @@ describeEachDb(
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs to read UTF-8
       const text = bytes.subarray(3).toString('utf8');
       expect(text.endsWith('\r\n')).toBe(true);
-      const records = text.slice(0, -2).split('\r\n').map((l) => l.split(','));
+      const records = text
+        .slice(0, -2)
+        .split('\r\n')
+        .map((l) => l.split(','));
       expect(records[0]).toEqual(headers);
       expect(records.slice(1)).toEqual(rows.map((r) => r.map((v, c) => (money.has(c) ? yuan(v as number) : String(v)))));
     });
@@ -359,7 +436,13 @@ describeEachDb(
       expect(family.status).toBe(403);
       expect(family.body.error.code).toBe('SETTLEMENT_VIEW_NOT_ALLOWED');
       expect((await get(await staff('staff-jiaxin'))).status).toBe(403);
-      expect((await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', await staff('staff-jiaxin'))).status).toBe(403);
+      expect(
+        (
+          await h()
+            .http.get(`/api/v1/settlements/${MONTH}.csv`)
+            .set('authorization', await staff('staff-jiaxin'))
+        ).status,
+      ).toBe(403);
 
       const street = await get(await staff('admin-mishixiang'));
       expect(street.status).toBe(200);
@@ -371,14 +454,26 @@ describeEachDb(
 
       const other = await get(await staff('admin-hushu'));
       expect(new Set((other.body.lines as Line[]).map((l) => l.centreName))).toEqual(new Set([MAIYUQIAO, CANTEEN]));
-      const csv = await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', await staff('admin-hushu'));
+      const csv = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.csv`)
+        .set('authorization', await staff('admin-hushu'));
       expect(csv.headers['content-disposition']).toContain(encodeURIComponent(`湖墅街道-${MONTH}-补贴结算.csv`));
       expect(csv.text).toContain(MAIYUQIAO);
       expect(csv.text).not.toContain(JIAXIN);
 
-      const streetPost = await h().http.post('/api/v1/settlements').set('authorization', await staff('admin-mishixiang')).send({ month: MONTH, regenerate: true });
+      const streetPost = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await staff('admin-mishixiang'))
+        .send({ month: MONTH, regenerate: true });
       expect(streetPost.status).toBe(403);
-      expect((await h().http.post('/api/v1/settlements').set('authorization', await staff('staff-jiaxin')).send({ month: MONTH })).status).toBe(403);
+      expect(
+        (
+          await h()
+            .http.post('/api/v1/settlements')
+            .set('authorization', await staff('staff-jiaxin'))
+            .send({ month: MONTH })
+        ).status,
+      ).toBe(403);
     });
 
     test('bad or unsettled months: VALIDATION_FAILED naming the field, MONTH_NOT_ENDED / MONTH_IN_FUTURE, or SETTLEMENT_NOT_FOUND', async () => {
@@ -389,7 +484,10 @@ describeEachDb(
         expect(res.status).toBe(400);
         expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { month: expect.any(String) } } });
       }
-      for (const [month, code] of [['2026-12', 'MONTH_NOT_ENDED'], ['2027-01', 'MONTH_IN_FUTURE']]) {
+      for (const [month, code] of [
+        ['2026-12', 'MONTH_NOT_ENDED'],
+        ['2027-01', 'MONTH_IN_FUTURE'],
+      ]) {
         const res = await h().http.post('/api/v1/settlements').set('authorization', admin).send({ month });
         expect(res.status).toBe(422);
         expect(res.body.error).toMatchObject({ code, details: { fields: { month: expect.any(String) } } });
@@ -404,7 +502,12 @@ describeEachDb(
 
     test('a refund learned of after the settlement froze changes nothing until an administrator regenerates', async () => {
       const admin = async () => staff('admin');
-      const before = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', await admin()).expect(200)).body;
+      const before = (
+        await h()
+          .http.get(`/api/v1/settlements?month=${MONTH}`)
+          .set('authorization', await admin())
+          .expect(200)
+      ).body;
       const maiyuqiaoLine = (body: { lines: Line[] }) => keyed(body.lines).get(`${MAIYUQIAO}|高龄老人助餐补贴`)!;
       expect(maiyuqiaoLine(before)).toMatchObject({ refundCount: 0, refundFen: 0 });
 
@@ -414,14 +517,25 @@ describeEachDb(
       const [refund] = await h().db.manager.findBy(Refund, { bookingId: lateRefundBookingId });
       expect(refund).toMatchObject({ status: 'success', succeededAt: at('2026-11-30', '23:58') });
 
-      const frozen = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', await admin()).expect(200)).body;
+      const frozen = (
+        await h()
+          .http.get(`/api/v1/settlements?month=${MONTH}`)
+          .set('authorization', await admin())
+          .expect(200)
+      ).body;
       expect(frozen).toEqual(before);
-      const again = await h().http.post('/api/v1/settlements').set('authorization', await admin()).send({ month: MONTH });
+      const again = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await admin())
+        .send({ month: MONTH });
       expect(again.status).toBe(200); // exists: returned as it is
       expect(again.body).toEqual(before);
 
       h().clock.set(at('2026-12-01', '10:30'));
-      const regenerated = await h().http.post('/api/v1/settlements').set('authorization', await admin()).send({ month: MONTH, regenerate: true });
+      const regenerated = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await admin())
+        .send({ month: MONTH, regenerate: true });
       expect(regenerated.status).toBe(200);
       expect(regenerated.body).toMatchObject({ version: 2, trigger: 'admin', generatedAt: at('2026-12-01', '10:30').toISOString() });
       expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ refundCount: 1, refundFen: 1200 });
@@ -448,7 +562,11 @@ describeEachDb(
 
     test('two administrators generating the same month at once make one settlement', async () => {
       h().clock.set(at('2027-01-02', '09:00'));
-      const post = async () => h().http.post('/api/v1/settlements').set('authorization', await staff('admin')).send({ month: '2026-10' });
+      const post = async () =>
+        h()
+          .http.post('/api/v1/settlements')
+          .set('authorization', await staff('admin'))
+          .send({ month: '2026-10' });
       const answers = await Promise.all([post(), post(), post()]);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
@@ -462,9 +580,14 @@ describeEachDb(
 );
 
 describe('the monthly-settlement job', () => {
-  test('is due at 02:30 on the 1st, Shanghai time, whatever the machine\'s zone', async () => {
+  test("is due at 02:30 on the 1st, Shanghai time, whatever the machine's zone", async () => {
     const runner = { run: jest.fn() } as unknown as JobRunner<Services>;
-    const scheduler = new Scheduler({ jobs: [jobNamed('monthly-settlement')!], coordinator: { shouldRun: async () => false }, runner, logger: pino({ level: 'silent' }) });
+    const scheduler = new Scheduler({
+      jobs: [jobNamed('monthly-settlement')!],
+      coordinator: { shouldRun: async () => false },
+      runner,
+      logger: pino({ level: 'silent' }),
+    });
     scheduler.start();
     try {
       const next = scheduler.nextRun('monthly-settlement')!;

@@ -55,8 +55,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     return { timestamp, nonce, signature: sign(mp().token, timestamp, nonce) };
   }
 
-  const post = (query: Record<string, string>, body: string) =>
-    h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
+  const post = (query: Record<string, string>, body: string) => h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
 
   /** Runs `f` while `table` is renamed away: a real failure of the real database, put right afterwards. */
   async function withoutTable<T>(table: string, f: () => Promise<T>): Promise<T> {
@@ -70,10 +69,14 @@ describeEachDb('the /wechat endpoint', (h) => {
 
   test('GET answers the echostr when the signature is right, 401 when not', async () => {
     const q = plainQuery();
-    const ok = await h().http.get('/wechat').query({ ...q, echostr: 'echo-123' });
+    const ok = await h()
+      .http.get('/wechat')
+      .query({ ...q, echostr: 'echo-123' });
     expect(ok.status).toBe(200);
     expect(ok.text).toBe('echo-123');
-    const bad = await h().http.get('/wechat').query({ ...q, signature: sign('wrong-token', q.timestamp, q.nonce), echostr: 'echo-123' });
+    const bad = await h()
+      .http.get('/wechat')
+      .query({ ...q, signature: sign('wrong-token', q.timestamp, q.nonce), echostr: 'echo-123' });
     expect(bad.status).toBe(401);
     expect(bad.text).not.toContain('echo-123');
   });
@@ -98,7 +101,9 @@ describeEachDb('the /wechat endpoint', (h) => {
     const q = plainQuery();
     const echo = (app: string) => {
       const echostr = encrypt(aesKey!, app, 'echo-456');
-      return h().http.get('/wechat').query({ timestamp: q.timestamp, nonce: q.nonce, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, echostr), echostr });
+      return h()
+        .http.get('/wechat')
+        .query({ timestamp: q.timestamp, nonce: q.nonce, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, echostr), echostr });
     };
     const ok = await echo(appId);
     expect(ok.status).toBe(200);
@@ -172,7 +177,9 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect((await post(plainQuery(), '<xml><Content>a & b</Content></xml>')).status).toBe(400);
     expect((await post(plainQuery(), '<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml>&e;</xml>')).status).toBe(400);
     // Well-formed, but not a message: no sender.
-    expect((await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status).toBe(400);
+    expect(
+      (await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status,
+    ).toBe(400);
     expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
     expect([await h().db.manager.count(WechatInbound), await h().db.manager.count(WechatPushClaim)]).toEqual(before);
   });
@@ -208,8 +215,13 @@ describeEachDb('the /wechat endpoint', (h) => {
     // A real failure of the real database: writes to the conversation table are refused, reads still work.
     const triggers =
       db.kind === 'sqlite'
-        ? ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation BEGIN SELECT RAISE(ABORT, 'refused'); END`)
-        : ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'`);
+        ? ['ins', 'upd'].map(
+            (t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+          )
+        : ['ins', 'upd'].map(
+            (t) =>
+              `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'`,
+          );
     for (const t of triggers) await db.manager.query(t);
     let res;
     try {
@@ -286,9 +298,17 @@ describeEachDb('the /wechat endpoint', (h) => {
   test('the purge deletes in chunks until every old claim is gone', async () => {
     const at = new Date(Date.parse(T0) - 10 * DAY);
     const keys = Array.from({ length: 23 }, (_, i) => `msg:purge-chunk-${i}`);
-    await h().db.manager.insert(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey, claimedAt: at })));
+    await h().db.manager.insert(
+      WechatPushClaim,
+      keys.map((dedupeKey) => ({ dedupeKey, claimedAt: at })),
+    );
     expect(await new WechatInboundRepository(h().db).purgeClaimsBefore(new Date(Date.parse(T0) - 5 * DAY), 5)).toBe(23);
-    expect(await h().db.manager.countBy(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey })))).toBe(0);
+    expect(
+      await h().db.manager.countBy(
+        WechatPushClaim,
+        keys.map((dedupeKey) => ({ dedupeKey })),
+      ),
+    ).toBe(0);
   });
 });
 
@@ -312,7 +332,9 @@ describeEachDb(
       const deadline = Date.now() + 5000;
       let delivered: unknown[] = [];
       while (Date.now() < deadline) {
-        delivered = h().sandbox.wxapi.outboxFor('o_senior_05').filter((m) => JSON.stringify(m).includes('慢慢的回答'));
+        delivered = h()
+          .sandbox.wxapi.outboxFor('o_senior_05')
+          .filter((m) => JSON.stringify(m).includes('慢慢的回答'));
         if (delivered.length > 0) break;
         await new Promise((r) => setTimeout(r, 25));
       }

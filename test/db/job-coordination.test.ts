@@ -28,7 +28,11 @@ const MINUTE = 60_000;
       extraDbs.push(db);
       others.push(buildServices({ config: h.config, db, clock: h.clock, logger: pino({ level: 'silent' }), wechat: h.wechat }));
     }
-    instances = [h.services, ...others].map((services, i) => ({ services, name: `instance-${i + 1}`, ...buildScheduling(services, { instance: `instance-${i + 1}`, jobs: JOBS }) }));
+    instances = [h.services, ...others].map((services, i) => ({
+      services,
+      name: `instance-${i + 1}`,
+      ...buildScheduling(services, { instance: `instance-${i + 1}`, jobs: JOBS }),
+    }));
   });
   afterAll(async () => {
     for (const db of extraDbs) await db.ds.destroy();
@@ -51,7 +55,8 @@ const MINUTE = 60_000;
     const own = await h.db.manager.findOneByOrFail(Account, { seniorId: zhang.id });
     const alert = await h.services.emergencies.raise({ senior: zhang, raisedByAccountId: own.id, channel: 'mp_chat', message: '胸口疼' });
     const tpl = h.config.templates.emergency.mini;
-    const heard = (openid: string) => h.sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === tpl && (m.payload.page as string).endsWith(`id=${alert.alertId}`)).length;
+    const heard = (openid: string) =>
+      h.sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === tpl && (m.payload.page as string).endsWith(`id=${alert.alertId}`)).length;
 
     // Sixteen minute ticks; at each, every instance asks for every job at once, as node-cron's timers would.
     for (let minute = 1; minute <= 16; minute++) {

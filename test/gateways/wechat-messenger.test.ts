@@ -18,11 +18,9 @@ const SUB_RATING = 'sub_rating_invite';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const codePoints = (s: string) => [...s].length;
 
-
 describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
   let wx: WxapiSandboxServer;
-  const messenger = (settings: WechatSettings = wx.settings) =>
-    new WechatMessenger({ settings, tokens: new WechatStateRepository(h().db), clock: h().clock });
+  const messenger = (settings: WechatSettings = wx.settings) => new WechatMessenger({ settings, tokens: new WechatStateRepository(h().db), clock: h().clock });
   const callsTo = (path: string) => wx.sandbox.apiCalls.filter((c) => c.path === path);
   const storedToken = (appId: string) => h().db.manager.findOneBy(WechatAccessToken, { appId });
 
@@ -169,7 +167,14 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
       const t2 = (await storedToken(wx.creds.mp.appId))!.token;
       const calls = callsTo('/cgi-bin/message/template/send').map((c) => [c.accessToken, c.errcode]);
       expect(calls).toHaveLength(4);
-      expect(calls).toEqual(expect.arrayContaining([[t1, 40001], [t1, 40001], [t2, 0], [t2, 0]]));
+      expect(calls).toEqual(
+        expect.arrayContaining([
+          [t1, 40001],
+          [t1, 40001],
+          [t2, 0],
+          [t2, 0],
+        ]),
+      );
       expect(wx.sandbox.tokenRequests.filter((r) => r.forceRefresh)).toHaveLength(1);
     });
 
@@ -283,7 +288,10 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
 
       // A refusal is per template.
       expect(
-        await m.sendSubscribe(SENIOR_MINI, SUB_RATING, 'pages/rate/rate?id=9', { thing1: '请为今天的助浴服务打分您的意见对我们很重要', time2: '2026-12-01 10:00' }),
+        await m.sendSubscribe(SENIOR_MINI, SUB_RATING, 'pages/rate/rate?id=9', {
+          thing1: '请为今天的助浴服务打分您的意见对我们很重要',
+          time2: '2026-12-01 10:00',
+        }),
       ).toBe('sent');
       const [rating] = wx.sandbox.outboxFor(SENIOR_MINI);
       expect(rating).toMatchObject({ kind: 'subscribe', templateId: SUB_RATING });
@@ -327,7 +335,12 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
   describe('menu and errors', () => {
     test('createMenu reaches WeChat; its errcodes and every other unexpected one are WechatApiError', async () => {
       const m = messenger();
-      const menu = { button: [{ type: 'click', name: '订餐', key: 'BOOK_MEAL' }, { type: 'view', name: '我的', url: 'https://mulin.example/me' }] };
+      const menu = {
+        button: [
+          { type: 'click', name: '订餐', key: 'BOOK_MEAL' },
+          { type: 'view', name: '我的', url: 'https://mulin.example/me' },
+        ],
+      };
       await m.createMenu(menu);
       expect(wx.sandbox.menu).toEqual(menu);
 
@@ -380,8 +393,7 @@ describe('wxapi sandbox over HTTP', () => {
   });
 
   const stable = (body: object) => http.post(`${base}/cgi-bin/stable_token`).send(body);
-  const mpStable = (force = false) =>
-    stable({ grant_type: 'client_credential', appid: wx.creds.mp.appId, secret: wx.creds.mp.secret, force_refresh: force });
+  const mpStable = (force = false) => stable({ grant_type: 'client_credential', appid: wx.creds.mp.appId, secret: wx.creds.mp.secret, force_refresh: force });
   const template = (token: string, body: object) => http.post(`${base}/cgi-bin/message/template/send?access_token=${token}`).send(body);
 
   test('tokens: wrong appid 40013, wrong secret 40125; classic tokens replace each other; stable ones stay until forced', async () => {

@@ -3,7 +3,10 @@ import { CONSOLE_PASSWORD, type Harness } from './harness';
 
 /** Signs in through the real login endpoints and returns an Authorization header value. */
 export async function loginWechat(h: Harness, openid: string): Promise<string> {
-  const res = await h.http.post('/api/v1/auth/login').send({ code: `demo:${openid}` }).expect(200);
+  const res = await h.http
+    .post('/api/v1/auth/login')
+    .send({ code: `demo:${openid}` })
+    .expect(200);
   return `Bearer ${res.body.token}`;
 }
 

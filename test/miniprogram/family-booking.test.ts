@@ -86,7 +86,8 @@ describe('a son links his father and books him a week of lunches', () => {
     expect(quotes).toHaveLength(5);
     const slotIds = String(confirm.query.slotIds).split(',').map(Number);
     // What the page shows is what the server's quote says, in yuan.
-    const first = (await h().http.post('/api/v1/quotes').set('authorization', `Bearer ${mp.sessionToken()}`).send({ seniorId: father.id, slotId: slotIds[0] })).body;
+    const first = (await h().http.post('/api/v1/quotes').set('authorization', `Bearer ${mp.sessionToken()}`).send({ seniorId: father.id, slotId: slotIds[0] }))
+      .body;
     expect(quotes[0]).toContain(`价格 ${first.priceFen / 100} 元`);
     expect(quotes[0]).toContain(`自付 ${first.copayFen / 100} 元`);
     if (first.subsidyFen > 0) expect(quotes[0]).toContain(first.reason);

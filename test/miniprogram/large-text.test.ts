@@ -72,7 +72,8 @@ function expectLargeText(page: PageHandle): void {
 
 test('no page scrolls sideways: no horizontal scroll-view, no fixed widths wider than a phone, no nowrap', () => {
   const files: string[] = [];
-  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+  const walk = (d: string) =>
+    fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
   walk(MP_ROOT);
   for (const f of files.filter((x) => x.endsWith('.wxml'))) expect([f, /scroll-x/.test(fs.readFileSync(f, 'utf8'))]).toEqual([f, false]);
   for (const f of files.filter((x) => x.endsWith('.wxss'))) {
@@ -155,7 +156,13 @@ describe('a senior books for herself in large-text mode', () => {
     expect(list.path).toBe('pages/staff/emergency');
     const idx = (list.data.items as Array<{ id: number }>).findIndex((a) => a.id === alerts[0].id);
     expect(list.texts('.alert')[idx]).toContain('张桂英');
-    await list.tap('.ack', list.all('.alert').slice(0, idx).filter((a) => a.querySelector('.ack')).length);
+    await list.tap(
+      '.ack',
+      list
+        .all('.alert')
+        .slice(0, idx)
+        .filter((a) => a.querySelector('.ack')).length,
+    );
     expect(staff.lastToast).toBe('已接手');
     expect((await h().db.manager.findOneByOrFail(EmergencyAlert, { id: alerts[0].id })).status).toBe('acknowledged');
   });

@@ -373,7 +373,12 @@ export class MiniProgramRuntime {
   }
 }
 
-function httpJson(method: string, url: string, header: Record<string, string>, body?: unknown): Promise<{ statusCode: number; data: unknown; header: Record<string, unknown> }> {
+function httpJson(
+  method: string,
+  url: string,
+  header: Record<string, string>,
+  body?: unknown,
+): Promise<{ statusCode: number; data: unknown; header: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(url, { method, headers: { ...header, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
