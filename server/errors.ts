@@ -60,6 +60,7 @@ export const ERRORS = {
   SETTLEMENT_NOT_FOUND: { status: 404, message: '这个月的补贴结算还没有生成' },
   REFUND_NOT_RETRYABLE: { status: 409, message: '这笔退款现在不需要重试' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: '同一个请求编号被用于不同的预约内容' },
+  VERSION_CONFLICT: { status: 409, message: '这条记录刚被别人改过，请刷新后再改' },
   SENIOR_NOT_CHOSEN: { status: 422, message: '请选择为哪位老人预约' },
   BOOKING_SCOPE_REQUIRED: { status: 422, message: '请指定站点或老人' },
   QUANTITY_NOT_ALLOWED: { status: 422, message: '份数超出了可预约的范围' },
@@ -95,4 +96,12 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.status = ERRORS[code].status;
   }
+}
+
+/**
+ * Optimistic concurrency for every edit: the client sends the `version` it read, and an edit made on stale data is
+ * refused with VERSION_CONFLICT (409) instead of silently overwriting someone else's change.
+ */
+export function assertVersion(current: number, sent: number): void {
+  if (current !== sent) throw new AppError('VERSION_CONFLICT', undefined, { currentVersion: current });
 }
