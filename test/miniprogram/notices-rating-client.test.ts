@@ -10,7 +10,7 @@ import { useMiniProgramServer } from './setup';
 // Notices with read receipts, rating after a service, and the API client's own behaviour (Chinese errors as
 // toasts, retries on network failure, signing in again when the server has forgotten the session).
 
-const { h, as } = useMiniProgramServer();
+const { h, as, withPageTimers } = useMiniProgramServer();
 
 describe('notices', () => {
   test('the list marks unread ones; opening one is the read receipt', async () => {
@@ -86,8 +86,10 @@ describe('the API client', () => {
     const mp = as('o_family_01');
     const home = await mp.launch('/pages/index/index'); // signed in
     mp.failNextRequests(2);
-    await home.tap('.bookings-of', 0);
-    await mp.waitFor(() => mp.page.path === 'pages/bookings/list' && mp.page.data.state !== 'loading', 'the bookings list');
+    await withPageTimers(async () => {
+      await home.tap('.bookings-of', 0);
+      await mp.waitFor(() => mp.page.path === 'pages/bookings/list' && mp.page.data.state !== 'loading', 'the bookings list');
+    });
     expect(mp.requests.filter((r) => r.status === 'network-failure')).toHaveLength(2);
     expect(mp.page.all('.booking').length).toBeGreaterThan(0);
     expect(mp.toasts).toEqual([]);
@@ -97,8 +99,10 @@ describe('the API client', () => {
     const mp = as('o_family_01');
     await mp.launch('/pages/index/index');
     mp.failNextRequests(3);
-    wx.navigateTo({ url: '/pages/bookings/list?seniorId=1' });
-    await mp.waitFor(() => mp.page.path === 'pages/bookings/list' && mp.page.data.state === 'error', 'the error state');
+    await withPageTimers(async () => {
+      wx.navigateTo({ url: '/pages/bookings/list?seniorId=1' });
+      await mp.waitFor(() => mp.page.path === 'pages/bookings/list' && mp.page.data.state === 'error', 'the error state');
+    });
     expect(mp.page.text()).toContain('网络不太好，请稍后再试');
     await mp.page.tapIn('#state', '.retry');
     expect(mp.page.data.state).toBe('');
