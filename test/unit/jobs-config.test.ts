@@ -2,7 +2,7 @@ import pino from 'pino';
 import { JOBS, JOB_NAMES } from '../../jobs';
 import { ConfigError, loadConfig } from '../../server/config';
 import { selectJobs, type Services } from '../../server/container';
-import { shanghaiTime } from '../../server/lib/time';
+import { shanghaiDate, shanghaiTime } from '../../server/lib/time';
 import type { TickCoordinator } from '../../server/services/scheduler/job-coordinator';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import type { Job } from '../../server/services/scheduler/job';
@@ -55,6 +55,9 @@ describe('the jobs and the Scheduler', () => {
       expect(scheduler.nextRun('payment-reconcile')!.getUTCMinutes() % 10).toBe(0);
       expect(shanghaiTime(scheduler.nextRun('job-tick-purge')!)).toBe('04:17');
       expect(shanghaiTime(scheduler.nextRun('wechat-claim-purge')!)).toBe('04:27');
+      // The monthly settlement at 02:30 on the 1st.
+      const settlement = scheduler.nextRun('monthly-settlement')!;
+      expect([shanghaiDate(settlement).slice(8), shanghaiTime(settlement)]).toEqual(['01', '02:30']);
     } finally {
       await scheduler.stop();
     }
