@@ -1,12 +1,12 @@
 import pino from 'pino';
 import { In } from 'typeorm';
-import { Account, Booking, CentreDayDigest, JobRun, JobTick } from '../../entities';
+import { Account, CentreDayDigest, JobRun, JobTick } from '../../entities';
 import { JOBS } from '../../jobs';
 import { buildScheduling, buildServices, type Services } from '../../server/container';
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import type { Job } from '../../server/services/scheduler/job';
-import { JIAXIN, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { JIAXIN, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { startHarness, T0, type Harness } from '../helpers/harness';
 import { mysqlAvailable } from '../helpers/mysql-env';
 
@@ -81,7 +81,7 @@ const MINUTE = 60_000;
     // And the work was done once: one expiry, two escalations, each message once.
     const processed = (job: string) => runs.filter((r) => r.job === job).reduce((a, r) => a + (r.processed ?? 0), 0);
     expect(processed('payment-expiry')).toBe(1);
-    expect((await h.db.manager.findOneByOrFail(Booking, { id: unpaid.id })).status).toBe('expired');
+    expect((await seen(h, daughter, `/bookings/${unpaid.id}`)).status).toBe('expired');
     expect(processed('emergency-escalation')).toBe(2);
     expect(heard('o_family_01')).toBe(2); // raised + level 1
     expect(heard('o_staff_jiaxin')).toBe(2);
