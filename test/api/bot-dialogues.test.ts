@@ -266,9 +266,7 @@ describeEachDb('the chat bot', (h) => {
     await say('o_senior_03', '1');
     const [booking] = await activeOf('王秀英');
     expect(booking.serviceDate).toBe(TODAY);
-    const wang = await seniorNamed(h(), '王秀英');
-    const staffAccount = (await h().db.manager.find(Account, { where: { centreId: wang.homeCentreId! } })).find((a) => a.roles.includes('staff'))!;
-    const staff = await loginConsole(h(), staffAccount.username!);
+    const staff = await loginConsole(h(), 'staff-zuojia'); // 王秀英's centre is 左家新村
     if (booking.status === 'pending_confirmation') await h().http.post(`/api/v1/bookings/${booking.id}/confirm`).set('authorization', staff).expect(200);
     h().clock.set('2026-12-01T03:10:00.000Z'); // 11:10, lunch is on
     await h().http.post('/api/v1/bookings/check-in').set('authorization', staff).send({ code: booking.code }).expect(200);

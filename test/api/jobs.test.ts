@@ -4,7 +4,7 @@ import { buildScheduling } from '../../server/container';
 import type { Job } from '../../server/services/scheduler/job';
 import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
-import { JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
+import { accountNamed, JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
 // The scheduled jobs, each driven once per tick through the JobRunner with the fake clock (no node-cron here:
@@ -101,7 +101,7 @@ describeEachDb('scheduled jobs', (h) => {
 
   test('emergency escalation: family and staff again at 5 minutes, the street centre and the street admins at 10, each once', async () => {
     const zhang = await seniorNamed(h(), '张桂英');
-    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: zhang.id });
+    const own = await accountNamed(h(), '张桂英'); // her own account raises it
     // Demo administrators use the console only; give the street's one a mini-program identity to watch.
     const streetAdmin = await h().db.manager.findOneByOrFail(Account, { username: 'admin-mishixiang' });
     await h().db.manager.update(Account, { id: streetAdmin.id }, { miniOpenid: 'o_admin_mishixiang' });
@@ -160,14 +160,13 @@ describeEachDb('scheduled jobs', (h) => {
 
   test('emergency escalation: an alert acknowledged in time is not escalated', async () => {
     const li = await seniorNamed(h(), '李建国');
-    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: li.id });
+    const own = await accountNamed(h(), '李建国');
     const raised = await h().services.emergencies.raise({ senior: li, raisedByAccountId: own.id, channel: 'mp_chat', message: '' });
     const tpl = h().config.templates.emergency.mini;
     const heard = () => subscribeMessages('o_family_02', tpl).filter((m) => (m.payload.page as string).endsWith(`id=${raised.alertId}`));
     expect(heard()).toHaveLength(1);
 
-    const staffAccount = (await h().db.manager.find(Account, { where: { centreId: li.homeCentreId! } })).find((a) => a.roles.includes('staff'))!;
-    const staff = await loginConsole(h(), staffAccount.username!);
+    const staff = await loginConsole(h(), 'staff-jiaxin'); // 李建国's centre is 嘉新
     h().clock.set(at(3 * MINUTE));
     await h().http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`).set('authorization', staff).expect(200);
 

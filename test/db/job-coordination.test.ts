@@ -6,7 +6,7 @@ import { buildScheduling, buildServices, type Services } from '../../server/cont
 import type { Database } from '../../server/db/database';
 import { openDatabase } from '../../server/db/open';
 import type { Job } from '../../server/services/scheduler/job';
-import { JIAXIN, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
+import { accountNamed, JIAXIN, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { startHarness, T0, type Harness } from '../helpers/harness';
 import { mysqlAvailable } from '../helpers/mysql-env';
 
@@ -48,7 +48,7 @@ const MINUTE = 60_000;
     const zhang = await seniorNamed(h, '张桂英');
     const slot = await slotOf(h, JIAXIN, 'lunch', '2026-12-02');
     const unpaid = (await h.http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: zhang.id, slotId: slot.id }).expect(201)).body;
-    const own = await h.db.manager.findOneByOrFail(Account, { seniorId: zhang.id });
+    const own = await accountNamed(h, '张桂英');
     const alert = await h.services.emergencies.raise({ senior: zhang, raisedByAccountId: own.id, channel: 'mp_chat', message: '胸口疼' });
     const tpl = h.config.templates.emergency.mini;
     const heard = (openid: string) => h.sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === tpl && (m.payload.page as string).endsWith(`id=${alert.alertId}`)).length;
