@@ -25,10 +25,11 @@ describeEachDb(
     const wx = (openid: string) => loginWechat(h(), openid);
     const staff = (username: string) => loginConsole(h(), username);
 
+    // A month of bookings, payments and check-ins is some hundred requests: more than jest's 30 s on a busy machine.
     beforeAll(async () => {
       runner = buildScheduling(h().services, { instance: 'test-instance', jobs: JOBS }).runner;
       november = await liveNovember(h);
-    });
+    }, 120_000);
 
     const runJob = async (tick: Date) => {
       h().clock.set(tick);
