@@ -1,4 +1,4 @@
-import { Column, ColumnOptions } from 'typeorm';
+import { Column, type ColumnOptions } from 'typeorm';
 
 /**
  * Column helpers shared by every entity, chosen to mean the same on MariaDB and SQLite:

@@ -21,7 +21,7 @@ import { BindCodeRepository, BotConversationRepository } from './repositories/bo
 import { WechatInboundRepository } from './repositories/wechat-inbound.repository';
 import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
-import { EscalationRepository } from './repositories/escalation.repository';
+import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
 import { JobRepository } from './repositories/job.repository';
 import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
@@ -31,6 +31,7 @@ import { JobRunner } from './services/scheduler/job-runner';
 import { Scheduler } from './services/scheduler/scheduler';
 import type { Sandbox } from './sandbox';
 import { NoticeRepository } from './repositories/notice.repository';
+import { RegionRepository } from './repositories/region.repository';
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from './services/notices/broadcast.service';
 import { NoticeService } from './services/notices/notice.service';
 import { SlotTemplateRepository } from './repositories/slot-template.repository';
@@ -44,6 +45,8 @@ import { BookingLifecycleService } from './services/booking/booking-lifecycle.se
 import { BookingReaderService } from './services/booking/booking-reader.service';
 import { BookingService } from './services/booking/booking.service';
 import { BookingWriter } from './services/booking/booking-writer';
+import { PayLinks } from './services/payment/pay-links';
+import { PaymentSettler } from './services/payment/payment-settler';
 import { CatalogueService } from './services/catalogue/catalogue.service';
 import { FamilyLinkService } from './services/people/family-link.service';
 import { PaymentReaderService } from './services/payment/payment-reader.service';
@@ -101,86 +104,185 @@ export function buildServices(deps: Deps) {
     wechatInbound: new WechatInboundRepository(db),
     wechatState: new WechatStateRepository(db),
     jobs: new JobRepository(db),
-    escalation: new EscalationRepository(db),
+    alerts: new EmergencyAlertRepository(db),
     dayDigests: new DayDigestRepository(db),
     reminders: new ReminderRepository(db),
     subscribeCredits: new SubscribeCreditRepository(db),
     notices: new NoticeRepository(db),
+    regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
   };
-  const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger: deps.logger });
+  const { logger, config } = deps;
+  const templates = config.templates;
+  const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger });
   // A public account may run without WeChat Pay (WXPAY_* unset): then there is no gateway to build, and payment
   // features say so instead of the server failing to start on an empty key.
   const pay = deps.wechat.pay.mchId ? new WechatPayGateway(deps.wechat, clock) : null;
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
+  const notifier = new AccountNotifier(messenger, logger);
   // Built before the booking services: they tell it, inside their transactions, when a booking moves.
-  const reminders = new ReminderService(clock, repos.reminders, repos.subscribeCredits, repos.seniors, repos.links, repos.botConversations, messenger, deps.config.templates, deps.logger);
-  const bookingWriter = new BookingWriter(db, clock, repos.bookings, repos.slots, repos.seniors, audit, reminders);
-  const bookingReader = new BookingReaderService(repos.bookings, repos.slots, repos.centres, repos.seniors, repos.links, access);
-  const refunds = new RefundService(db, clock, repos.payments, repos.bookings, repos.centres, pay, access, audit, deps.logger);
-  const payments = new PaymentService(
+  const reminders = new ReminderService({
+    clock,
+    reminders: repos.reminders,
+    credits: repos.subscribeCredits,
+    seniors: repos.seniors,
+    links: repos.links,
+    botConversations: repos.botConversations,
+    messenger,
+    templates,
+    logger,
+  });
+  const bookingWriter = new BookingWriter({ db, clock, bookings: repos.bookings, slots: repos.slots, seniors: repos.seniors, audit, reminders });
+  const bookingReader = new BookingReaderService({
+    bookings: repos.bookings,
+    slots: repos.slots,
+    centres: repos.centres,
+    seniors: repos.seniors,
+    links: repos.links,
+    access,
+  });
+  const refunds = new RefundService({ db, clock, payments: repos.payments, bookings: repos.bookings, centres: repos.centres, pay, access, audit, logger });
+  const settler = new PaymentSettler({ db, clock, payments: repos.payments, bookings: repos.bookings, centres: repos.centres, refunds, pay, logger, reminders });
+  const payments = new PaymentService({
     db,
     clock,
-    deps.wechat,
-    repos.payments,
-    repos.bookings,
-    repos.slots,
-    repos.centres,
-    repos.accounts,
-    bookingReader,
+    settings: deps.wechat,
+    payments: repos.payments,
+    bookings: repos.bookings,
+    slots: repos.slots,
+    accounts: repos.accounts,
+    reader: bookingReader,
     access,
     refunds,
     pay,
-    deps.logger,
-    deps.config.publicBaseUrl,
-    reminders,
-  );
-  const templates = deps.config.templates;
+    logger,
+    links: new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock),
+    settler,
+  });
   const catalogue = new CatalogueService(repos.centres, repos.slots, clock);
-  const bookings = new BookingService(
+  const bookings = new BookingService({
     db,
     clock,
-    repos.bookings,
-    repos.slots,
-    repos.seniors,
-    repos.policies,
+    bookings: repos.bookings,
+    slots: repos.slots,
+    seniors: repos.seniors,
+    policies: repos.policies,
     access,
-    bookingReader,
-    bookingWriter,
-  );
-  const lifecycle = new BookingLifecycleService(db, clock, repos.bookings, repos.slots, access, audit, bookingReader, payments, reminders);
-  const familyLinks = new FamilyLinkService(db, clock, repos.links, repos.seniors, repos.accounts, repos.audit, access, audit, repos.bindCodes);
-  const notifier = new AccountNotifier(messenger, deps.logger);
-  const emergencies = new EmergencyService(db, clock, repos.seniors, repos.centres, repos.accounts, repos.links, notifier, templates, access, audit, deps.logger, repos.escalation);
-  const wechatBinding = new WechatBindingService(db, clock, repos.bindCodes, repos.links, repos.seniors, repos.accounts, messenger, access, audit, deps.logger);
-  const botFlow = new BotBookingFlow(catalogue, bookings, lifecycle, bookingReader, payments, repos.centres, repos.links, notifier, templates);
-  const botPeople = new BotPeople(repos.accounts, repos.seniors, repos.links, repos.wechatInbound, wechatBinding, familyLinks);
-  const bot = new ChatBot(
+    reader: bookingReader,
+    writer: bookingWriter,
+  });
+  const lifecycle = new BookingLifecycleService({
+    db,
     clock,
-    repos.botConversations,
-    repos.accounts,
-    repos.centres,
+    bookings: repos.bookings,
+    slots: repos.slots,
+    access,
+    audit,
+    reader: bookingReader,
+    money: payments,
+    reminders,
+  });
+  const familyLinks = new FamilyLinkService({
+    db,
+    clock,
+    links: repos.links,
+    seniors: repos.seniors,
+    accounts: repos.accounts,
+    auditRepo: repos.audit,
+    access,
+    audit,
+    bindCodes: repos.bindCodes,
+  });
+  const emergencies = new EmergencyService({
+    db,
+    clock,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    links: repos.links,
+    notifier,
+    templates,
+    access,
+    audit,
+    logger,
+    alerts: repos.alerts,
+  });
+  const wechatBinding = new WechatBindingService({
+    db,
+    clock,
+    codes: repos.bindCodes,
+    familyCodes: repos.links,
+    seniors: repos.seniors,
+    accounts: repos.accounts,
+    messenger,
+    access,
+    audit,
+    logger,
+  });
+  const botFlow = new BotBookingFlow({
     catalogue,
-    botFlow,
-    botPeople,
+    bookings,
+    lifecycle,
+    reader: bookingReader,
+    payments,
+    centres: repos.centres,
+    links: repos.links,
+    notifier,
+    templates,
+  });
+  const botPeople = new BotPeople({
+    accounts: repos.accounts,
+    seniors: repos.seniors,
+    links: repos.links,
+    inbound: repos.wechatInbound,
+    binding: wechatBinding,
+    familyLinks,
+  });
+  const bot = new ChatBot({
+    clock,
+    conversations: repos.botConversations,
+    accounts: repos.accounts,
+    centres: repos.centres,
+    catalogue,
+    booking: botFlow,
+    people: botPeople,
     familyLinks,
     emergencies,
     notifier,
     templates,
-    deps.logger,
-  );
-  const notices = new NoticeService(db, clock, repos.notices, audit);
-  const broadcasts = new BroadcastService(db, clock, repos.notices, notices, messenger, deps.config.templates.policyNotice, deps.logger, {
-    ...DEFAULT_BROADCAST_OPTIONS,
-    ratePerSecond: deps.config.broadcastRate,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    elapsedMs: () => performance.now(),
-    ...deps.broadcast,
+    logger,
+  });
+  const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
+  const broadcasts = new BroadcastService({
+    db,
+    clock,
+    notices: repos.notices,
+    regions: repos.regions,
+    noticeService: notices,
+    messenger,
+    templates: templates.policyNotice,
+    logger,
+    options: {
+      ...DEFAULT_BROADCAST_OPTIONS,
+      ratePerSecond: config.broadcastRate,
+      sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+      elapsedMs: () => performance.now(),
+      ...deps.broadcast,
+    },
   });
   return {
     deps,
-    slotTemplates: new SlotTemplateService(db, clock, repos.slotTemplates, repos.slots, repos.centres, access, audit, deps.config.slotDaysAhead),
+    slotTemplates: new SlotTemplateService({
+      db,
+      clock,
+      templates: repos.slotTemplates,
+      slots: repos.slots,
+      centres: repos.centres,
+      access,
+      audit,
+      daysAhead: config.slotDaysAhead,
+    }),
     notices,
     broadcasts,
     repos,
@@ -190,13 +292,27 @@ export function buildServices(deps: Deps) {
     pay,
     auth: new AuthService(repos.accounts, messenger, clock),
     bot,
-    inbox: new WechatInboxService(repos.wechatInbound, deps.conversation ?? bot, messenger, clock, deps.logger, deps.replyBudgetMs),
+    inbox: new WechatInboxService({
+      inbound: repos.wechatInbound,
+      bot: deps.conversation ?? bot,
+      late: messenger,
+      clock,
+      logger,
+      budgetMs: deps.replyBudgetMs,
+    }),
     catalogue,
     bookingReader,
     bookingWriter,
     bookings,
     payments,
-    paymentReader: new PaymentReaderService(deps.wechat, repos.payments, repos.bookings, repos.centres, bookingReader, access),
+    paymentReader: new PaymentReaderService({
+      settings: deps.wechat,
+      payments: repos.payments,
+      bookings: repos.bookings,
+      centres: repos.centres,
+      reader: bookingReader,
+      access,
+    }),
     refunds,
     lifecycle,
     familyLinks,
@@ -206,10 +322,19 @@ export function buildServices(deps: Deps) {
     conversationLog: new ConversationLogService(repos.wechatInbound, repos.seniors, access),
     seniors: new SeniorService(repos.seniors, access, clock),
     settlements: new SettlementService(db, clock, repos.settlements, access, audit),
-    dayEnd: new DayEndService(clock, lifecycle, repos.centres, repos.dayDigests, repos.accounts, notifier, templates, deps.logger),
+    dayEnd: new DayEndService({
+      clock,
+      lifecycle,
+      centres: repos.centres,
+      digests: repos.dayDigests,
+      accounts: repos.accounts,
+      notifier,
+      templates,
+      logger,
+    }),
     jobRuns: new JobRunService(repos.jobs, clock),
     reminders,
-    subscriptions: new SubscriptionService(clock, repos.accounts, repos.subscribeCredits, messenger, deps.config.templates),
+    subscriptions: new SubscriptionService(clock, repos.accounts, repos.subscribeCredits, messenger, templates),
   };
 }
 

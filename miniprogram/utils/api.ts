@@ -1,7 +1,7 @@
 import { CONFIG } from '../config';
 import { KEYS, read, remove, write } from './storage';
 import { ERROR_TEXTS, T } from './texts';
-import type { Account } from './types';
+import type { AccountView, LoginAnswer } from './types';
 
 /**
  * The one API client. Signs in with wx.login → /api/v1/auth/login, keeps the token in storage and signs in again
@@ -22,11 +22,8 @@ export class ApiError extends Error {
   }
 }
 
-interface Session {
-  token: string;
-  expiresAt: string;
-  account: Account;
-}
+/** What POST /auth/login answers, kept in storage as it came. */
+type Session = LoginAnswer;
 
 export interface RequestOptions {
   /** Makes a POST safe to repeat: the server answers a repeated key with the first result. */
@@ -42,7 +39,7 @@ const RENEW_BEFORE_MS = 24 * 3600 * 1000;
 
 let loginInFlight: Promise<Session> | null = null;
 
-export function currentAccount(): Account | undefined {
+export function currentAccount(): AccountView | undefined {
   return read<Session>(KEYS.session)?.account;
 }
 
@@ -51,7 +48,7 @@ export function signOut(): void {
 }
 
 /** Signs in (once, however many requests ask at the same time) and returns the account. */
-export async function login(): Promise<Account> {
+export async function login(): Promise<AccountView> {
   return (await session(true)).account;
 }
 

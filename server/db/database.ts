@@ -3,6 +3,12 @@ import type { DatabaseKind } from '../config';
 import { EntityRows } from './entity-rows';
 
 /**
+ * A unit of work on the database: the transaction a service opened with `db.transaction(…)`, which it hands to
+ * the repositories so that their reads and writes happen inside it. Services name this, never typeorm.
+ */
+export type Tx = EntityManager;
+
+/**
  * The DataSource plus the one thing the two databases disagree on: transactions.
  *
  * better-sqlite3 has a single connection, so two overlapping TypeORM transactions do not isolate each other:
@@ -19,7 +25,7 @@ export class Database {
     readonly kind: DatabaseKind,
   ) {}
 
-  get manager(): EntityManager {
+  get manager(): Tx {
     return this.ds.manager;
   }
 
@@ -30,7 +36,7 @@ export class Database {
     return rows as unknown as EntityRows<T>;
   }
 
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  transaction<T>(work: (em: Tx) => Promise<T>): Promise<T> {
     if (this.kind !== 'sqlite') return this.ds.transaction(work);
     const run = this.tail.then(() => this.ds.transaction(work));
     this.tail = run.catch(() => undefined);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Pay from 'wechatpay-node-v3';
+import type { RequestPaymentParams } from '../contracts/api-types';
 import type { Clock } from '../lib/clock';
 import type { WechatSettings } from '../wechat-settings';
 import { PayNotificationRejected, verifyWechatpaySignature, wechatpayTime } from './wechat-pay-notify';
@@ -44,15 +45,7 @@ export interface JsapiPrepayInput {
   attach?: string;
 }
 
-/** What a mini-program passes to `wx.requestPayment`. */
-export interface RequestPaymentParams {
-  appId: string;
-  timeStamp: string;
-  nonceStr: string;
-  package: string;
-  signType: 'RSA';
-  paySign: string;
-}
+export type { RequestPaymentParams };
 
 export interface PayOrderStatus {
   tradeState: TradeState;

@@ -84,6 +84,10 @@ export const FAMILY_NORMAL: Readonly<Record<string, string>> = {
   婆婆: '婆婆', 公公: '公公', 岳母: '岳母', 丈母娘: '岳母', 岳父: '岳父', 老丈人: '岳父',
 };
 
+/** Relation words that tell a linked senior's gender when the family names no one ("给我妈订…"). */
+export const FEMALE_RELATIONS: ReadonlySet<string> = new Set(['妈', '奶奶', '外婆', '姥姥', '婆婆', '母亲']);
+export const MALE_RELATIONS: ReadonlySet<string> = new Set(['爸', '爷爷', '外公', '姥爷', '公公', '父亲']);
+
 export const SELF = /我自己|我本人|本人|(?:给|帮|替|为)我(?![妈爸爹娘奶爷外姥老家儿女孩孙闺媳婆公岳爱们])|^自己(?!拿|来拿|去拿|取|来取|去取|过来|过去|去|来)/;
 
 // ---------------------------------------------------------------------------------------------------- slots

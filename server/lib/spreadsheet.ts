@@ -72,7 +72,7 @@ export async function readXlsx(buf: Buffer): Promise<Map<string, Cell[][]>> {
     const rows: Cell[][] = [];
     ws.eachRow((row) => {
       const values = row.values as unknown[]; // 1-based: index 0 is always empty
-      rows.push(values.slice(1).map((v) => (typeof v === 'number' || typeof v === 'string' ? v : v == null ? '' : String(v))));
+      rows.push(values.slice(1).map((v) => (typeof v === 'number' || typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v))));
     });
     sheets.set(ws.name, rows);
   });

@@ -87,6 +87,11 @@ export class AccountRepository {
     return this.db.rows(Account).findIn(this.db.manager, 'id', ids);
   }
 
+  /** A new WeChat account (see newWechatAccount), inside `em`'s transaction when given. */
+  insertWechatAccount(now: Date, fields: Parameters<typeof newWechatAccount>[1], em: EntityManager = this.db.manager): Promise<Account> {
+    return em.save(Account, em.create(Account, newWechatAccount(now, fields)));
+  }
+
   save(account: Account, em: EntityManager = this.db.manager): Promise<Account> {
     return em.save(Account, account);
   }

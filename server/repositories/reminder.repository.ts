@@ -140,10 +140,14 @@ export class ReminderRepository {
     return row?.status ?? null;
   }
 
-  /** Who hears about a senior's bookings: their own account (if any) and every family member still linked. */
   /** The senior's own account, if they have one (their family come from FamilyLinkRepository.familyOf). */
   seniorAccount(em: EntityManager, seniorId: number): Promise<Account | null> {
     return em.findOneBy(Account, { seniorId, active: true });
+  }
+
+  /** A booking's slot, read through the moving transaction's connection (its start decides the reminders' times). */
+  slotOf(em: EntityManager, slotId: number): Promise<Slot> {
+    return em.findOneByOrFail(Slot, { id: slotId });
   }
 
   findForBooking(bookingId: number): Promise<Reminder[]> {

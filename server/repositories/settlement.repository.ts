@@ -1,4 +1,4 @@
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Booking, CLAIMABLE_BOOKING_STATUSES, Centre, Payment, Refund, Region, Settlement, SettlementLine, SubsidyPolicy } from '../../entities';
 import type { Database } from '../db/database';
 
@@ -34,7 +34,7 @@ export class SettlementRepository {
   constructor(private readonly db: Database) {}
 
   /** Claimable bookings (served, rated) with a service day in [first, last] at centres inside `regionPath`. */
-  private claimable(qb: SelectQueryBuilder<any>, first: string, last: string, regionPath: string): SelectQueryBuilder<any> {
+  private claimable(qb: SelectQueryBuilder<ObjectLiteral>, first: string, last: string, regionPath: string): SelectQueryBuilder<ObjectLiteral> {
     return qb
       .innerJoin(Centre, 'c', 'c.id = b.centreId')
       .andWhere('b.status IN (:...claimable)', { claimable: CLAIMABLE_BOOKING_STATUSES })

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
-import { parseStringPromise } from 'xml2js';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock';
 import type { AccountRepository } from '../repositories/account.repository';
 import { ROLE_LABELS } from '../words/texts';
 import { cdata, plainSignature, WechatMessageCrypto } from '../lib/wechat-message-crypto';
+import { parseWechatXml, type XmlElement, type XmlValue } from '../lib/wechat-xml';
 import type { SandboxCredentials } from '../wechat-settings';
 import { CHAT_PAGE } from './chat-page';
 
@@ -128,38 +128,36 @@ export class ChatSandbox {
 
   private async decodeReply(text: string, safeMode: boolean): Promise<ChatResult['reply']> {
     if (text.trim() === '' || text === 'success') return { type: 'none' };
-    let xml = text;
-    const outer = await parse(text);
+    let outer: XmlElement;
+    try {
+      outer = parseWechatXml(text);
+    } catch {
+      return { type: 'other', raw: text };
+    }
+    let r = outer;
     if (safeMode) {
-      const encrypt = first(outer.Encrypt);
-      const sig = first(outer.MsgSignature);
-      if (!encrypt || sig !== this.crypto.envelopeSignature(first(outer.TimeStamp) ?? '', first(outer.Nonce) ?? '', encrypt)) {
+      const encrypt = textOf(outer.Encrypt);
+      if (!encrypt || textOf(outer.MsgSignature) !== this.crypto.envelopeSignature(textOf(outer.TimeStamp), textOf(outer.Nonce), encrypt)) {
         return { type: 'other', raw: `reply signature does not verify: ${text}` };
       }
-      xml = this.crypto.decrypt(encrypt);
+      r = parseWechatXml(this.crypto.decrypt(encrypt));
     }
-    const r = safeMode ? await parse(xml) : outer;
-    const type = first(r.MsgType);
-    if (type === 'text') return { type: 'text', content: first(r.Content) ?? '' };
+    const type = textOf(r.MsgType);
+    if (type === 'text') return { type: 'text', content: textOf(r.Content) };
     if (type === 'news') {
-      const items = ((r.Articles as Array<{ item: Array<Record<string, string[]>> }> | undefined)?.[0]?.item ?? []).map((i) => ({
-        title: i.Title?.[0] ?? '',
-        description: i.Description?.[0] ?? '',
-        url: i.Url?.[0] ?? '',
-      }));
+      const articles = r.Articles && typeof r.Articles === 'object' && !Array.isArray(r.Articles) ? r.Articles.item : undefined;
+      const items = (Array.isArray(articles) ? articles : articles ? [articles] : []).map((i) => {
+        const item = typeof i === 'object' && !Array.isArray(i) ? i : {};
+        return { title: textOf(item.Title), description: textOf(item.Description), url: textOf(item.Url) };
+      });
       return { type: 'news', articles: items };
     }
-    return { type: 'other', raw: xml };
+    return { type: 'other', raw: text };
   }
 }
 
-async function parse(xml: string): Promise<Record<string, unknown>> {
-  const doc = (await parseStringPromise(xml, { trim: true })) as { xml?: Record<string, unknown> };
-  return doc.xml ?? {};
-}
-
-function first(v: unknown): string | undefined {
-  return Array.isArray(v) ? (v[0] as string) : undefined;
+function textOf(v: XmlValue | undefined): string {
+  return typeof v === 'string' ? v : '';
 }
 
 /** `/chat` (the page), `/chat/users`, `/chat/send`, `/chat/outbox` — mounted under /sandbox. */

@@ -12,6 +12,9 @@ import { WxpaySandbox } from './wxpay.sandbox';
  * The built-in WeChat: the platform API (`/sandbox/wxapi`), WeChat Pay v3 (`/sandbox/wxpay`) and a chat page
  * (`/sandbox/chat`) that pushes messages to Mulin's `/wechat` exactly as WeChat does. Mounted into Mulin's own
  * server in sandbox mode, and started on an ephemeral port by the tests.
+ *
+ * The sandbox's Chinese words (WeChat's error messages, the chat page, the cashier) stay inline in its files, not in
+ * server/words/: they imitate WeChat and its pages, they are not Mulin speaking.
  */
 export interface Sandbox {
   creds: SandboxCredentials;

@@ -2,12 +2,10 @@
  * Everything the public-account bot says, in one place so it can be read and changed without touching the logic.
  * House rules: at most 6 lines, plain words, no jargon, and always end with what to reply next.
  */
+import type { DeliveryMode } from '../../entities';
 import { isoWeekday } from '../lib/time';
-
-/** "15 元", "12.50 元". */
-export function yuan(fen: number): string {
-  return fen % 100 === 0 ? `${fen / 100} 元` : `${(fen / 100).toFixed(2)} 元`;
-}
+import { yuan } from './pricing';
+import { DELIVERY_MODE_LABELS } from './texts';
 
 const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
@@ -21,7 +19,30 @@ export function dayLabel(date: string, today: string, tomorrow: string, dayAfter
   return base;
 }
 
-export const MENU_LINES = [
+/** The public account's custom menu (server/services/chat/mp-menu.ts): top names at most 4 characters, sub 8. */
+export const MENU_BUTTONS = {
+  bookMeal: '订饭',
+  myBookings: '我的预约',
+  help: '帮助',
+  sos: '紧急求助',
+  nearby: '附近站点',
+  howTo: '使用帮助',
+} as const;
+
+/** What the bot calls a service when no kind was named: "最近几天没有能订的饭", "可以约这些上门服务时间". */
+export const SERVICE_WORDS = { meal: '饭', bath: '助浴', home_visit: '上门服务' } as const;
+
+/** "11:00 午餐 2 份", "08:30 上门理发": a booking or an offer by its time and kind; portions only for meals. */
+export function serviceWhat(start: string, kindLabel: string, portions: number | null): string {
+  return portions === null ? `${start} ${kindLabel}` : `${start} ${kindLabel} ${portions} 份`;
+}
+
+/** One centre in the bot's nearby list (a nearby search always fills in the distance). */
+export function centreLine(n: number, c: { name: string; walkingMinutes?: number; distanceMetres?: number; hours: string; phone: string }): string {
+  return `${n}. ${c.name}，走 ${c.walkingMinutes} 分钟（${c.distanceMetres} 米），${c.hours}，电话 ${c.phone}`;
+}
+
+const MENU_LINES = [
   '1 订饭　2 洗澡　3 上门服务',
   '4 我的预约　5 取消预约',
   '6 附近站点　7 找工作人员',
@@ -48,11 +69,12 @@ export const BOT = {
   notUnderstood: (said: string) => `没太明白“${said}”。\n${MENU_LINES.join('\n')}\n回复数字就行。`,
   voiceUnclear: '没听清楚，请再说一遍，\n或回复“帮助”看菜单。',
   unsupported: '这种消息我还看不懂。\n请打字或按住说话，回复“帮助”看菜单。',
-  thanks: '不客气！有事随时说。\n回复“帮助”看我能做什么。',
 
   // ---- whom for ----
   whichSenior: (names: string[]) => `给哪位老人办？\n${names.slice(0, 4).map((n, i) => `${i + 1} ${n}`).join('\n')}\n回复数字。`,
   noSeniorMatch: (said: string) => `您绑定的老人里没有找到“${said}”。\n回复“帮助”看我能做什么。`,
+  /** A family code redeemed twice: the link does not say whose it was. */
+  someSenior: '这位老人',
 
   // ---- booking ----
   offer: (who: string | null, day: string, what: string, priceLine: string, extra: string) =>
@@ -62,12 +84,18 @@ export const BOT = {
   noMealSlot: (day: string | null, meal: string) =>
     day ? `${day}的${meal}订不了了（已截止或已订满）。\n换一天吧，比如说“明天中午订饭”。` : `最近几天没有能订的${meal}。\n请打电话问问站点，或回复“附近站点”。`,
   noHomeCentre: '还不知道您平时去哪个站点。\n请发一个位置给我，或请站点工作人员帮您登记。',
+  /** The first line of an offer for a meal: "11:00 午餐 2 份（送到家）". */
+  mealOffered: (start: string, kindLabel: string, portions: number, mode: DeliveryMode) => `${serviceWhat(start, kindLabel, portions)}（${DELIVERY_MODE_LABELS[mode]}）`,
+  deliveryInstead: (wanted: DeliveryMode, used: DeliveryMode) => `这里不能${DELIVERY_MODE_LABELS[wanted]}，按${DELIVERY_MODE_LABELS[used]}。`,
+  note: (note: string) => `备注：${note}`,
+  slotListTitle: (who: string | null, what: string) => `${who ? `给${who}约` : '可以约'}这些${what}时间：`,
   slotList: (title: string, lines: string[]) => `${title}\n${lines.slice(0, 4).map((l, i) => `${i + 1}. ${l}`).join('\n')}\n回复数字选一个。`,
   noServiceSlot: (what: string) => `最近两周没有空的${what}时间。\n请打电话问问站点。`,
   booked: (who: string | null, day: string, what: string, code: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n取餐/服务时报预约码：${code}`,
   bookedNeedsConfirm: (who: string | null, day: string, what: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n站点确认后就算定了。`,
   payNow: (copayFen: number, due: string, link: string) =>
     `还要付 ${yuan(copayFen)}，请在 ${due} 前付，过时自动取消。\n<a href="${link}">点这里付款</a>\n不方便付？回复“家人付”，我们请家人代付。`,
+  payAtCentre: (copayFen: number) => `还要付 ${yuan(copayFen)}，请到站点付款。`,
   notBooked: '好的，没有订。\n想订的时候再跟我说。',
   offerGone: '刚才的预订已经过时了，没有订上。\n请再说一次，比如“明天中午订一份饭”。',
   bookFailed: (why: string) => `没订上：${why}\n回复“帮助”看我能做什么。`,
@@ -129,7 +157,6 @@ export const BOT = {
   familyCodeOnlySenior: '家属码要老人本人来拿。\n请让老人在自己的微信里说“绑定家属”。',
 
   // ---- rating ----
-  askRating: (line: string) => `${line} 服务得怎么样？\n回复 1 到 5 打分（5 分最好），\n或说“很好”“一般”“不好”。`,
   rated: (score: number) => (score >= 4 ? '谢谢您的评价！我们会继续努力。' : '谢谢您告诉我们，我们会改进。\n有具体的事可以说“找工作人员”。'),
   nothingToRate: '最近没有要评价的服务。\n回复“帮助”看我能做什么。',
   rateWhich: '请回复 1 到 5 的数字打分，5 分最好。',

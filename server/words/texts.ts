@@ -13,10 +13,14 @@ export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
   no_show: '未到场',
 };
 
+/**
+ * How a delivery mode is named, by the bot ("11:00 午餐 1 份（送到家）", "这里不能送到家，按自己来拿。") and in
+ * booking views (staff workbench, family's booking page): the plain spoken words suit both.
+ */
 export const DELIVERY_MODE_LABELS: Record<DeliveryMode, string> = {
   dine_in: '堂食',
-  pick_up: '自取',
-  delivery: '送餐上门',
+  pick_up: '自己来拿',
+  delivery: '送到家',
   at_centre: '到站点',
   at_home: '上门服务',
 };
@@ -32,23 +36,40 @@ export const BOOKING_ACTION_LABELS = {
 } as const;
 export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
 
+/** Why a booking was cancelled, as staff read it (refusals are error codes: server/errors.ts). */
 export const BOOKING_TEXTS = {
-  whichSenior: '请选择为哪位老人预约',
-  alreadyBooked: '这位老人已经订过这个时段了',
-  bookingClosed: '这个时段已经过了预约截止时间',
-  cancelClosed: '已经过了取消截止时间，如需取消请打电话给服务站点',
-  checkInWrongCentre: '这个核销码不是本站点的预约',
-  checkInWrongDay: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
-  checkInUnknownCode: '核销码无效，请让老人出示预约码',
-  slotFull: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
-  notEnded: '服务时间还没结束，不能标记未到场',
-  stateForbids: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
-  adminNeedsScope: '请指定站点或老人',
+  cancelledInChat: (byFamily: boolean) => (byFamily ? '家属在公众号取消' : '老人在公众号取消'),
 } as const;
 
 /** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/words/bot.ts). */
 export const BOT_TEXTS = {
   sorry: '抱歉，系统刚才没有处理好您的消息，请稍后再发一次。',
+} as const;
+
+/** How the conversation log (read by staff) shows what was not typed text. */
+export const CONVERSATION_LOG_TEXTS = {
+  menuClick: (key: string) => `[菜单] ${key}`,
+  voice: (recognised: string) => `[语音] ${recognised}`,
+  location: (label: string, x: string, y: string) => `[位置] ${label} (${x}, ${y})`,
+} as const;
+
+/** Template messages the chat sends for a senior (each field one line of at most 20 characters). */
+export const CHAT_NOTICE_TEXTS = {
+  /** thing1 of 代付请求 to the family. */
+  payFor: (seniorName: string) => `请为${seniorName}付款`,
+  /** thing1 of 留言提醒 to the centre's staff. */
+  messageFrom: (seniorName: string, byFamily: boolean) => `${seniorName}${byFamily ? '的家属' : ''}留言`,
+} as const;
+
+/** The name a WeChat account has until someone gives it one. */
+export const ACCOUNT_TEXTS = {
+  wechatUser: '微信用户',
+} as const;
+
+/** Field messages of request schemas that a person may read (the mini-program shows them). */
+export const FIELD_TEXTS = {
+  linkCode: '绑定码是 6 位数字',
+  reasonRequired: '请填写原因',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */
@@ -84,18 +105,61 @@ export const PAY_TEXTS = {
   unknownOrder: '收到的付款通知找不到对应的订单，请核对',
   unknownRefund: '收到的退款通知找不到对应的退款单，请核对',
   refundNoGateway: '没有配置微信支付，无法退款',
+  closedUnpaid: '超时未付款',
   description: (centre: string, item: string, date: string) => `${centre} ${item} ${date}`.slice(0, 120),
+  /** The parts of mismatchFlag and of a refused refund notification: what WeChat Pay said against our record. */
+  mismatch: {
+    mchid: (theirs: string | undefined) => `商户号 ${theirs ?? '无'}`,
+    appid: (theirs: string | undefined) => `appid ${theirs ?? '无'}`,
+    amount: (theirs: number | undefined, ours: number) => `金额 ${theirs ?? '无'} 分，订单 ${ours} 分`,
+    refundAmount: (theirs: number | undefined, ours: number) => `退款金额 ${theirs ?? '无'} ≠ ${ours}`,
+    refundOrder: '订单号不符',
+    refundMchid: (theirs: string | undefined) => `商户号 ${theirs ?? '无'} 不是本商户`,
+    refundStatus: (theirs: string) => `未知的退款状态 ${theirs}`,
+  },
 } as const;
 
-/** What the scheduled jobs tell people: emergency escalations and the evening digest for centre staff. */
+/** What Mulin answers WeChat Pay's notifications with when it refuses one (WeChat Pay retries; staff read its log). */
+export const PAY_NOTIFY_ANSWERS = {
+  tooLarge: '通知内容过大',
+  unreadable: '读取通知失败',
+  badSignature: (reason: string) => `验签失败：${reason}`,
+  failed: '处理失败，请稍后重试',
+} as const;
+
+/** The JSAPI pay page a chat pay link opens (server/http/pages/jsapi-pay.page.ts); {time} is filled in the page. */
+export const PAY_PAGE_TEXTS = {
+  title: '睦邻 · 付款',
+  heading: '付款',
+  preparing: '正在准备付款',
+  button: '用微信付款',
+  notPrepared: '付款没有准备好，请回到对话里再试',
+  payBy: '请在 {time} 前付款',
+  openInWechat: '请在微信里打开这个页面',
+  paid: '付款成功，可以回到对话了',
+  cancelled: '没有付款。想付的时候再点上面的按钮',
+  failed: '付款没有成功，请稍后再试',
+  network: '网络不好，请稍后再试',
+} as const;
+
+/** 紧急求助 notices (EmergencyService), when raised and when escalated because nobody answered. */
+export const EMERGENCY_TEXTS = {
+  /** thing1 when raised. */
+  raised: (seniorName: string) => `${seniorName}请求帮助`,
+  /** thing1 of an escalation: nobody has answered for this long. */
+  unanswered: (seniorName: string, minutes: number) => `${seniorName}求助${minutes}分钟无人响应`,
+  /** thing2 when the senior said nothing more. */
+  defaultMessage: '紧急求助',
+  /** Who was reached, in the list the bot reads back ("已经通知了儿子、嘉新睦邻点工作人员"). */
+  centreStaff: (centreName: string | null) => `${centreName ?? '站点'}工作人员`,
+} as const;
+
+/** What the scheduled jobs tell people: the evening digest for centre staff. */
 export const JOB_TEXTS = {
-  /** thing1 of an escalated emergency: nobody has answered for this long. */
-  emergencyUnanswered: (seniorName: string, minutes: number) => `${seniorName}求助${minutes}分钟无人响应`,
-  emergencyDefaultMessage: '紧急求助',
   /** thing3/4/5 of the evening digest (each one line of at most 20 characters). */
   digestMeals: (meals: Array<{ label: string; portions: number }>) =>
     meals.length === 0 ? '明天没有助餐服务' : meals.map((m) => `${m.label}${m.portions}份`).join(' '),
-  digestDeliveries: (portions: number) => (portions === 0 ? '明天没有送餐' : `送餐上门${portions}份`),
+  digestDeliveries: (portions: number) => (portions === 0 ? '明天没有送餐' : `${DELIVERY_MODE_LABELS.delivery}${portions}份`),
   digestOthers: (baths: number, visits: number) =>
     baths === 0 && visits === 0 ? '明天没有助浴和上门服务' : [baths ? `助浴${baths}人次` : '', visits ? `上门服务${visits}次` : ''].filter(Boolean).join(' '),
 } as const;
@@ -115,8 +179,6 @@ export const REMINDER_TEXTS = {
   hourBefore: (time: string) => `今天${time}开始，还有约一小时`,
   /** thing3 of the rating request: the senior answers in the public-account chat (the bot waits for it). */
   ratingHow: '回复数字1到5为这次服务打分',
-  /** POST /subscriptions from an account that has no mini-program identity. */
-  subscribeNeedsMiniProgram: '请在小程序里打开后再订阅消息',
 } as const;
 
 /** 月度补贴结算: the column headers of the downloaded files, the names in them, and what administrators are told. */
@@ -156,23 +218,5 @@ export const SETTLEMENT_TEXTS = {
   version: '版本',
   scope: '范围',
   month: '月份',
-  monthNotEnded: '这个月还没有结束，还不能结算',
-  monthInFuture: '这个月份还没有到',
-  onlyAdmins: '只有管理员可以查看补贴结算',
-  onlyTopAdmins: '只有区级管理员可以生成或重新生成补贴结算',
 } as const;
 
-/** What policy notices say about themselves (template fields are cut to WeChat's 20 characters). */
-export const NOTICE_TEXTS = {
-  scheduledInPast: '发送时间已经过了，请选一个以后的时间，或选“立即发送”',
-  regionOutsideScope: '只能给您管辖范围内的地区发通知',
-  noRoles: '请至少选择一类接收人（老人、家属或工作人员）',
-} as const;
-
-/** What a centre's staff read when a slot template is refused. */
-export const SLOT_TEMPLATE_TEXTS = {
-  itemNotHere: '这个服务项目不属于本站点',
-  endBeforeStart: '结束时间要晚于开始时间',
-  cutoffAfterStart: '截止时间不能晚于服务开始时间',
-  notFound: '没有找到这个时段模板',
-} as const;

@@ -61,7 +61,7 @@ describeEachDb('role boundaries', (h) => {
   test('staff of one centre cannot confirm, reject, check in or book at another', async () => {
     const confirm = await h().http.post(`/api/v1/bookings/${jiaxinBooking.id}/confirm`).set('authorization', t.maiyuqiaoStaff).send();
     expect(confirm.status).toBe(403);
-    expect(confirm.body.error).toEqual({ code: 'FORBIDDEN', message: '只有本站点的工作人员可以处理这个预约' });
+    expect(confirm.body.error).toEqual({ code: 'NOT_CENTRE_STAFF', message: '只有本站点的工作人员可以处理这个预约' });
     expect((await h().http.post(`/api/v1/bookings/${jiaxinBooking.id}/reject`).set('authorization', t.maiyuqiaoStaff).send({ reason: 'x' })).status).toBe(403);
     const scan = await h().http.post('/api/v1/bookings/check-in').set('authorization', t.maiyuqiaoStaff).send({ code: jiaxinBooking.code });
     expect(scan.status).toBe(409);

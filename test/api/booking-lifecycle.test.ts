@@ -146,7 +146,7 @@ describeEachDb('booking life cycle', (h) => {
     h().clock.set('2026-12-01T01:05:00Z'); // 09:05
     const late = await h().http.post(`/api/v1/bookings/${res.body.id}/cancel`).set('authorization', son).send({});
     expect(late.status).toBe(409);
-    expect(late.body.error).toMatchObject({ code: 'CUTOFF_PASSED', message: '已经过了取消截止时间，如需取消请打电话给服务站点' });
+    expect(late.body.error).toMatchObject({ code: 'CANCEL_CUTOFF_PASSED', message: '已经过了取消截止时间，如需取消请打电话给服务站点' });
     expect((await seen(h(), son, `/bookings/${res.body.id}`)).status).toBe('pending_payment');
 
     const byStaff = await h().http.post(`/api/v1/bookings/${res.body.id}/cancel`).set('authorization', jiaxinStaff).send({ reason: '家属来电取消' });
@@ -155,7 +155,7 @@ describeEachDb('booking life cycle', (h) => {
     h().clock.set('2026-12-01T01:31:00Z'); // 09:31
     const tooLate = await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: senior.id, slotId: slot.id });
     expect(tooLate.status).toBe(409);
-    expect(tooLate.body.error.code).toBe('CUTOFF_PASSED');
+    expect(tooLate.body.error).toMatchObject({ code: 'BOOKING_CUTOFF_PASSED', message: '这个时段已经过了预约截止时间' });
     expect(await booked(slot.id)).toBe(0);
   });
 
@@ -173,7 +173,7 @@ describeEachDb('booking life cycle', (h) => {
     h().clock.set('2026-12-01T09:30:00Z'); // 17:30, dinner still being served
     const early = await h().http.post(`/api/v1/bookings/${a.body.id}/no-show`).set('authorization', canteenStaff).send();
     expect(early.status).toBe(409);
-    expect(early.body.error.message).toBe('服务时间还没结束，不能标记未到场');
+    expect(early.body.error).toMatchObject({ code: 'SERVICE_NOT_ENDED', message: '服务时间还没结束，不能标记未到场' });
 
     h().clock.set('2026-12-01T10:31:00Z'); // 18:31
     const marked = await h().http.post(`/api/v1/bookings/${a.body.id}/no-show`).set('authorization', canteenStaff).send();

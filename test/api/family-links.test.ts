@@ -63,7 +63,7 @@ describeEachDb('family links', (h) => {
     }
     const blocked = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '000006' });
     expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toEqual({ code: 'RATE_LIMITED', message: '绑定码输错次数太多，请 15 分钟后再试' });
+    expect(blocked.body.error).toEqual({ code: 'LINK_CODE_TOO_MANY_TRIES', message: '绑定码输错次数太多，请 15 分钟后再试' });
     const malformed = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '12ab' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.details.fields.code).toBe('绑定码是 6 位数字');

@@ -210,7 +210,7 @@ describeEachDb('scheduled jobs', (h) => {
     const jiaxin = subscribeMessages('o_staff_jiaxin', tpl);
     expect(jiaxin).toHaveLength(1);
     expect(field(jiaxin[0], 'thing3')).toBe('午餐0份 晚餐1份');
-    expect(field(jiaxin[0], 'thing4')).toBe('送餐上门1份');
+    expect(field(jiaxin[0], 'thing4')).toBe('送到家1份');
 
     const digests = await h().db.manager.find(CentreDayDigest, { where: { serviceDate: TOMORROW } });
     expect(digests).toHaveLength(centresOpenTomorrow);

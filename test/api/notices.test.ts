@@ -74,7 +74,8 @@ describeEachDb('policy notices', (h) => {
     const unknown = await h().http.post('/api/v1/notices/preview').set('authorization', admin).send({ audience: { regionId: 99999, roles: ['senior'] } });
     expect(unknown.status).toBe(404);
     const past = await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '通知', body: '内容', audience, scheduledAt: '2026-11-30T00:00:00Z' });
-    expect(past.status).toBe(400);
+    expect(past.status).toBe(422);
+    expect(past.body.error.code).toBe('NOTICE_TIME_PASSED');
     expect((await seen(h(), admin, '/notices')).items).toEqual([]);
   });
 

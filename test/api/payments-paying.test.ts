@@ -135,7 +135,7 @@ describeEachDb('co-payments: paying', (h) => {
 
   test('who may pay, and what cannot be paid', async () => {
     const b = await book();
-    expect((await prepay(b.id, who.jiaxinStaff)).body.error.code).toBe('FORBIDDEN');
+    expect((await prepay(b.id, who.jiaxinStaff)).body.error.code).toBe('PAYER_NOT_ALLOWED');
     const stranger = await loginWechat(h(), 'o_family_02');
     expect((await prepay(b.id, stranger)).status).toBe(403);
     expect((await h().http.get(`/api/v1/bookings/${b.id}/payments`).set('authorization', stranger)).status).toBe(403);

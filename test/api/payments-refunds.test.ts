@@ -136,7 +136,7 @@ describeEachDb('co-payments: refunds', (h) => {
 
     const up = await h().http.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', who.daughter).send({ quantity: 1 });
     expect(up.status).toBe(422);
-    expect(up.body.error).toMatchObject({ code: 'QUANTITY_NOT_ALLOWED', message: '只能减少份数：现在是 1 份' });
+    expect(up.body.error).toMatchObject({ code: 'QUANTITY_NOT_REDUCED', message: '只能减少份数：现在是 1 份' });
   });
 
   test('portions dropped while the order for the old amount was being paid: the booking is paid, the difference refunded', async () => {

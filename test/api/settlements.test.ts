@@ -144,7 +144,7 @@ describeEachDb(
       expect((await h().http.get(`/api/v1/settlements?month=${MONTH}`)).status).toBe(401);
       const family = await get(await wx('o_family_01'));
       expect(family.status).toBe(403);
-      expect(family.body.error.code).toBe('FORBIDDEN');
+      expect(family.body.error.code).toBe('SETTLEMENT_VIEW_NOT_ALLOWED');
       expect((await get(await staff('staff-jiaxin'))).status).toBe(403);
       expect((await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', await staff('staff-jiaxin'))).status).toBe(403);
 
@@ -168,7 +168,7 @@ describeEachDb(
       expect((await h().http.post('/api/v1/settlements').set('authorization', await staff('staff-jiaxin')).send({ month: MONTH })).status).toBe(403);
     });
 
-    test('bad or unsettled months: VALIDATION_FAILED naming the field, or SETTLEMENT_NOT_FOUND', async () => {
+    test('bad or unsettled months: VALIDATION_FAILED naming the field, MONTH_NOT_ENDED / MONTH_IN_FUTURE, or SETTLEMENT_NOT_FOUND', async () => {
       h().clock.set(at('2026-12-01', '09:00'));
       const admin = await staff('admin');
       for (const q of ['month=2026-13', 'month=2026-1', 'month=abc', '']) {
@@ -176,10 +176,10 @@ describeEachDb(
         expect(res.status).toBe(400);
         expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { month: expect.any(String) } } });
       }
-      for (const month of ['2026-12', '2027-01']) {
+      for (const [month, code] of [['2026-12', 'MONTH_NOT_ENDED'], ['2027-01', 'MONTH_IN_FUTURE']]) {
         const res = await h().http.post('/api/v1/settlements').set('authorization', admin).send({ month });
-        expect(res.status).toBe(400);
-        expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { month: expect.any(String) } } });
+        expect(res.status).toBe(422);
+        expect(res.body.error).toMatchObject({ code, details: { fields: { month: expect.any(String) } } });
       }
       expect((await h().http.get('/api/v1/settlements/2026-13.xlsx').set('authorization', admin)).status).toBe(400);
       const bad = await h().http.post('/api/v1/settlements').set('authorization', admin).send({ month: MONTH, regenerate: 'yes' });

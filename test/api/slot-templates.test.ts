@@ -167,23 +167,23 @@ describeEachDb('slot templates', (h) => {
 
     const base = { serviceItemId: lunch.id, weekdays: [1], start: '11:00', end: '12:00', capacity: 10, bookingCutoff: { daysBefore: 0, time: '09:00' }, cancelCutoff: { daysBefore: 0, time: '09:00' } };
     const post = (b: unknown) => h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(b as object);
-    const cases: Array<[unknown, string]> = [
-      [{ ...base, end: '10:00' }, 'end'],
-      [{ ...base, bookingCutoff: { daysBefore: 0, time: '11:30' } }, 'bookingCutoff'],
-      [{ ...base, start: '25:00' }, 'start'],
-      [{ ...base, weekdays: [] }, 'weekdays'],
-      [{ ...base, capacity: 0 }, 'capacity'],
+    const cases: Array<[unknown, string, number, string]> = [
+      [{ ...base, end: '10:00' }, 'end', 422, 'SLOT_END_BEFORE_START'],
+      [{ ...base, bookingCutoff: { daysBefore: 0, time: '11:30' } }, 'bookingCutoff', 422, 'CUTOFF_AFTER_START'],
+      [{ ...base, start: '25:00' }, 'start', 400, 'VALIDATION_FAILED'],
+      [{ ...base, weekdays: [] }, 'weekdays', 400, 'VALIDATION_FAILED'],
+      [{ ...base, capacity: 0 }, 'capacity', 400, 'VALIDATION_FAILED'],
     ];
-    for (const [b, field] of cases) {
+    for (const [b, field, status, code] of cases) {
       const r = await post(b);
-      expect(r.status).toBe(400);
+      expect([r.status, r.body.error.code]).toEqual([status, code]);
       expect(Object.keys(r.body.error.details.fields)).toContain(field);
     }
     const dongyuan = await centreNamed(h(), '嘉新东园睦邻点');
     const foreign = await itemOf(dongyuan.id, 'lunch');
     const r = await post({ ...base, serviceItemId: foreign.id });
-    expect(r.status).toBe(400);
-    expect(r.body.error.message).toContain('不属于本站点');
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'SERVICE_ITEM_NOT_IN_CENTRE', message: '这个服务项目不属于本站点' });
     const templates = (await seen(h(), staff, `/centres/${jiaxin.id}/slot-templates`)).items;
     expect(templates.filter((t: { start: string; end: string }) => t.start === '11:00' && t.end === '12:00')).toEqual([]);
   });

@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
     process.env.MULIN_TEST_MYSQL_AVAILABLE = '1';
   } catch (err) {
     if (required) {
-      throw new Error(`MariaDB is required for this run but ${TEST_MYSQL_URL} did not answer: ${(err as Error).message}`);
+      throw new Error(`MariaDB is required for this run but ${TEST_MYSQL_URL} did not answer: ${(err as Error).message}`, { cause: err });
     }
     process.env.MULIN_TEST_MYSQL_AVAILABLE = '0';
     console.warn(`\n!! MariaDB at ${TEST_MYSQL_URL} did not answer: the MariaDB suites are SKIPPED (set MULIN_TEST_MYSQL_URL or start it).\n`);

@@ -14,6 +14,7 @@ function layerOf(file: string): string {
     [/^entities\//, 'entities'],
     [/^jobs\//, 'jobs'],
     [/^server\/lib\//, 'lib'],
+    [/^server\/contracts\//, 'contracts'],
     [/^server\/words\//, 'words'],
     [/^server\/language\//, 'language'],
     [/^server\/db\/seed\//, 'db-tools'],
@@ -36,16 +37,18 @@ function layerOf(file: string): string {
 const MAY_IMPORT: Record<string, readonly string[]> = {
   entities: [],
   lib: [],
+  // The /api/v1 answer types: pure declarations the mini-program compiles too, so they import nothing.
+  contracts: [],
   foundation: ['lib', 'entities', 'foundation'],
   words: ['entities', 'lib'],
   language: ['lib', 'entities'],
   db: ['entities', 'lib', 'foundation'],
   repositories: ['entities', 'db', 'lib', 'foundation'],
-  gateways: ['lib', 'foundation'],
-  services: ['entities', 'db', 'repositories', 'gateways', 'lib', 'language', 'words', 'foundation'],
+  gateways: ['lib', 'foundation', 'contracts'],
+  services: ['entities', 'db', 'repositories', 'gateways', 'lib', 'language', 'words', 'foundation', 'contracts'],
   jobs: ['services'],
   // Routes take the built services; they may name the composition root's `Services` type, and only the type.
-  http: ['services', 'entities', 'lib', 'words', 'foundation', 'gateways', 'root:type'],
+  http: ['services', 'entities', 'lib', 'words', 'foundation', 'gateways', 'contracts', 'root:type'],
   root: ['entities', 'db', 'repositories', 'gateways', 'services', 'sandbox', 'lib', 'foundation'],
   sandbox: ['gateways', 'lib', 'words', 'foundation', 'entities', 'repositories', 'language'],
   'db-tools': ['entities', 'db', 'lib', 'foundation', 'services', 'repositories'],
@@ -88,4 +91,30 @@ test('the layer rules themselves can fail: a repository importing a service is c
   expect(layerOf(repo)).toBe('repositories');
   expect(MAY_IMPORT.repositories).not.toContain(layerOf(path.join(ROOT, 'server/services/booking/booking.service.ts')));
   expect(MAY_IMPORT.gateways).not.toContain('repositories');
+});
+
+test('services name no ORM: transactions are the db layer Tx, queries live in repositories', () => {
+  const offenders = sources('server/services').flatMap((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const found: string[] = [];
+    if (/from ['"]typeorm['"]/.test(text)) found.push('imports typeorm');
+    if (/\.manager\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text)) found.push('queries db.manager');
+    if (/\bem\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text)) found.push('queries a transaction directly');
+    return found.map((f) => `${path.relative(ROOT, file)} ${f}`);
+  });
+  expect(offenders).toEqual([]);
+});
+
+test('each outside SDK is imported by exactly one file of ours (its gateway)', () => {
+  const owners: Record<string, string> = {
+    'wechatpay-node-v3': 'server/gateways/wechat-pay.gateway.ts',
+    'co-wechat-api': 'server/gateways/wechat-messenger.gateway.ts',
+    'node-cron': 'server/services/scheduler/scheduler.ts',
+    exceljs: 'server/lib/spreadsheet.ts',
+  };
+  const files = [...sources('server'), ...sources('jobs')];
+  for (const [sdk, owner] of Object.entries(owners)) {
+    const importers = files.filter((f) => new RegExp(`from ['"]${sdk}['"]|require\\(['"]${sdk}['"]\\)`).test(fs.readFileSync(f, 'utf8')));
+    expect(importers.map((f) => path.relative(ROOT, f))).toEqual([owner]);
+  }
 });

@@ -1,33 +1,32 @@
-import { api, errorText } from '../../utils/api';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { CentreView, SeniorView } from '../../utils/types';
-import { go, largeText, qs } from '../../utils/ui';
+import { listState, pageState } from '../../behaviors/page-state';
+import { api } from '../../utils/api';
+import { T } from '../../utils/texts';
+import type { CentreView, Items, SeniorView } from '../../utils/types';
+import { go, qs } from '../../utils/ui';
 
 type Row = CentreView & { walkingText: string };
 
 /** Step 2: centres offering the service, nearest to the senior's home first, with walking minutes. */
 Component({
-  data: { t: VIEW_TEXTS, large: false, state: 'loading', message: '', seniorId: '', category: '', seniorName: '', address: '', centres: [] as Row[] },
+  behaviors: [pageState],
+  data: { seniorId: '', category: '', seniorName: '', address: '', centres: [] as Row[] },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      this.setData({ large: largeText(), seniorId: q.seniorId ?? '', category: q.category ?? 'meal' });
+      this.setData({ seniorId: q.seniorId ?? '', category: q.category ?? 'meal' });
       this.load();
     },
-    async load() {
-      this.setData({ state: 'loading' });
-      try {
+    load() {
+      return this.loading(async () => {
         const senior = await api.get<SeniorView>(`/seniors/${this.data.seniorId}`, { quiet: true });
         const near = senior.latitude !== null && senior.longitude !== null;
         const query = near ? qs({ lat: senior.latitude!, lng: senior.longitude!, category: this.data.category }) : qs({ category: this.data.category });
-        const { items } = await api.get<{ items: CentreView[] }>(`/centres?${query}`, { quiet: true });
+        const { items } = await api.get<Items<CentreView>>(`/centres?${query}`, { quiet: true });
         const centres = items
           .slice()
           .sort((a, b) => (a.distanceMetres ?? 0) - (b.distanceMetres ?? 0))
           .map((c) => ({ ...c, walkingText: c.walkingMinutes !== undefined ? T.walking(c.walkingMinutes, c.distanceMetres ?? 0) : '' }));
-        this.setData({ centres, seniorName: senior.name, address: senior.address, state: centres.length ? '' : 'empty', message: centres.length ? '' : T.noCentres });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+        this.setData({ centres, seniorName: senior.name, address: senior.address, ...listState(centres.length, T.noCentres) });
+      });
     },
     pick(e: WechatMiniprogram.TouchEvent) {
       go(`/pages/book/slots?${qs({ seniorId: this.data.seniorId, category: this.data.category, centreId: e.currentTarget.dataset.id })}`);

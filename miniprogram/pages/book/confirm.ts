@@ -1,9 +1,10 @@
+import { pageState } from '../../behaviors/page-state';
 import { CONFIG } from '../../config';
 import { api, errorText, newIdempotencyKey } from '../../utils/api';
 import { dayLabel, DELIVERY_LABELS, yuan } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { BookingView, PayAnswer, QuoteView, SeniorView, SlotView } from '../../utils/types';
-import { largeText, qs, replace, requestPayment, requestSubscribe, toast } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import type { BookingView, CentreView, PrepayAnswer, QuoteView, SeniorView, SlotView } from '../../utils/types';
+import { qs, replace, requestPayment, requestSubscribe, toast } from '../../utils/ui';
 
 interface Line {
   slotId: number;
@@ -33,11 +34,8 @@ type Step = 'delivery' | 'quote' | 'consent' | 'done';
  * wx.requestPayment, and ask for reminder consent (a tap of its own: WeChat only opens that dialog from a tap).
  */
 Component({
+  behaviors: [pageState],
   data: {
-    t: VIEW_TEXTS,
-    large: false,
-    state: 'loading',
-    message: '',
     step: 'quote' as Step,
     seniorId: 0,
     slotIds: [] as number[],
@@ -58,18 +56,17 @@ Component({
   methods: {
     onLoad(q: Record<string, string | undefined>) {
       const slotIds = (q.slotIds ?? '').split(',').map(Number).filter((n) => n > 0);
-      this.setData({ large: largeText(), seniorId: Number(q.seniorId), slotIds, keyPrefix: newIdempotencyKey('mp') });
+      this.setData({ seniorId: Number(q.seniorId), slotIds, keyPrefix: newIdempotencyKey('mp') });
       this.load();
     },
-    async load() {
-      this.setData({ state: 'loading' });
-      try {
+    load() {
+      return this.loading(async () => {
         const [senior, slots, quotes] = await Promise.all([
           api.get<SeniorView>(`/seniors/${this.data.seniorId}`, { quiet: true }),
           Promise.all(this.data.slotIds.map((id) => api.get<SlotView>(`/slots/${id}`, { quiet: true }))),
           Promise.all(this.data.slotIds.map((slotId) => api.post<QuoteView>('/quotes', { seniorId: this.data.seniorId, slotId, quantity: 1 }, { quiet: true }))),
         ]);
-        const centre = await api.get<{ name: string }>(`/centres/${slots[0].centreId}`, { quiet: true });
+        const centre = await api.get<CentreView>(`/centres/${slots[0].centreId}`, { quiet: true });
         const lines: Line[] = slots.map((s, i) => ({
           slotId: s.id,
           dayText: dayLabel(s.date),
@@ -95,9 +92,7 @@ Component({
           step,
           state: '',
         });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+      });
     },
     pickMode(e: WechatMiniprogram.TouchEvent) {
       this.setData({ mode: String(e.currentTarget.dataset.value), step: 'quote' });
@@ -151,7 +146,7 @@ Component({
     },
     async pay(bookingId: number): Promise<'paid' | 'cancelled' | 'failed'> {
       try {
-        const p = await api.post<PayAnswer>(`/bookings/${bookingId}/pay`, { via: 'miniprogram' }, { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` });
+        const p = await api.post<PrepayAnswer>(`/bookings/${bookingId}/pay`, { via: 'miniprogram' }, { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` });
         return await requestPayment(p.requestPayment);
       } catch {
         return 'failed';

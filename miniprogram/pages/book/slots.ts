@@ -1,8 +1,9 @@
-import { api, currentAccount, errorText } from '../../utils/api';
+import { listState, pageState } from '../../behaviors/page-state';
+import { api, currentAccount } from '../../utils/api';
 import { dayLabel, yuan } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { SlotView } from '../../utils/types';
-import { go, largeText, qs, toast } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import type { Items, SlotView } from '../../utils/types';
+import { go, qs, toast } from '../../utils/ui';
 
 type Row = SlotView & { selected: boolean; seatsText: string; dishes: string; priceText: string };
 
@@ -11,17 +12,17 @@ type Row = SlotView & { selected: boolean; seatsText: string; dishes: string; pr
  * pick several days at once (a week of lunches); a senior picks one slot and goes straight on (one decision).
  */
 Component({
-  data: { t: VIEW_TEXTS, large: false, multi: true, state: 'loading', message: '', seniorId: '', centreId: '', category: '', days: [] as Array<{ date: string; label: string; slots: Row[] }>, selectedCount: 0 },
+  behaviors: [pageState],
+  data: { multi: true, seniorId: '', centreId: '', category: '', days: [] as Array<{ date: string; label: string; slots: Row[] }>, selectedCount: 0 },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
       const multi = !(currentAccount()?.roles.includes('senior') ?? false);
-      this.setData({ large: largeText(), multi, seniorId: q.seniorId ?? '', centreId: q.centreId ?? '', category: q.category ?? 'meal' });
+      this.setData({ multi, seniorId: q.seniorId ?? '', centreId: q.centreId ?? '', category: q.category ?? 'meal' });
       this.load();
     },
-    async load() {
-      this.setData({ state: 'loading' });
-      try {
-        const { items } = await api.get<{ items: SlotView[] }>(`/slots?${qs({ centreId: this.data.centreId, category: this.data.category })}`, { quiet: true });
+    load() {
+      return this.loading(async () => {
+        const { items } = await api.get<Items<SlotView>>(`/slots?${qs({ centreId: this.data.centreId, category: this.data.category })}`, { quiet: true });
         const byDay = new Map<string, Row[]>();
         for (const s of items) {
           const row: Row = {
@@ -34,10 +35,8 @@ Component({
           byDay.set(s.date, [...(byDay.get(s.date) ?? []), row]);
         }
         const days = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, slots]) => ({ date, label: dayLabel(date), slots }));
-        this.setData({ days, selectedCount: 0, state: days.length ? '' : 'empty', message: days.length ? '' : T.noSlots });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+        this.setData({ days, selectedCount: 0, ...listState(days.length, T.noSlots) });
+      });
     },
     toggle(e: WechatMiniprogram.TouchEvent) {
       const id = Number(e.currentTarget.dataset.id);

@@ -1,20 +1,18 @@
-import { api, errorText } from '../../utils/api';
+import { pageState } from '../../behaviors/page-state';
+import { api } from '../../utils/api';
 import { dayLabel, shanghaiDateTime, yuan } from '../../utils/format';
 import { qrMatrix } from '../../utils/qrcode';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { BookingView, LedgerView, PayAnswer } from '../../utils/types';
-import { confirmModal, largeText, requestPayment, toast } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import type { BookingView, LedgerView, PrepayAnswer } from '../../utils/types';
+import { confirmModal, requestPayment, toast } from '../../utils/ui';
 
 const CANCELLABLE = ['pending_payment', 'pending_confirmation', 'confirmed'];
 const SHOW_CODE = ['pending_confirmation', 'confirmed'];
 
 /** One booking: status, price breakdown, payments and refunds, its check-in code; pay, cancel, rate. */
 Component({
+  behaviors: [pageState],
   data: {
-    t: VIEW_TEXTS,
-    large: false,
-    state: 'loading',
-    message: '',
     id: 0,
     b: null as BookingView | null,
     dayText: '',
@@ -36,12 +34,12 @@ Component({
   },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      this.setData({ large: largeText(), id: Number(q.id) });
+      this.setData({ id: Number(q.id) });
       this.load();
     },
-    async load() {
-      if (!this.data.b) this.setData({ state: 'loading' });
-      try {
+    load() {
+      // A reload (after paying, cancelling, rating) keeps the booking on screen instead of a loading line.
+      return this.loading(async () => {
         const [b, ledger] = await Promise.all([
           api.get<BookingView>(`/bookings/${this.data.id}`, { quiet: true }),
           api.get<LedgerView>(`/bookings/${this.data.id}/payments`, { quiet: true }),
@@ -64,13 +62,11 @@ Component({
           cutoffText: active ? (beforeCutoff ? `${shanghaiDateTime(b.cancelCutoffAt)} 前可以取消` : T.cutoffPassed) : '',
           canRate: b.status === 'served',
         });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+      }, this.data.b ? null : 'loading');
     },
     async pay() {
       try {
-        const p = await api.post<PayAnswer>(`/bookings/${this.data.id}/pay`, { via: 'miniprogram' });
+        const p = await api.post<PrepayAnswer>(`/bookings/${this.data.id}/pay`, { via: 'miniprogram' });
         const outcome = await requestPayment(p.requestPayment);
         toast(outcome === 'paid' ? T.paid : outcome === 'cancelled' ? T.payCancelled : T.payFailed);
         for (let i = 0; i < 5; i++) {

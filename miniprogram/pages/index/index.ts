@@ -1,43 +1,38 @@
+import { pageState } from '../../behaviors/page-state';
 import { api, login, showError } from '../../utils/api';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { FamilyLink } from '../../utils/types';
+import { T } from '../../utils/texts';
+import type { FamilyLinkView, Items, NoticeInbox, RaisedAlertAnswer } from '../../utils/types';
 import { confirmModal, go, largeText, qs, setLargeText } from '../../utils/ui';
 
 type Role = '' | 'senior' | 'family' | 'staff';
 
 /** Home: what a senior, a family member or a staff member starts from. */
 Component({
+  behaviors: [pageState],
   data: {
-    t: VIEW_TEXTS,
     categories: T.categories,
-    large: false,
-    state: 'loading',
-    message: '',
     greeting: T.homeTitle as string,
     role: '' as Role,
     seniorId: 0,
-    links: [] as FamilyLink[],
+    links: [] as FamilyLinkView[],
     unread: 0,
   },
   methods: {
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ state: 'loading' });
-      try {
+    load() {
+      return this.loading(async () => {
         const me = await login();
         const role: Role = me.roles.includes('staff') ? 'staff' : me.roles.includes('senior') ? 'senior' : 'family';
         this.setData({ large: largeText(), role, seniorId: me.seniorId ?? 0, greeting: `${me.displayName}，您好` });
         if (role === 'family') {
-          const links = await api.get<{ items: FamilyLink[] }>('/family-links');
+          const links = await api.get<Items<FamilyLinkView>>('/family-links');
           this.setData({ links: links.items });
         }
-        const notices = await api.get<{ unread: number }>('/me/notices', { quiet: true }).catch(() => ({ unread: 0 }));
+        const notices = await api.get<NoticeInbox>('/me/notices', { quiet: true }).catch(() => ({ unread: 0 }));
         this.setData({ unread: notices.unread ?? 0, state: '' });
-      } catch (err) {
-        this.setData({ state: 'error', message: err instanceof Error ? err.message : T.unknown });
-      }
+      });
     },
     toggleLarge() {
       setLargeText(!this.data.large);
@@ -68,7 +63,7 @@ Component({
     async askHelp() {
       if (!(await confirmModal(T.helpConfirm, T.helpYes, T.helpNo))) return;
       try {
-        const r = await api.post<{ notified: string[]; centrePhone: string }>('/emergencies', { seniorId: this.data.seniorId }, { quiet: true });
+        const r = await api.post<RaisedAlertAnswer>('/emergencies', { seniorId: this.data.seniorId }, { quiet: true });
         wx.showModal({ title: T.help, content: T.helpSent(r.notified), showCancel: false, confirmText: '知道了' });
       } catch (err) {
         showError(err);

@@ -1,35 +1,26 @@
-import { api, errorText } from '../../utils/api';
+import { listState, pageState } from '../../behaviors/page-state';
+import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import { go, largeText } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import type { NoticeInbox } from '../../utils/types';
+import { go } from '../../utils/ui';
 
-interface Item {
-  id: number;
-  title: string;
-  read: boolean;
-  sentAt: string | null;
-  createdAt: string;
-}
+type Item = NoticeInbox['items'][number];
 
 /** 政策通知 sent to me, unread ones marked. */
 Component({
-  data: { t: VIEW_TEXTS, large: false, state: 'loading', message: '', unread: 0, items: [] as Array<Item & { when: string }> },
+  behaviors: [pageState],
+  data: { unread: 0, items: [] as Array<Item & { when: string }> },
   methods: {
-    onLoad() {
-      this.setData({ large: largeText() });
-    },
     onShow() {
       this.load();
     },
-    async load() {
-      this.setData({ state: this.data.items.length ? '' : 'loading' });
-      try {
-        const r = await api.get<{ items: Item[]; unread: number }>('/me/notices?limit=50', { quiet: true });
+    load() {
+      return this.loading(async () => {
+        const r = await api.get<NoticeInbox>('/me/notices?limit=50', { quiet: true });
         const items = r.items.map((n) => ({ ...n, when: shanghaiDateTime(n.sentAt ?? n.createdAt) }));
-        this.setData({ items, unread: r.unread, state: items.length ? '' : 'empty', message: items.length ? '' : T.noNotices });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+        this.setData({ items, unread: r.unread, ...listState(items.length, T.noNotices) });
+      }, this.data.items.length ? '' : 'loading');
     },
     open(e: WechatMiniprogram.TouchEvent) {
       go(`/pages/notices/detail?id=${e.currentTarget.dataset.id}`);

@@ -1,32 +1,26 @@
-import { api, errorText } from '../../utils/api';
+import { listState, pageState } from '../../behaviors/page-state';
+import { api } from '../../utils/api';
 import { shanghaiDateTime } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import { largeText, toast } from '../../utils/ui';
-
-interface Alert {
-  id: number;
-  senior: { name: string; phone: string | null; address: string };
-  message: string;
-  status: 'open' | 'acknowledged';
-  createdAt: string;
-}
+import { T } from '../../utils/texts';
+import type { AlertView, Items } from '../../utils/types';
+import { toast } from '../../utils/ui';
 
 /** Open 助急 alerts of the worker's centre; acknowledging one stops the escalation. */
 Component({
-  data: { t: VIEW_TEXTS, large: false, state: 'loading', message: '', focusId: 0, items: [] as Array<Alert & { when: string }> },
+  behaviors: [pageState],
+  data: { focusId: 0, items: [] as Array<AlertView & { when: string }> },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      this.setData({ large: largeText(), focusId: Number(q.id ?? 0) });
+      this.setData({ focusId: Number(q.id ?? 0) });
       this.load();
     },
-    async load() {
-      try {
-        const { items } = await api.get<{ items: Alert[] }>('/emergencies', { quiet: true });
+    load() {
+      // Reloaded after each acknowledgement: the list stays on screen meanwhile.
+      return this.loading(async () => {
+        const { items } = await api.get<Items<AlertView>>('/emergencies', { quiet: true });
         const rows = items.map((a) => ({ ...a, when: shanghaiDateTime(a.createdAt) }));
-        this.setData({ items: rows, state: rows.length ? '' : 'empty', message: rows.length ? '' : T.noEmergencies });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+        this.setData({ items: rows, ...listState(rows.length, T.noEmergencies) });
+      }, null);
     },
     async acknowledge(e: WechatMiniprogram.TouchEvent) {
       try {

@@ -1,11 +1,12 @@
+import { pageState } from '../../behaviors/page-state';
 import { api, ApiError, errorText, login } from '../../utils/api';
 import { dayLabel, todayInShanghai } from '../../utils/format';
-import { T, VIEW_TEXTS } from '../../utils/texts';
-import type { BookingView, SlotView } from '../../utils/types';
-import { go, largeText, promptModal, scanCode, toast } from '../../utils/ui';
+import { T } from '../../utils/texts';
+import type { AlertView, BookingView, Items, SlotView } from '../../utils/types';
+import { go, promptModal, scanCode, toast } from '../../utils/ui';
 
 type TodaySlot = SlotView & { kindLabel: string; countsText: string };
-type Pending = BookingView & { dayText: string; note?: string };
+type Pending = BookingView & { dayText: string };
 
 const SERVED = ['served', 'rated'];
 
@@ -14,11 +15,8 @@ const SERVED = ['served', 'rated'];
  * confirmation, scanning a booking's code at the counter (核销, what the subsidy is paid on), open emergencies.
  */
 Component({
+  behaviors: [pageState],
   data: {
-    t: VIEW_TEXTS,
-    large: false,
-    state: 'loading',
-    message: '',
     ready: false,
     centreId: 0,
     today: '',
@@ -30,27 +28,23 @@ Component({
     scanOk: false,
   },
   methods: {
-    onLoad() {
-      this.setData({ large: largeText() });
-    },
     onShow() {
       this.load();
     },
     onPullDownRefresh() {
       this.load().then(() => wx.stopPullDownRefresh());
     },
-    async load() {
-      if (!this.data.ready) this.setData({ state: 'loading' });
-      try {
+    load() {
+      return this.loading(async () => {
         const me = await login();
         if (!me.roles.includes('staff') || !me.centreId) return this.setData({ state: 'empty', message: T.notStaff, ready: false });
         const today = todayInShanghai();
         const c = me.centreId;
         const [slots, day, pending, emergencies] = await Promise.all([
-          api.get<{ items: SlotView[] }>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
-          api.get<{ items: BookingView[] }>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
-          api.get<{ items: BookingView[] }>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
-          api.get<{ items: unknown[] }>('/emergencies', { quiet: true }),
+          api.get<Items<SlotView>>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
+          api.get<Items<BookingView>>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
+          api.get<Items<BookingView>>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
+          api.get<Items<AlertView>>('/emergencies', { quiet: true }),
         ]);
         const portions = (slotId: number, statuses: string[]) =>
           day.items.filter((b) => b.slot.id === slotId && statuses.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
@@ -71,9 +65,7 @@ Component({
             .map((b) => ({ ...b, dayText: dayLabel(b.serviceDate, today) })),
           emergencyCount: emergencies.items.length,
         });
-      } catch (err) {
-        this.setData({ state: 'error', message: errorText(err) });
-      }
+      }, this.data.ready ? null : 'loading');
     },
     async confirmBooking(e: WechatMiniprogram.TouchEvent) {
       try {

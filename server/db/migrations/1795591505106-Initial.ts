@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class Initial1795591505106 implements MigrationInterface {
     name = 'Initial1795591505106'

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class WechatState1795598401978 implements MigrationInterface {
     name = 'WechatState1795598401978'

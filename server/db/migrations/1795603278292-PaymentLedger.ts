@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class PaymentLedger1795603278292 implements MigrationInterface {
     name = 'PaymentLedger1795603278292'

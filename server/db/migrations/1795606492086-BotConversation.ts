@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class BotConversation1795606492086 implements MigrationInterface {
     name = 'BotConversation1795606492086'

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class JobRuns1796187043025 implements MigrationInterface {
     name = 'JobRuns1796187043025'

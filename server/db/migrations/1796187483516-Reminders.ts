@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class Reminders1796187483516 implements MigrationInterface {
     name = 'Reminders1796187483516'

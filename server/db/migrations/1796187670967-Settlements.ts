@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class Settlements1796187670967 implements MigrationInterface {
     name = 'Settlements1796187670967'

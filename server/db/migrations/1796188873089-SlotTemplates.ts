@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class SlotTemplates1796188873089 implements MigrationInterface {
     name = 'SlotTemplates1796188873089'

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { type MigrationInterface, type QueryRunner } from "typeorm";
 
 export class PushClaims1796313580187 implements MigrationInterface {
     name = 'PushClaims1796313580187'

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { BOOKING_STATUSES, CHANNELS, DELIVERY_MODES } from '../../../entities';
 import type { Services } from '../../container';
+import { FIELD_TEXTS } from '../../words/texts';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { day, id, idParam, page, parse } from '../validate';
 
@@ -27,7 +28,7 @@ const listQuery = z.object({
   ...page,
 });
 const reasonBody = z.object({ reason: z.string().trim().max(200).default('') });
-const rejectBody = z.object({ reason: z.string().trim().min(1, '请填写原因').max(200) });
+const rejectBody = z.object({ reason: z.string().trim().min(1, FIELD_TEXTS.reasonRequired).max(200) });
 const checkInBody = z.object({ code: z.string().trim().min(4).max(32) });
 const rateBody = z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(500).default('') });
 

@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
+import type { AlertView, Items } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, parse } from '../validate';
 
@@ -21,7 +22,7 @@ export function botRoutes(s: Services): Router {
     ctx.body = await s.conversationLog.forSenior(actorOf(ctx), parse(idParam, ctx.params).id, parse(conversationQuery, ctx.query));
   });
   r.get('/emergencies', async (ctx) => {
-    ctx.body = { items: await s.emergencies.open(actorOf(ctx)) };
+    ctx.body = { items: await s.emergencies.open(actorOf(ctx)) } satisfies Items<AlertView>;
   });
   r.post('/emergencies/:id/acknowledge', async (ctx) => {
     ctx.body = await s.emergencies.acknowledge(actorOf(ctx), parse(idParam, ctx.params).id);

@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { z } from 'zod';
 import { CENTRE_KINDS, SERVICE_CATEGORIES, SERVICE_KINDS } from '../../../entities';
 import type { Services } from '../../container';
+import type { CentreView, Items, SlotView } from '../../contracts/api-types';
 import { requireAuth } from '../middleware/auth';
 import { day, id, idParam, parse } from '../validate';
 
@@ -36,13 +37,13 @@ export function catalogueRoutes(s: Services): Router {
         q.lat !== undefined && q.lng !== undefined
           ? await s.catalogue.nearbyCentres({ latitude: q.lat, longitude: q.lng, withinMinutes: q.withinMinutes, kind: q.kind, category: q.category })
           : await s.catalogue.listCentres(q),
-    };
+    } satisfies Items<CentreView>;
   });
   r.get('/centres/:id', async (ctx) => {
     ctx.body = await s.catalogue.centre(parse(idParam, ctx.params).id);
   });
   r.get('/slots', async (ctx) => {
-    ctx.body = { items: await s.catalogue.slots(parse(slotsQuery, ctx.query)) };
+    ctx.body = { items: await s.catalogue.slots(parse(slotsQuery, ctx.query)) } satisfies Items<SlotView>;
   });
   r.get('/slots/:id', async (ctx) => {
     ctx.body = await s.catalogue.slot(parse(idParam, ctx.params).id);

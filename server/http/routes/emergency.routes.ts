@@ -1,6 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
+import type { RaisedAlertAnswer } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { id, parse } from '../validate';
 
@@ -14,7 +15,7 @@ export function emergencyRoutes(s: Services): Router {
     const { seniorId, message } = parse(raiseBody, ctx.request.body);
     const raised = await s.emergencies.raiseFromMiniProgram(actorOf(ctx), seniorId, message);
     ctx.status = 201;
-    ctx.body = { alertId: raised.alertId, notified: raised.notified, centrePhone: raised.centrePhone };
+    ctx.body = { alertId: raised.alertId, notified: raised.notified, centrePhone: raised.centrePhone } satisfies RaisedAlertAnswer;
   });
   return r;
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import { PayNotificationRejected } from '../../gateways/wechat-pay-notify';
+import { PAY_NOTIFY_ANSWERS } from '../../words/texts';
 import type { PaymentService } from '../../services/payment/payment.service';
 import { JSAPI_PAY_PAGE } from '../pages/jsapi-pay.page';
 import { parse } from '../validate';
@@ -27,7 +28,7 @@ export function payRoutes(payments: PaymentService, logger: Logger, sandbox: boo
       raw = await getRawBody(ctx.req, { length: ctx.request.length, limit: MAX_BODY, encoding: 'utf-8' });
     } catch (err) {
       const tooLarge = (err as { type?: string }).type === 'entity.too.large';
-      return answer(ctx, tooLarge ? 413 : 400, tooLarge ? '通知内容过大' : '读取通知失败');
+      return answer(ctx, tooLarge ? 413 : 400, tooLarge ? PAY_NOTIFY_ANSWERS.tooLarge : PAY_NOTIFY_ANSWERS.unreadable);
     }
     try {
       const outcome = await receive(ctx.headers, raw);
@@ -36,10 +37,10 @@ export function payRoutes(payments: PaymentService, logger: Logger, sandbox: boo
     } catch (err) {
       if (err instanceof PayNotificationRejected) {
         logger.warn({ path: ctx.path, reason: err.reason, err: err.message }, 'WeChat Pay notification rejected');
-        return answer(ctx, err.reason === 'MALFORMED' ? 400 : 401, `验签失败：${err.reason}`);
+        return answer(ctx, err.reason === 'MALFORMED' ? 400 : 401, PAY_NOTIFY_ANSWERS.badSignature(err.reason));
       }
       logger.error({ path: ctx.path, err }, 'WeChat Pay notification could not be processed; WeChat Pay will retry');
-      return answer(ctx, 500, '处理失败，请稍后重试');
+      return answer(ctx, 500, PAY_NOTIFY_ANSWERS.failed);
     }
   };
   r.post('/pay/notify', notify((headers, raw) => payments.receiveTransaction(headers, raw)));

@@ -1,10 +1,12 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Services } from '../../container';
+import type { FamilyLinkView, Items } from '../../contracts/api-types';
+import { FIELD_TEXTS } from '../../words/texts';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, page, parse } from '../validate';
 
-const redeemBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, '绑定码是 6 位数字'), relation: z.string().trim().max(16).default('') });
+const redeemBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, FIELD_TEXTS.linkCode), relation: z.string().trim().max(16).default('') });
 const seniorsQuery = z.object({ search: z.string().trim().max(32).optional(), ...page });
 
 /** Seniors and the family links between them and their families. */
@@ -25,7 +27,7 @@ export function peopleRoutes(s: Services): Router {
     ctx.body = { items: await s.familyLinks.forSenior(actorOf(ctx), parse(idParam, ctx.params).id) };
   });
   r.get('/family-links', async (ctx) => {
-    ctx.body = { items: await s.familyLinks.mine(actorOf(ctx)) };
+    ctx.body = { items: await s.familyLinks.mine(actorOf(ctx)) } satisfies Items<FamilyLinkView>;
   });
   r.post('/family-links', async (ctx) => {
     const { code, relation } = parse(redeemBody, ctx.request.body);

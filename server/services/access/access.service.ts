@@ -53,7 +53,7 @@ export class AccessService {
   /** Confirm, reject, check in, mark no-show: the centre's own staff, or an administrator over it. */
   assertCanManageCentre(actor: Actor, centre: Located): void {
     if (this.isStaffOf(actor, centre.id) || this.isAdminOver(actor, centre.regionPath)) return;
-    throw new AppError('FORBIDDEN', '只有本站点的工作人员可以处理这个预约');
+    throw new AppError('NOT_CENTRE_STAFF');
   }
 
   assertStaffOrAdmin(actor: Actor): void {

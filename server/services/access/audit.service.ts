@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '../../db/database';
 import type { Clock } from '../../lib/clock';
 import type { AuditRepository } from '../../repositories/audit.repository';
 import { primaryRole, type Actor } from './actor';
@@ -11,7 +11,7 @@ export class AuditService {
   ) {}
 
   record(
-    em: EntityManager,
+    em: Tx,
     actor: Actor,
     action: string,
     entity: { type: string; id: number },
@@ -30,7 +30,7 @@ export class AuditService {
   }
 
   /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
-  recordSystem(em: EntityManager, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+  recordSystem(em: Tx, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {
       actorAccountId: null,
       actorRole: 'system',

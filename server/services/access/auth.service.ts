@@ -2,30 +2,21 @@ import type { Account } from '../../../entities';
 import { AppError } from '../../errors';
 import type { WechatLoginGateway } from '../../gateways/wechat-login.gateway';
 import { WechatLoginError } from '../../gateways/wechat-login.gateway';
+import type { AccountView, LoginAnswer } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { sessionToken } from '../../lib/random';
 import { DAY } from '../../lib/time';
-import { newWechatAccount, type AccountRepository } from '../../repositories/account.repository';
+import type { AccountRepository } from '../../repositories/account.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import { actorForAccount, type Actor } from './actor';
 
 const MINI_SESSION_DAYS = 30;
 const CONSOLE_SESSION_HOURS = 12;
 
-export interface LoginResult {
-  token: string;
-  expiresAt: Date;
-  account: AccountView;
-}
+export type LoginResult = LoginAnswer<Date>;
 
-export interface AccountView {
-  id: number;
-  displayName: string;
-  roles: string[];
-  seniorId: number | null;
-  centreId: number | null;
-  regionId: number | null;
-}
+export type { AccountView };
 
 export function accountView(a: Account): AccountView {
   return { id: a.id, displayName: a.displayName, roles: [...a.roles], seniorId: a.seniorId, centreId: a.centreId, regionId: a.regionId };
@@ -52,14 +43,14 @@ export class AuthService {
     if (!account) {
       // A first visit to the mini-program: most people who open it are family members of a senior.
       try {
-        account = await this.accounts.save(newWechatAccount(now, { displayName: '微信用户', roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null }) as Account);
+        account = await this.accounts.insertWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null });
       } catch {
         // Two first logins raced; the other one created the account.
         account = await this.accounts.findByMiniOpenid(session.openid);
         if (!account) throw new AppError('UNAVAILABLE');
       }
     }
-    if (!account.active) throw new AppError('FORBIDDEN', '该账号已停用，请联系服务站点');
+    if (!account.active) throw new AppError('ACCOUNT_DISABLED');
     return this.startSession(account, 'miniprogram', MINI_SESSION_DAYS * DAY);
   }
 
@@ -72,7 +63,7 @@ export class AuthService {
 
   async setPassword(accountId: number, password: string): Promise<void> {
     const account = await this.accounts.findById(accountId);
-    if (!account) throw new AppError('NOT_FOUND');
+    if (!account) throw new AppError('ACCOUNT_NOT_FOUND');
     account.passwordHash = await hashPassword(password);
     account.updatedAt = this.clock.now();
     await this.accounts.save(account);

@@ -1,12 +1,12 @@
-import type { EntityManager } from 'typeorm';
 import type { Booking, BookingStatus } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS, PAY_TEXTS, type BookingAction } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
+import { PAY_TEXTS, type BookingAction } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -20,7 +20,7 @@ import { reducedPrice } from './pricing';
  * was paid beyond `keepFen`, and returns the work to do once that transaction has committed.
  */
 export interface BookingMoney {
-  onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>>;
+  onBookingChanged(em: Tx, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>>;
 }
 
 /** States a booking may leave by each action; everything else is refused with INVALID_STATE. */
@@ -35,33 +35,35 @@ const FROM: Record<BookingAction, readonly BookingStatus[]> = {
   reduce: ['pending_payment', 'pending_confirmation', 'confirmed'],
 };
 
+export interface BookingLifecycleServiceDeps {
+  db: Database;
+  clock: Clock;
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  access: AccessService;
+  audit: AuditService;
+  reader: BookingReaderService;
+  money: BookingMoney;
+  reminders: BookingReminders;
+}
+
 /**
  * Moves bookings through their life cycle. Every move is one conditional UPDATE on the current status, so a
  * stale or repeated action (a double tap, two staff at once) is a clear INVALID_STATE and never a corruption;
  * seats go back to the slot in the same transaction; staff and admin actions are written to the audit log.
  */
 export class BookingLifecycleService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    private readonly reader: BookingReaderService,
-    private readonly money: BookingMoney,
-    private readonly reminders: BookingReminders,
-  ) {}
+  constructor(private readonly deps: BookingLifecycleServiceDeps) {}
 
   /** The senior or their family before the cancel cut-off; the centre's staff or an admin until it is served. */
   async cancel(actor: Actor, id: number, reason = ''): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    const now = this.clock.now();
+    const ctx = await this.deps.reader.load(id);
+    const now = this.deps.clock.now();
     const manages = this.manages(actor, ctx);
     if (!manages) {
-      await this.access.assertCanSeeSenior(actor, ctx.senior);
+      await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
       this.assertState(ctx.booking, 'cancel');
-      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.cancelClosed);
+      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CANCEL_CUTOFF_PASSED');
     }
     return this.move(actor, ctx, 'cancel', { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
       releaseSeats: true,
@@ -71,16 +73,16 @@ export class BookingLifecycleService {
   }
 
   async confirm(actor: Actor, id: number): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    this.access.assertCanManageCentre(actor, ctx.centre);
-    const now = this.clock.now();
+    const ctx = await this.deps.reader.load(id);
+    this.deps.access.assertCanManageCentre(actor, ctx.centre);
+    const now = this.deps.clock.now();
     return this.move(actor, ctx, 'confirm', { status: 'confirmed', confirmedAt: now, confirmedByAccountId: actor.accountId }, { audit: true });
   }
 
   async reject(actor: Actor, id: number, reason: string): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    this.access.assertCanManageCentre(actor, ctx.centre);
-    const now = this.clock.now();
+    const ctx = await this.deps.reader.load(id);
+    this.deps.access.assertCanManageCentre(actor, ctx.centre);
+    const now = this.deps.clock.now();
     return this.move(actor, ctx, 'reject', { status: 'rejected', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
       releaseSeats: true,
       audit: true,
@@ -94,17 +96,17 @@ export class BookingLifecycleService {
    * refunded; an order still open for the old amount is closed, so the next payment asks for the new one.
    */
   async reduce(actor: Actor, id: number, quantity: number): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    const now = this.clock.now();
+    const ctx = await this.deps.reader.load(id);
+    const now = this.deps.clock.now();
     const manages = this.manages(actor, ctx);
     if (!manages) {
-      await this.access.assertCanSeeSenior(actor, ctx.senior);
+      await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
       this.assertState(ctx.booking, 'reduce');
-      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.cancelClosed);
+      if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CANCEL_CUTOFF_PASSED');
     }
     const b = ctx.booking;
     if (!Number.isInteger(quantity) || quantity < 1 || quantity >= b.quantity) {
-      throw new AppError('QUANTITY_NOT_ALLOWED', `只能减少份数：现在是 ${b.quantity} 份`, { quantity: b.quantity });
+      throw new AppError('QUANTITY_NOT_REDUCED', ERROR_MESSAGES.QUANTITY_NOT_REDUCED(b.quantity), { quantity: b.quantity });
     }
     const price = reducedPrice(b, quantity);
     return this.move(actor, ctx, 'reduce', { ...price, quantity }, {
@@ -117,25 +119,25 @@ export class BookingLifecycleService {
 
   /** 核销: the counter scans the booking's code on the day; this is what the centre claims subsidy on. */
   async checkIn(actor: Actor, code: string): Promise<BookingView> {
-    const booking = await this.bookings.findByCode(code.trim().toUpperCase());
-    if (!booking) throw new AppError('BOOKING_NOT_FOUND', BOOKING_TEXTS.checkInUnknownCode);
-    const ctx = await this.reader.context(booking);
-    this.access.assertStaffOrAdmin(actor);
-    if (!this.manages(actor, ctx)) throw new AppError('WRONG_CENTRE', BOOKING_TEXTS.checkInWrongCentre);
-    const now = this.clock.now();
+    const booking = await this.deps.bookings.findByCode(code.trim().toUpperCase());
+    if (!booking) throw new AppError('CHECK_IN_CODE_INVALID');
+    const ctx = await this.deps.reader.context(booking);
+    this.deps.access.assertStaffOrAdmin(actor);
+    if (!this.manages(actor, ctx)) throw new AppError('WRONG_CENTRE');
+    const now = this.deps.clock.now();
     this.assertState(booking, 'check_in');
-    if (booking.serviceDate !== shanghaiDate(now)) throw new AppError('WRONG_DAY', BOOKING_TEXTS.checkInWrongDay(booking.serviceDate));
+    if (booking.serviceDate !== shanghaiDate(now)) throw new AppError('WRONG_DAY', ERROR_MESSAGES.WRONG_DAY(booking.serviceDate));
     const patch: Partial<Booking> = { status: 'served', servedAt: now, servedByAccountId: actor.accountId };
     if (booking.status === 'pending_confirmation') Object.assign(patch, { confirmedAt: now, confirmedByAccountId: actor.accountId });
     return this.move(actor, ctx, 'check_in', patch, { audit: true });
   }
 
   async markNoShow(actor: Actor, id: number): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    this.access.assertCanManageCentre(actor, ctx.centre);
-    const now = this.clock.now();
+    const ctx = await this.deps.reader.load(id);
+    this.deps.access.assertCanManageCentre(actor, ctx.centre);
+    const now = this.deps.clock.now();
     this.assertState(ctx.booking, 'no_show');
-    if (now < ctx.slot.endsAt) throw new AppError('INVALID_STATE', BOOKING_TEXTS.notEnded);
+    if (now < ctx.slot.endsAt) throw new AppError('SERVICE_NOT_ENDED');
     return this.move(actor, ctx, 'no_show', { status: 'no_show', closedAt: now, closedByAccountId: actor.accountId }, { audit: true });
   }
 
@@ -146,10 +148,10 @@ export class BookingLifecycleService {
   async markNoShowsBefore(before: Date, batch = 500): Promise<number> {
     let marked = 0;
     for (;;) {
-      const due = await this.bookings.findUnservedBefore(before, batch);
+      const due = await this.deps.bookings.findUnservedBefore(before, batch);
       for (const b of due) {
-        const now = this.clock.now();
-        if (await this.bookings.transition(this.db.manager, b.id, FROM.no_show, { status: 'no_show', closedAt: now, updatedAt: now })) marked++;
+        const now = this.deps.clock.now();
+        if (await this.deps.bookings.transition(this.deps.db.manager, b.id, FROM.no_show, { status: 'no_show', closedAt: now, updatedAt: now })) marked++;
       }
       if (due.length < batch) return marked;
     }
@@ -157,15 +159,15 @@ export class BookingLifecycleService {
 
   /** 满意度回访: the senior or a linked family member rates a served booking once, 1–5. */
   async rate(actor: Actor, id: number, score: number, comment = ''): Promise<BookingView> {
-    const ctx = await this.reader.load(id);
-    const rel = await this.access.assertCanSeeSenior(actor, ctx.senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以评价');
+    const ctx = await this.deps.reader.load(id);
+    const rel = await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('RATER_NOT_ALLOWED');
     if (ctx.booking.status === 'rated') throw new AppError('ALREADY_RATED');
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     return this.move(actor, ctx, 'rate', { status: 'rated' }, {
       audit: false,
       also: async (em) => {
-        await this.bookings.insertRating(em, {
+        await this.deps.bookings.insertRating(em, {
           bookingId: ctx.booking.id,
           seniorId: ctx.senior.id,
           centreId: ctx.centre.id,
@@ -179,12 +181,12 @@ export class BookingLifecycleService {
   }
 
   private manages(actor: Actor, ctx: BookingContext): boolean {
-    return this.access.isStaffOf(actor, ctx.centre.id) || this.access.isAdminOver(actor, ctx.centre.regionPath);
+    return this.deps.access.isStaffOf(actor, ctx.centre.id) || this.deps.access.isAdminOver(actor, ctx.centre.regionPath);
   }
 
   private assertState(b: Booking, action: BookingAction): void {
     if (!FROM[action].includes(b.status)) {
-      throw new AppError(action === 'rate' && b.status === 'rated' ? 'ALREADY_RATED' : 'INVALID_STATE', BOOKING_TEXTS.stateForbids(b.status, action), {
+      throw new AppError(action === 'rate' && b.status === 'rated' ? 'ALREADY_RATED' : 'INVALID_STATE', ERROR_MESSAGES.INVALID_STATE(b.status, action), {
         status: b.status,
       });
     }
@@ -199,7 +201,7 @@ export class BookingLifecycleService {
       /** Seats to give back: all of the booking's, or a number. */
       releaseSeats?: boolean | number;
       audit: boolean;
-      also?: (em: EntityManager) => Promise<void>;
+      also?: (em: Tx) => Promise<void>;
       /** Only if the quantity is still what it was read as (two reductions at once must not both apply). */
       sameQuantity?: boolean;
       /** Refund what was paid beyond `keepFen`, after the move commits. */
@@ -207,22 +209,22 @@ export class BookingLifecycleService {
     },
   ): Promise<BookingView> {
     this.assertState(ctx.booking, action);
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const from = ctx.booking.status;
     // The money's follow-up (sending refunds, closing orders) runs once the move has committed.
-    const afterCommit = await this.db.transaction(async (em): Promise<false | (() => Promise<void>)> => {
+    const afterCommit = await this.deps.db.transaction(async (em): Promise<false | (() => Promise<void>)> => {
       const guard = opts.sameQuantity ? { quantity: ctx.booking.quantity } : undefined;
-      if (!(await this.bookings.transition(em, ctx.booking.id, FROM[action], { ...patch, updatedAt: now }, guard))) return false;
+      if (!(await this.deps.bookings.transition(em, ctx.booking.id, FROM[action], { ...patch, updatedAt: now }, guard))) return false;
       const seats = opts.releaseSeats === true ? ctx.booking.quantity : opts.releaseSeats || 0;
-      if (seats > 0) await this.slots.release(em, ctx.slot.id, seats);
+      if (seats > 0) await this.deps.slots.release(em, ctx.slot.id, seats);
       if (opts.also) await opts.also(em);
       // In the same transaction: a cancellation that commits also cancels its reminders.
-      if (patch.status && patch.status !== from) await this.reminders.bookingMoved(em, { ...ctx.booking, ...patch }, ctx.slot);
+      if (patch.status && patch.status !== from) await this.deps.reminders.bookingMoved(em, { ...ctx.booking, ...patch }, ctx.slot);
       const followUp = opts.refund
-        ? await this.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId)
+        ? await this.deps.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId)
         : async () => undefined;
       if (opts.audit) {
-        await this.audit.record(em, actor, `booking.${action}`, { type: 'booking', id: ctx.booking.id }, {
+        await this.deps.audit.record(em, actor, `booking.${action}`, { type: 'booking', id: ctx.booking.id }, {
           from,
           to: patch.status ?? from,
           ...(patch.closeReason ? { reason: patch.closeReason } : {}),
@@ -231,15 +233,15 @@ export class BookingLifecycleService {
       }
       return followUp;
     });
-    if (afterCommit && opts.releaseSeats) this.slots.changed(); // seats given back: the next listing shows them
+    if (afterCommit && opts.releaseSeats) this.deps.slots.changed(); // seats given back: the next listing shows them
     if (afterCommit) await afterCommit();
-    const fresh = (await this.bookings.findById(ctx.booking.id))!;
+    const fresh = (await this.deps.bookings.findById(ctx.booking.id))!;
     if (!afterCommit) {
       // Someone else moved it first: explain from the state it is in now.
       this.assertState(fresh, action);
       throw new AppError('INVALID_STATE');
     }
-    const slot = (await this.slots.findById(ctx.slot.id))!;
-    return this.reader.view({ ...ctx, booking: fresh, slot });
+    const slot = (await this.deps.slots.findById(ctx.slot.id))!;
+    return this.deps.reader.view({ ...ctx, booking: fresh, slot });
   }
 }

@@ -5,7 +5,6 @@ import type { CentreRepository } from '../../repositories/centre.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
 import { bookingView, type BookingView } from './booking-view';
@@ -30,38 +29,40 @@ export interface BookingQuery {
   offset: number;
 }
 
+export interface BookingReaderServiceDeps {
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  centres: CentreRepository;
+  seniors: SeniorRepository;
+  links: FamilyLinkRepository;
+  access: AccessService;
+}
+
 /** Loads bookings with what a person needs to read them (slot, service, centre, senior), and who may see them. */
 export class BookingReaderService {
-  constructor(
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    private readonly centres: CentreRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly access: AccessService,
-  ) {}
+  constructor(private readonly deps: BookingReaderServiceDeps) {}
 
   async context(booking: Booking): Promise<BookingContext> {
     const [slot, [item], centre, senior] = await Promise.all([
-      this.slots.findById(booking.slotId),
-      this.centres.findItemsByIds([booking.serviceItemId]),
-      this.centres.findById(booking.centreId),
-      this.seniors.findById(booking.seniorId),
+      this.deps.slots.findById(booking.slotId),
+      this.deps.centres.findItemsByIds([booking.serviceItemId]),
+      this.deps.centres.findById(booking.centreId),
+      this.deps.seniors.findById(booking.seniorId),
     ]);
     if (!slot || !item || !centre || !senior) throw new Error(`booking ${booking.id} refers to missing rows`);
     return { booking, slot, item, centre, senior };
   }
 
   async load(id: number): Promise<BookingContext> {
-    const booking = await this.bookings.findById(id);
+    const booking = await this.deps.bookings.findById(id);
     if (!booking) throw new AppError('BOOKING_NOT_FOUND');
     return this.context(booking);
   }
 
   /** The senior, their linked family, the centre's staff and staff of the senior's home centre, admins over it. */
   async assertCanSee(actor: Actor, ctx: BookingContext): Promise<void> {
-    if (this.access.isStaffOf(actor, ctx.centre.id) || this.access.isAdminOver(actor, ctx.centre.regionPath)) return;
-    await this.access.assertCanSeeSenior(actor, ctx.senior);
+    if (this.deps.access.isStaffOf(actor, ctx.centre.id) || this.deps.access.isAdminOver(actor, ctx.centre.regionPath)) return;
+    await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
   }
 
   async get(actor: Actor, id: number): Promise<BookingView> {
@@ -82,10 +83,10 @@ export class BookingReaderService {
       return found.filter((x): x is T => x !== null);
     };
     const [slots, items, centres, seniors] = await Promise.all([
-      all(ids('slotId'), (id) => this.slots.load(id)),
-      all(ids('serviceItemId'), (id) => this.centres.loadItem(id)),
-      all(ids('centreId'), (id) => this.centres.load(id)),
-      all(ids('seniorId'), (id) => this.seniors.load(id)),
+      all(ids('slotId'), (id) => this.deps.slots.load(id)),
+      all(ids('serviceItemId'), (id) => this.deps.centres.loadItem(id)),
+      all(ids('centreId'), (id) => this.deps.centres.load(id)),
+      all(ids('seniorId'), (id) => this.deps.seniors.load(id)),
     ]);
     const by = <T extends { id: number }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
     const [s, i, c, p] = [by(slots), by(items), by(centres), by(seniors)];
@@ -94,8 +95,8 @@ export class BookingReaderService {
 
   /** A senior's bookings still to come from `from` (a Shanghai day), soonest first, for whoever may see them. */
   async upcoming(actor: Actor, senior: Senior, from: string): Promise<BookingView[]> {
-    await this.access.assertCanSeeSenior(actor, senior);
-    return this.views(await this.bookings.upcomingOf(senior.id, from));
+    await this.deps.access.assertCanSeeSenior(actor, senior);
+    return this.views(await this.deps.bookings.upcomingOf(senior.id, from));
   }
 
   /**
@@ -105,28 +106,28 @@ export class BookingReaderService {
   async list(actor: Actor, q: BookingQuery): Promise<{ items: BookingView[]; total: number }> {
     const filter = { ...q, seniorIds: undefined as number[] | undefined };
     if (q.centreId !== undefined) {
-      const centre = await this.centres.findById(q.centreId);
+      const centre = await this.deps.centres.findById(q.centreId);
       if (!centre) throw new AppError('CENTRE_NOT_FOUND');
-      this.access.assertCanManageCentre(actor, centre);
+      this.deps.access.assertCanManageCentre(actor, centre);
     }
     if (q.seniorId !== undefined) {
-      const senior = await this.seniors.findById(q.seniorId);
+      const senior = await this.deps.seniors.findById(q.seniorId);
       if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-      if (q.centreId === undefined) await this.access.assertCanSeeSenior(actor, senior);
+      if (q.centreId === undefined) await this.deps.access.assertCanSeeSenior(actor, senior);
       filter.seniorIds = [senior.id];
     }
     if (q.centreId === undefined && q.seniorId === undefined) {
       const own: number[] = [];
       if (hasRole(actor, 'senior') && actor.seniorId !== null) own.push(actor.seniorId);
-      if (hasRole(actor, 'family')) own.push(...(await this.links.linkedSeniorIds(actor.accountId)));
+      if (hasRole(actor, 'family')) own.push(...(await this.deps.links.linkedSeniorIds(actor.accountId)));
       if (own.length > 0 || !hasRole(actor, 'staff') || actor.centreId === null) {
-        if (own.length === 0 && hasRole(actor, 'admin')) throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.adminNeedsScope);
+        if (own.length === 0 && hasRole(actor, 'admin')) throw new AppError('BOOKING_SCOPE_REQUIRED');
         filter.seniorIds = [...new Set(own)];
       } else {
         filter.centreId = actor.centreId;
       }
     }
-    const { items, total } = await this.bookings.list(filter);
+    const { items, total } = await this.deps.bookings.list(filter);
     return { items: await this.views(items), total };
   }
 }

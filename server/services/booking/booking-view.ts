@@ -1,37 +1,10 @@
 import type { Booking, Centre, Senior, ServiceItem, Slot } from '../../../entities';
 import { SERVICE_KIND_LABELS } from '../../../entities';
+import type { BookingView } from '../../contracts/api-types';
 import { shanghaiTime } from '../../lib/time';
 import { BOOKING_STATUS_LABELS, DELIVERY_MODE_LABELS } from '../../words/texts';
 
-export interface BookingView {
-  id: number;
-  code: string;
-  status: Booking['status'];
-  statusLabel: string;
-  senior: { id: number; name: string };
-  centre: { id: number; name: string; phone: string };
-  serviceItem: { id: number; name: string; category: Booking['category']; kind: Booking['kind']; kindLabel: string };
-  slot: { id: number; date: string; start: string; end: string; workerName: string | null };
-  serviceDate: string;
-  quantity: number;
-  deliveryMode: Booking['deliveryMode'];
-  deliveryModeLabel: string;
-  unitPriceFen: number;
-  priceFen: number;
-  subsidyFen: number;
-  copayFen: number;
-  subsidyReason: string;
-  bookedBy: Booking['bookedBy'];
-  channel: Booking['channel'];
-  note: string;
-  createdAt: string;
-  paymentDueAt: string | null;
-  cancelCutoffAt: string;
-  confirmedAt: string | null;
-  servedAt: string | null;
-  closedAt: string | null;
-  closeReason: string;
-}
+export type { BookingView };
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import type {
   BookedBy,
   Booking,
@@ -11,7 +10,7 @@ import type {
   Slot,
   SubsidyPolicy,
 } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { bookingCode } from '../../lib/random';
@@ -19,7 +18,7 @@ import { MINUTE, monthRange } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 import type { BookingReminders } from '../reminders/reminder.service';
@@ -87,6 +86,17 @@ export interface WriterOptions {
   maxInFlight: number;
 }
 
+export interface BookingWriterDeps {
+  db: Database;
+  clock: Clock;
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  seniors: SeniorRepository;
+  audit: AuditService;
+  reminders: BookingReminders;
+  options?: WriterOptions;
+}
+
 /**
  * Writes bookings with group commit. Reservations that arrive while earlier transactions are still running wait
  * and then go together into one transaction, which locks their seniors and slots (in id order), reads what the
@@ -106,16 +116,11 @@ export class BookingWriter {
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly audit: AuditService,
-    private readonly reminders: BookingReminders,
-    private readonly options: WriterOptions = { maxBatch: 64, maxInFlight: db.kind === 'sqlite' ? 1 : 4 },
-  ) {}
+  private readonly options: WriterOptions;
+
+  constructor(private readonly deps: BookingWriterDeps) {
+    this.options = deps.options ?? { maxBatch: 64, maxInFlight: deps.db.kind === 'sqlite' ? 1 : 4 };
+  }
 
   write(r: Reservation): Promise<Reserved> {
     return new Promise((resolve, reject) => {
@@ -147,19 +152,19 @@ export class BookingWriter {
     this.stats.reservations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     try {
-      outcomes = await this.db.transaction((em) => this.decideAndWrite(em, batch.map((w) => w.r)));
+      outcomes = await this.deps.db.transaction((em) => this.decideAndWrite(em, batch.map((w) => w.r)));
     } catch (err) {
       if (batch.length > 1) {
         this.stats.splits++;
         await Promise.all(batch.map((w) => this.run([w])));
-      } else if (attempt < 3 && this.db.isDeadlock(err)) {
+      } else if (attempt < 3 && this.deps.db.isDeadlock(err)) {
         await this.run(batch, attempt + 1);
       } else {
         batch[0].reject(err);
       }
       return;
     }
-    this.slots.changed(); // seats were taken: this instance's next listing shows it
+    this.deps.slots.changed(); // seats were taken: this instance's next listing shows it
     batch.forEach((w, i) => {
       const o = outcomes[i];
       if ('ok' in o) w.resolve(o.ok);
@@ -167,21 +172,21 @@ export class BookingWriter {
     });
   }
 
-  private async decideAndWrite(em: EntityManager, reqs: Reservation[]): Promise<Outcome[]> {
-    const now = this.clock.now();
+  private async decideAndWrite(em: Tx, reqs: Reservation[]): Promise<Outcome[]> {
+    const now = this.deps.clock.now();
     // Seniors first, then what they hold, and the slots last: every batch touches the busiest slots, so their locks
     // are what concurrent batches wait for, and they are held only from here to the commit. (One order for every
     // batch, seniors before slots and each in id order, so batches never deadlock.)
-    await this.seniors.lockMany(em, reqs.map((r) => r.senior.id));
+    await this.deps.seniors.lockMany(em, reqs.map((r) => r.senior.id));
     const months = reqs.map((r) => monthRange(r.slot.date));
-    const held: Held[] = await this.bookings.activeHoldings(
+    const held: Held[] = await this.deps.bookings.activeHoldings(
       em,
       reqs.map((r) => r.senior.id),
       null,
       months.reduce((min, m) => (m.first < min ? m.first : min), months[0].first),
       months.reduce((max, m) => (m.last > max ? m.last : max), months[0].last),
     );
-    const slots = new Map((await this.slots.lockMany(em, reqs.map((r) => r.slot.id))).map((s) => [s.id, s]));
+    const slots = new Map((await this.deps.slots.lockMany(em, reqs.map((r) => r.slot.id))).map((s) => [s.id, s]));
 
     const outcomes: Outcome[] = [];
     const rows: Array<Omit<Booking, 'id'>> = [];
@@ -196,7 +201,7 @@ export class BookingWriter {
         const first = firstWithKey.get(k);
         if (first !== undefined) {
           const o = outcomes[first];
-          outcomes.push('error' in o ? o : { error: new AppError('ALREADY_BOOKED', BOOKING_TEXTS.alreadyBooked) });
+          outcomes.push('error' in o ? o : { error: new AppError('ALREADY_BOOKED') });
           continue;
         }
         firstWithKey.set(k, i);
@@ -216,17 +221,17 @@ export class BookingWriter {
     }
     if (rows.length === 0) return outcomes;
 
-    if (!(await this.slots.reserveMany(em, seats))) throw new Error('slot rows changed while locked');
-    const saved = await this.bookings.insertMany(em, rows);
+    if (!(await this.deps.slots.reserveMany(em, seats))) throw new Error('slot rows changed while locked');
+    const saved = await this.deps.bookings.insertMany(em, rows);
     for (const [i, r] of reqs.entries()) {
       const o = outcomes[i];
       if (!('ok' in o) || rowOf[i] === undefined) continue;
       o.ok.booking = saved[rowOf[i]];
       // Auto-confirmed (nothing to pay, a centre that confirms by itself): its reminders are planned with it.
-      if (o.ok.booking.status === 'confirmed') await this.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
+      if (o.ok.booking.status === 'confirmed') await this.deps.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
       if (r.bookedBy === 'staff') {
         const b = o.ok.booking;
-        await this.audit.record(em, r.actor, 'booking.create', { type: 'booking', id: b.id }, {
+        await this.deps.audit.record(em, r.actor, 'booking.create', { type: 'booking', id: b.id }, {
           seniorId: b.seniorId,
           slotId: b.slotId,
           quantity: b.quantity,
@@ -241,11 +246,11 @@ export class BookingWriter {
   /** One reservation against the locked slot and what the senior holds: the booking row, or why not. */
   private decide(r: Reservation, slot: Slot | undefined, held: Held[], now: Date): Omit<Booking, 'id'> | AppError {
     if (!slot || slot.status !== 'open') return new AppError('SLOT_CLOSED');
-    if (now >= slot.bookingCutoffAt) return new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    if (now >= slot.bookingCutoffAt) return new AppError('BOOKING_CUTOFF_PASSED');
     const usage = usageFrom(held, { seniorId: r.senior.id, slotId: slot.id, date: slot.date, category: r.item.category, kind: r.item.kind });
-    if (usage.sameSlot > 0) return new AppError('ALREADY_BOOKED', BOOKING_TEXTS.alreadyBooked);
+    if (usage.sameSlot > 0) return new AppError('ALREADY_BOOKED');
     const remaining = Math.max(0, slot.capacity - slot.booked);
-    if (r.quantity > remaining) return new AppError('SLOT_FULL', BOOKING_TEXTS.slotFull(remaining), { remaining });
+    if (r.quantity > remaining) return new AppError('SLOT_FULL', ERROR_MESSAGES.SLOT_FULL(remaining), { remaining });
     const quote = priceOffer(r, slot.date, r.quantity, usage, r.policies);
     const status: BookingStatus = quote.copayFen > 0 ? 'pending_payment' : r.centre.autoConfirm ? 'confirmed' : 'pending_confirmation';
     return {

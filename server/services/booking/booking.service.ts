@@ -1,6 +1,7 @@
 import type { Booking, Centre, Channel, DeliveryMode, Senior, ServiceItem, Slot } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { QuoteView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { sha256Hex } from '../../lib/password';
 import { monthRange } from '../../lib/time';
@@ -8,13 +9,13 @@ import type { BookingRepository } from '../../repositories/booking.repository';
 import { ofCategory, type PolicyRepository } from '../../repositories/policy.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingReaderService } from './booking-reader.service';
 import type { BookingView } from './booking-view';
 import { priceOffer, type BookingWriter } from './booking-writer';
-import { usageFrom, type Quote, type SubsidyUsage } from './pricing';
+import { usageFrom, type SubsidyUsage } from './pricing';
 
 
 export interface CreateBookingInput {
@@ -40,28 +41,30 @@ interface Offer {
   centre: Centre;
 }
 
+export interface BookingServiceDeps {
+  db: Database;
+  clock: Clock;
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  seniors: SeniorRepository;
+  policies: PolicyRepository;
+  access: AccessService;
+  reader: BookingReaderService;
+  writer: BookingWriter;
+}
+
 export class BookingService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly policies: PolicyRepository,
-    private readonly access: AccessService,
-    private readonly reader: BookingReaderService,
-    private readonly writer: BookingWriter,
-  ) {}
+  constructor(private readonly deps: BookingServiceDeps) {}
 
   /**
    * What the booking would cost this senior right now, and why. Nothing is reserved. The policies are those read
    * at most a moment ago (PolicyRepository.recentFor); the booking itself is priced from the current ones.
    */
-  async quote(actor: Actor, input: QuoteInput): Promise<Quote & { slotId: number; seniorId: number }> {
+  async quote(actor: Actor, input: QuoteInput): Promise<QuoteView> {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
-    await this.access.bookerFor(actor, offer.senior, offer.centre);
+    await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
-    const [usage, policies] = await Promise.all([this.usage(offer), this.policies.recentFor(offer.item.category)]);
+    const [usage, policies] = await Promise.all([this.usage(offer), this.deps.policies.recentFor(offer.item.category)]);
     return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
   }
 
@@ -74,20 +77,20 @@ export class BookingService {
     const key = input.idempotencyKey ?? null;
     const requestHash = key ? this.requestHash(actor, input) : null;
     if (key) {
-      const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+      const prior = await this.deps.bookings.findByIdempotencyKey(actor.accountId, key);
       if (prior) return this.replay(prior, requestHash!);
     }
     // The policies are read alongside the offer (all active ones, a few dozen rows): one round trip less per booking.
-    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.policies.active()]);
-    const bookedBy = await this.access.bookerFor(actor, offer.senior, offer.centre);
+    const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.deps.policies.active()]);
+    const bookedBy = await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
     const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
-    if (this.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('CUTOFF_PASSED', BOOKING_TEXTS.bookingClosed);
+    if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('BOOKING_CUTOFF_PASSED');
     const policies = ofCategory(active, offer.item.category);
 
     try {
-      const { booking, slot } = await this.writer.write({
+      const { booking, slot } = await this.deps.writer.write({
         ...offer,
         actor,
         policies,
@@ -99,13 +102,13 @@ export class BookingService {
         idempotencyKey: key,
         requestHash,
       });
-      return { booking: this.reader.view({ ...offer, slot, booking }), replayed: false };
+      return { booking: this.deps.reader.view({ ...offer, slot, booking }), replayed: false };
     } catch (err) {
       // Requests with one Idempotency-Key raced. The loser rolled back (its seat with it), either on the unique
       // key or earlier, on seeing the winner's booking (ALREADY_BOOKED, or SLOT_FULL for the last seat).
       // Whatever stopped it, a key that has made a booking answers with that booking.
-      if (key && (err instanceof AppError || this.db.isDuplicateKey(err))) {
-        const prior = await this.bookings.findByIdempotencyKey(actor.accountId, key);
+      if (key && (err instanceof AppError || this.deps.db.isDuplicateKey(err))) {
+        const prior = await this.deps.bookings.findByIdempotencyKey(actor.accountId, key);
         if (prior) return this.replay(prior, requestHash!);
       }
       throw err;
@@ -115,9 +118,9 @@ export class BookingService {
   private async offer(actor: Actor, seniorId: number | undefined, slotId: number): Promise<Offer> {
     const id = seniorId ?? actor.seniorId;
     if (id === null || id === undefined) {
-      throw new AppError('VALIDATION_FAILED', BOOKING_TEXTS.whichSenior, { fields: { seniorId: 'required' } });
+      throw new AppError('SENIOR_NOT_CHOSEN', undefined, { fields: { seniorId: 'required' } });
     }
-    const [senior, found] = await Promise.all([this.seniors.load(id), this.slots.loadOffer(slotId)]);
+    const [senior, found] = await Promise.all([this.deps.seniors.load(id), this.deps.slots.loadOffer(slotId)]);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
     if (!found || !found.item.active || !found.centre.active) throw new AppError('SLOT_NOT_FOUND');
     return { senior, ...found };
@@ -125,7 +128,7 @@ export class BookingService {
 
   private checkQuantity(item: ServiceItem, quantity: number): void {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > item.maxQuantity) {
-      throw new AppError('QUANTITY_NOT_ALLOWED', `每次最多预约 ${item.maxQuantity} 份`, { maxQuantity: item.maxQuantity });
+      throw new AppError('QUANTITY_NOT_ALLOWED', ERROR_MESSAGES.QUANTITY_NOT_ALLOWED(item.maxQuantity), { maxQuantity: item.maxQuantity });
     }
   }
 
@@ -137,7 +140,7 @@ export class BookingService {
 
   private async usage(o: Offer): Promise<SubsidyUsage & { sameSlot: number }> {
     const { first, last } = monthRange(o.slot.date);
-    const held = await this.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
+    const held = await this.deps.bookings.holdingsOf(o.senior.id, o.item.category, first, last);
     return usageFrom(held, { seniorId: o.senior.id, slotId: o.slot.id, date: o.slot.date, category: o.item.category, kind: o.item.kind });
   }
 
@@ -148,6 +151,6 @@ export class BookingService {
 
   private async replay(prior: Booking, requestHash: string): Promise<{ booking: BookingView; replayed: boolean }> {
     if (prior.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-    return { booking: this.reader.view(await this.reader.context(prior)), replayed: true };
+    return { booking: this.deps.reader.view(await this.deps.reader.context(prior)), replayed: true };
   }
 }

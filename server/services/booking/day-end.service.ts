@@ -23,6 +23,17 @@ export interface DayEndResult {
   digests: number;
 }
 
+export interface DayEndServiceDeps {
+  clock: Clock;
+  lifecycle: BookingLifecycleService;
+  centres: CentreRepository;
+  digests: DayDigestRepository;
+  accounts: AccountRepository;
+  notifier: AccountNotifier;
+  templates: TemplateIds;
+  logger: Logger;
+}
+
 /**
  * 日终: the evening close of a service day (jobs/day-end.ts). Confirmed bookings whose slot has ended without a
  * check-in become no-shows (BookingLifecycleService.markNoShowsBefore), and every centre with slots the next day
@@ -30,20 +41,11 @@ export interface DayEndResult {
  * idempotent: a booking moves once, and a (centre, day) digest row is taken before its message goes out.
  */
 export class DayEndService {
-  constructor(
-    private readonly clock: Clock,
-    private readonly lifecycle: BookingLifecycleService,
-    private readonly centres: CentreRepository,
-    private readonly digests: DayDigestRepository,
-    private readonly accounts: AccountRepository,
-    private readonly notifier: AccountNotifier,
-    private readonly templates: TemplateIds,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: DayEndServiceDeps) {}
 
   /** Closes the day `asOf` falls on (Shanghai): no-shows for slots ended before `asOf`, digests for the day after. */
   async closeDay(asOf: Date): Promise<DayEndResult> {
-    const noShows = await this.lifecycle.markNoShowsBefore(asOf);
+    const noShows = await this.deps.lifecycle.markNoShowsBefore(asOf);
     const digests = await this.sendDigests(addDays(shanghaiDate(asOf), 1));
     return { noShows, digests };
   }
@@ -51,10 +53,10 @@ export class DayEndService {
   /** Each active centre with slots on `day` tells its staff the counts, once per (centre, day). */
   async sendDigests(day: string): Promise<number> {
     let sent = 0;
-    for (const centre of await this.centres.findActive()) {
-      const slots = await this.digests.slotsOn(centre.id, day);
+    for (const centre of await this.deps.centres.findActive()) {
+      const slots = await this.deps.digests.slotsOn(centre.id, day);
       if (slots.length === 0) continue; // closed that day: nothing to prepare
-      const booked = await this.digests.bookedOn(centre.id, day, COUNTED);
+      const booked = await this.deps.digests.bookedOn(centre.id, day, COUNTED);
       const lines: DigestSlotLine[] = slots.map(({ slot, item }) => {
         const byMode: Record<string, number> = {};
         for (const b of booked) if (b.slotId === slot.id) byMode[b.deliveryMode] = (byMode[b.deliveryMode] ?? 0) + b.portions;
@@ -67,18 +69,18 @@ export class DayEndService {
           byMode,
         };
       });
-      const digest = await this.digests.claim(centre.id, day, lines, this.clock.now());
+      const digest = await this.deps.digests.claim(centre.id, day, lines, this.deps.clock.now());
       if (!digest) continue; // an earlier run has it
-      const staff = await this.accounts.staffOf(centre.id);
+      const staff = await this.deps.accounts.staffOf(centre.id);
       const notice = {
-        templates: this.templates.dayCounts,
+        templates: this.deps.templates.dayCounts,
         data: digestFields(centre.name, day, lines),
         page: MINI_PAGES.centreDay(centre.id, day),
       };
-      const outcomes = await Promise.all(staff.map((a) => this.notifier.notify(a, notice)));
+      const outcomes = await Promise.all(staff.map((a) => this.deps.notifier.notify(a, notice)));
       const reached = outcomes.filter((o) => o === 'subscribe' || o === 'template').length;
-      if (reached === 0) this.logger.warn({ centreId: centre.id, day }, "tomorrow's counts reached none of the centre's staff");
-      await this.digests.markSent(digest.id, reached, this.clock.now());
+      if (reached === 0) this.deps.logger.warn({ centreId: centre.id, day }, "tomorrow's counts reached none of the centre's staff");
+      await this.deps.digests.markSent(digest.id, reached, this.deps.clock.now());
       sent++;
     }
     return sent;

@@ -1,7 +1,7 @@
 import type { SeniorCategory, ServiceCategory, ServiceKind, SubsidyMethod } from '../../../entities';
-import { SENIOR_CATEGORY_LABELS } from '../../../entities';
 import { ageOn, monthRange } from '../../lib/time';
 import type { Held } from '../../repositories/booking.repository';
+import { PRICING_TEXTS as T } from '../../words/pricing';
 
 /** What pricing needs to know about a policy (a SubsidyPolicy row satisfies it). */
 export interface PolicyTerms {
@@ -91,33 +91,29 @@ export interface Quote {
   considered: PolicyVerdict[];
 }
 
-function yuan(fen: number): string {
-  return fen % 100 === 0 ? `${fen / 100} 元` : `${(fen / 100).toFixed(2)} 元`;
-}
-
 /** Why a senior does not qualify for a policy, or null when they do. */
 function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
   const s = input.senior;
-  if (!p.active) return '政策已停用';
-  if (p.category !== input.category) return '不适用于这类服务';
-  if (p.serviceKinds.length > 0 && !p.serviceKinds.includes(input.kind)) return '不适用于这项服务';
-  if (input.serviceDate < p.validFrom || (p.validTo !== null && input.serviceDate > p.validTo)) return '不在政策有效期内';
-  if (!s.regionPath.startsWith(p.regionPath)) return '不在政策覆盖的地区';
-  if (p.minAge !== null && ageOn(s.birthDate, input.serviceDate) < p.minAge) return `未满 ${p.minAge} 周岁`;
+  if (!p.active) return T.policyInactive;
+  if (p.category !== input.category) return T.otherCategory;
+  if (p.serviceKinds.length > 0 && !p.serviceKinds.includes(input.kind)) return T.otherKind;
+  if (input.serviceDate < p.validFrom || (p.validTo !== null && input.serviceDate > p.validTo)) return T.outsideDates;
+  if (!s.regionPath.startsWith(p.regionPath)) return T.outsideRegion;
+  if (p.minAge !== null && ageOn(s.birthDate, input.serviceDate) < p.minAge) return T.underAge(p.minAge);
   if (p.seniorCategories.length > 0 && !p.seniorCategories.some((c) => s.categories.includes(c))) {
-    return `不属于${p.seniorCategories.map((c) => SENIOR_CATEGORY_LABELS[c]).join('、')}`;
+    return T.notInCategories(p.seniorCategories);
   }
-  if (p.minAbilityLevel !== null && s.abilityLevel < p.minAbilityLevel) return '能力评估等级不符合';
+  if (p.minAbilityLevel !== null && s.abilityLevel < p.minAbilityLevel) return T.abilityTooLow;
   return null;
 }
 
 function qualification(p: PolicyTerms, input: PricingInput): string {
   const parts: string[] = [];
-  if (p.minAge !== null) parts.push(`年满 ${p.minAge} 周岁`);
+  if (p.minAge !== null) parts.push(T.ofAge(p.minAge));
   const held = p.seniorCategories.filter((c) => input.senior.categories.includes(c));
-  if (held.length > 0) parts.push(`属于${held.map((c) => SENIOR_CATEGORY_LABELS[c]).join('、')}`);
-  if (p.minAbilityLevel !== null) parts.push(`能力评估 ${input.senior.abilityLevel} 级`);
-  return parts.length > 0 ? parts.join('、') : '符合条件';
+  if (held.length > 0) parts.push(T.inCategories(held));
+  if (p.minAbilityLevel !== null) parts.push(T.abilityLevel(input.senior.abilityLevel));
+  return parts.length > 0 ? parts.join('、') : T.qualifies;
 }
 
 function perPortionFen(p: PolicyTerms, unitPriceFen: number): number {
@@ -135,7 +131,7 @@ function judge(p: PolicyTerms, input: PricingInput): PolicyVerdict & { portions:
     const left = Math.max(0, p.maxPerDay - input.usage.dayPortions);
     if (left < portions) {
       portions = left;
-      limits.push(left === 0 ? `当天已享受过 ${p.maxPerDay} 份补贴` : `当天只剩 ${left} 份补贴`);
+      limits.push(left === 0 ? T.dayUsedUp(p.maxPerDay) : T.dayLeft(left));
     }
   }
   let subsidy = perPortion * portions;
@@ -143,7 +139,7 @@ function judge(p: PolicyTerms, input: PricingInput): PolicyVerdict & { portions:
     const left = Math.max(0, p.monthlyCapFen - input.usage.monthFen);
     if (left < subsidy) {
       subsidy = left;
-      limits.push(left === 0 ? `本月补贴已用完（每月最多 ${yuan(p.monthlyCapFen)}）` : `本月补贴只剩 ${yuan(left)}`);
+      limits.push(left === 0 ? T.monthUsedUp(p.monthlyCapFen) : T.monthLeft(left));
     }
   }
   const why = `${qualification(p, input)}，${p.description || p.name}${limits.length ? `；${limits.join('，')}` : ''}`;
@@ -172,7 +168,7 @@ export function priceBooking(input: PricingInput): Quote {
       copayFen: priceFen,
       subsidisedQuantity: 0,
       policy: null,
-      reason: capped ? `本次没有补贴：${capped.why}` : '本次服务没有适用的补贴政策',
+      reason: capped ? T.noSubsidyBecause(capped.why) : T.noPolicy,
       considered,
     };
   }

@@ -4,7 +4,6 @@ import {
   SERVICE_KIND_LABELS,
   type Centre,
   type CentreKind,
-  type Dish,
   type Menu,
   type ServiceCategory,
   type ServiceItem,
@@ -12,58 +11,15 @@ import {
   type Slot,
 } from '../../../entities';
 import { AppError } from '../../errors';
+import type { CentreView, ServiceItemView, SlotView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { walkingMetres, walkingMinutes } from '../../lib/geo';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
+import { ERROR_MESSAGES } from '../../words/errors';
 
-export interface CentreView {
-  id: number;
-  name: string;
-  kind: CentreKind;
-  kindLabel: string;
-  parentId: number | null;
-  address: string;
-  latitude: number;
-  longitude: number;
-  hours: string;
-  phone: string;
-  distanceMetres?: number;
-  walkingMinutes?: number;
-}
-
-export interface ServiceItemView {
-  id: number;
-  centreId: number;
-  category: ServiceCategory;
-  kind: ServiceKind;
-  kindLabel: string;
-  name: string;
-  description: string;
-  priceFen: number;
-  deliveryModes: string[];
-  maxQuantity: number;
-}
-
-export interface SlotView {
-  id: number;
-  centreId: number;
-  serviceItem: ServiceItemView;
-  date: string;
-  start: string;
-  end: string;
-  startsAt: string;
-  endsAt: string;
-  capacity: number;
-  booked: number;
-  remaining: number;
-  bookable: boolean;
-  bookingCutoffAt: string;
-  cancelCutoffAt: string;
-  workerName: string | null;
-  menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
-}
+export type { CentreView, ServiceItemView, SlotView };
 
 export function centreView(c: Centre): CentreView {
   return {
@@ -170,9 +126,9 @@ export class CatalogueService {
     const now = this.clock.now();
     const from = q.from ?? shanghaiDate(now);
     const to = q.to ?? addDays(from, 6);
-    if (to < from) throw new AppError('VALIDATION_FAILED', '结束日期不能早于开始日期', { fields: { to: '早于 from' } });
+    if (to < from) throw new AppError('DATE_RANGE_REVERSED', undefined, { fields: { to: 'before from' } });
     if (to > addDays(from, MAX_SLOT_RANGE_DAYS)) {
-      throw new AppError('VALIDATION_FAILED', `一次最多查询 ${MAX_SLOT_RANGE_DAYS} 天`, { fields: { to: 'range too long' } });
+      throw new AppError('DATE_RANGE_TOO_LONG', ERROR_MESSAGES.DATE_RANGE_TOO_LONG(MAX_SLOT_RANGE_DAYS), { fields: { to: 'range too long' } });
     }
     const rows = await this.slotRepo.list({ ...q, from, to });
     const menus = new Map((await this.slotRepo.menusFor(rows.map((r) => r.slot.id))).map((m) => [m.slotId, m]));

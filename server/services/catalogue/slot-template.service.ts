@@ -6,7 +6,6 @@ import { addDays, shanghaiDate } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotTemplateRepository } from '../../repositories/slot-template.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { SLOT_TEMPLATE_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -37,41 +36,43 @@ export interface SlotTemplateView {
   active: boolean;
 }
 
+export interface SlotTemplateServiceDeps {
+  db: Database;
+  clock: Clock;
+  templates: SlotTemplateRepository;
+  slots: SlotRepository;
+  centres: CentreRepository;
+  access: AccessService;
+  audit: AuditService;
+  daysAhead: number;
+}
+
 /**
  * 时段模板 and the slots they make: a centre's staff (or an administrator over it) describe the week once, and
  * the slots-ahead job keeps `daysAhead` days of slots made from them — never a second copy of a slot, never a
  * change to one already made (booked or not: a booked seat must keep meaning what it meant when booked).
  */
 export class SlotTemplateService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly templates: SlotTemplateRepository,
-    private readonly slots: SlotRepository,
-    private readonly centres: CentreRepository,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    private readonly daysAhead: number,
-  ) {}
+  constructor(private readonly deps: SlotTemplateServiceDeps) {}
 
   async list(actor: Actor, centreId: number): Promise<SlotTemplateView[]> {
     await this.centreFor(actor, centreId);
-    return (await this.templates.active(centreId)).map(view);
+    return (await this.deps.templates.active(centreId)).map(view);
   }
 
   async create(actor: Actor, centreId: number, input: SlotTemplateInput): Promise<SlotTemplateView & { slotsMade: number }> {
     await this.centreFor(actor, centreId);
-    const item = await this.centres.loadItem(input.serviceItemId);
+    const item = await this.deps.centres.loadItem(input.serviceItemId);
     if (!item || item.centreId !== centreId || !item.active) {
-      throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.itemNotHere, { fields: { serviceItemId: 'not a service of this centre' } });
+      throw new AppError('SERVICE_ITEM_NOT_IN_CENTRE', undefined, { fields: { serviceItemId: 'not a service of this centre' } });
     }
-    if (input.start >= input.end) throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.endBeforeStart, { fields: { end: 'not after start' } });
+    if (input.start >= input.end) throw new AppError('SLOT_END_BEFORE_START', undefined, { fields: { end: 'not after start' } });
     for (const [field, c] of [['bookingCutoff', input.bookingCutoff], ['cancelCutoff', input.cancelCutoff]] as const) {
-      if (c.daysBefore === 0 && c.time > input.start) throw new AppError('VALIDATION_FAILED', SLOT_TEMPLATE_TEXTS.cutoffAfterStart, { fields: { [field]: 'after the start' } });
+      if (c.daysBefore === 0 && c.time > input.start) throw new AppError('CUTOFF_AFTER_START', undefined, { fields: { [field]: 'after the start' } });
     }
-    const now = this.clock.now();
-    const saved = await this.db.transaction(async (em) => {
-      const t = await this.templates.save(
+    const now = this.deps.clock.now();
+    const saved = await this.deps.db.transaction(async (em) => {
+      const t = await this.deps.templates.save(
         {
           centreId,
           serviceItemId: item.id,
@@ -91,7 +92,7 @@ export class SlotTemplateService {
         },
         em,
       );
-      await this.audit.record(em, actor, 'slot_template.create', { type: 'slot_template', id: t.id }, { centreId });
+      await this.deps.audit.record(em, actor, 'slot_template.create', { type: 'slot_template', id: t.id }, { centreId });
       return t;
     });
     // Staff expect to see the slots at once, not after the next run of the job.
@@ -101,58 +102,58 @@ export class SlotTemplateService {
 
   /** Stops making new slots; slots already made stay (close them one by one if they must go). */
   async deactivate(actor: Actor, id: number): Promise<void> {
-    const t = await this.templates.findById(id);
-    if (!t || !t.active) throw new AppError('NOT_FOUND', SLOT_TEMPLATE_TEXTS.notFound);
+    const t = await this.deps.templates.findById(id);
+    if (!t || !t.active) throw new AppError('SLOT_TEMPLATE_NOT_FOUND');
     await this.centreFor(actor, t.centreId);
-    await this.db.transaction(async (em) => {
-      await this.templates.save({ ...t, active: false, updatedAt: this.clock.now() }, em);
-      await this.audit.record(em, actor, 'slot_template.deactivate', { type: 'slot_template', id });
+    await this.deps.db.transaction(async (em) => {
+      await this.deps.templates.save({ ...t, active: false, updatedAt: this.deps.clock.now() }, em);
+      await this.deps.audit.record(em, actor, 'slot_template.deactivate', { type: 'slot_template', id });
     });
   }
 
   /** The slots-ahead job: every active template's slots for the next `daysAhead` days. Returns slots made. */
   async generateAhead(): Promise<number> {
-    return this.makeFrom(await this.templates.active());
+    return this.makeFrom(await this.deps.templates.active());
   }
 
   private async makeFrom(templates: SlotTemplate[]): Promise<number> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const today = shanghaiDate(now);
     let made = 0;
     for (const t of templates) {
       const rows = [];
-      for (let d = 0; d < this.daysAhead; d++) {
+      for (let d = 0; d < this.deps.daysAhead; d++) {
         const slot = slotOn(t, addDays(today, d), now);
         // A slot whose booking has already closed is no use to anyone.
         if (slot && slot.bookingCutoffAt > now) rows.push(slot);
       }
-      const ids = await this.templates.insertMissing(rows);
+      const ids = await this.deps.templates.insertMissing(rows);
       made += ids.length;
       if (ids.length > 0) await this.copyMenus(t, ids);
     }
-    if (made > 0) this.slots.changed(); // new slots and menus: this instance's next listing has them
+    if (made > 0) this.deps.slots.changed(); // new slots and menus: this instance's next listing has them
     return made;
   }
 
   /** A new meal slot starts with the menu its slot had a week before (canteens rotate weekly); staff edit it. */
   private async copyMenus(t: SlotPattern, slotIds: number[]): Promise<void> {
-    const item = await this.centres.loadItem(t.serviceItemId);
+    const item = await this.deps.centres.loadItem(t.serviceItemId);
     if (item?.category !== 'meal') return;
-    const slots = await this.templates.slots(slotIds);
-    const previous = await this.templates.menusAWeekBefore(t.serviceItemId, slots.map((s) => s.startsAt));
-    const now = this.clock.now();
+    const slots = await this.deps.templates.slots(slotIds);
+    const previous = await this.deps.templates.menusAWeekBefore(t.serviceItemId, slots.map((s) => s.startsAt));
+    const now = this.deps.clock.now();
     const menus: Array<Omit<Menu, 'id'>> = [];
     for (const s of slots) {
       const m = previous.get(s.startsAt.getTime());
       if (m) menus.push({ slotId: s.id, dishes: m.dishes, note: m.note, createdAt: now });
     }
-    await this.templates.insertMenus(menus);
+    await this.deps.templates.insertMenus(menus);
   }
 
   private async centreFor(actor: Actor, centreId: number) {
-    const centre = await this.centres.findById(centreId);
+    const centre = await this.deps.centres.findById(centreId);
     if (!centre) throw new AppError('CENTRE_NOT_FOUND');
-    this.access.assertCanManageCentre(actor, centre);
+    this.deps.access.assertCanManageCentre(actor, centre);
     return centre;
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
 import type { Understanding } from '../../language/understand';
-import { BOT, dayLabel, yuan } from '../../words/bot';
+import { BOT, dayLabel, SERVICE_WORDS, serviceWhat } from '../../words/bot';
+import { yuan } from '../../words/pricing';
+import { BOOKING_TEXTS, CHAT_NOTICE_TEXTS } from '../../words/texts';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
@@ -41,22 +43,24 @@ const SERVICE_HORIZON_DAYS = 13;
 /** How far ahead "订饭" with no day looks for the next meal that can still be booked. */
 const MEAL_HORIZON_DAYS = 2;
 
+export interface BotBookingFlowDeps {
+  catalogue: CatalogueService;
+  bookings: BookingService;
+  lifecycle: BookingLifecycleService;
+  reader: BookingReaderService;
+  payments: PaymentService;
+  centres: CentreRepository;
+  links: FamilyLinkRepository;
+  notifier: AccountNotifier;
+  templates: TemplateIds;
+}
+
 /**
  * The booking side of the chat: offers with the engine's own quote, confirmation, payment link, my bookings,
  * cancel, menus and ratings. Prices and rules come only from the booking services; nothing is recomputed here.
  */
 export class BotBookingFlow {
-  constructor(
-    private readonly catalogue: CatalogueService,
-    private readonly bookings: BookingService,
-    private readonly lifecycle: BookingLifecycleService,
-    private readonly reader: BookingReaderService,
-    private readonly payments: PaymentService,
-    private readonly centres: CentreRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly notifier: AccountNotifier,
-    private readonly templates: TemplateIds,
-  ) {}
+  constructor(private readonly deps: BotBookingFlowDeps) {}
 
   // ---- offering ----
 
@@ -69,7 +73,7 @@ export class BotBookingFlow {
     const centreIds = await this.centresFor(t.senior, 'meal');
     if (centreIds.length === 0) return { reply: BOT.noHomeCentre, pending: null, intent: 'book_meal' };
     const slot = await this.firstFree(centreIds, 'meal', meals, from, to, quantity);
-    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : '饭';
+    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : SERVICE_WORDS.meal;
     if (!slot) return { reply: BOT.noMealSlot(u.date ? this.day(u.date, t.now) : null, mealLabel), pending: null, intent: 'book_meal' };
     return this.offer(t, slot, quantity, u.delivery, (u.diet ?? []).join('，'), 'book_meal');
   }
@@ -78,13 +82,13 @@ export class BotBookingFlow {
   async listService(t: Turn, category: 'bath' | 'home_visit', kind: ServiceKind | undefined): Promise<Step> {
     const intent = category === 'bath' ? 'book_bath' : 'book_visit';
     const kinds = category === 'bath' ? (['bath'] as ServiceKind[]) : kind ? [kind] : VISIT_KINDS;
-    const what = category === 'bath' ? '助浴' : kind ? SERVICE_KIND_LABELS[kind] : '上门服务';
+    const what = category === 'bath' ? SERVICE_WORDS.bath : kind ? SERVICE_KIND_LABELS[kind] : SERVICE_WORDS.home_visit;
     const centreIds = await this.centresFor(t.senior, category);
     const today = shanghaiDate(t.now);
     const seen = new Set<string>();
     const found: SlotView[] = [];
     for (const centreId of centreIds) {
-      const slots = await this.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
+      const slots = await this.deps.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
       for (const s of slots.filter((s) => s.bookable && kinds.includes(s.serviceItem.kind)).sort(byStart)) {
         const key = `${s.serviceItem.kind}|${s.startsAt}`;
         if (seen.has(key)) continue;
@@ -97,14 +101,14 @@ export class BotBookingFlow {
     const options = found.sort(byStart).slice(0, 4);
     const lines = options.map((s) => `${this.day(s.date, t.now)} ${s.start} ${s.serviceItem.kindLabel} ${yuan(s.serviceItem.priceFen)}`);
     return {
-      reply: BOT.slotList(`${t.forOther ? `给${t.senior.name}约` : '可以约'}这些${what}时间：`, lines),
+      reply: BOT.slotList(BOT.slotListTitle(t.forOther ? t.senior.name : null, what), lines),
       pending: { kind: 'pick_slot', seniorId: t.senior.id, slotIds: options.map((s) => s.id) },
       intent,
     };
   }
 
   async pickSlot(t: Turn, slotId: number): Promise<Step> {
-    const slot = await this.catalogue.slot(slotId).catch(() => null);
+    const slot = await this.deps.catalogue.slot(slotId).catch(() => null);
     if (!slot || !slot.bookable) return { reply: BOT.offerGone, pending: null, intent: 'pick_slot' };
     return this.offer(t, slot, 1, undefined, '', 'pick_slot');
   }
@@ -115,15 +119,15 @@ export class BotBookingFlow {
     const deliveryMode: DeliveryMode = wanted && modes.includes(wanted) ? wanted : modes[0];
     let quote;
     try {
-      quote = await this.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
+      quote = await this.deps.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
     } catch (err) {
       if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
       throw err;
     }
     const label = slot.serviceItem.kindLabel;
     // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
-    const what = slot.serviceItem.category === 'meal' ? `${slot.start} ${label} ${quantity} 份（${DELIVERY_WORDS[deliveryMode]}）` : `${slot.start} ${label}`;
-    const extra = [wanted && wanted !== deliveryMode ? `这里不能${DELIVERY_WORDS[wanted]}，按${DELIVERY_WORDS[deliveryMode]}。` : '', note ? `备注：${note}` : '']
+    const what = slot.serviceItem.category === 'meal' ? BOT.mealOffered(slot.start, label, quantity, deliveryMode) : serviceWhat(slot.start, label, null);
+    const extra = [wanted && wanted !== deliveryMode ? BOT.deliveryInstead(wanted, deliveryMode) : '', note ? BOT.note(note) : '']
       .filter((x) => x)
       .join('');
     return {
@@ -146,7 +150,7 @@ export class BotBookingFlow {
   async confirm(t: Turn, p: Extract<Pending, { kind: 'confirm_booking' }>): Promise<Step> {
     let booking: BookingView;
     try {
-      ({ booking } = await this.bookings.create(t.actor, {
+      ({ booking } = await this.deps.bookings.create(t.actor, {
         seniorId: p.seniorId,
         slotId: p.slotId,
         quantity: p.quantity,
@@ -161,15 +165,15 @@ export class BotBookingFlow {
     }
     const who = t.forOther ? t.senior.name : null;
     const day = this.day(booking.serviceDate, t.now);
-    const what = `${booking.slot.start} ${booking.serviceItem.kindLabel}${booking.serviceItem.category === 'meal' ? ` ${booking.quantity} 份` : ''}`;
+    const what = serviceWhat(booking.slot.start, booking.serviceItem.kindLabel, booking.serviceItem.category === 'meal' ? booking.quantity : null);
     if (booking.status === 'pending_payment' && booking.paymentDueAt) {
       const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
       let link: string;
       try {
-        link = this.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
+        link = this.deps.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        return { reply: `${head}\n还要付 ${yuan(booking.copayFen)}，请到站点付款。`, pending: null, intent: 'confirm' };
+        return { reply: `${head}\n${BOT.payAtCentre(booking.copayFen)}`, pending: null, intent: 'confirm' };
       }
       return {
         reply: `${head}\n${BOT.payNow(booking.copayFen, shanghaiTime(new Date(booking.paymentDueAt)), link)}`,
@@ -185,15 +189,15 @@ export class BotBookingFlow {
   async askFamilyToPay(t: Turn, bookingId: number | undefined): Promise<Step> {
     const intent = 'pay_by_family';
     const due = bookingId
-      ? await this.reader.get(t.actor, bookingId).catch(() => null)
-      : (await this.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
+      ? await this.deps.reader.get(t.actor, bookingId).catch(() => null)
+      : (await this.deps.reader.list(t.actor, { seniorId: t.senior.id, statuses: ['pending_payment'], limit: 1, offset: 0 })).items[0];
     if (!due || due.status !== 'pending_payment') return { reply: BOT.nothingToPay, pending: null, intent };
-    const family = (await this.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
+    const family = (await this.deps.links.familyOf(t.senior.id)).filter((k) => k.account.id !== t.actor.accountId);
     if (family.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
     const notice = {
-      templates: this.templates.payRequest,
+      templates: this.deps.templates.payRequest,
       data: {
-        thing1: `请为${t.senior.name}付款`,
+        thing1: CHAT_NOTICE_TEXTS.payFor(t.senior.name),
         thing2: `${due.serviceDate} ${due.serviceItem.kindLabel}`,
         amount3: yuan(due.copayFen).replace(' ', ''),
         time4: due.paymentDueAt ? `${shanghaiDate(new Date(due.paymentDueAt))} ${shanghaiTime(new Date(due.paymentDueAt))}` : '',
@@ -202,7 +206,7 @@ export class BotBookingFlow {
     };
     const reached: string[] = [];
     for (const { account, relation } of family) {
-      const outcome = await this.notifier.notify(account, notice);
+      const outcome = await this.deps.notifier.notify(account, notice);
       if (outcome === 'subscribe' || outcome === 'template') reached.push(relation || account.displayName);
     }
     if (reached.length === 0) return { reply: BOT.noFamilyToPay, pending: null, intent };
@@ -223,8 +227,8 @@ export class BotBookingFlow {
     const day = this.day(date, t.now);
     const [centreId] = await this.centresFor(t.senior, 'meal');
     if (centreId === undefined) return { reply: BOT.noHomeCentre, pending: null, intent: 'menu' };
-    const centre = await this.centres.load(centreId);
-    const slots = (await this.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
+    const centre = await this.deps.centres.load(centreId);
+    const slots = (await this.deps.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
       .filter((s) => s.menu && s.menu.dishes.length > 0 && (!u.meal || s.serviceItem.kind === u.meal))
       .sort(byStart);
     if (slots.length === 0) return { reply: BOT.noMenu(day), pending: null, intent: 'menu' };
@@ -257,11 +261,11 @@ export class BotBookingFlow {
     const intent = 'cancel_done';
     let before: BookingView;
     try {
-      before = await this.reader.get(t.actor, bookingId);
-      await this.lifecycle.cancel(t.actor, bookingId, t.forOther ? '家属在公众号取消' : '老人在公众号取消');
+      before = await this.deps.reader.get(t.actor, bookingId);
+      await this.deps.lifecycle.cancel(t.actor, bookingId, BOOKING_TEXTS.cancelledInChat(t.forOther));
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const phone = (await this.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
+      const phone = (await this.deps.reader.get(t.actor, bookingId).catch(() => null))?.centre.phone ?? '';
       return { reply: BOT.cancelFailed(err.message, phone), pending: null, intent };
     }
     // Only a booking that was paid has money to give back; an unpaid one simply lapses.
@@ -276,7 +280,7 @@ export class BotBookingFlow {
     const intent = 'rate';
     let id = bookingId;
     if (id === undefined) {
-      const served = await this.reader.list(t.actor, {
+      const served = await this.deps.reader.list(t.actor, {
         seniorId: t.senior.id,
         statuses: ['served'],
         from: addDays(shanghaiDate(t.now), -3),
@@ -287,7 +291,7 @@ export class BotBookingFlow {
     }
     if (id === undefined) return { reply: BOT.nothingToRate, pending: null, intent };
     try {
-      await this.lifecycle.rate(t.actor, id, Math.min(5, Math.max(1, Math.round(score))), '');
+      await this.deps.lifecycle.rate(t.actor, id, Math.min(5, Math.max(1, Math.round(score))), '');
     } catch (err) {
       if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
       throw err;
@@ -298,7 +302,7 @@ export class BotBookingFlow {
   // ---- helpers ----
 
   private async active(t: Turn): Promise<BookingView[]> {
-    const items = await this.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
+    const items = await this.deps.reader.upcoming(t.actor, t.senior, shanghaiDate(t.now));
     return items.sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
   }
 
@@ -306,11 +310,11 @@ export class BotBookingFlow {
   private async centresFor(senior: Senior, category: ServiceCategory): Promise<number[]> {
     const ids: number[] = [];
     if (senior.homeCentreId !== null) {
-      const items = await this.centres.serviceItems(senior.homeCentreId);
+      const items = await this.deps.centres.serviceItems(senior.homeCentreId);
       if (items.some((i) => i.category === category && i.active)) ids.push(senior.homeCentreId);
     }
     if (senior.latitude !== null && senior.longitude !== null) {
-      const near = await this.catalogue.nearbyCentres({ latitude: senior.latitude, longitude: senior.longitude, category });
+      const near = await this.deps.catalogue.nearbyCentres({ latitude: senior.latitude, longitude: senior.longitude, category });
       for (const c of near.slice(0, 3)) if (!ids.includes(c.id)) ids.push(c.id);
     }
     return ids.slice(0, 3);
@@ -318,7 +322,7 @@ export class BotBookingFlow {
 
   private async firstFree(centreIds: number[], category: ServiceCategory, kinds: ServiceKind[], from: string, to: string, quantity: number): Promise<SlotView | null> {
     for (const centreId of centreIds) {
-      const slots = await this.catalogue.slots({ centreId, category, from, to });
+      const slots = await this.deps.catalogue.slots({ centreId, category, from, to });
       const free = slots.filter((s) => s.bookable && s.remaining >= quantity && kinds.includes(s.serviceItem.kind)).sort(byStart);
       if (free.length > 0) return free[0];
     }
@@ -332,17 +336,9 @@ export class BotBookingFlow {
 
   /** "明天 12月2日 周三 11:00 午餐 1 份" — how a booking is named in lists. */
   line(b: BookingView, now: Date): string {
-    return `${this.day(b.serviceDate, now)} ${b.slot.start} ${b.serviceItem.kindLabel}${b.serviceItem.category === 'meal' ? ` ${b.quantity} 份` : ''}`;
+    return `${this.day(b.serviceDate, now)} ${serviceWhat(b.slot.start, b.serviceItem.kindLabel, b.serviceItem.category === 'meal' ? b.quantity : null)}`;
   }
 }
-
-const DELIVERY_WORDS: Record<DeliveryMode, string> = {
-  dine_in: '堂食',
-  pick_up: '自己来拿',
-  delivery: '送到家',
-  at_centre: '到站点',
-  at_home: '上门',
-};
 
 function byStart(a: SlotView, b: SlotView): number {
   return a.startsAt.localeCompare(b.startsAt) || a.id - b.id;

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Senior } from '../../../entities';
 import { MENU_KEYS } from './mp-menu';
 import { understand, type Intent, type Understanding } from '../../language/understand';
-import { BOT } from '../../words/bot';
+import { BOT, centreLine } from '../../words/bot';
+import { CHAT_NOTICE_TEXTS, CONVERSATION_LOG_TEXTS } from '../../words/texts';
 import type { Clock } from '../../lib/clock';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
@@ -28,45 +29,47 @@ const CLICKS: Record<string, Intent> = {
   [MENU_KEYS.sos]: 'emergency',
 };
 
+export interface ChatBotDeps {
+  clock: Clock;
+  conversations: BotConversationRepository;
+  accounts: AccountRepository;
+  centres: CentreRepository;
+  catalogue: CatalogueService;
+  booking: BotBookingFlow;
+  people: BotPeople;
+  familyLinks: FamilyLinkService;
+  emergencies: EmergencyService;
+  notifier: AccountNotifier;
+  templates: TemplateIds;
+  logger: Logger;
+}
+
 /**
  * The public account's conversation. Every message is understood (text, the voice recognition, menu clicks,
  * locations, QR scans), answered in at most six lines, and whatever the bot now waits for is saved in the database
  * with a 10-minute expiry, so the next message may land on any instance.
  */
 export class ChatBot implements Conversation {
-  constructor(
-    private readonly clock: Clock,
-    private readonly conversations: BotConversationRepository,
-    private readonly accounts: AccountRepository,
-    private readonly centres: CentreRepository,
-    private readonly catalogue: CatalogueService,
-    private readonly booking: BotBookingFlow,
-    private readonly people: BotPeople,
-    private readonly familyLinks: FamilyLinkService,
-    private readonly emergencies: EmergencyService,
-    private readonly notifier: AccountNotifier,
-    private readonly templates: TemplateIds,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: ChatBotDeps) {}
 
 
   /** Who is speaking and what is awaited from them, started by `prefetch` while the inbox claims the message. */
   private readonly prefetched = new WeakMap<InboundMessage, Promise<[Speaker, Record<string, unknown> | null]>>();
 
   prefetch(m: InboundMessage): void {
-    const lookups = this.lookups(senderOf(m), this.clock.now());
+    const lookups = this.lookups(senderOf(m), this.deps.clock.now());
     // reply() awaits it (and sees any error); a retry, which gets no reply, must not leave a rejection unhandled.
     lookups.catch(() => undefined);
     this.prefetched.set(m, lookups);
   }
 
   private lookups(openid: string, now: Date): Promise<[Speaker, Record<string, unknown> | null]> {
-    return Promise.all([this.people.speaker(openid), this.conversations.pending(openid, now)]);
+    return Promise.all([this.deps.people.speaker(openid), this.deps.conversations.pending(openid, now)]);
   }
 
   async reply(m: InboundMessage): Promise<BotAnswer> {
     const openid = senderOf(m);
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const [speaker, stored] = await (this.prefetched.get(m) ?? this.lookups(openid, now));
     this.prefetched.delete(m);
     const pending = isPending(stored) ? (stored as Pending) : null;
@@ -74,7 +77,7 @@ export class ChatBot implements Conversation {
     const next = answer.pending;
     // The next step is saved while the inbox records the reply (BotAnswer.saving): both finish before WeChat is
     // answered, so the senior's next message finds it.
-    const saving = next !== undefined && (next !== null || pending !== null) ? this.conversations.set(openid, next, now, PENDING_TTL_MS) : undefined;
+    const saving = next !== undefined && (next !== null || pending !== null) ? this.deps.conversations.set(openid, next, now, PENDING_TTL_MS) : undefined;
     saving?.catch(() => undefined);
     return { reply: answer.reply, intent: answer.intent, accountId: speaker.account?.id ?? answer.accountId ?? null, seniorId: answer.seniorId ?? null, saving };
   }
@@ -93,12 +96,12 @@ export class ChatBot implements Conversation {
       const key = String(m.EventKey ?? '');
       if (event === 'subscribe' || event === 'SCAN') {
         const scene = event === 'subscribe' ? key.replace(/^qrscene_/, '') : key;
-        if (scene.startsWith(BIND_SCENE_PREFIX)) return this.people.bindByScene(s.openid, scene);
+        if (scene.startsWith(BIND_SCENE_PREFIX)) return this.deps.people.bindByScene(s.openid, scene);
         if (s.actor) return { reply: BOT.welcomeBound(s.self?.name ?? s.account!.displayName), intent: 'welcome', pending: { kind: 'menu' }, seniorId: defaultSenior };
         return { reply: BOT.welcomeUnbound, intent: 'welcome' };
       }
       if (event === 'unsubscribe') return { reply: '', intent: 'unsubscribe', pending: null, seniorId: defaultSenior };
-      if (event === 'CLICK' && CLICKS[key]) return this.understood(s, { intent: CLICKS[key], normalized: key }, `[菜单] ${key}`, pending, now);
+      if (event === 'CLICK' && CLICKS[key]) return this.understood(s, { intent: CLICKS[key], normalized: key }, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
       // location_select is followed by the location message itself; VIEW opens a page. Nothing to say to either.
       return { reply: '', intent: `event:${event}`.slice(0, 32) };
     }
@@ -129,7 +132,7 @@ export class ChatBot implements Conversation {
     const defaultSenior = s.self?.id ?? (s.linked.length === 1 ? s.linked[0].id : null);
     // ---- not bound yet: codes, help in an emergency, and how to bind ----
     if (!s.actor || (!s.self && s.linked.length === 0)) {
-      if (u.intent === 'code' && u.code) return this.people.redeemCode(s, u.code, now);
+      if (u.intent === 'code' && u.code) return this.deps.people.redeemCode(s, u.code, now);
       if (u.intent === 'emergency') return { reply: BOT.emergencyUnbound, intent: 'emergency', pending: null };
       return { reply: s.actor ? BOT.needBinding : BOT.welcomeUnbound, intent: `unbound:${u.intent}`.slice(0, 32), pending: null };
     }
@@ -152,14 +155,14 @@ export class ChatBot implements Conversation {
     }
 
     // ---- a new request ----
-    if (u.intent === 'code' && u.code) return this.people.redeemCode(s, u.code, now);
+    if (u.intent === 'code' && u.code) return this.deps.people.redeemCode(s, u.code, now);
     if (u.intent === 'help' || u.intent === 'unknown' || u.intent === 'choose' || u.intent === 'confirm' || u.intent === 'deny') {
       const reply = u.intent === 'unknown' && said.trim() !== '' ? BOT.notUnderstood([...said.trim()].slice(0, 12).join('')) : BOT.help;
       return { reply, intent: u.intent, pending: { kind: 'menu' }, seniorId: defaultSenior };
     }
     if (u.intent === 'family_code') {
       if (!s.self) return { reply: BOT.familyCodeOnlySenior, intent: 'family_code', pending: null, seniorId: defaultSenior };
-      const issued = await this.familyLinks.issueCode(actor, s.self.id);
+      const issued = await this.deps.familyLinks.issueCode(actor, s.self.id);
       return { reply: BOT.familyCode(issued.code), intent: 'family_code', pending: null, seniorId: s.self.id };
     }
     if (u.intent === 'nearby') {
@@ -182,21 +185,21 @@ export class ChatBot implements Conversation {
   private async request(t: Turn, u: Understanding, said: string): Promise<Step> {
     switch (u.intent) {
       case 'book_meal':
-        return this.booking.bookMeal(t, u);
+        return this.deps.booking.bookMeal(t, u);
       case 'book_bath':
-        return this.booking.listService(t, 'bath', undefined);
+        return this.deps.booking.listService(t, 'bath', undefined);
       case 'book_visit':
-        return this.booking.listService(t, 'home_visit', u.visitKind);
+        return this.deps.booking.listService(t, 'home_visit', u.visitKind);
       case 'menu':
-        return this.booking.menu(t, u);
+        return this.deps.booking.menu(t, u);
       case 'my_bookings':
-        return this.booking.myBookings(t);
+        return this.deps.booking.myBookings(t);
       case 'cancel':
-        return this.booking.cancel(t, u);
+        return this.deps.booking.cancel(t, u);
       case 'pay_by_family':
-        return this.booking.askFamilyToPay(t, undefined);
+        return this.deps.booking.askFamilyToPay(t, undefined);
       case 'rate':
-        return u.score !== undefined ? this.booking.rate(t, u.score) : { reply: BOT.rateWhich, pending: null, intent: 'rate' };
+        return u.score !== undefined ? this.deps.booking.rate(t, u.score) : { reply: BOT.rateWhich, pending: null, intent: 'rate' };
       case 'human':
         return this.toStaff(t);
       default:
@@ -221,7 +224,7 @@ export class ChatBot implements Conversation {
         if (pick === undefined) return null;
         const intent = MENU_CHOICES[pick - 1];
         if (!intent) return { reply: BOT.pickNumber(MENU_CHOICES.length), intent: 'choose', pending: p, seniorId: null };
-        const next = await this.understood(s, { intent, normalized: said }, said, null, this.clock.now());
+        const next = await this.understood(s, { intent, normalized: said }, said, null, this.deps.clock.now());
         return { reply: next.reply, intent: next.intent, pending: next.pending ?? null, seniorId: next.seniorId ?? null };
       }
       case 'pick_senior': {
@@ -234,16 +237,16 @@ export class ChatBot implements Conversation {
         if (pick === undefined) return null;
         const id = p.slotIds[pick - 1];
         if (id === undefined) return { reply: BOT.pickNumber(p.slotIds.length), intent: 'choose', pending: p, seniorId: p.seniorId };
-        return withSenior(p.seniorId, (t) => this.booking.pickSlot(t, id));
+        return withSenior(p.seniorId, (t) => this.deps.booking.pickSlot(t, id));
       }
       case 'confirm_booking': {
-        if (yes) return withSenior(p.seniorId, (t) => this.booking.confirm(t, p));
+        if (yes) return withSenior(p.seniorId, (t) => this.deps.booking.confirm(t, p));
         if (no) return { reply: BOT.notBooked, intent: 'deny', pending: null, seniorId: p.seniorId };
         if (pick !== undefined) return { reply: BOT.confirmOrNot, intent: 'choose', pending: p, seniorId: p.seniorId };
         return null;
       }
       case 'after_booking': {
-        if (u.intent === 'pay_by_family') return withSenior(p.seniorId, (t) => this.booking.askFamilyToPay(t, p.bookingId));
+        if (u.intent === 'pay_by_family') return withSenior(p.seniorId, (t) => this.deps.booking.askFamilyToPay(t, p.bookingId));
         return null;
       }
       case 'pick_cancel': {
@@ -251,17 +254,17 @@ export class ChatBot implements Conversation {
         if (pick === undefined) return null;
         const id = p.bookingIds[pick - 1];
         if (id === undefined) return { reply: BOT.pickNumber(p.bookingIds.length), intent: 'choose', pending: p, seniorId: p.seniorId };
-        return withSenior(p.seniorId, (t) => this.booking.doCancel(t, id));
+        return withSenior(p.seniorId, (t) => this.deps.booking.doCancel(t, id));
       }
       case 'confirm_cancel': {
-        if (yes) return withSenior(p.seniorId, (t) => this.booking.doCancel(t, p.bookingId));
+        if (yes) return withSenior(p.seniorId, (t) => this.deps.booking.doCancel(t, p.bookingId));
         if (no) return { reply: BOT.keptBooking, intent: 'deny', pending: null, seniorId: p.seniorId };
         return null;
       }
       case 'rate': {
         const score = u.score ?? (pick !== undefined && pick >= 1 && pick <= 5 ? pick : undefined);
         if (score === undefined) return u.intent === 'rate' ? { reply: BOT.rateWhich, intent: 'rate', pending: p, seniorId: p.seniorId } : null;
-        return withSenior(p.seniorId, (t) => this.booking.rate(t, score, p.bookingId));
+        return withSenior(p.seniorId, (t) => this.deps.booking.rate(t, score, p.bookingId));
       }
       case 'to_staff': {
         if (said.trim() === '' || u.intent === 'help') return null;
@@ -279,7 +282,7 @@ export class ChatBot implements Conversation {
     const notified: string[] = [];
     let phone = '';
     for (const senior of targets) {
-      const raised = await this.emergencies.raise({ senior, raisedByAccountId: s.actor!.accountId, channel: 'mp_chat', message: said });
+      const raised = await this.deps.emergencies.raise({ senior, raisedByAccountId: s.actor!.accountId, channel: 'mp_chat', message: said });
       for (const n of raised.notified) if (!notified.includes(n)) notified.push(n);
       phone ||= raised.centrePhone;
     }
@@ -289,30 +292,30 @@ export class ChatBot implements Conversation {
   }
 
   private async nearby(lat: number, lng: number): Promise<{ reply: string; intent: string }> {
-    const within = await this.catalogue.nearbyCentres({ latitude: lat, longitude: lng, withinMinutes: 10 });
-    const list = within.length > 0 ? within : (await this.catalogue.nearbyCentres({ latitude: lat, longitude: lng })).slice(0, 3);
+    const within = await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng, withinMinutes: 10 });
+    const list = within.length > 0 ? within : (await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng })).slice(0, 3);
     if (list.length === 0) return { reply: BOT.noCentres, intent: 'nearby' };
     const lines = list
       .slice(0, 3)
-      .map((c, i) => `${i + 1}. ${c.name}，走 ${c.walkingMinutes} 分钟（${c.distanceMetres} 米），${c.hours}，电话 ${c.phone}`);
+      .map((c, i) => centreLine(i + 1, c));
     return { reply: BOT.nearby(lines, within.length > 0), intent: 'nearby' };
   }
 
   private async toStaff(t: Turn): Promise<Step> {
-    const centre = t.senior.homeCentreId !== null ? await this.centres.load(t.senior.homeCentreId) : null;
+    const centre = t.senior.homeCentreId !== null ? await this.deps.centres.load(t.senior.homeCentreId) : null;
     if (!centre) return { reply: BOT.noStaffCentre, pending: null, intent: 'human' };
     return { reply: BOT.toStaff(centre.name, centre.phone), pending: { kind: 'to_staff', seniorId: t.senior.id }, intent: 'human' };
   }
 
   private async forwardToStaff(t: Turn, said: string): Promise<Step> {
-    const staff = t.senior.homeCentreId !== null ? await this.accounts.staffOf(t.senior.homeCentreId) : [];
+    const staff = t.senior.homeCentreId !== null ? await this.deps.accounts.staffOf(t.senior.homeCentreId) : [];
     const notice = {
-      templates: this.templates.staffMessage,
-      data: { thing1: `${t.senior.name}${t.forOther ? '的家属' : ''}留言`, thing2: said.trim() },
+      templates: this.deps.templates.staffMessage,
+      data: { thing1: CHAT_NOTICE_TEXTS.messageFrom(t.senior.name, t.forOther), thing2: said.trim() },
       page: MINI_PAGES.conversation(t.senior.id),
     };
-    const outcomes = await Promise.all(staff.map((a) => this.notifier.notify(a, notice)));
-    if (!outcomes.some((o) => o === 'subscribe' || o === 'template')) this.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
+    const outcomes = await Promise.all(staff.map((a) => this.deps.notifier.notify(a, notice)));
+    if (!outcomes.some((o) => o === 'subscribe' || o === 'template')) this.deps.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
     return { reply: BOT.toStaffSent, pending: null, intent: 'to_staff' };
   }
 }

@@ -1,18 +1,11 @@
 import { AppError } from '../../errors';
+import type { ExchangeView } from '../../contracts/api-types';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 
-export interface ExchangeView {
-  id: number;
-  at: string;
-  accountId: number | null;
-  msgType: string;
-  said: string;
-  intent: string;
-  reply: string;
-}
+export type { ExchangeView };
 
 /** What a senior (and their family, about them) said to the bot and what it answered: for the centre's staff. */
 export class ConversationLogService {
@@ -26,7 +19,7 @@ export class ConversationLogService {
     const senior = await this.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN', '只有服务站点和管理员可以查看对话记录');
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('CHAT_LOG_NOT_ALLOWED');
     const rows = await this.inbound.conversationOf(seniorId, q.limit, q.before);
     return {
       items: rows.map((r) => ({

@@ -1,4 +1,5 @@
 import type { MenuButton } from '../../gateways/wechat-messenger.gateway';
+import { MENU_BUTTONS } from '../../words/bot';
 
 /** The event keys the public account's menu sends to `/wechat` (a CLICK event's EventKey, or location_select's). */
 export const MENU_KEYS = { bookMeal: 'BOOK_MEAL', myBookings: 'MY_BOOKINGS', help: 'HELP', sos: 'SOS', nearby: 'NEARBY' } as const;
@@ -12,14 +13,14 @@ export type MenuKey = (typeof MENU_KEYS)[keyof typeof MENU_KEYS];
  */
 export const MP_MENU: { button: MenuButton[] } = {
   button: [
-    { type: 'click', name: '订饭', key: MENU_KEYS.bookMeal },
-    { type: 'click', name: '我的预约', key: MENU_KEYS.myBookings },
+    { type: 'click', name: MENU_BUTTONS.bookMeal, key: MENU_KEYS.bookMeal },
+    { type: 'click', name: MENU_BUTTONS.myBookings, key: MENU_KEYS.myBookings },
     {
-      name: '帮助',
+      name: MENU_BUTTONS.help,
       sub_button: [
-        { type: 'click', name: '紧急求助', key: MENU_KEYS.sos },
-        { type: 'location_select', name: '附近站点', key: MENU_KEYS.nearby },
-        { type: 'click', name: '使用帮助', key: MENU_KEYS.help },
+        { type: 'click', name: MENU_BUTTONS.sos, key: MENU_KEYS.sos },
+        { type: 'location_select', name: MENU_BUTTONS.nearby, key: MENU_KEYS.nearby },
+        { type: 'click', name: MENU_BUTTONS.howTo, key: MENU_KEYS.help },
       ],
     },
   ],

@@ -1,4 +1,5 @@
 import type { Account, Senior } from '../../../entities';
+import { FEMALE_RELATIONS, MALE_RELATIONS } from '../../language/patterns';
 import type { Understanding } from '../../language/understand';
 import { BOT } from '../../words/bot';
 import { AppError } from '../../errors';
@@ -31,8 +32,6 @@ export interface BindAnswer {
 
 /** Wrong binding codes allowed per hour before the bot stops trying them (6 digits are guessable). */
 const MAX_WRONG_CODES_PER_HOUR = 5;
-const FEMALE_WORDS = new Set(['妈', '奶奶', '外婆', '姥姥', '婆婆', '母亲']);
-const MALE_WORDS = new Set(['爸', '爷爷', '外公', '姥爷', '公公', '父亲']);
 
 /** The senior a request is about: named, by relation word, oneself, the only one — or the candidates to ask. */
 export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | null {
@@ -41,8 +40,8 @@ export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | nu
   if (w === 'self' && s.self) return s.self;
   if (w && w !== 'self') {
     let found = s.linked.filter((x) => x.name === w || x.name.endsWith(w));
-    if (found.length === 0 && FEMALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'female');
-    if (found.length === 0 && MALE_WORDS.has(w)) found = s.linked.filter((x) => x.gender === 'male');
+    if (found.length === 0 && FEMALE_RELATIONS.has(w)) found = s.linked.filter((x) => x.gender === 'female');
+    if (found.length === 0 && MALE_RELATIONS.has(w)) found = s.linked.filter((x) => x.gender === 'male');
     if (found.length === 1) return found[0];
     if (found.length > 1) return found.slice(0, 4);
     return s.linked.length === 0 && s.self ? s.self : null;
@@ -52,29 +51,31 @@ export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | nu
   return all.length === 0 ? null : all.slice(0, 4);
 }
 
+export interface BotPeopleDeps {
+  accounts: AccountRepository;
+  seniors: SeniorRepository;
+  links: FamilyLinkRepository;
+  inbound: WechatInboundRepository;
+  binding: WechatBindingService;
+  familyLinks: FamilyLinkService;
+}
+
 /**
  * The chat bot's people: who is speaking (the account behind an openid, the senior it is, the seniors it looks
  * after), and how a WeChat user becomes one of them — a centre's QR scene or binding code for a senior, a parent's
  * family-link code for their family — with wrong codes counted so that guessing is slowed down.
  */
 export class BotPeople {
-  constructor(
-    private readonly accounts: AccountRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly inbound: WechatInboundRepository,
-    private readonly binding: WechatBindingService,
-    private readonly familyLinks: FamilyLinkService,
-  ) {}
+  constructor(private readonly deps: BotPeopleDeps) {}
 
   async speaker(openid: string): Promise<Speaker> {
-    const account = openid ? await this.accounts.loadByMpOpenid(openid) : null;
+    const account = openid ? await this.deps.accounts.loadByMpOpenid(openid) : null;
     if (!account || !account.active) return { openid, account: null, actor: null, self: null, linked: [] };
     const actor = actorForAccount(account, 'wechat');
     const [self, linked] = await Promise.all([
-      account.seniorId !== null && account.roles.includes('senior') ? this.seniors.load(account.seniorId) : Promise.resolve(null),
+      account.seniorId !== null && account.roles.includes('senior') ? this.deps.seniors.load(account.seniorId) : Promise.resolve(null),
       account.roles.includes('family')
-        ? this.links.linkedSeniorIds(account.id).then((ids) => this.seniors.findByIds(ids))
+        ? this.deps.links.linkedSeniorIds(account.id).then((ids) => this.deps.seniors.findByIds(ids))
         : Promise.resolve([] as Senior[]),
     ]);
     return { openid, account, actor, self: self && self.active ? self : null, linked: linked.filter((x) => x.active).sort((a, b) => a.id - b.id) };
@@ -82,27 +83,27 @@ export class BotPeople {
 
   /** A centre's binding QR code, scanned (subscribe or SCAN with its scene). */
   async bindByScene(openid: string, scene: string): Promise<BindAnswer> {
-    return this.bound(await this.binding.bindByScene(openid, scene), 'bind_scene', true);
+    return this.bound(await this.deps.binding.bindByScene(openid, scene), 'bind_scene', true);
   }
 
   /** Six digits sent in chat: a senior's binding code, or else a family-link code from a parent. */
   async redeemCode(s: Speaker, code: string, now: Date): Promise<BindAnswer> {
-    if ((await this.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
+    if ((await this.deps.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
       return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
     }
-    if (await this.binding.isLiveCode(code)) return this.bound(await this.binding.bindByCode(s.openid, code), 'bind_code', false);
+    if (await this.deps.binding.isLiveCode(code)) return this.bound(await this.deps.binding.bindByCode(s.openid, code), 'bind_code', false);
     // Not a senior's binding code: perhaps a family-link code from a parent. A stranger gets an account only for a
     // code that is live, so a wrong guess leaves nothing behind.
-    if (!s.account && !(await this.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
+    if (!s.account && !(await this.deps.familyLinks.isLiveCode(code))) return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     try {
-      const account = s.account ?? (await this.binding.familyAccountFor(s.openid));
+      const account = s.account ?? (await this.deps.binding.familyAccountFor(s.openid));
       const actor = actorForAccount(account, 'wechat');
-      const link = await this.familyLinks.redeem(actor, code);
+      const link = await this.deps.familyLinks.redeem(actor, code);
       return { reply: BOT.linkedFamily(link.senior.name), intent: 'link_family', pending: null, seniorId: link.senior.id, accountId: account.id };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked('这位老人'), intent: 'link_family', pending: null };
-      if (err.code === 'RATE_LIMITED') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
+      if (err.code === 'ALREADY_LINKED') return { reply: BOT.alreadyLinked(BOT.someSenior), intent: 'link_family', pending: null };
+      if (err.code === 'LINK_CODE_TOO_MANY_TRIES') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
       return { reply: BOT.codeWrong, intent: 'code_wrong', pending: null };
     }
   }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock';
 import { DAY } from '../../lib/time';
 import type { Exchange, WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
-import { BOT_TEXTS } from '../../words/texts';
+import { BOT_TEXTS, CONVERSATION_LOG_TEXTS } from '../../words/texts';
 
 /** A message or event pushed by WeChat, as server/lib/wechat-xml reads it (XML element names as keys). */
 export interface InboundMessage {
@@ -67,10 +67,10 @@ export function saidOf(m: InboundMessage): string {
       said = text(m.Content);
       break;
     case 'voice':
-      said = `[语音] ${text(m.Recognition)}`;
+      said = CONVERSATION_LOG_TEXTS.voice(text(m.Recognition));
       break;
     case 'location':
-      said = `[位置] ${text(m.Label)} (${text(m.Location_X)}, ${text(m.Location_Y)})`;
+      said = CONVERSATION_LOG_TEXTS.location(text(m.Label), text(m.Location_X), text(m.Location_Y));
       break;
     case 'event':
       said = `[${text(m.Event)}] ${text(m.EventKey)}`.trim();
@@ -94,6 +94,19 @@ const LATE = Symbol('late');
  */
 export const CLAIM_RETENTION_MS = 3 * DAY;
 
+/** How long the bot gets before /wechat answers '' and the reply goes later by customer-service message (WeChat allows 5 s). */
+export const DEFAULT_REPLY_BUDGET_MS = 4000;
+
+export interface WechatInboxServiceDeps {
+  inbound: WechatInboundRepository;
+  bot: Conversation;
+  late: LateReplySender;
+  clock: Clock;
+  logger: Logger;
+  /** How long to wait for the bot before answering '' and replying later (WeChat allows 5 s; default 4 s). */
+  budgetMs?: number;
+}
+
 /**
  * Everything between WeChat's push and the bot: each message handled once however often WeChat retries it (the
  * dedupe row is in the database, so a retry landing on another instance is recognised too), and an answer
@@ -101,38 +114,31 @@ export const CLAIM_RETENTION_MS = 3 * DAY;
  * unavailable" shown to the senior) and the answer follows as a customer-service message.
  */
 export class WechatInboxService {
-  constructor(
-    private readonly inbound: WechatInboundRepository,
-    private readonly bot: Conversation,
-    private readonly late: LateReplySender,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly budgetMs = 4000,
-  ) {}
+  constructor(private readonly deps: WechatInboxServiceDeps) {}
 
   async handle(message: InboundMessage): Promise<BotReply> {
     const received: Received = {
       dedupeKey: dedupeKey(message),
       openid: senderOf(message),
       msgType: String(message.MsgType ?? '').slice(0, 32),
-      receivedAt: this.clock.now(),
+      receivedAt: this.deps.clock.now(),
       said: saidOf(message),
     };
-    this.bot.prefetch?.(message);
-    if (!(await this.inbound.claim(received.dedupeKey, received.receivedAt))) {
+    this.deps.bot.prefetch?.(message);
+    if (!(await this.deps.inbound.claim(received.dedupeKey, received.receivedAt))) {
       // A retry. If the first delivery has been answered, answer the same (its reply may have been lost);
       // if it is still being handled, say nothing: the first one will answer.
-      const prior = await this.inbound.findByKey(received.dedupeKey);
+      const prior = await this.deps.inbound.findByKey(received.dedupeKey);
       return prior?.reply ? (JSON.parse(prior.reply) as BotReply) : '';
     }
 
-    const work = this.bot.reply(message).then(asAnswer, (err: unknown): BotAnswer => {
-      this.logger.error({ err, msgType: message.MsgType }, 'bot failed to answer');
+    const work = this.deps.bot.reply(message).then(asAnswer, (err: unknown): BotAnswer => {
+      this.deps.logger.error({ err, msgType: message.MsgType }, 'bot failed to answer');
       return { reply: BOT_TEXTS.sorry, intent: 'error', accountId: null, seniorId: null };
     });
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<typeof LATE>((resolve) => {
-      timer = setTimeout(() => resolve(LATE), this.budgetMs);
+      timer = setTimeout(() => resolve(LATE), this.deps.budgetMs ?? DEFAULT_REPLY_BUDGET_MS);
     });
     const answer = await Promise.race([work, budget]);
     clearTimeout(timer);
@@ -149,19 +155,19 @@ export class WechatInboxService {
    * Records are batched with the other answers of this turn; claims are what must not be lost (see handle).
    */
   private async record(received: Received, answer: BotAnswer, replied: BotReply): Promise<boolean> {
-    const recorded = this.inbound.record(exchange(received, answer, replied, this.clock.now()));
+    const recorded = this.deps.inbound.record(exchange(received, answer, replied, this.deps.clock.now()));
     try {
       await answer.saving;
     } catch (err) {
-      this.logger.error({ err }, 'bot could not save the conversation');
+      this.deps.logger.error({ err }, 'bot could not save the conversation');
       await recorded.catch(() => undefined);
       const failed: BotAnswer = { ...answer, reply: replied === '' ? '' : BOT_TEXTS.sorry, intent: 'error' };
-      await this.inbound.rewrite(exchange(received, failed, failed.reply, this.clock.now()));
+      await this.deps.inbound.rewrite(exchange(received, failed, failed.reply, this.deps.clock.now()));
       return false;
     }
     // The answer stands even if the log could not take it: the senior is told what was done (a 5xx would only make
     // WeChat retry, and the retry, finding the message claimed, would be answered nothing).
-    await recorded.catch((err: unknown) => this.logger.error({ err }, 'the exchange could not be recorded'));
+    await recorded.catch((err: unknown) => this.deps.logger.error({ err }, 'the exchange could not be recorded'));
     return true;
   }
 
@@ -170,7 +176,7 @@ export class WechatInboxService {
    * in stays the size of a few days' messages. The conversation log (wechat_inbound) stays. Returns how many went.
    */
   purgeOldClaims(): Promise<number> {
-    return this.inbound.purgeClaimsBefore(new Date(this.clock.now().getTime() - CLAIM_RETENTION_MS));
+    return this.deps.inbound.purgeClaimsBefore(new Date(this.deps.clock.now().getTime() - CLAIM_RETENTION_MS));
   }
 
   private async deliverLate(received: Received, work: Promise<BotAnswer>): Promise<void> {
@@ -179,9 +185,9 @@ export class WechatInboxService {
       // WeChat was answered '' already, and that is what a retry gets; the answer goes by customer service.
       const reply = (await this.record(received, answer, '')) ? answer.reply : BOT_TEXTS.sorry;
       const text = typeof reply === 'string' ? reply : reply.map((a) => `${a.title}\n${a.url}`).join('\n\n');
-      if (text !== '') await this.late.sendText(received.openid, text);
+      if (text !== '') await this.deps.late.sendText(received.openid, text);
     } catch (err) {
-      this.logger.error({ err }, 'late reply could not be delivered');
+      this.deps.logger.error({ err }, 'late reply could not be delivered');
     }
   }
 }

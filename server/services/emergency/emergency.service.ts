@@ -1,16 +1,16 @@
 import type { Logger } from 'pino';
 import type { Account, EmergencyAlert, Senior } from '../../../entities';
-import { EmergencyAlert as AlertEntity } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { AlertView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDateTime } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
-import type { EscalationRepository } from '../../repositories/escalation.repository';
+import type { EmergencyAlertRepository } from '../../repositories/emergency-alert.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
-import { JOB_TEXTS } from '../../words/texts';
+import { EMERGENCY_TEXTS } from '../../words/texts';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
 import type { AccessService } from '../access/access.service';
@@ -33,17 +33,21 @@ export const LAST_ESCALATION_LEVEL = 2;
 
 type EscalationRole = 'family' | 'staff' | 'street_staff' | 'admin';
 
-export interface AlertView {
-  id: number;
-  senior: { id: number; name: string; phone: string | null; address: string };
-  centreId: number | null;
-  channel: EmergencyAlert['channel'];
-  message: string;
-  status: EmergencyAlert['status'];
-  escalationLevel: number;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedByAccountId: number | null;
+export type { AlertView };
+
+export interface EmergencyServiceDeps {
+  db: Database;
+  clock: Clock;
+  seniors: SeniorRepository;
+  centres: CentreRepository;
+  accounts: AccountRepository;
+  links: FamilyLinkRepository;
+  notifier: AccountNotifier;
+  templates: TemplateIds;
+  access: AccessService;
+  audit: AuditService;
+  logger: Logger;
+  alerts: EmergencyAlertRepository;
 }
 
 /**
@@ -51,68 +55,52 @@ export interface AlertView {
  * next), then every linked family member and the staff of the senior's centre are told at once, in parallel.
  */
 export class EmergencyService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly seniors: SeniorRepository,
-    private readonly centres: CentreRepository,
-    private readonly accounts: AccountRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly notifier: AccountNotifier,
-    private readonly templates: TemplateIds,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    private readonly logger: Logger,
-    private readonly escalation: EscalationRepository,
-  ) {}
+  constructor(private readonly deps: EmergencyServiceDeps) {}
 
   async raise(input: { senior: Senior; raisedByAccountId: number; channel: EmergencyAlert['channel']; message: string }): Promise<RaisedAlert> {
     const { senior } = input;
-    const now = this.clock.now();
-    const alert = await this.db.manager.save(
-      AlertEntity,
-      this.db.manager.create(AlertEntity, {
-        seniorId: senior.id,
-        centreId: senior.homeCentreId,
-        raisedByAccountId: input.raisedByAccountId,
-        channel: input.channel,
-        message: [...input.message].slice(0, 500).join(''),
-        status: 'open',
-        escalationLevel: 0,
-        lastEscalatedAt: now,
-        acknowledgedByAccountId: null,
-        acknowledgedAt: null,
-        resolvedAt: null,
-        resolution: '',
-        createdAt: now,
-      }),
-    );
-    this.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
+    const now = this.deps.clock.now();
+    const alert = await this.deps.alerts.insert({
+      seniorId: senior.id,
+      centreId: senior.homeCentreId,
+      raisedByAccountId: input.raisedByAccountId,
+      channel: input.channel,
+      message: [...input.message].slice(0, 500).join(''),
+      status: 'open',
+      escalationLevel: 0,
+      lastEscalatedAt: now,
+      acknowledgedByAccountId: null,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolution: '',
+      createdAt: now,
+    });
+    this.deps.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
 
     const [kin, staff, centre] = await Promise.all([
-      this.links.familyOf(senior.id),
-      senior.homeCentreId ? this.accounts.staffOf(senior.homeCentreId) : Promise.resolve([] as Account[]),
-      senior.homeCentreId ? this.centres.load(senior.homeCentreId) : Promise.resolve(null),
+      this.deps.links.familyOf(senior.id),
+      senior.homeCentreId ? this.deps.accounts.staffOf(senior.homeCentreId) : Promise.resolve([] as Account[]),
+      senior.homeCentreId ? this.deps.centres.load(senior.homeCentreId) : Promise.resolve(null),
     ]);
     const family = kin.filter((k) => k.account.id !== input.raisedByAccountId).map((k) => k.account);
     const relation = new Map(kin.map((k) => [k.account.id, k.relation]));
     const notice = {
-      templates: this.templates.emergency,
+      templates: this.deps.templates.emergency,
       data: {
-        thing1: `${senior.name}请求帮助`,
-        thing2: input.message.trim() || '紧急求助',
+        thing1: EMERGENCY_TEXTS.raised(senior.name),
+        thing2: input.message.trim() || EMERGENCY_TEXTS.defaultMessage,
         time3: shanghaiDateTime(now),
         phone_number4: senior.phone ?? centre?.phone ?? '',
       },
       page: MINI_PAGES.emergency(alert.id),
     };
     const sent = await Promise.all([
-      ...family.map(async (a) => ({ account: a, role: 'family' as const, outcome: await this.notifier.notify(a, notice) })),
-      ...staff.filter((a) => a.id !== input.raisedByAccountId).map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.notifier.notify(a, notice) })),
+      ...family.map(async (a) => ({ account: a, role: 'family' as const, outcome: await this.deps.notifier.notify(a, notice) })),
+      ...staff.filter((a) => a.id !== input.raisedByAccountId).map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.deps.notifier.notify(a, notice) })),
     ]);
     const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
     const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
-    if (reached.some((s) => s.role === 'staff')) notified.push(`${centre?.name ?? '站点'}工作人员`);
+    if (reached.some((s) => s.role === 'staff')) notified.push(EMERGENCY_TEXTS.centreStaff(centre?.name ?? null));
     return {
       alertId: alert.id,
       notified,
@@ -126,10 +114,10 @@ export class EmergencyService {
    * else (staff, administrators) handles alerts rather than raising them here.
    */
   async raiseFromMiniProgram(actor: Actor, seniorId: number, message: string): Promise<RaisedAlert> {
-    const senior = await this.seniors.findById(seniorId);
+    const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-    const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以发出求助');
+    const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('ALERT_RAISER_NOT_ALLOWED');
     return this.raise({ senior, raisedByAccountId: actor.accountId, channel: 'miniprogram', message });
   }
 
@@ -141,11 +129,11 @@ export class EmergencyService {
    * still follows five minutes later. Returns how many escalations were made.
    */
   async escalateUnacknowledged(batch = 100): Promise<number> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const before = new Date(now.getTime() - ESCALATE_AFTER_MS);
     let escalated = 0;
     for (;;) {
-      const due = await this.escalation.dueForEscalation(before, LAST_ESCALATION_LEVEL, batch);
+      const due = await this.deps.alerts.dueForEscalation(before, LAST_ESCALATION_LEVEL, batch);
       // A claimed alert is no longer due (lastEscalatedAt moved) and an unclaimable one has moved on: the loop ends.
       for (const alert of due) if (await this.escalate(alert, now)) escalated++;
       if (due.length < batch) return escalated;
@@ -154,29 +142,29 @@ export class EmergencyService {
 
   private async escalate(alert: EmergencyAlert, now: Date): Promise<boolean> {
     const level = alert.escalationLevel + 1;
-    if (!(await this.escalation.claimLevel(alert.id, alert.escalationLevel, now))) return false;
+    if (!(await this.deps.alerts.claimLevel(alert.id, alert.escalationLevel, now))) return false;
     // Claimed: from here on nothing may throw out, or the other due alerts would wait for the next minute.
     try {
-      const senior = await this.seniors.findById(alert.seniorId);
+      const senior = await this.deps.seniors.findById(alert.seniorId);
       if (!senior) throw new Error(`senior ${alert.seniorId} of alert ${alert.id} not found`);
-      const centre = alert.centreId !== null ? await this.centres.load(alert.centreId) : null;
+      const centre = alert.centreId !== null ? await this.deps.centres.load(alert.centreId) : null;
       const recipients = level === 1 ? await this.familyAndStaff(alert) : await this.aboveCentre(centre?.regionPath ?? senior.regionPath);
       const notice = {
-        templates: this.templates.emergency,
+        templates: this.deps.templates.emergency,
         data: {
-          thing1: JOB_TEXTS.emergencyUnanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
-          thing2: alert.message.trim() || JOB_TEXTS.emergencyDefaultMessage,
+          thing1: EMERGENCY_TEXTS.unanswered(senior.name, Math.round((now.getTime() - alert.createdAt.getTime()) / MINUTE)),
+          thing2: alert.message.trim() || EMERGENCY_TEXTS.defaultMessage,
           time3: shanghaiDateTime(alert.createdAt),
           phone_number4: senior.phone ?? centre?.phone ?? '',
         },
         page: MINI_PAGES.emergency(alert.id),
       };
       const unique = [...new Map(recipients.filter((r) => r.account.id !== alert.raisedByAccountId).map((r) => [r.account.id, r])).values()];
-      const sent = await Promise.all(unique.map(async (r) => ({ accountId: r.account.id, role: r.role, outcome: await this.notifier.notify(r.account, notice) })));
-      await this.audit.recordSystem(this.db.manager, 'emergency.escalate', { type: 'emergency_alert', id: alert.id }, { level, recipients: sent });
-      this.logger.warn({ alertId: alert.id, level, reached: sent.filter((x) => x.outcome === 'subscribe' || x.outcome === 'template').length }, 'emergency escalated');
+      const sent = await Promise.all(unique.map(async (r) => ({ accountId: r.account.id, role: r.role, outcome: await this.deps.notifier.notify(r.account, notice) })));
+      await this.deps.audit.recordSystem(this.deps.db.manager, 'emergency.escalate', { type: 'emergency_alert', id: alert.id }, { level, recipients: sent });
+      this.deps.logger.warn({ alertId: alert.id, level, reached: sent.filter((x) => x.outcome === 'subscribe' || x.outcome === 'template').length }, 'emergency escalated');
     } catch (err) {
-      this.logger.error({ err, alertId: alert.id, level }, 'emergency escalation could not be sent');
+      this.deps.logger.error({ err, alertId: alert.id, level }, 'emergency escalation could not be sent');
     }
     return true;
   }
@@ -184,32 +172,32 @@ export class EmergencyService {
   /** Level 1: the people told when the alert was raised, told again. */
   private async familyAndStaff(alert: EmergencyAlert): Promise<Array<{ account: Account; role: EscalationRole }>> {
     const [family, staff] = await Promise.all([
-      this.links.familyOf(alert.seniorId),
-      alert.centreId !== null ? this.accounts.staffOf(alert.centreId) : Promise.resolve([] as Account[]),
+      this.deps.links.familyOf(alert.seniorId),
+      alert.centreId !== null ? this.deps.accounts.staffOf(alert.centreId) : Promise.resolve([] as Account[]),
     ]);
     return [...family.map(({ account }) => ({ account, role: 'family' as const })), ...staff.map((account) => ({ account, role: 'staff' as const }))];
   }
 
   /** Level 2: the street centre over the senior's centre, and the administrators of the nearest region that has any. */
   private async aboveCentre(regionPath: string): Promise<Array<{ account: Account; role: EscalationRole }>> {
-    const street = await this.escalation.streetCentreOver(regionPath);
+    const street = await this.deps.alerts.streetCentreOver(regionPath);
     const [streetStaff, admins] = await Promise.all([
-      street ? this.accounts.staffOf(street.id) : Promise.resolve([] as Account[]),
-      this.escalation.nearestAdmins(street?.regionPath ?? regionPath),
+      street ? this.deps.accounts.staffOf(street.id) : Promise.resolve([] as Account[]),
+      this.deps.alerts.nearestAdmins(street?.regionPath ?? regionPath),
     ]);
     return [...streetStaff.map((account) => ({ account, role: 'street_staff' as const })), ...admins.map((account) => ({ account, role: 'admin' as const }))];
   }
 
   /** Open alerts a staff member or administrator looks after, oldest first. */
   async open(actor: Actor): Promise<AlertView[]> {
-    this.access.assertStaffOrAdmin(actor);
-    const rows = await this.db.manager.find(AlertEntity, { where: [{ status: 'open' }, { status: 'acknowledged' }], order: { id: 'ASC' }, take: 500 });
-    const seniors = new Map((await this.seniors.findByIds([...new Set(rows.map((r) => r.seniorId))])).map((s) => [s.id, s]));
+    this.deps.access.assertStaffOrAdmin(actor);
+    const rows = await this.deps.alerts.unresolved(500);
+    const seniors = new Map((await this.deps.seniors.findByIds([...new Set(rows.map((r) => r.seniorId))])).map((s) => [s.id, s]));
     const views: AlertView[] = [];
     for (const r of rows) {
       const s = seniors.get(r.seniorId);
       if (!s) continue;
-      const rel = await this.access.relationTo(actor, s);
+      const rel = await this.deps.access.relationTo(actor, s);
       if (rel !== 'staff' && rel !== 'admin') continue;
       views.push(alertView(r, s));
     }
@@ -218,24 +206,18 @@ export class EmergencyService {
 
   /** Someone has it in hand: escalation stops. Acknowledging twice is harmless. */
   async acknowledge(actor: Actor, id: number): Promise<AlertView> {
-    this.access.assertStaffOrAdmin(actor);
-    const alert = await this.db.manager.findOneBy(AlertEntity, { id });
-    if (!alert) throw new AppError('NOT_FOUND', '没有找到这条求助');
-    const senior = await this.seniors.findById(alert.seniorId);
+    this.deps.access.assertStaffOrAdmin(actor);
+    const alert = await this.deps.alerts.findById(id);
+    if (!alert) throw new AppError('ALERT_NOT_FOUND');
+    const senior = await this.deps.seniors.findById(alert.seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-    const rel = await this.access.relationTo(actor, senior);
+    const rel = await this.deps.access.relationTo(actor, senior);
     if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN');
-    const now = this.clock.now();
-    await this.db.transaction(async (em) => {
-      const r = await em
-        .createQueryBuilder()
-        .update(AlertEntity)
-        .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedByAccountId: actor.accountId })
-        .where('id = :id AND status = :open', { id, open: 'open' })
-        .execute();
-      if (r.affected === 1) await this.audit.record(em, actor, 'emergency.acknowledge', { type: 'emergency_alert', id }, {});
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (em) => {
+      if (await this.deps.alerts.acknowledge(em, id, actor.accountId, now)) await this.deps.audit.record(em, actor, 'emergency.acknowledge', { type: 'emergency_alert', id }, {});
     });
-    return alertView((await this.db.manager.findOneBy(AlertEntity, { id }))!, senior);
+    return alertView((await this.deps.alerts.findById(id))!, senior);
   }
 }
 

@@ -3,7 +3,6 @@ import type { WechatMessenger } from '../../gateways/wechat-messenger.gateway';
 import type { Clock } from '../../lib/clock';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { SubscribeCreditRepository } from '../../repositories/subscribe-credit.repository';
-import { REMINDER_TEXTS } from '../../words/texts';
 import type { TemplateIds } from '../../wechat-templates';
 import type { Actor } from '../access/actor';
 
@@ -29,7 +28,7 @@ export class SubscriptionService {
     const unknown = templateIds.filter((t) => !known.has(t));
     if (unknown.length) throw new AppError('VALIDATION_FAILED', undefined, { fields: Object.fromEntries(unknown.map((t) => [`templateIds.${t}`, 'unknown template'])) });
     const account = await this.accounts.findById(actor.accountId);
-    if (!account?.miniOpenid) throw new AppError('FORBIDDEN', REMINDER_TEXTS.subscribeNeedsMiniProgram);
+    if (!account?.miniOpenid) throw new AppError('NO_MINI_PROGRAM_IDENTITY');
     const ids = [...new Set(templateIds)];
     const accepted = ids.filter((t) => result[t] === 'accept');
     const now = this.clock.now();

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Region, type Notice } from '../../../entities';
+import type { Notice } from '../../../entities';
+import type { RegionRepository } from '../../repositories/region.repository';
 import type { Database } from '../../db/database';
 import { WechatApiError, type WechatMessenger } from '../../gateways/wechat-messenger.gateway';
 import type { Clock } from '../../lib/clock';
@@ -41,6 +42,18 @@ const BACKOFF_MS = [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000];
 
 type Outcome = { kind: 'sent' } | { kind: 'failed'; errcode: number; error: string } | { kind: 'retry'; errcode: number; error: string };
 
+export interface BroadcastServiceDeps {
+  db: Database;
+  clock: Clock;
+  notices: NoticeRepository;
+  regions: RegionRepository;
+  noticeService: NoticeService;
+  messenger: WechatMessenger;
+  templates: TemplatePair;
+  logger: Logger;
+  options: BroadcastOptions;
+}
+
 /**
  * Sends policy notices: at the scheduled time one delivery row per recipient and channel (unique: a rerun adds
  * nothing), then the pushes in claimed batches at a steady rate. Exactly once per recipient, also across a crash:
@@ -49,23 +62,14 @@ type Outcome = { kind: 'sent' } | { kind: 'failed'; errcode: number; error: stri
  * (Mini-program subscribe messages have no such id; a crash there can at worst repeat one batch's in-flight ones.)
  */
 export class BroadcastService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly notices: NoticeRepository,
-    private readonly noticeService: NoticeService,
-    private readonly messenger: WechatMessenger,
-    private readonly templates: TemplatePair,
-    private readonly logger: Logger,
-    private readonly options: BroadcastOptions,
-  ) {}
+  constructor(private readonly deps: BroadcastServiceDeps) {}
 
   /** One scheduler tick: fan out what is due, then send until done or the run's time is up. Returns pushes settled. */
   async run(): Promise<number> {
     await this.fanOutDue();
-    const started = this.options.elapsedMs();
+    const started = this.deps.options.elapsedMs();
     let settled = 0;
-    while (this.options.elapsedMs() - started < this.options.runBudgetMs) {
+    while (this.deps.options.elapsedMs() - started < this.deps.options.runBudgetMs) {
       const n = await this.sendBatch();
       if (n === 0) break;
       settled += n;
@@ -76,10 +80,10 @@ export class BroadcastService {
 
   /** Due notices get their delivery rows, then move to `sending`. A crash in between just repeats the fan-out. */
   async fanOutDue(): Promise<number> {
-    const due = await this.notices.dueForFanOut(this.clock.now());
+    const due = await this.deps.notices.dueForFanOut(this.deps.clock.now());
     for (const notice of due) {
-      await this.notices.fanOut(notice.id, await this.noticeService.audienceQuery(null, notice.audience), this.clock.now());
-      await this.notices.transition(notice.id, ['scheduled'], 'sending');
+      await this.deps.notices.fanOut(notice.id, await this.deps.noticeService.audienceQuery(null, notice.audience), this.deps.clock.now());
+      await this.deps.notices.transition(notice.id, ['scheduled'], 'sending');
     }
     return due.length;
   }
@@ -87,27 +91,27 @@ export class BroadcastService {
   /** Claims one batch of each sending notice and pushes it at the configured rate. Returns pushes settled. */
   async sendBatch(): Promise<number> {
     let settled = 0;
-    for (const notice of await this.notices.withStatus('sending')) {
-      const began = this.options.elapsedMs();
-      const now = this.clock.now();
-      const claimed = await this.notices.claim(notice.id, now, new Date(now.getTime() + this.options.leaseMs), this.options.batchSize);
+    for (const notice of await this.deps.notices.withStatus('sending')) {
+      const began = this.deps.options.elapsedMs();
+      const now = this.deps.clock.now();
+      const claimed = await this.deps.notices.claim(notice.id, now, new Date(now.getTime() + this.deps.options.leaseMs), this.deps.options.batchSize);
       if (claimed.length === 0) continue;
       const from = await this.fromLabel(notice);
       const outcomes = await this.pushAll(notice, from, claimed);
       await this.record(claimed, outcomes);
       settled += claimed.length;
       // Keep to the rate: this batch may take no less than batch / rate seconds.
-      const minimum = (claimed.length / this.options.ratePerSecond) * 1000;
-      const spent = this.options.elapsedMs() - began;
-      if (spent < minimum) await this.options.sleep(minimum - spent);
+      const minimum = (claimed.length / this.deps.options.ratePerSecond) * 1000;
+      const spent = this.deps.options.elapsedMs() - began;
+      if (spent < minimum) await this.deps.options.sleep(minimum - spent);
     }
     return settled;
   }
 
   /** Notices with nothing left to push are sent. */
   async finishDone(): Promise<void> {
-    for (const notice of await this.notices.withStatus('sending')) {
-      if ((await this.notices.unfinished(notice.id)) === 0) await this.notices.transition(notice.id, ['sending'], 'sent', this.clock.now());
+    for (const notice of await this.deps.notices.withStatus('sending')) {
+      if ((await this.deps.notices.unfinished(notice.id)) === 0) await this.deps.notices.transition(notice.id, ['sending'], 'sent', this.deps.clock.now());
     }
   }
 
@@ -123,7 +127,7 @@ export class BroadcastService {
     const worker = async () => {
       for (let i = next++; i < claimed.length; i = next++) outcomes[i] = await this.push(notice, claimed[i], data);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.deps.options.concurrency, claimed.length) }, worker));
     return outcomes;
   }
 
@@ -132,23 +136,23 @@ export class BroadcastService {
       if (d.channel === 'mp_template') {
         if (!d.mpOpenid) return { kind: 'failed', errcode: 40003, error: 'no public-account openid' };
         const link = notice.link ? { url: notice.link } : {};
-        await this.messenger.sendTemplate(d.mpOpenid, this.templates.mp, data, link, `notice-${notice.id}-${d.id}`);
+        await this.deps.messenger.sendTemplate(d.mpOpenid, this.deps.templates.mp, data, link, `notice-${notice.id}-${d.id}`);
         return { kind: 'sent' };
       }
       if (!d.miniOpenid) return { kind: 'failed', errcode: 40003, error: 'no mini-program openid' };
-      const r = await this.messenger.sendSubscribe(d.miniOpenid, this.templates.mini, MINI_PAGES.notice(notice.id), data);
+      const r = await this.deps.messenger.sendSubscribe(d.miniOpenid, this.deps.templates.mini, MINI_PAGES.notice(notice.id), data);
       return r === 'sent' ? { kind: 'sent' } : { kind: 'failed', errcode: 43101, error: 'subscribe refused' };
     } catch (err) {
       const errcode = err instanceof WechatApiError ? err.errcode : -1;
       const error = err instanceof Error ? err.message : String(err);
       if (PERMANENT.has(errcode)) return { kind: 'failed', errcode, error };
-      if (d.attempts >= this.options.maxAttempts) return { kind: 'failed', errcode, error: `gave up after ${d.attempts} attempts: ${error}` };
+      if (d.attempts >= this.deps.options.maxAttempts) return { kind: 'failed', errcode, error: `gave up after ${d.attempts} attempts: ${error}` };
       return { kind: 'retry', errcode, error };
     }
   }
 
   private async record(claimed: ClaimedDelivery[], outcomes: Outcome[]): Promise<void> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const sent: number[] = [];
     const failed = new Map<string, { errcode: number; error: string; ids: number[] }>();
     const retry = new Map<number, { errcode: number; error: string; ids: number[] }>();
@@ -167,20 +171,20 @@ export class BroadcastService {
         retry.set(d.attempts, g);
       }
     });
-    await this.notices.markSent(sent, now);
-    for (const g of failed.values()) await this.notices.markFailed(g.ids, g.errcode, g.error);
+    await this.deps.notices.markSent(sent, now);
+    for (const g of failed.values()) await this.deps.notices.markFailed(g.ids, g.errcode, g.error);
     for (const [attempts, g] of retry) {
       const wait = BACKOFF_MS[Math.min(attempts - 1, BACKOFF_MS.length - 1)];
-      await this.notices.retryAt(g.ids, new Date(now.getTime() + wait), g.errcode, g.error);
+      await this.deps.notices.retryAt(g.ids, new Date(now.getTime() + wait), g.errcode, g.error);
     }
     if (failed.size > 0 || retry.size > 0) {
-      this.logger.warn({ sent: sent.length, failed: [...failed.values()].map((g) => [g.errcode, g.ids.length]), retry: [...retry.values()].map((g) => [g.errcode, g.ids.length]) }, 'notice batch had failures');
+      this.deps.logger.warn({ sent: sent.length, failed: [...failed.values()].map((g) => [g.errcode, g.ids.length]), retry: [...retry.values()].map((g) => [g.errcode, g.ids.length]) }, 'notice batch had failures');
     }
   }
 
   /** Who a notice is from, as its template shows it: the region it was addressed to (one small read per batch). */
   private async fromLabel(notice: Notice): Promise<string> {
-    const region = await this.db.manager.findOneBy(Region, { id: notice.audience.regionId });
+    const region = await this.deps.regions.findById(notice.audience.regionId);
     return region?.name ?? '';
   }
 }

@@ -1,10 +1,11 @@
-import { Region, type Notice, type NoticeAudience } from '../../../entities';
+import type { Notice, NoticeAudience } from '../../../entities';
+import type { RegionRepository } from '../../repositories/region.repository';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { NoticeInbox, NoticeView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { AudienceQuery, NoticeRepository } from '../../repositories/notice.repository';
-import { NOTICE_TEXTS } from '../../words/texts';
 import { hasRole, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 
@@ -17,17 +18,7 @@ export interface NoticeInput {
   scheduledAt?: Date;
 }
 
-export interface NoticeView {
-  id: number;
-  title: string;
-  body: string;
-  link: string | null;
-  audience: NoticeAudience;
-  status: Notice['status'];
-  scheduledAt: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+export type { NoticeView };
 
 export interface NoticeProgress {
   /** Pushes (public-account templates and mini-program subscribe messages). */
@@ -53,15 +44,16 @@ export class NoticeService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly notices: NoticeRepository,
+    private readonly regions: RegionRepository,
     private readonly audit: AuditService,
   ) {}
 
   /** The audience as SQL over the accounts, after checking the region is the administrator's to address. */
   async audienceQuery(actor: Actor | null, audience: NoticeAudience): Promise<AudienceQuery> {
-    if (audience.roles.length === 0) throw new AppError('VALIDATION_FAILED', NOTICE_TEXTS.noRoles, { fields: { 'audience.roles': 'empty' } });
-    const region = await this.db.manager.findOneBy(Region, { id: audience.regionId });
+    if (audience.roles.length === 0) throw new AppError('NOTICE_NO_RECIPIENTS', undefined, { fields: { 'audience.roles': 'empty' } });
+    const region = await this.regions.findById(audience.regionId);
     if (!region) throw new AppError('REGION_NOT_FOUND');
-    if (actor && !(actor.regionPath !== null && region.path.startsWith(actor.regionPath))) throw new AppError('FORBIDDEN', NOTICE_TEXTS.regionOutsideScope);
+    if (actor && !(actor.regionPath !== null && region.path.startsWith(actor.regionPath))) throw new AppError('NOTICE_REGION_OUT_OF_SCOPE');
     const q: AudienceQuery = { audience, regionPath: region.path };
     if (audience.minAge !== undefined) {
       const today = shanghaiDate(this.clock.now());
@@ -79,7 +71,7 @@ export class NoticeService {
     this.assertAdmin(actor);
     const now = this.clock.now();
     if (input.scheduledAt && input.scheduledAt.getTime() < now.getTime() - 60_000) {
-      throw new AppError('VALIDATION_FAILED', NOTICE_TEXTS.scheduledInPast, { fields: { scheduledAt: 'in the past' } });
+      throw new AppError('NOTICE_TIME_PASSED', undefined, { fields: { scheduledAt: 'in the past' } });
     }
     const query = await this.audienceQuery(actor, input.audience);
     const notice = await this.db.transaction(async (em) => {
@@ -148,7 +140,7 @@ export class NoticeService {
 
   // ---- for the people notices reach (the mini-program) ----
 
-  async inbox(actor: Actor, limit: number, offset: number): Promise<{ items: Array<NoticeView & { read: boolean }>; unread: number }> {
+  async inbox(actor: Actor, limit: number, offset: number): Promise<NoticeInbox> {
     const rows = await this.notices.inboxOf(actor.accountId, limit, offset);
     const items = rows.map((r) => ({ ...view(r.notice), read: r.readAt !== null }));
     return { items, unread: items.filter((i) => !i.read).length };
@@ -164,14 +156,14 @@ export class NoticeService {
   }
 
   private assertAdmin(actor: Actor): void {
-    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('FORBIDDEN', '只有民政管理员可以发布通知');
+    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('NOTICE_PUBLISHER_NOT_ALLOWED');
   }
 
   /** Notices addressed to a region inside the administrator's own. */
   private async visibleTo(actor: Actor, notices: Notice[]): Promise<Notice[]> {
     if (notices.length === 0) return [];
     const ids = [...new Set(notices.map((n) => n.audience.regionId))];
-    const regions = await this.db.manager.createQueryBuilder(Region, 'r').where('r.id IN (:...ids)', { ids }).getMany();
+    const regions = await this.regions.findByIds(ids);
     const path = new Map(regions.map((r) => [r.id, r.path]));
     return notices.filter((n) => (path.get(n.audience.regionId) ?? '').startsWith(actor.regionPath ?? '\u0000'));
   }

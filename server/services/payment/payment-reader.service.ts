@@ -9,27 +9,29 @@ import type { Actor } from '../access/actor';
 import type { BookingReaderService } from '../booking/booking-reader.service';
 import { paymentView, refundView, type LedgerView, type PaymentView, type RefundView } from './payment-view';
 
+export interface PaymentReaderServiceDeps {
+  settings: WechatSettings;
+  payments: PaymentRepository;
+  bookings: BookingRepository;
+  centres: CentreRepository;
+  reader: BookingReaderService;
+  access: AccessService;
+}
+
 /** Reading money: a booking's ledger, a centre's day, and what staff must look at. Changes nothing. */
 export class PaymentReaderService {
-  constructor(
-    private readonly settings: WechatSettings,
-    private readonly payments: PaymentRepository,
-    private readonly bookings: BookingRepository,
-    private readonly centres: CentreRepository,
-    private readonly reader: BookingReaderService,
-    private readonly access: AccessService,
-  ) {}
+  constructor(private readonly deps: PaymentReaderServiceDeps) {}
 
 
   /** A booking's payments and refunds, for the people who may see the booking. */
   async ledger(actor: Actor, bookingId: number): Promise<LedgerView> {
-    const ctx = await this.reader.load(bookingId);
-    await this.reader.assertCanSee(actor, ctx);
+    const ctx = await this.deps.reader.load(bookingId);
+    await this.deps.reader.assertCanSee(actor, ctx);
     return this.ledgerOf(ctx.booking);
   }
 
   private async ledgerOf(booking: Booking): Promise<LedgerView> {
-    const [payments, refunds] = await Promise.all([this.payments.paymentsOf(booking.id), this.payments.refundsOf(booking.id)]);
+    const [payments, refunds] = await Promise.all([this.deps.payments.paymentsOf(booking.id), this.deps.payments.refundsOf(booking.id)]);
     const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((s, r) => s + r.amountFen, 0);
     return {
       bookingId: booking.id,
@@ -44,10 +46,10 @@ export class PaymentReaderService {
 
   /** Staff and admins: payments for a centre's bookings on a service day, with totals. */
   async centreDay(actor: Actor, centreId: number, date: string) {
-    const centre = await this.centres.findById(centreId);
+    const centre = await this.deps.centres.findById(centreId);
     if (!centre) throw new AppError('CENTRE_NOT_FOUND');
-    this.access.assertCanManageCentre(actor, centre);
-    const rows = await this.payments.ofCentreDay(centreId, date);
+    this.deps.access.assertCanManageCentre(actor, centre);
+    const rows = await this.deps.payments.ofCentreDay(centreId, date);
     const items = rows.map(({ payment, booking }) => ({ ...this.view(payment), bookingCode: booking.code, bookingStatus: booking.status }));
     const paid = items.filter((p) => p.status === 'paid');
     return {
@@ -63,20 +65,20 @@ export class PaymentReaderService {
    * did not bring the money back, and notifications Mulin could not match (admins only: they belong to no centre).
    */
   async problems(actor: Actor, limit = 200): Promise<{ payments: PaymentView[]; refunds: RefundView[]; notifications: unknown[] }> {
-    this.access.assertStaffOrAdmin(actor);
+    this.deps.access.assertStaffOrAdmin(actor);
     const [payments, refunds, notifications] = await Promise.all([
-      this.payments.flaggedPayments(limit),
-      this.payments.refundsNeedingStaff(limit),
-      this.payments.flaggedNotifications(limit),
+      this.deps.payments.flaggedPayments(limit),
+      this.deps.payments.refundsNeedingStaff(limit),
+      this.deps.payments.flaggedNotifications(limit),
     ]);
     const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId)])];
-    const bookings = await this.bookings.findByIds(bookingIds);
-    const centres = new Map((await this.centres.findByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c]));
+    const bookings = await this.deps.bookings.findByIds(bookingIds);
+    const centres = new Map((await this.deps.centres.findByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c]));
     const manages = new Set(
       bookings
         .filter((b) => {
           const c = centres.get(b.centreId)!;
-          return this.access.isStaffOf(actor, c.id) || this.access.isAdminOver(actor, c.regionPath);
+          return this.deps.access.isStaffOf(actor, c.id) || this.deps.access.isAdminOver(actor, c.regionPath);
         })
         .map((b) => b.id),
     );
@@ -100,6 +102,6 @@ export class PaymentReaderService {
   }
 
   private view(p: Payment): PaymentView {
-    return paymentView(p, this.settings.mini.appId);
+    return paymentView(p, this.deps.settings.mini.appId);
   }
 }

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
 import type { BookingStatus, PayNotificationOutcome, Payment, Refund } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { WechatPayError, type PayOrderStatus, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
 import type { Clock } from '../../lib/clock';
 import type { BookingRepository } from '../../repositories/booking.repository';
@@ -28,23 +27,25 @@ export const PAID_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 
 /** What became of an order asked about or closed. */
 export type OrderFate = 'paid' | 'closed' | 'open' | 'unknown';
 
+export interface PaymentSettlerDeps {
+  db: Database;
+  clock: Clock;
+  payments: PaymentRepository;
+  bookings: BookingRepository;
+  centres: CentreRepository;
+  refunds: RefundService;
+  pay: WechatPayGateway | null;
+  logger: Logger;
+  reminders: BookingReminders;
+}
+
 /**
  * Taking WeChat Pay's word about an order: that it was paid (from a notification or a query, exactly once however
  * often it comes), or that it is closed. PaymentService decides when to ask; this decides what the answer does.
  * Locks are taken booking row first, then payment rows, as everywhere in payments.
  */
 export class PaymentSettler {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly payments: PaymentRepository,
-    private readonly bookings: BookingRepository,
-    private readonly centres: CentreRepository,
-    private readonly refunds: RefundService,
-    private readonly pay: WechatPayGateway | null,
-    private readonly logger: Logger,
-    private readonly reminders: BookingReminders,
-  ) {}
+  constructor(private readonly deps: PaymentSettlerDeps) {}
 
   /**
    * WeChat Pay says an order was paid (a notification, or a query's answer). Under the booking's and the payment's
@@ -53,41 +54,41 @@ export class PaymentSettler {
    * (expired, cancelled, paid by someone else), the payment is refunded in full and flagged.
    */
   async settlePaid(
-    em: EntityManager,
+    em: Tx,
     r: TransactionResource,
     rawBody: string | null,
   ): Promise<{ outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] }> {
-    const unlocked = r.out_trade_no ? await this.payments.findByOutTradeNo(em, r.out_trade_no) : null;
+    const unlocked = r.out_trade_no ? await this.deps.payments.findByOutTradeNo(em, r.out_trade_no) : null;
     if (!unlocked) return { outcome: 'unknown_order', detail: PAY_TEXTS.unknownOrder };
-    await this.bookings.lock(em, unlocked.bookingId);
-    const p = (await this.payments.findByOutTradeNo(em, unlocked.outTradeNo, true))!;
-    const now = this.clock.now();
+    await this.deps.bookings.lock(em, unlocked.bookingId);
+    const p = (await this.deps.payments.findByOutTradeNo(em, unlocked.outTradeNo, true))!;
+    const now = this.deps.clock.now();
 
     const mismatches: string[] = [];
-    if (r.mchid !== p.mchid) mismatches.push(`商户号 ${r.mchid ?? '无'}`);
-    if (r.appid !== p.appid) mismatches.push(`appid ${r.appid ?? '无'}`);
-    if (r.amount?.total !== p.amountFen) mismatches.push(`金额 ${r.amount?.total ?? '无'} 分，订单 ${p.amountFen} 分`);
+    if (r.mchid !== p.mchid) mismatches.push(PAY_TEXTS.mismatch.mchid(r.mchid));
+    if (r.appid !== p.appid) mismatches.push(PAY_TEXTS.mismatch.appid(r.appid));
+    if (r.amount?.total !== p.amountFen) mismatches.push(PAY_TEXTS.mismatch.amount(r.amount?.total, p.amountFen));
     if (mismatches.length > 0) {
       const detail = PAY_TEXTS.mismatchFlag(mismatches.join('，'));
-      this.logger.error({ outTradeNo: p.outTradeNo, mismatches }, 'payment notification does not match its order');
-      await this.payments.flagPayment(em, p.id, detail, { updatedAt: now, ...(rawBody !== null ? { rawNotification: rawBody } : {}) });
+      this.deps.logger.error({ outTradeNo: p.outTradeNo, mismatches }, 'payment notification does not match its order');
+      await this.deps.payments.flagPayment(em, p.id, detail, { updatedAt: now, ...(rawBody !== null ? { rawNotification: rawBody } : {}) });
       return { outcome: 'mismatch', detail };
     }
     if (p.status === 'paid') return { outcome: 'already_paid', detail: p.transactionId ?? '' };
 
     const successTime = r.success_time ? new Date(r.success_time) : now;
     const paidAt = Number.isNaN(successTime.getTime()) ? now : successTime;
-    await this.payments.updatePayment(em, p.id, ['created', 'closed', 'failed'], {
+    await this.deps.payments.updatePayment(em, p.id, ['created', 'closed', 'failed'], {
       status: 'paid',
       transactionId: r.transaction_id ?? null,
       paidAt,
       ...(rawBody !== null ? { rawNotification: rawBody } : {}),
       updatedAt: now,
     });
-    const booking = (await this.bookings.findById(p.bookingId, em))!;
-    const centre = await this.centres.findById(booking.centreId);
+    const booking = (await this.deps.bookings.findById(p.bookingId, em))!;
+    const centre = await this.deps.centres.findById(booking.centreId);
     const next: BookingStatus = centre?.autoConfirm ? 'confirmed' : 'pending_confirmation';
-    const moved = await this.bookings.transition(em, booking.id, ['pending_payment'], {
+    const moved = await this.deps.bookings.transition(em, booking.id, ['pending_payment'], {
       status: next,
       paidAt,
       paymentDueAt: null,
@@ -95,21 +96,21 @@ export class PaymentSettler {
       updatedAt: now,
     });
     if (moved) {
-      if (next === 'confirmed') await this.reminders.bookingMoved(em, { ...booking, status: next });
+      if (next === 'confirmed') await this.deps.reminders.bookingMoved(em, { ...booking, status: next });
       // The order was opened for more than the booking now costs (portions were dropped while it was open):
       // the difference goes back at once.
       const excess = p.amountFen - booking.copayFen;
-      const refund = excess > 0 ? await this.refunds.planForPayment(em, { ...p, status: 'paid' }, excess, PAY_TEXTS.refundOverpaid, null) : null;
+      const refund = excess > 0 ? await this.deps.refunds.planForPayment(em, { ...p, status: 'paid' }, excess, PAY_TEXTS.refundOverpaid, null) : null;
       return { outcome: 'paid', detail: next, refunds: refund ? [refund] : [] };
     }
 
     // Mulin never keeps money for a service it will not deliver, nor twice for one it will.
     const duplicate = PAID_STATUSES.includes(booking.status);
     const detail = duplicate ? PAY_TEXTS.duplicateFlag : PAY_TEXTS.lateFlag(BOOKING_STATUS_LABELS[booking.status]);
-    await this.payments.flagPayment(em, p.id, detail, { updatedAt: now });
+    await this.deps.payments.flagPayment(em, p.id, detail, { updatedAt: now });
     const paid = { ...p, status: 'paid' as const };
-    const refund = await this.refunds.planForPayment(em, paid, p.amountFen, duplicate ? PAY_TEXTS.refundDuplicate : PAY_TEXTS.refundLate, null);
-    this.logger.warn({ outTradeNo: p.outTradeNo, bookingStatus: booking.status }, 'payment for a booking no longer waiting for it: refunding');
+    const refund = await this.deps.refunds.planForPayment(em, paid, p.amountFen, duplicate ? PAY_TEXTS.refundDuplicate : PAY_TEXTS.refundLate, null);
+    this.deps.logger.warn({ outTradeNo: p.outTradeNo, bookingStatus: booking.status }, 'payment for a booking no longer waiting for it: refunding');
     return { outcome: 'late_refunded', detail, refunds: refund ? [refund] : [] };
   }
 
@@ -117,16 +118,16 @@ export class PaymentSettler {
   async settleFromQuery(p: Payment): Promise<OrderFate> {
     let answer: PayOrderStatus;
     try {
-      answer = await this.pay!.queryByOutTradeNo(p.outTradeNo);
+      answer = await this.deps.pay!.queryByOutTradeNo(p.outTradeNo);
     } catch (err) {
       if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
-      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'order query failed; will ask again');
+      this.deps.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'order query failed; will ask again');
       return 'unknown';
     }
     if (answer.tradeState === 'SUCCESS' || answer.tradeState === 'REFUND') {
       let refunds: Refund[] = [];
-      const outcome = await this.db.retryingDeadlocks(() =>
-        this.db.transaction(async (em) => {
+      const outcome = await this.deps.db.retryingDeadlocks(() =>
+        this.deps.db.transaction(async (em) => {
           const result = await this.settlePaid(
             em,
             {
@@ -144,7 +145,7 @@ export class PaymentSettler {
           return result.outcome;
         }),
       );
-      await this.refunds.send(refunds);
+      await this.deps.refunds.send(refunds);
       // A mismatching answer is flagged for staff and settles nothing.
       return outcome === 'mismatch' ? 'unknown' : 'paid';
     }
@@ -154,22 +155,22 @@ export class PaymentSettler {
 
   /** Closes an order at WeChat Pay so it can no longer be paid; one that was paid after all is settled instead. */
   async closeOrSettle(p: Payment): Promise<OrderFate> {
-    if (!this.pay) return (await this.markClosed(p)) ? 'closed' : 'unknown';
+    if (!this.deps.pay) return (await this.markClosed(p)) ? 'closed' : 'unknown';
     try {
-      await this.pay.close(p.outTradeNo);
+      await this.deps.pay.close(p.outTradeNo);
       await this.markClosed(p);
       return 'closed';
     } catch (err) {
       if (err instanceof WechatPayError && err.code === 'ORDERPAID') return this.settleFromQuery(p);
       if (err instanceof WechatPayError && err.code === 'ORDERNOTEXIST') return (await this.markClosed(p)) ? 'closed' : 'unknown';
-      this.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'closing the order failed; reconciliation will retry');
+      this.deps.logger.warn({ outTradeNo: p.outTradeNo, err: (err as Error).message }, 'closing the order failed; reconciliation will retry');
       return 'unknown';
     }
   }
 
   /** Marks an order closed here (it was closed, or never existed, at WeChat Pay). */
   markClosed(p: Payment): Promise<boolean> {
-    const now = this.clock.now();
-    return this.payments.updatePayment(this.db.manager, p.id, ['created'], { status: 'closed', closedAt: now, updatedAt: now });
+    const now = this.deps.clock.now();
+    return this.deps.payments.updatePayment(this.deps.db.manager, p.id, ['created'], { status: 'closed', closedAt: now, updatedAt: now });
   }
 }

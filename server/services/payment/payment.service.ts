@@ -1,42 +1,55 @@
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
 import type { Booking, PayNotificationOutcome, Payment, Refund } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { verifyPayNotification, type HeaderBag } from '../../gateways/wechat-pay-notify';
-import { WechatPayError, type RequestPaymentParams, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import { WechatPayError, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
+import type { PrepayAnswer } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { merchantNumber } from '../../lib/random';
 import { MINUTE, shanghaiDate } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { BookingRepository } from '../../repositories/booking.repository';
-import type { CentreRepository } from '../../repositories/centre.repository';
 import type { PaymentRepository } from '../../repositories/payment.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
-import { BOOKING_STATUS_LABELS, PAY_TEXTS } from '../../words/texts';
+import { ERROR_MESSAGES } from '../../words/errors';
+import { PAY_TEXTS } from '../../words/texts';
 import type { WechatSettings } from '../../wechat-settings';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingContext, BookingReaderService } from '../booking/booking-reader.service';
-import { PayLinks } from './pay-links';
-import { PAID_STATUSES, PaymentSettler, type TransactionResource } from './payment-settler';
+import type { PayLinks } from './pay-links';
+import { PAID_STATUSES, type PaymentSettler, type TransactionResource } from './payment-settler';
 import { paymentView, type PaymentView } from './payment-view';
 import type { RefundResource, RefundService } from './refund.service';
-import type { BookingReminders } from '../reminders/reminder.service';
 
 /** Where the payer pays from: the mini-program (`wx.requestPayment`) or a link in the public account's chat. */
 export type PayVia = 'miniprogram' | 'mp';
 
-export interface PrepayResult {
-  payment: PaymentView;
-  requestPayment: RequestPaymentParams;
-}
+export type PrepayResult = PrepayAnswer;
 
 /** What became of one notification; the HTTP route answers WeChat Pay from it. */
 export type NotificationOutcome = PayNotificationOutcome | 'duplicate';
 
 /** Orders are looked at by reconciliation this long after they could last have been paid. */
 const RECONCILE_GRACE_MS = 2 * MINUTE;
+
+export interface PaymentServiceDeps {
+  db: Database;
+  clock: Clock;
+  settings: WechatSettings;
+  payments: PaymentRepository;
+  bookings: BookingRepository;
+  slots: SlotRepository;
+  accounts: AccountRepository;
+  reader: BookingReaderService;
+  access: AccessService;
+  refunds: RefundService;
+  pay: WechatPayGateway | null;
+  logger: Logger;
+  links: PayLinks;
+  settler: PaymentSettler;
+}
 
 /**
  * Co-payments with WeChat Pay v3: opening orders (JSAPI, for the mini-program and for chat links), taking WeChat
@@ -48,37 +61,15 @@ const RECONCILE_GRACE_MS = 2 * MINUTE;
  * arriving while the family cancels cannot deadlock; whichever commits first decides, and the other sees it.
  */
 export class PaymentService {
-  private readonly links: PayLinks;
-  private readonly settler: PaymentSettler;
-
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly settings: WechatSettings,
-    private readonly payments: PaymentRepository,
-    private readonly bookings: BookingRepository,
-    private readonly slots: SlotRepository,
-    centres: CentreRepository,
-    private readonly accounts: AccountRepository,
-    private readonly reader: BookingReaderService,
-    private readonly access: AccessService,
-    private readonly refunds: RefundService,
-    private readonly pay: WechatPayGateway | null,
-    private readonly logger: Logger,
-    publicBaseUrl: string,
-    reminders: BookingReminders,
-  ) {
-    this.links = new PayLinks(settings.pay.apiV3Key, publicBaseUrl, clock);
-    this.settler = new PaymentSettler(db, clock, payments, bookings, centres, refunds, pay, logger, reminders);
-  }
+  constructor(private readonly deps: PaymentServiceDeps) {}
 
   // ---- Paying ----
 
   /** The senior or a linked family member asks to pay a booking's co-payment: returns what the client signs with. */
   async prepay(actor: Actor, bookingId: number, via: PayVia): Promise<PrepayResult> {
-    const ctx = await this.reader.load(bookingId);
-    const rel = await this.access.assertCanSeeSenior(actor, ctx.senior);
-    if (rel !== 'self' && rel !== 'family') throw new AppError('FORBIDDEN', '只有老人本人或家属可以付款');
+    const ctx = await this.deps.reader.load(bookingId);
+    const rel = await this.deps.access.assertCanSeeSenior(actor, ctx.senior);
+    if (rel !== 'self' && rel !== 'family') throw new AppError('PAYER_NOT_ALLOWED');
     return this.prepayFor(actor.accountId, ctx, via);
   }
 
@@ -87,13 +78,13 @@ export class PaymentService {
    * the booking's time to pay ends. Signed, so it cannot be turned into someone else's payment.
    */
   payLink(accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>): string {
-    return this.links.link(accountId, booking);
+    return this.deps.links.link(accountId, booking);
   }
 
   /** The pay page asks for payment parameters with the link's token. */
   async prepayByLink(token: string): Promise<PrepayResult> {
-    const { bookingId, accountId } = this.links.read(token);
-    const ctx = await this.reader.load(bookingId).catch(() => {
+    const { bookingId, accountId } = this.deps.links.read(token);
+    const ctx = await this.deps.reader.load(bookingId).catch(() => {
       throw new AppError('PAY_LINK_INVALID');
     });
     return this.prepayFor(accountId, ctx, 'mp');
@@ -101,38 +92,38 @@ export class PaymentService {
 
   private async prepayFor(accountId: number, ctx: BookingContext, via: PayVia): Promise<PrepayResult> {
     const b = ctx.booking;
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     if (b.copayFen === 0) throw new AppError('PAYMENT_NOT_NEEDED');
     if (PAID_STATUSES.includes(b.status)) throw new AppError('ALREADY_PAID');
     if (b.status === 'expired' || (b.status === 'pending_payment' && b.paymentDueAt !== null && b.paymentDueAt <= now)) {
       throw new AppError('PAYMENT_EXPIRED');
     }
     if (b.status !== 'pending_payment') {
-      throw new AppError('INVALID_STATE', `这个预约${BOOKING_STATUS_LABELS[b.status]}，不用再付款`, { status: b.status });
+      throw new AppError('BOOKING_NOT_PAYABLE', ERROR_MESSAGES.BOOKING_NOT_PAYABLE(b.status), { status: b.status });
     }
-    if (!this.pay) throw new AppError('PAYMENT_UNAVAILABLE');
-    const account = await this.accounts.findById(accountId);
+    if (!this.deps.pay) throw new AppError('PAYMENT_UNAVAILABLE');
+    const account = await this.deps.accounts.findById(accountId);
     const openid = via === 'miniprogram' ? account?.miniOpenid : account?.mpOpenid;
     if (!account || !account.active || !openid) throw new AppError('NO_WECHAT_IDENTITY');
-    const appId = via === 'miniprogram' ? this.settings.mini.appId : this.settings.mp.appId;
+    const appId = via === 'miniprogram' ? this.deps.settings.mini.appId : this.deps.settings.mp.appId;
     const same = (p: Payment) => p.appid === appId && p.payerOpenid === openid && p.amountFen === b.copayFen;
 
     // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
     // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
-    for (const p of await this.payments.paymentsOf(b.id)) {
-      if (p.status === 'created' && !same(p)) await this.settler.closeOrSettle(p);
+    for (const p of await this.deps.payments.paymentsOf(b.id)) {
+      if (p.status === 'created' && !same(p)) await this.deps.settler.closeOrSettle(p);
     }
-    const decided = await this.db.transaction(async (em) => {
-      await this.bookings.lock(em, b.id);
-      const booking = (await this.bookings.findById(b.id, em))!;
+    const decided = await this.deps.db.transaction(async (em) => {
+      await this.deps.bookings.lock(em, b.id);
+      const booking = (await this.deps.bookings.findById(b.id, em))!;
       if (booking.status !== 'pending_payment') return { status: booking.status };
-      const open = (await this.payments.paymentsOf(b.id, em, true)).find((p) => p.status === 'created' && same(p));
+      const open = (await this.deps.payments.paymentsOf(b.id, em, true)).find((p) => p.status === 'created' && same(p));
       if (open) return { payment: open };
-      const payment = await this.payments.insertPayment(em, {
+      const payment = await this.deps.payments.insertPayment(em, {
         bookingId: b.id,
         outTradeNo: merchantNumber('MP', shanghaiDate(now)),
         appid: appId,
-        mchid: this.settings.pay.mchId,
+        mchid: this.deps.settings.pay.mchId,
         payerAccountId: account.id,
         payerOpenid: openid,
         amountFen: b.copayFen,
@@ -152,10 +143,10 @@ export class PaymentService {
     });
     if (!decided.payment) throw new AppError(PAID_STATUSES.includes(decided.status) ? 'ALREADY_PAID' : 'PAYMENT_EXPIRED');
     const payment = decided.payment;
-    if (payment.prepayId) return { payment: this.view(payment), requestPayment: this.pay.requestPayment(appId, payment.prepayId) };
+    if (payment.prepayId) return { payment: this.view(payment), requestPayment: this.deps.pay.requestPayment(appId, payment.prepayId) };
 
     try {
-      const opened = await this.pay.jsapiPrepay({
+      const opened = await this.deps.pay.jsapiPrepay({
         appId,
         outTradeNo: payment.outTradeNo,
         description: PAY_TEXTS.description(ctx.centre.name, ctx.item.name, b.serviceDate),
@@ -164,19 +155,19 @@ export class PaymentService {
         timeExpire: payment.expiresAt,
         attach: `booking:${b.id}`,
       });
-      await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { prepayId: opened.prepayId, updatedAt: now });
+      await this.deps.payments.updatePayment(this.deps.db.manager, payment.id, ['created'], { prepayId: opened.prepayId, updatedAt: now });
       return { payment: this.view({ ...payment, prepayId: opened.prepayId }), requestPayment: opened.requestPayment };
     } catch (err) {
       if (!(err instanceof WechatPayError)) throw err;
-      this.logger.warn({ outTradeNo: payment.outTradeNo, code: err.code, err: err.message }, 'JSAPI prepay failed');
+      this.deps.logger.warn({ outTradeNo: payment.outTradeNo, code: err.code, err: err.message }, 'JSAPI prepay failed');
       if (err.code === 'ORDERPAID') {
-        await this.settler.settleFromQuery(payment);
+        await this.deps.settler.settleFromQuery(payment);
         throw new AppError('ALREADY_PAID');
       }
       // A definite refusal ends this order; with no answer at all it may exist at WeChat Pay and stays `created`
       // for reconciliation to close (it cannot be paid after time_expire anyway).
       if (err.status >= 400 && err.status < 500) {
-        await this.payments.updatePayment(this.db.manager, payment.id, ['created'], { status: 'failed', closedAt: now, updatedAt: now });
+        await this.deps.payments.updatePayment(this.deps.db.manager, payment.id, ['created'], { status: 'failed', closedAt: now, updatedAt: now });
       }
       throw new AppError('PAYMENT_UNAVAILABLE');
     }
@@ -193,23 +184,23 @@ export class PaymentService {
     const n = verifyPayNotification<TransactionResource>(this.verification(headers, rawBody));
     const r = n.resource;
     let refunds: Refund[] = [];
-    const outcome = await this.db.retryingDeadlocks(() =>
-      this.db.transaction(async (em) => {
+    const outcome = await this.deps.db.retryingDeadlocks(() =>
+      this.deps.db.transaction(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
         if (!note) return 'duplicate' as const;
         let result: { outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] };
         if (n.eventType !== 'TRANSACTION.SUCCESS' || r.trade_state !== 'SUCCESS') {
           result = { outcome: 'ignored', detail: `${n.eventType} ${String(r.trade_state)}` };
         } else {
-          result = await this.settler.settlePaid(em, r, rawBody);
+          result = await this.deps.settler.settlePaid(em, r, rawBody);
         }
         refunds = result.refunds ?? [];
         const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_order';
-        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        await this.deps.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
         return result.outcome;
       }),
     );
-    await this.refunds.send(refunds);
+    await this.deps.refunds.send(refunds);
     return outcome;
   }
 
@@ -217,15 +208,15 @@ export class PaymentService {
   async receiveRefund(headers: HeaderBag, rawBody: string): Promise<NotificationOutcome> {
     const n = verifyPayNotification<RefundResource>(this.verification(headers, rawBody));
     const r = n.resource;
-    return this.db.retryingDeadlocks(() =>
-      this.db.transaction(async (em) => {
+    return this.deps.db.retryingDeadlocks(() =>
+      this.deps.db.transaction(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, r.out_refund_no ?? null, rawBody);
         if (!note) return 'duplicate' as const;
         const result = n.eventType.startsWith('REFUND.')
-          ? await this.refunds.settle(em, r, rawBody)
+          ? await this.deps.refunds.settle(em, r, rawBody)
           : { outcome: 'ignored' as const, detail: n.eventType };
         const flagged = result.outcome === 'mismatch' || result.outcome === 'unknown_refund';
-        await this.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
+        await this.deps.payments.setNotificationOutcome(em, note, result.outcome, result.detail, flagged);
         return result.outcome;
       }),
     );
@@ -235,16 +226,16 @@ export class PaymentService {
     return {
       headers,
       rawBody,
-      now: this.clock.now(),
-      platformPublicKeyPem: this.settings.pay.platformPublicKeyPem,
-      platformPublicKeyId: this.settings.pay.platformPublicKeyId,
-      apiV3Key: this.settings.pay.apiV3Key,
+      now: this.deps.clock.now(),
+      platformPublicKeyPem: this.deps.settings.pay.platformPublicKeyPem,
+      platformPublicKeyId: this.deps.settings.pay.platformPublicKeyId,
+      apiV3Key: this.deps.settings.pay.apiV3Key,
     };
   }
 
   /** Records a notification id; null when it was recorded before (a redelivery, or a concurrent duplicate). */
   private async record(
-    em: EntityManager,
+    em: Tx,
     notificationId: string,
     eventType: string,
     outTradeNo: string | null,
@@ -252,7 +243,7 @@ export class PaymentService {
     rawBody: string,
   ): Promise<number | null> {
     try {
-      const row = await this.payments.insertNotification(em, {
+      const row = await this.deps.payments.insertNotification(em, {
         notificationId: notificationId.slice(0, 64),
         eventType: eventType.slice(0, 32),
         outTradeNo: outTradeNo?.slice(0, 32) ?? null,
@@ -261,11 +252,11 @@ export class PaymentService {
         detail: '',
         flagged: false,
         rawBody,
-        receivedAt: this.clock.now(),
+        receivedAt: this.deps.clock.now(),
       });
       return row.id;
     } catch (err) {
-      if (this.db.isDuplicateKey(err)) return null;
+      if (this.deps.db.isDuplicateKey(err)) return null;
       throw err;
     }
   }
@@ -278,31 +269,31 @@ export class PaymentService {
    * nothing; the scheduler calls it every minute. An order found paid at the last moment confirms its booking.
    */
   async expireUnpaid(batch = 200): Promise<{ expired: number; paid: number }> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     let expired = 0;
     let paid = 0;
-    for (const b of await this.bookings.findPaymentDue(now, batch)) {
+    for (const b of await this.deps.bookings.findPaymentDue(now, batch)) {
       let wasPaid = false;
-      for (const p of await this.payments.paymentsOf(b.id)) {
-        if (p.status === 'created' && (await this.settler.closeOrSettle(p)) === 'paid') wasPaid = true;
+      for (const p of await this.deps.payments.paymentsOf(b.id)) {
+        if (p.status === 'created' && (await this.deps.settler.closeOrSettle(p)) === 'paid') wasPaid = true;
       }
       if (wasPaid) {
         paid++;
         continue;
       }
-      const moved = await this.db.transaction(async (em) => {
-        const ok = await this.bookings.transition(em, b.id, ['pending_payment'], {
+      const moved = await this.deps.db.transaction(async (em) => {
+        const ok = await this.deps.bookings.transition(em, b.id, ['pending_payment'], {
           status: 'expired',
           closedAt: now,
-          closeReason: '超时未付款',
+          closeReason: PAY_TEXTS.closedUnpaid,
           updatedAt: now,
         });
-        if (ok) await this.slots.release(em, b.slotId, b.quantity);
+        if (ok) await this.deps.slots.release(em, b.slotId, b.quantity);
         return ok;
       });
       if (moved) {
         expired++;
-        this.slots.changed(); // its seats are free again: the next listing shows them
+        this.deps.slots.changed(); // its seats are free again: the next listing shows them
       }
     }
     return { expired, paid };
@@ -313,17 +304,17 @@ export class PaymentService {
    * Pay's answer (a lost notification), and refunds that went quiet. The scheduler calls it every few minutes.
    */
   async reconcile(batch = 100): Promise<{ payments: number; paid: number; closed: number; refundsSent: number; refundsQueried: number }> {
-    const before = new Date(this.clock.now().getTime() - RECONCILE_GRACE_MS);
-    const overdue = await this.payments.overdueCreated(before, batch);
+    const before = new Date(this.deps.clock.now().getTime() - RECONCILE_GRACE_MS);
+    const overdue = await this.deps.payments.overdueCreated(before, batch);
     let paid = 0;
     let closed = 0;
     for (const p of overdue) {
-      let result = this.pay ? await this.settler.settleFromQuery(p) : 'unknown';
-      if (result === 'open' || !this.pay) result = await this.settler.closeOrSettle(p);
+      let result = this.deps.pay ? await this.deps.settler.settleFromQuery(p) : 'unknown';
+      if (result === 'open' || !this.deps.pay) result = await this.deps.settler.closeOrSettle(p);
       if (result === 'paid') paid++;
       if (result === 'closed') closed++;
     }
-    const r = await this.refunds.reconcile(batch);
+    const r = await this.deps.refunds.reconcile(batch);
     return { payments: overdue.length, paid, closed, refundsSent: r.sent, refundsQueried: r.queried };
   }
 
@@ -334,17 +325,17 @@ export class PaymentService {
    * what was paid beyond `keepFen`; returns what to do after commit (send the refunds, close orders that can no
    * longer be paid).
    */
-  async onBookingChanged(em: EntityManager, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
-    const all = await this.payments.paymentsOf(booking.id, em, true);
-    const planned = await this.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
+  async onBookingChanged(em: Tx, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
+    const all = await this.deps.payments.paymentsOf(booking.id, em, true);
+    const planned = await this.deps.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
     const open = all.filter((p) => p.status === 'created');
     return async () => {
-      for (const p of open) await this.settler.closeOrSettle(p);
-      await this.refunds.send(planned);
+      for (const p of open) await this.deps.settler.closeOrSettle(p);
+      await this.deps.refunds.send(planned);
     };
   }
 
   private view(p: Payment): PaymentView {
-    return paymentView(p, this.settings.mini.appId);
+    return paymentView(p, this.deps.settings.mini.appId);
   }
 }

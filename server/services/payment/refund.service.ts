@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
 import type { Payment, Refund, RefundStatus } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { WechatPayError, type RefundResult, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
 import type { Clock } from '../../lib/clock';
@@ -44,6 +43,18 @@ const PENDING_RESEND_AFTER_MS = 1 * MINUTE;
 const FAILED_RETRY_AFTER_MS = 10 * MINUTE;
 const MAX_AUTOMATIC_ATTEMPTS = 5;
 
+export interface RefundServiceDeps {
+  db: Database;
+  clock: Clock;
+  payments: PaymentRepository;
+  bookings: BookingRepository;
+  centres: CentreRepository;
+  pay: WechatPayGateway | null;
+  access: AccessService;
+  audit: AuditService;
+  logger: Logger;
+}
+
 /**
  * Money back to payers. A refund is decided inside the transaction that makes it owed (a cancellation, a
  * rejection, a payment that arrived too late), saved as `pending`, and sent to WeChat Pay after that transaction
@@ -52,24 +63,14 @@ const MAX_AUTOMATIC_ATTEMPTS = 5;
  * that as the same refund, so a retry can never pay twice).
  */
 export class RefundService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly payments: PaymentRepository,
-    private readonly bookings: BookingRepository,
-    private readonly centres: CentreRepository,
-    private readonly pay: WechatPayGateway | null,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: RefundServiceDeps) {}
 
   /**
    * Inside a transaction that holds the booking's row and its payments' rows: refunds whatever of `paid` is beyond
    * `keepFen` and not refunded already, newest payment first. Returns the refunds to `send` after commit.
    */
-  async planBeyond(em: EntityManager, paid: readonly Payment[], keepFen: number, reason: string, requestedBy: number | null): Promise<Refund[]> {
-    const refundable = await Promise.all(paid.map(async (p) => p.amountFen - (await this.payments.committedRefundFen(em, p.id))));
+  async planBeyond(em: Tx, paid: readonly Payment[], keepFen: number, reason: string, requestedBy: number | null): Promise<Refund[]> {
+    const refundable = await Promise.all(paid.map(async (p) => p.amountFen - (await this.deps.payments.committedRefundFen(em, p.id))));
     let left = refundable.reduce((a, b) => a + b, 0) - keepFen;
     const planned: Refund[] = [];
     for (let i = paid.length - 1; i >= 0 && left > 0; i--) {
@@ -82,17 +83,17 @@ export class RefundService {
   }
 
   /** Inside a transaction: refunds up to `amountFen` of one paid payment (less if part was refunded already). */
-  async planForPayment(em: EntityManager, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund | null> {
+  async planForPayment(em: Tx, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund | null> {
     // Two decisions about one payment (a late notification and a cancellation) must not both refund it in full:
     // the payment's row lock orders them, and the second sees the first one's refund.
-    await this.payments.findByOutTradeNo(em, payment.outTradeNo, true);
-    const amount = Math.min(amountFen, payment.amountFen - (await this.payments.committedRefundFen(em, payment.id)));
+    await this.deps.payments.findByOutTradeNo(em, payment.outTradeNo, true);
+    const amount = Math.min(amountFen, payment.amountFen - (await this.deps.payments.committedRefundFen(em, payment.id)));
     return amount > 0 ? this.insert(em, payment, amount, reason, requestedBy) : null;
   }
 
-  private insert(em: EntityManager, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund> {
-    const now = this.clock.now();
-    return this.payments.insertRefund(em, {
+  private insert(em: Tx, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund> {
+    const now = this.deps.clock.now();
+    return this.deps.payments.insertRefund(em, {
       paymentId: payment.id,
       bookingId: payment.bookingId,
       outRefundNo: merchantNumber('MR', shanghaiDate(now)),
@@ -117,20 +118,20 @@ export class RefundService {
   }
 
   private async sendOne(refund: Refund): Promise<Refund> {
-    const now = this.clock.now();
-    const payment = await this.payments.findPayment(refund.paymentId);
+    const now = this.deps.clock.now();
+    const payment = await this.deps.payments.findPayment(refund.paymentId);
     if (!payment) throw new Error(`refund ${refund.id} refers to missing payment ${refund.paymentId}`);
-    if (!this.pay) {
-      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+    if (!this.deps.pay) {
+      await this.deps.payments.updateRefund(this.deps.db.manager, refund.id, ['pending', 'failed'], {
         status: 'failed',
         lastError: PAY_TEXTS.refundNoGateway,
         updatedAt: now,
       });
-      return (await this.payments.findRefund(refund.id))!;
+      return (await this.deps.payments.findRefund(refund.id))!;
     }
     const attempts = refund.attempts + 1;
     try {
-      const result = await this.pay.refund({
+      const result = await this.deps.pay.refund({
         outTradeNo: payment.outTradeNo,
         outRefundNo: refund.outRefundNo,
         reason: refund.reason,
@@ -138,7 +139,7 @@ export class RefundService {
         totalFen: payment.amountFen,
       });
       // Only from pending/failed: the refund's notification may already have come in and said more than this.
-      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+      await this.deps.payments.updateRefund(this.deps.db.manager, refund.id, ['pending', 'failed'], {
         status: FROM_WECHAT[result.status],
         refundId: result.refundId,
         succeededAt: result.status === 'SUCCESS' ? (result.successTime ?? now) : null,
@@ -148,15 +149,15 @@ export class RefundService {
       });
     } catch (err) {
       const message = err instanceof WechatPayError ? `${err.code}: ${err.message}` : (err as Error).message;
-      this.logger.warn({ refundId: refund.id, outRefundNo: refund.outRefundNo, err: message }, 'refund not accepted by WeChat Pay');
-      await this.payments.updateRefund(this.db.manager, refund.id, ['pending', 'failed'], {
+      this.deps.logger.warn({ refundId: refund.id, outRefundNo: refund.outRefundNo, err: message }, 'refund not accepted by WeChat Pay');
+      await this.deps.payments.updateRefund(this.deps.db.manager, refund.id, ['pending', 'failed'], {
         status: 'failed',
         attempts,
         lastError: message.slice(0, 200),
         updatedAt: now,
       });
     }
-    return (await this.payments.findRefund(refund.id))!;
+    return (await this.deps.payments.findRefund(refund.id))!;
   }
 
   /**
@@ -164,22 +165,22 @@ export class RefundService {
    * out_refund_no); a closed one becomes a new refund of the same amount, and the closed one is marked dealt with.
    */
   async retry(actor: Actor, refundId: number): Promise<RefundView> {
-    const refund = await this.payments.findRefund(refundId);
+    const refund = await this.deps.payments.findRefund(refundId);
     if (!refund) throw new AppError('REFUND_NOT_FOUND');
     await this.assertManages(actor, refund.bookingId);
     if (refund.status === 'failed' || refund.status === 'pending') {
-      await this.audit.record(this.db.manager, actor, 'refund.retry', { type: 'refund', id: refund.id }, { outRefundNo: refund.outRefundNo });
+      await this.deps.audit.record(this.deps.db.manager, actor, 'refund.retry', { type: 'refund', id: refund.id }, { outRefundNo: refund.outRefundNo });
       return refundView(await this.sendOne(refund));
     }
     if (refund.status !== 'closed' || refund.resolvedAt !== null) {
       throw new AppError('REFUND_NOT_RETRYABLE', undefined, { status: refund.status });
     }
-    const now = this.clock.now();
-    const replacement = await this.db.transaction(async (em) => {
-      if (!(await this.payments.updateRefund(em, refund.id, ['closed'], { resolvedAt: now, updatedAt: now }))) return null;
-      const payment = (await this.payments.findPayment(refund.paymentId, em))!;
+    const now = this.deps.clock.now();
+    const replacement = await this.deps.db.transaction(async (em) => {
+      if (!(await this.deps.payments.updateRefund(em, refund.id, ['closed'], { resolvedAt: now, updatedAt: now }))) return null;
+      const payment = (await this.deps.payments.findPayment(refund.paymentId, em))!;
       const next = await this.planForPayment(em, payment, refund.amountFen, refund.reason, actor.accountId);
-      await this.audit.record(em, actor, 'refund.retry', { type: 'refund', id: refund.id }, { replacedBy: next?.outRefundNo ?? null });
+      await this.deps.audit.record(em, actor, 'refund.retry', { type: 'refund', id: refund.id }, { replacedBy: next?.outRefundNo ?? null });
       return next;
     });
     if (!replacement) throw new AppError('REFUND_NOT_RETRYABLE');
@@ -191,25 +192,25 @@ export class RefundService {
    * once. Returns what was done, for the notification record.
    */
   async settle(
-    em: EntityManager,
+    em: Tx,
     resource: RefundResource,
     rawBody: string | null,
   ): Promise<{ outcome: 'refund_updated' | 'refund_already_final' | 'unknown_refund' | 'mismatch'; detail: string }> {
     const outRefundNo = resource.out_refund_no ?? '';
-    const refund = outRefundNo ? await this.payments.findByOutRefundNo(em, outRefundNo, true) : null;
+    const refund = outRefundNo ? await this.deps.payments.findByOutRefundNo(em, outRefundNo, true) : null;
     if (!refund) return { outcome: 'unknown_refund', detail: PAY_TEXTS.unknownRefund };
-    const payment = (await this.payments.findPayment(refund.paymentId, em))!;
+    const payment = (await this.deps.payments.findPayment(refund.paymentId, em))!;
     const status = FROM_WECHAT[resource.refund_status as RefundResult['status']];
     const mismatches: string[] = [];
-    if (resource.amount?.refund !== refund.amountFen) mismatches.push(`退款金额 ${resource.amount?.refund ?? '无'} ≠ ${refund.amountFen}`);
-    if (resource.out_trade_no !== payment.outTradeNo) mismatches.push('订单号不符');
-    if (resource.mchid !== payment.mchid) mismatches.push(`商户号 ${resource.mchid ?? '无'} 不是本商户`);
-    if (!status) mismatches.push(`未知的退款状态 ${String(resource.refund_status)}`);
+    if (resource.amount?.refund !== refund.amountFen) mismatches.push(PAY_TEXTS.mismatch.refundAmount(resource.amount?.refund, refund.amountFen));
+    if (resource.out_trade_no !== payment.outTradeNo) mismatches.push(PAY_TEXTS.mismatch.refundOrder);
+    if (resource.mchid !== payment.mchid) mismatches.push(PAY_TEXTS.mismatch.refundMchid(resource.mchid));
+    if (!status) mismatches.push(PAY_TEXTS.mismatch.refundStatus(String(resource.refund_status)));
     if (mismatches.length > 0) return { outcome: 'mismatch', detail: mismatches.join('，') };
     if (!OPEN.includes(refund.status)) return { outcome: 'refund_already_final', detail: refund.status };
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const successTime = resource.success_time ? new Date(resource.success_time) : now;
-    await this.payments.updateRefund(em, refund.id, OPEN, {
+    await this.deps.payments.updateRefund(em, refund.id, OPEN, {
       status,
       refundId: resource.refund_id ?? refund.refundId,
       succeededAt: status === 'success' ? (Number.isNaN(successTime.getTime()) ? now : successTime) : null,
@@ -217,7 +218,7 @@ export class RefundService {
       updatedAt: now,
     });
     if (status === 'abnormal' || status === 'closed') {
-      this.logger.warn({ outRefundNo, status }, 'refund did not reach the payer; staff must act');
+      this.deps.logger.warn({ outRefundNo, status }, 'refund did not reach the payer; staff must act');
     }
     return { outcome: 'refund_updated', detail: status };
   }
@@ -227,22 +228,22 @@ export class RefundService {
    * few times, processing ones are asked about. Returns how many were looked at.
    */
   async reconcile(batch = 100): Promise<{ sent: number; queried: number }> {
-    const now = this.clock.now().getTime();
+    const now = this.deps.clock.now().getTime();
     const unsent = [
-      ...(await this.payments.refundsStuck(['pending'], new Date(now - PENDING_RESEND_AFTER_MS), batch)),
-      ...(await this.payments.refundsStuck(['failed'], new Date(now - FAILED_RETRY_AFTER_MS), batch)).filter(
+      ...(await this.deps.payments.refundsStuck(['pending'], new Date(now - PENDING_RESEND_AFTER_MS), batch)),
+      ...(await this.deps.payments.refundsStuck(['failed'], new Date(now - FAILED_RETRY_AFTER_MS), batch)).filter(
         (r) => r.attempts < MAX_AUTOMATIC_ATTEMPTS,
       ),
     ];
     for (const r of unsent) await this.sendOne(r);
     let queried = 0;
-    if (this.pay) {
-      for (const r of await this.payments.refundsStuck(['processing'], new Date(now - PROCESSING_QUERY_AFTER_MS), batch)) {
+    if (this.deps.pay) {
+      for (const r of await this.deps.payments.refundsStuck(['processing'], new Date(now - PROCESSING_QUERY_AFTER_MS), batch)) {
         queried++;
         try {
-          const answer = await this.pay.queryRefund(r.outRefundNo);
-          const payment = (await this.payments.findPayment(r.paymentId))!;
-          await this.db.transaction((em) =>
+          const answer = await this.deps.pay.queryRefund(r.outRefundNo);
+          const payment = (await this.deps.payments.findPayment(r.paymentId))!;
+          await this.deps.db.transaction((em) =>
             this.settle(
               em,
               {
@@ -258,7 +259,7 @@ export class RefundService {
             ),
           );
         } catch (err) {
-          this.logger.warn({ outRefundNo: r.outRefundNo, err: (err as Error).message }, 'refund query failed; will ask again');
+          this.deps.logger.warn({ outRefundNo: r.outRefundNo, err: (err as Error).message }, 'refund query failed; will ask again');
         }
       }
     }
@@ -266,9 +267,9 @@ export class RefundService {
   }
 
   private async assertManages(actor: Actor, bookingId: number): Promise<void> {
-    const booking = await this.bookings.findById(bookingId);
-    const centre = booking ? await this.centres.findById(booking.centreId) : null;
+    const booking = await this.deps.bookings.findById(bookingId);
+    const centre = booking ? await this.deps.centres.findById(booking.centreId) : null;
     if (!booking || !centre) throw new AppError('REFUND_NOT_FOUND');
-    this.access.assertCanManageCentre(actor, centre);
+    this.deps.access.assertCanManageCentre(actor, centre);
   }
 }

@@ -1,6 +1,7 @@
 import type { Account, FamilyLink } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
+import type { FamilyLinkView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { sixDigitCode } from '../../lib/random';
@@ -15,47 +16,43 @@ import { hasRole, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 
 const CODE_TTL_MS = DAY;
+export interface FamilyLinkServiceDeps {
+  db: Database;
+  clock: Clock;
+  links: FamilyLinkRepository;
+  seniors: SeniorRepository;
+  accounts: AccountRepository;
+  auditRepo: AuditRepository;
+  access: AccessService;
+  audit: AuditService;
+  /** Senior WeChat-binding codes share the 6-digit space: a live code must not mean both. */
+  bindCodes: BindCodeRepository;
+}
+
 /** Six digits are guessable by brute force; a handful of wrong tries per quarter hour is not. */
 const MAX_FAILED_REDEEMS = 5;
 const FAILED_REDEEM_WINDOW_MS = 15 * MINUTE;
 
-export interface FamilyLinkView {
-  id: number;
-  relation: string;
-  createdAt: string;
-  senior: { id: number; name: string };
-  family: { accountId: number; displayName: string; phone: string | null };
-}
+export type { FamilyLinkView };
 
 export class FamilyLinkService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly links: FamilyLinkRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly accounts: AccountRepository,
-    private readonly auditRepo: AuditRepository,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    /** Senior WeChat-binding codes share the 6-digit space: a live code must not mean both. */
-    private readonly bindCodes: BindCodeRepository,
-  ) {}
+  constructor(private readonly deps: FamilyLinkServiceDeps) {}
 
   /** A one-time 6-digit code for a senior, valid 24 h: issued by the senior, their centre's staff, or an admin. */
   async issueCode(actor: Actor, seniorId: number): Promise<{ code: string; expiresAt: string; seniorId: number }> {
-    const senior = await this.seniors.findById(seniorId);
+    const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-    const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel === 'family') throw new AppError('FORBIDDEN', '绑定码只能由老人本人或服务站点发放');
-    const now = this.clock.now();
+    const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
+    if (rel === 'family') throw new AppError('LINK_CODE_ISSUER_NOT_ALLOWED');
+    const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-    return this.db.transaction(async (em) => {
+    return this.deps.db.transaction(async (em) => {
       // Live codes must be unique, or one code would open two seniors; retry the rare collision.
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
-        if ((await this.links.findLiveCode(code, now, em)) || (await this.bindCodes.findLiveCode(code, now, em))) continue;
-        const row = await this.links.insertCode(em, { code, seniorId, issuedByAccountId: actor.accountId, createdAt: now, expiresAt, usedAt: null, usedByAccountId: null });
-        if (rel === 'staff' || rel === 'admin') await this.audit.record(em, actor, 'family_link_code.issue', { type: 'senior', id: seniorId }, { codeId: row.id });
+        if ((await this.deps.links.findLiveCode(code, now, em)) || (await this.deps.bindCodes.findLiveCode(code, now, em))) continue;
+        const row = await this.deps.links.insertCode(em, { code, seniorId, issuedByAccountId: actor.accountId, createdAt: now, expiresAt, usedAt: null, usedByAccountId: null });
+        if (rel === 'staff' || rel === 'admin') await this.deps.audit.record(em, actor, 'family_link_code.issue', { type: 'senior', id: seniorId }, { codeId: row.id });
         return { code, expiresAt: expiresAt.toISOString(), seniorId };
       }
       throw new AppError('UNAVAILABLE');
@@ -64,34 +61,34 @@ export class FamilyLinkService {
 
   /** Is this a live family-link code? (The bot asks before it makes a stranger an account to redeem it with.) */
   async isLiveCode(code: string): Promise<boolean> {
-    return (await this.links.findLiveCode(code, this.clock.now())) !== null;
+    return (await this.deps.links.findLiveCode(code, this.deps.clock.now())) !== null;
   }
 
   /** A family member types the code: the link is made and the code is spent, together or not at all. */
   async redeem(actor: Actor, code: string, relation = ''): Promise<FamilyLinkView> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const since = new Date(now.getTime() - FAILED_REDEEM_WINDOW_MS);
-    if ((await this.auditRepo.countByActorSince(actor.accountId, 'family_link_code.failed', since)) >= MAX_FAILED_REDEEMS) {
-      throw new AppError('RATE_LIMITED', '绑定码输错次数太多，请 15 分钟后再试');
+    if ((await this.deps.auditRepo.countByActorSince(actor.accountId, 'family_link_code.failed', since)) >= MAX_FAILED_REDEEMS) {
+      throw new AppError('LINK_CODE_TOO_MANY_TRIES');
     }
-    const live = await this.links.findLiveCode(code, now);
+    const live = await this.deps.links.findLiveCode(code, now);
     if (!live) {
-      await this.db.transaction((em) => this.audit.record(em, actor, 'family_link_code.failed', { type: 'account', id: actor.accountId }));
+      await this.deps.db.transaction((em) => this.deps.audit.record(em, actor, 'family_link_code.failed', { type: 'account', id: actor.accountId }));
       throw new AppError('LINK_CODE_INVALID');
     }
-    if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('VALIDATION_FAILED', '这是您自己的绑定码，请发给您的家人');
-    const link = await this.db.transaction(async (em) => {
-      const existing = await this.links.findPair(em, live.seniorId, actor.accountId);
+    if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('OWN_LINK_CODE');
+    const link = await this.deps.db.transaction(async (em) => {
+      const existing = await this.deps.links.findPair(em, live.seniorId, actor.accountId);
       if (existing && existing.revokedAt === null) throw new AppError('ALREADY_LINKED');
-      if (!(await this.links.useCode(em, live.id, actor.accountId, now))) throw new AppError('LINK_CODE_INVALID');
+      if (!(await this.deps.links.useCode(em, live.id, actor.accountId, now))) throw new AppError('LINK_CODE_INVALID');
       const saved = existing
-        ? await this.links.saveLink(em, { ...existing, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null })
-        : await this.links.saveLink(em, { seniorId: live.seniorId, familyAccountId: actor.accountId, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null });
-      const account = (await this.accounts.findById(actor.accountId))!;
+        ? await this.deps.links.saveLink(em, { ...existing, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null })
+        : await this.deps.links.saveLink(em, { seniorId: live.seniorId, familyAccountId: actor.accountId, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null });
+      const account = (await this.deps.accounts.findById(actor.accountId))!;
       if (!account.roles.includes('family')) {
         account.roles = [...account.roles, 'family'];
         account.updatedAt = now;
-        await this.accounts.save(account, em);
+        await this.deps.accounts.save(account, em);
       }
       return saved;
     });
@@ -101,40 +98,40 @@ export class FamilyLinkService {
   /** A family member's seniors, or a senior's family members. */
   async mine(actor: Actor): Promise<FamilyLinkView[]> {
     const rows: FamilyLink[] = [];
-    if (hasRole(actor, 'family')) rows.push(...(await this.links.activeForAccount(actor.accountId)));
-    if (hasRole(actor, 'senior') && actor.seniorId !== null) rows.push(...(await this.links.activeForSenior(actor.seniorId)));
+    if (hasRole(actor, 'family')) rows.push(...(await this.deps.links.activeForAccount(actor.accountId)));
+    if (hasRole(actor, 'senior') && actor.seniorId !== null) rows.push(...(await this.deps.links.activeForSenior(actor.seniorId)));
     return this.views(rows, false);
   }
 
   async forSenior(actor: Actor, seniorId: number): Promise<FamilyLinkView[]> {
-    const senior = await this.seniors.findById(seniorId);
+    const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-    const rel = await this.access.assertCanSeeSenior(actor, senior);
+    const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
     if (rel === 'family') throw new AppError('FORBIDDEN');
-    return this.views(await this.links.activeForSenior(seniorId), rel === 'staff' || rel === 'admin' || rel === 'self');
+    return this.views(await this.deps.links.activeForSenior(seniorId), rel === 'staff' || rel === 'admin' || rel === 'self');
   }
 
   /** The senior may revoke any of their links; a family member may unlink themself; staff and admins for them. */
   async revoke(actor: Actor, linkId: number): Promise<void> {
-    const link = await this.links.findById(linkId);
-    if (!link || link.revokedAt !== null) throw new AppError('NOT_FOUND', '没有找到这个绑定');
+    const link = await this.deps.links.findById(linkId);
+    if (!link || link.revokedAt !== null) throw new AppError('FAMILY_LINK_NOT_FOUND');
     const self = link.familyAccountId === actor.accountId;
     let rel: string | null = self ? 'family' : null;
     if (!self) {
-      const senior = await this.seniors.findById(link.seniorId);
-      rel = senior ? await this.access.relationTo(actor, senior) : null;
+      const senior = await this.deps.seniors.findById(link.seniorId);
+      rel = senior ? await this.deps.access.relationTo(actor, senior) : null;
       if (rel === null || rel === 'family') throw new AppError('FORBIDDEN');
     }
-    await this.db.transaction(async (em) => {
-      if (!(await this.links.revoke(em, linkId, actor.accountId, this.clock.now()))) throw new AppError('NOT_FOUND', '没有找到这个绑定');
-      if (rel === 'staff' || rel === 'admin') await this.audit.record(em, actor, 'family_link.revoke', { type: 'family_link', id: linkId });
+    await this.deps.db.transaction(async (em) => {
+      if (!(await this.deps.links.revoke(em, linkId, actor.accountId, this.deps.clock.now()))) throw new AppError('FAMILY_LINK_NOT_FOUND');
+      if (rel === 'staff' || rel === 'admin') await this.deps.audit.record(em, actor, 'family_link.revoke', { type: 'family_link', id: linkId });
     });
   }
 
   private async views(links: FamilyLink[], fullPhone: boolean): Promise<FamilyLinkView[]> {
-    const seniors = new Map((await this.seniors.findByIds([...new Set(links.map((l) => l.seniorId))])).map((s) => [s.id, s]));
+    const seniors = new Map((await this.deps.seniors.findByIds([...new Set(links.map((l) => l.seniorId))])).map((s) => [s.id, s]));
     const accounts = new Map<number, Account>(
-      (await this.accounts.findByIds([...new Set(links.map((l) => l.familyAccountId))])).map((a) => [a.id, a]),
+      (await this.deps.accounts.findByIds([...new Set(links.map((l) => l.familyAccountId))])).map((a) => [a.id, a]),
     );
     return links.map((l) => {
       const a = accounts.get(l.familyAccountId);

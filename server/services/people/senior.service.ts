@@ -1,5 +1,6 @@
 import { SENIOR_CATEGORY_LABELS, type Senior } from '../../../entities';
 import { AppError } from '../../errors';
+import type { SeniorView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { ageOn, shanghaiDate } from '../../lib/time';
@@ -7,25 +8,7 @@ import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { AccessService, SeniorRelation } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
 
-export interface SeniorView {
-  id: number;
-  name: string;
-  gender: Senior['gender'];
-  age: number;
-  isVeryOld: boolean;
-  phone: string | null;
-  idCardLast4: string | null;
-  address: string;
-  regionId: number;
-  homeCentreId: number | null;
-  categories: Senior['categories'];
-  categoryLabels: string[];
-  abilityLevel: number;
-  dietNotes: string;
-  emergencyContacts: Senior['emergencyContacts'];
-  latitude: number | null;
-  longitude: number | null;
-}
+export type { SeniorView };
 
 export class SeniorService {
   constructor(

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
-import { Account, type SeniorBindCode } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Account, SeniorBindCode } from '../../../entities';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { WechatMessenger } from '../../gateways/wechat-messenger.gateway';
 import type { Clock } from '../../lib/clock';
 import { DAY } from '../../lib/time';
 import { sixDigitCode } from '../../lib/random';
-import { newWechatAccount, type AccountRepository } from '../../repositories/account.repository';
+import type { AccountRepository } from '../../repositories/account.repository';
 import type { BindCodeRepository } from '../../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
+import { ACCOUNT_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { actorForAccount, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
@@ -38,39 +38,41 @@ export type BindOutcome =
   | { kind: 'family_account' }
   | { kind: 'invalid' };
 
+export interface WechatBindingServiceDeps {
+  db: Database;
+  clock: Clock;
+  codes: BindCodeRepository;
+  familyCodes: FamilyLinkRepository;
+  seniors: SeniorRepository;
+  accounts: AccountRepository;
+  messenger: WechatMessenger;
+  access: AccessService;
+  audit: AuditService;
+  logger: Logger;
+}
+
 /**
  * 绑定微信: staff issue a senior a QR code and a 6-digit code; the senior scans or sends it from their own WeChat
  * and that public-account openid becomes theirs. Spending the code and attaching the openid happen in one
  * transaction, so a code is never half used.
  */
 export class WechatBindingService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly codes: BindCodeRepository,
-    private readonly familyCodes: FamilyLinkRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly accounts: AccountRepository,
-    private readonly messenger: WechatMessenger,
-    private readonly access: AccessService,
-    private readonly audit: AuditService,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: WechatBindingServiceDeps) {}
 
   /** Staff of the senior's centre, or an administrator over them, issue a fresh code and QR scene. */
   async issue(actor: Actor, seniorId: number): Promise<BindingIssued> {
-    const senior = await this.seniors.findById(seniorId);
+    const senior = await this.deps.seniors.findById(seniorId);
     if (!senior || !senior.active) throw new AppError('SENIOR_NOT_FOUND');
-    const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN', '微信绑定码只能由服务站点或管理员发放');
-    const now = this.clock.now();
+    const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('BINDING_CODE_ISSUER_NOT_ALLOWED');
+    const now = this.deps.clock.now();
     const scene = `${BIND_SCENE_PREFIX}${randomBytes(12).toString('base64url')}`;
-    const row = await this.db.transaction(async (em) => {
+    const row = await this.deps.db.transaction(async (em) => {
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
         // A live code must mean one thing: not another senior's, and not a family-link code either.
-        if ((await this.codes.findLiveCode(code, now, em)) || (await this.familyCodes.findLiveCode(code, now, em))) continue;
-        const saved = await this.codes.insert(em, {
+        if ((await this.deps.codes.findLiveCode(code, now, em)) || (await this.deps.familyCodes.findLiveCode(code, now, em))) continue;
+        const saved = await this.deps.codes.insert(em, {
           seniorId,
           code,
           scene,
@@ -81,17 +83,17 @@ export class WechatBindingService {
           usedAt: null,
           usedByAccountId: null,
         });
-        await this.audit.record(em, actor, 'wechat_binding.issue', { type: 'senior', id: seniorId }, { bindCodeId: saved.id });
+        await this.deps.audit.record(em, actor, 'wechat_binding.issue', { type: 'senior', id: seniorId }, { bindCodeId: saved.id });
         return saved;
       }
       throw new AppError('UNAVAILABLE');
     });
     let qr: BindingIssued['qr'] = null;
     try {
-      const made = await this.messenger.createQrScene(scene, SCENE_TTL_S);
+      const made = await this.deps.messenger.createQrScene(scene, SCENE_TTL_S);
       qr = { imageUrl: made.imageUrl, url: made.url, expiresAt: new Date(now.getTime() + made.expiresInSeconds * 1000).toISOString() };
     } catch (err) {
-      this.logger.warn({ err, seniorId }, 'binding QR code could not be made; the 6-digit code still works');
+      this.deps.logger.warn({ err, seniorId }, 'binding QR code could not be made; the 6-digit code still works');
     }
     return {
       seniorId,
@@ -105,47 +107,47 @@ export class WechatBindingService {
 
   /** Is this a live senior binding code? (The bot tries it before family-link codes.) */
   async isLiveCode(code: string): Promise<boolean> {
-    return (await this.codes.findLiveCode(code, this.clock.now())) !== null;
+    return (await this.deps.codes.findLiveCode(code, this.deps.clock.now())) !== null;
   }
 
   bindByScene(openid: string, scene: string): Promise<BindOutcome> {
-    return this.bind(openid, (em, now) => this.codes.findLiveScene(scene, now, em));
+    return this.bind(openid, (em, now) => this.deps.codes.findLiveScene(scene, now, em));
   }
 
   bindByCode(openid: string, code: string): Promise<BindOutcome> {
-    return this.bind(openid, (em, now) => this.codes.findLiveCode(code, now, em));
+    return this.bind(openid, (em, now) => this.deps.codes.findLiveCode(code, now, em));
   }
 
-  private async bind(openid: string, find: (em: EntityManager, now: Date) => Promise<SeniorBindCode | null>): Promise<BindOutcome> {
-    const now = this.clock.now();
+  private async bind(openid: string, find: (em: Tx, now: Date) => Promise<SeniorBindCode | null>): Promise<BindOutcome> {
+    const now = this.deps.clock.now();
     try {
-      return await this.db.transaction((em) => this.bindIn(em, openid, now, find));
+      return await this.deps.db.transaction((em) => this.bindIn(em, openid, now, find));
     } catch (err) {
       // Two deliveries of one scan racing to create the same account: the second finds the first's work.
-      if (!this.db.isDuplicateKey(err)) throw err;
-      return this.db.transaction((em) => this.bindIn(em, openid, now, find));
+      if (!this.deps.db.isDuplicateKey(err)) throw err;
+      return this.deps.db.transaction((em) => this.bindIn(em, openid, now, find));
     }
   }
 
-  private async bindIn(em: EntityManager, openid: string, now: Date, find: (em: EntityManager, now: Date) => Promise<SeniorBindCode | null>): Promise<BindOutcome> {
-    const current = await this.accounts.findByMpOpenid(openid, em);
+  private async bindIn(em: Tx, openid: string, now: Date, find: (em: Tx, now: Date) => Promise<SeniorBindCode | null>): Promise<BindOutcome> {
+    const current = await this.deps.accounts.findByMpOpenid(openid, em);
     const live = await find(em, now);
     if (!live) {
       // Scanning the same QR again after binding is common: say it is done rather than "expired".
       if (current?.seniorId) {
-        const mine = await this.seniors.findById(current.seniorId, em);
+        const mine = await this.deps.seniors.findById(current.seniorId, em);
         return { kind: 'already', seniorName: mine?.name ?? '', accountId: current.id, seniorId: current.seniorId };
       }
       return { kind: 'invalid' };
     }
-    const senior = await this.seniors.findById(live.seniorId, em);
+    const senior = await this.deps.seniors.findById(live.seniorId, em);
     if (!senior || !senior.active) return { kind: 'invalid' };
     if (current?.seniorId === senior.id) return { kind: 'already', seniorName: senior.name, accountId: current.id, seniorId: senior.id };
     if (current?.seniorId) {
-      const other = await this.seniors.findById(current.seniorId, em);
+      const other = await this.deps.seniors.findById(current.seniorId, em);
       return { kind: 'bound_to_other', seniorName: other?.name ?? '' };
     }
-    const existing = await this.accounts.findBySenior(senior.id, em);
+    const existing = await this.deps.accounts.findBySenior(senior.id, em);
     let account: Account;
     if (current && existing) {
       return { kind: 'family_account' };
@@ -154,31 +156,31 @@ export class WechatBindingService {
       current.seniorId = senior.id;
       current.roles = [...new Set([...current.roles, 'senior' as const])];
       current.updatedAt = now;
-      account = await this.accounts.save(current, em);
+      account = await this.deps.accounts.save(current, em);
     } else if (existing) {
       // The senior had an account (made by staff, or an old WeChat): this WeChat replaces the old one.
       existing.mpOpenid = openid;
       existing.updatedAt = now;
-      account = await this.accounts.save(existing, em);
+      account = await this.deps.accounts.save(existing, em);
     } else {
-      account = await this.accounts.save(em.create(Account, newWechatAccount(now, { displayName: senior.name, roles: ['senior'], mpOpenid: openid, seniorId: senior.id })), em);
+      account = await this.deps.accounts.insertWechatAccount(now, { displayName: senior.name, roles: ['senior'], mpOpenid: openid, seniorId: senior.id }, em);
     }
-    if (!(await this.codes.use(em, live.id, account.id, now))) return { kind: 'invalid' };
+    if (!(await this.deps.codes.use(em, live.id, account.id, now))) return { kind: 'invalid' };
     const actor = actorForAccount(account, 'wechat');
-    await this.audit.record(em, actor, 'wechat_binding.bind', { type: 'senior', id: senior.id }, { bindCodeId: live.id });
+    await this.deps.audit.record(em, actor, 'wechat_binding.bind', { type: 'senior', id: senior.id }, { bindCodeId: live.id });
     return { kind: 'bound', seniorName: senior.name, accountId: account.id, seniorId: senior.id };
   }
 
   /** A public-account user's account for redeeming a family-link code, created on first need. */
   async familyAccountFor(openid: string): Promise<Account> {
-    const now = this.clock.now();
-    const found = await this.accounts.findByMpOpenid(openid);
+    const now = this.deps.clock.now();
+    const found = await this.deps.accounts.findByMpOpenid(openid);
     if (found) return found;
     try {
-      return await this.accounts.save(this.db.manager.create(Account, newWechatAccount(now, { displayName: '微信用户', roles: ['family'], mpOpenid: openid })));
+      return await this.deps.accounts.insertWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], mpOpenid: openid });
     } catch (err) {
-      if (!this.db.isDuplicateKey(err)) throw err;
-      return (await this.accounts.findByMpOpenid(openid))!;
+      if (!this.deps.db.isDuplicateKey(err)) throw err;
+      return (await this.deps.accounts.findByMpOpenid(openid))!;
     }
   }
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
-import { SERVICE_KIND_LABELS, Slot, type Account, type Booking, type BookingStatus, type Centre, type Reminder, type ReminderKind } from '../../../entities';
+import { SERVICE_KIND_LABELS, type Slot, type Account, type Booking, type BookingStatus, type Centre, type Reminder, type ReminderKind } from '../../../entities';
 import { WechatApiError, type WechatMessenger } from '../../gateways/wechat-messenger.gateway';
+import type { Tx } from '../../db/database';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
@@ -16,7 +16,7 @@ import { outOfQuietHours, ratingRequestTime, serviceReminderTimes } from './remi
 
 /** What the booking services tell reminders, inside the transaction that moves a booking (one call per move). */
 export interface BookingReminders {
-  bookingMoved(em: EntityManager, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void>;
+  bookingMoved(em: Tx, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void>;
 }
 export type MovedBooking = Pick<Booking, 'id' | 'status' | 'seniorId' | 'slotId' | 'serviceDate' | 'servedAt'>;
 
@@ -47,6 +47,18 @@ export const RATING_ANSWER_TTL_MS = 24 * 60 * MINUTE;
 
 type Delivery = { channel: 'subscribe' | 'template' } | { failed: string };
 
+export interface ReminderServiceDeps {
+  clock: Clock;
+  reminders: ReminderRepository;
+  credits: SubscribeCreditRepository;
+  seniors: SeniorRepository;
+  links: FamilyLinkRepository;
+  botConversations: BotConversationRepository;
+  messenger: WechatMessenger;
+  templates: TemplateIds;
+  logger: Logger;
+}
+
 /**
  * 提醒: plans reminder rows when a booking becomes confirmed (or served, for the rating request), cancels them when
  * it leaves that state, and sends the due ones.
@@ -58,40 +70,30 @@ type Delivery = { channel: 'subscribe' | 'template' } | { failed: string };
  * A duplicate reminder to an 80-year-old is worse than a missing one, and a lost one is at least on record.
  */
 export class ReminderService implements BookingReminders {
-  constructor(
-    private readonly clock: Clock,
-    private readonly reminders: ReminderRepository,
-    private readonly credits: SubscribeCreditRepository,
-    private readonly seniors: SeniorRepository,
-    private readonly links: FamilyLinkRepository,
-    private readonly botConversations: BotConversationRepository,
-    private readonly messenger: WechatMessenger,
-    private readonly templates: TemplateIds,
-    private readonly logger: Logger,
-  ) {}
+  constructor(private readonly deps: ReminderServiceDeps) {}
 
-  async bookingMoved(em: EntityManager, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void> {
+  async bookingMoved(em: Tx, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void> {
     if (booking.status === 'confirmed') return this.planService(em, booking, slot);
     if (booking.status === 'served') {
-      await this.reminders.cancelForBooking(em, booking.id, SERVICE_KINDS);
+      await this.deps.reminders.cancelForBooking(em, booking.id, SERVICE_KINDS);
       return this.planRatingRequest(em, booking);
     }
     if (booking.status === 'rated') {
-      await this.reminders.cancelForBooking(em, booking.id, ['rating_request']);
+      await this.deps.reminders.cancelForBooking(em, booking.id, ['rating_request']);
       return;
     }
-    if (CLOSED.includes(booking.status)) await this.reminders.cancelForBooking(em, booking.id, ALL_KINDS);
+    if (CLOSED.includes(booking.status)) await this.deps.reminders.cancelForBooking(em, booking.id, ALL_KINDS);
   }
 
   /** The day-before and hour-before reminders, for the senior and each linked family member. */
-  private async planService(em: EntityManager, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void> {
-    const now = this.clock.now();
-    const startsAt = (slot ?? (await em.findOneByOrFail(Slot, { id: booking.slotId }))).startsAt;
+  private async planService(em: Tx, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void> {
+    const now = this.deps.clock.now();
+    const startsAt = (slot ?? (await this.deps.reminders.slotOf(em, booking.slotId))).startsAt;
     const times = serviceReminderTimes(booking.serviceDate, startsAt, now);
     if (!times.day_before && !times.hour_before) return;
     // One after the other: both read through the moving transaction's connection.
-    const senior = await this.reminders.seniorAccount(em, booking.seniorId);
-    const family = (await this.links.familyOf(booking.seniorId, em)).map((k) => k.account).sort((a, b) => a.id - b.id);
+    const senior = await this.deps.reminders.seniorAccount(em, booking.seniorId);
+    const family = (await this.deps.links.familyOf(booking.seniorId, em)).map((k) => k.account).sort((a, b) => a.id - b.id);
     // The senior hears on the public account only; a senior without it (no WeChat) gets none.
     const accounts = [...(senior?.mpOpenid ? [senior] : []), ...family.filter((a) => a.miniOpenid || a.mpOpenid)];
     const rows: PlannedReminder[] = [];
@@ -101,28 +103,28 @@ export class ReminderService implements BookingReminders {
         if (dueAt) rows.push({ bookingId: booking.id, accountId: a.id, kind, dueAt });
       }
     }
-    await this.reminders.plan(em, rows, now);
+    await this.deps.reminders.plan(em, rows, now);
   }
 
   /** 满意度回访: only the senior, who answers in the public-account chat. */
-  private async planRatingRequest(em: EntityManager, booking: MovedBooking): Promise<void> {
-    const now = this.clock.now();
-    const senior = await this.reminders.seniorAccount(em, booking.seniorId);
+  private async planRatingRequest(em: Tx, booking: MovedBooking): Promise<void> {
+    const now = this.deps.clock.now();
+    const senior = await this.deps.reminders.seniorAccount(em, booking.seniorId);
     if (!senior?.mpOpenid) return;
-    await this.reminders.plan(em, [{ bookingId: booking.id, accountId: senior.id, kind: 'rating_request', dueAt: ratingRequestTime(booking.servedAt ?? now) }], now);
+    await this.deps.reminders.plan(em, [{ bookingId: booking.id, accountId: senior.id, kind: 'rating_request', dueAt: ratingRequestTime(booking.servedAt ?? now) }], now);
   }
 
   /** Sends every reminder due now (the reminders job, every minute). Returns how many went out. */
   async sendDue(): Promise<number> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     // Due times already avoid quiet hours; this holds back a backlog found at night (the job was down at 18:00).
     if (outOfQuietHours(now).getTime() !== now.getTime()) return 0;
-    const stale = await this.reminders.settleStaleClaims(new Date(now.getTime() - STALE_CLAIM_MS));
-    if (stale.requeued || stale.failed) this.logger.warn(stale, 'reminder claims left by a stopped sender settled');
+    const stale = await this.deps.reminders.settleStaleClaims(new Date(now.getTime() - STALE_CLAIM_MS));
+    if (stale.requeued || stale.failed) this.deps.logger.warn(stale, 'reminder claims left by a stopped sender settled');
     let sent = 0;
     for (let round = 0; round < MAX_BATCHES; round++) {
       const token = randomUUID();
-      const batch = await this.reminders.claimDue(now, BATCH, token);
+      const batch = await this.deps.reminders.claimDue(now, BATCH, token);
       if (batch.length === 0) break;
       sent += await this.sendBatch(batch, token);
       if (batch.length < BATCH) break;
@@ -131,7 +133,7 @@ export class ReminderService implements BookingReminders {
   }
 
   private async sendBatch(batch: Reminder[], token: string): Promise<number> {
-    const ctx = await this.reminders.contextOf([...new Set(batch.map((r) => r.bookingId))], [...new Set(batch.map((r) => r.accountId))]);
+    const ctx = await this.deps.reminders.contextOf([...new Set(batch.map((r) => r.bookingId))], [...new Set(batch.map((r) => r.accountId))]);
     let sent = 0;
     for (const row of batch) {
       const booking = ctx.bookings.get(row.bookingId);
@@ -140,26 +142,26 @@ export class ReminderService implements BookingReminders {
       const centre = booking && ctx.centres.get(booking.centreId);
       // The re-check: the booking as committed now, read just before sending. A cancellation that committed a
       // second ago is seen here (and has normally cancelled the row already, which beginSend would see).
-      const status = await this.reminders.bookingStatus(row.bookingId);
+      const status = await this.deps.reminders.bookingStatus(row.bookingId);
       // Likewise the recipient: a family member who has unlinked since the planning hears nothing more.
-      const stillTheirs = !!account && !!booking && (account.seniorId === booking.seniorId || (await this.links.isLinked(account.id, booking.seniorId)));
+      const stillTheirs = !!account && !!booking && (account.seniorId === booking.seniorId || (await this.deps.links.isLinked(account.id, booking.seniorId)));
       if (!booking || !slot || !centre || !account?.active || !stillTheirs || !status || !SENDS_WHILE[row.kind].includes(status)) {
-        await this.reminders.settle(row.id, token, { status: 'cancelled' });
+        await this.deps.reminders.settle(row.id, token, { status: 'cancelled' });
         continue;
       }
       const missed = this.tooLate(row.kind, booking, slot);
       if (missed) {
-        await this.reminders.settle(row.id, token, { status: 'failed', lastError: missed });
+        await this.deps.reminders.settle(row.id, token, { status: 'failed', lastError: missed });
         continue;
       }
-      if (!(await this.reminders.beginSend(row.id, token))) continue; // cancelled after the claim
+      if (!(await this.deps.reminders.beginSend(row.id, token))) continue; // cancelled after the claim
       const outcome = await this.deliver(row, account, { ...booking, status }, slot, centre);
       if ('failed' in outcome) {
-        this.logger.warn({ reminderId: row.id, kind: row.kind, error: outcome.failed }, 'reminder not delivered');
-        await this.reminders.settle(row.id, token, { status: 'failed', lastError: outcome.failed });
+        this.deps.logger.warn({ reminderId: row.id, kind: row.kind, error: outcome.failed }, 'reminder not delivered');
+        await this.deps.reminders.settle(row.id, token, { status: 'failed', lastError: outcome.failed });
         continue;
       }
-      await this.reminders.settle(row.id, token, { status: 'sent', sentAt: this.clock.now(), lastError: '' });
+      await this.deps.reminders.settle(row.id, token, { status: 'sent', sentAt: this.deps.clock.now(), lastError: '' });
       sent++;
       if (row.kind === 'rating_request' && account.mpOpenid) await this.awaitRating(account.mpOpenid, booking);
     }
@@ -168,7 +170,7 @@ export class ReminderService implements BookingReminders {
 
   /** A reminder found late (the job was down) that would now mislead: "明天" on the day, or after the start. */
   private tooLate(kind: ReminderKind, booking: Booking, slot: Slot): string | null {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     if (kind === 'rating_request') return null;
     if (now >= slot.startsAt) return 'missed: the service has begun';
     if (kind === 'day_before' && shanghaiDate(now) >= booking.serviceDate) return 'missed: it is already the service day';
@@ -180,17 +182,17 @@ export class ReminderService implements BookingReminders {
    * consent credit for it, otherwise (or when WeChat says 43101) as a template if they follow the public account.
    */
   private async deliver(row: Reminder, account: Account, booking: Booking, slot: Slot, centre: Centre): Promise<Delivery> {
-    const now = this.clock.now();
+    const now = this.deps.clock.now();
     const { templates, data } = await this.message(row.kind, booking, slot, centre);
     try {
       const isSenior = account.seniorId === booking.seniorId;
-      if (!isSenior && account.miniOpenid && (await this.credits.spend(account.id, templates.mini, now))) {
-        if ((await this.messenger.sendSubscribe(account.miniOpenid, templates.mini, MINI_PAGES.booking(booking.id), data)) === 'sent') return { channel: 'subscribe' };
+      if (!isSenior && account.miniOpenid && (await this.deps.credits.spend(account.id, templates.mini, now))) {
+        if ((await this.deps.messenger.sendSubscribe(account.miniOpenid, templates.mini, MINI_PAGES.booking(booking.id), data)) === 'sent') return { channel: 'subscribe' };
         // 43101 (the messenger has recorded the refusal): whatever we counted, no consent is left.
-        await this.credits.clear(account.id, templates.mini, now);
+        await this.deps.credits.clear(account.id, templates.mini, now);
       }
       if (!account.mpOpenid) return { failed: 'unreachable: no consent credit and not following the public account' };
-      await this.messenger.sendTemplate(account.mpOpenid, templates.mp, data);
+      await this.deps.messenger.sendTemplate(account.mpOpenid, templates.mp, data);
       return { channel: 'template' };
     } catch (err) {
       return { failed: err instanceof WechatApiError ? `${err.errcode} ${err.errmsg}` : String((err as Error)?.message ?? err) };
@@ -202,14 +204,14 @@ export class ReminderService implements BookingReminders {
     if (kind === 'rating_request') {
       const at = booking.servedAt ?? slot.startsAt;
       return {
-        templates: this.templates.ratingRequest,
+        templates: this.deps.templates.ratingRequest,
         data: { thing1: service, time2: REMINDER_TEXTS.startsAt(shanghaiDate(at), shanghaiTime(at)), thing3: REMINDER_TEXTS.ratingHow },
       };
     }
-    const senior = await this.seniors.load(booking.seniorId);
+    const senior = await this.deps.seniors.load(booking.seniorId);
     const start = shanghaiTime(slot.startsAt);
     return {
-      templates: this.templates.serviceReminder,
+      templates: this.deps.templates.serviceReminder,
       data: {
         thing1: service,
         time2: REMINDER_TEXTS.startsAt(slot.date, start),
@@ -224,9 +226,9 @@ export class ReminderService implements BookingReminders {
    * the senior is in the middle of (a booking being confirmed, say) is not interrupted for it.
    */
   private async awaitRating(mpOpenid: string, booking: Booking): Promise<void> {
-    const now = this.clock.now();
-    const current = await this.botConversations.pending(mpOpenid, now);
+    const now = this.deps.clock.now();
+    const current = await this.deps.botConversations.pending(mpOpenid, now);
     if (current && current.kind !== 'menu' && current.kind !== 'rate') return;
-    await this.botConversations.set(mpOpenid, { kind: 'rate', seniorId: booking.seniorId, bookingId: booking.id }, now, RATING_ANSWER_TTL_MS);
+    await this.deps.botConversations.set(mpOpenid, { kind: 'rate', seniorId: booking.seniorId, bookingId: booking.id }, now, RATING_ANSWER_TTL_MS);
   }
 }

@@ -1,6 +1,6 @@
 import type { Region, Settlement, SettlementLine, SettlementTrigger } from '../../../entities';
 import type { Database } from '../../db/database';
-import { AppError } from '../../errors';
+import { AppError, ERRORS } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { toCsv, toXlsx, type Table, type TableColumn } from '../../lib/spreadsheet';
 import { addDays, monthRange, shanghaiDate, shanghaiDateTime, shanghaiInstant } from '../../lib/time';
@@ -122,7 +122,7 @@ export class SettlementService {
   async generate(actor: Actor, month: string, regenerate: boolean): Promise<{ created: boolean; settlement: SettlementView }> {
     const region = await this.topRegionOf(actor);
     this.assertEnded(month);
-    if (!region || !this.access.isAdminOver(actor, region.path)) throw new AppError('FORBIDDEN', SETTLEMENT_TEXTS.onlyTopAdmins);
+    if (!region || !this.access.isAdminOver(actor, region.path)) throw new AppError('SETTLEMENT_GENERATE_NOT_ALLOWED');
     const { created, settlement } = await this.store(month, region, actor, regenerate);
     return { created, settlement: await this.viewOf(actor, settlement) };
   }
@@ -224,7 +224,7 @@ export class SettlementService {
   }
 
   private async stored(actor: Actor, month: string): Promise<Settlement> {
-    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('FORBIDDEN', SETTLEMENT_TEXTS.onlyAdmins);
+    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('SETTLEMENT_VIEW_NOT_ALLOWED');
     this.assertEnded(month);
     const settlement = await this.repo.find(month, topRegionId(actor.regionPath));
     if (!settlement) throw new AppError('SETTLEMENT_NOT_FOUND');
@@ -319,12 +319,12 @@ export class SettlementService {
   private assertEnded(month: string): void {
     if (!MONTH_RE.test(month)) throw new AppError('VALIDATION_FAILED', undefined, { fields: { month: 'expected a month, YYYY-MM' } });
     const current = shanghaiDate(this.clock.now()).slice(0, 7);
-    if (month > current) throw new AppError('VALIDATION_FAILED', SETTLEMENT_TEXTS.monthInFuture, { fields: { month: SETTLEMENT_TEXTS.monthInFuture } });
-    if (month === current) throw new AppError('VALIDATION_FAILED', SETTLEMENT_TEXTS.monthNotEnded, { fields: { month: SETTLEMENT_TEXTS.monthNotEnded } });
+    if (month > current) throw new AppError('MONTH_IN_FUTURE', undefined, { fields: { month: ERRORS.MONTH_IN_FUTURE.message } });
+    if (month === current) throw new AppError('MONTH_NOT_ENDED', undefined, { fields: { month: ERRORS.MONTH_NOT_ENDED.message } });
   }
 
   private async topRegionOf(actor: Actor): Promise<Region | null> {
-    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('FORBIDDEN', SETTLEMENT_TEXTS.onlyTopAdmins);
+    if (!hasRole(actor, 'admin') || actor.regionPath === null) throw new AppError('SETTLEMENT_GENERATE_NOT_ALLOWED');
     return this.repo.regionById(topRegionId(actor.regionPath));
   }
 }

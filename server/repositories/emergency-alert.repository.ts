@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { Account, Centre, EmergencyAlert } from '../../entities';
 import type { Database } from '../db/database';
 
@@ -8,9 +8,33 @@ function enclosingPaths(regionPath: string): string[] {
   return ids.map((_, i) => `/${ids.slice(0, ids.length - i).join('/')}/`);
 }
 
-/** The questions emergency escalation asks: which alerts are due, and who is above the centre that missed one. */
-export class EscalationRepository {
+/** Emergency alerts: raising one, the open ones, acknowledging; and the questions escalation asks (which alerts are due, who is above the centre that missed one). */
+export class EmergencyAlertRepository {
   constructor(private readonly db: Database) {}
+
+  insert(alert: Omit<EmergencyAlert, 'id'>): Promise<EmergencyAlert> {
+    return this.db.manager.save(EmergencyAlert, this.db.manager.create(EmergencyAlert, alert));
+  }
+
+  findById(id: number): Promise<EmergencyAlert | null> {
+    return this.db.manager.findOneBy(EmergencyAlert, { id });
+  }
+
+  /** Alerts nobody has resolved yet (open or acknowledged), oldest first. */
+  unresolved(limit: number): Promise<EmergencyAlert[]> {
+    return this.db.manager.find(EmergencyAlert, { where: [{ status: 'open' }, { status: 'acknowledged' }], order: { id: 'ASC' }, take: limit });
+  }
+
+  /** Open → acknowledged; false when it was no longer open (acknowledged already, or resolved). */
+  async acknowledge(em: EntityManager, id: number, accountId: number, now: Date): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(EmergencyAlert)
+      .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedByAccountId: accountId })
+      .where('id = :id AND status = :open', { id, open: 'open' })
+      .execute();
+    return r.affected === 1;
+  }
 
   /** Open (unacknowledged) alerts below `maxLevel` last escalated at or before `before`, oldest first. */
   dueForEscalation(before: Date, maxLevel: number, limit: number): Promise<EmergencyAlert[]> {

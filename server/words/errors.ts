@@ -1,0 +1,17 @@
+import type { BookingStatus } from '../../entities';
+import { BOOKING_ACTION_LABELS, BOOKING_STATUS_LABELS, type BookingAction } from './texts';
+
+/**
+ * Error messages with a variable part, each under the code it goes with (server/errors.ts holds every code, its
+ * HTTP status and its fixed message). Thrown as `new AppError('SLOT_FULL', ERROR_MESSAGES.SLOT_FULL(remaining))`.
+ */
+export const ERROR_MESSAGES = {
+  SLOT_FULL: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
+  QUANTITY_NOT_ALLOWED: (maxQuantity: number) => `每次最多预约 ${maxQuantity} 份`,
+  QUANTITY_NOT_REDUCED: (quantity: number) => `只能减少份数：现在是 ${quantity} 份`,
+  WRONG_DAY: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
+  /** Also for ALREADY_RATED, which is the same refusal when the action is rating. */
+  INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
+  BOOKING_NOT_PAYABLE: (status: BookingStatus) => `这个预约${BOOKING_STATUS_LABELS[status]}，不用再付款`,
+  DATE_RANGE_TOO_LONG: (maxDays: number) => `一次最多查询 ${maxDays} 天`,
+} as const;
