@@ -27,7 +27,17 @@ export default tseslint.config(
   },
   {
     files: ['miniprogram/**/*.ts', 'test/miniprogram/**/*.ts'],
-    languageOptions: { globals: { wx: 'readonly', App: 'readonly', Page: 'readonly', Component: 'readonly', Behavior: 'readonly', getApp: 'readonly', getCurrentPages: 'readonly' } },
+    languageOptions: {
+      globals: {
+        wx: 'readonly',
+        App: 'readonly',
+        Page: 'readonly',
+        Component: 'readonly',
+        Behavior: 'readonly',
+        getApp: 'readonly',
+        getCurrentPages: 'readonly',
+      },
+    },
     // The mini-program's runtime is ES2020: Error has no `cause` there.
     rules: { 'preserve-caught-error': 'off' },
   },

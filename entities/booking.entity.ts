@@ -16,14 +16,7 @@ export const BOOKING_STATUSES = [
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /** Statuses that hold a seat and count against subsidy caps. */
-export const ACTIVE_BOOKING_STATUSES: readonly BookingStatus[] = [
-  'pending_payment',
-  'pending_confirmation',
-  'confirmed',
-  'served',
-  'rated',
-  'no_show',
-];
+export const ACTIVE_BOOKING_STATUSES: readonly BookingStatus[] = ['pending_payment', 'pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
 /** Statuses whose subsidy the centre may claim. */
 export const CLAIMABLE_BOOKING_STATUSES: readonly BookingStatus[] = ['served', 'rated'];
 

@@ -1,14 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { DayColumn, InstantColumn, TextColumn } from './columns';
 
-export const SENIOR_CATEGORIES = [
-  'hardship',
-  'minimum_living',
-  'low_income',
-  'living_alone',
-  'empty_nest',
-  'family_planning_special',
-] as const;
+export const SENIOR_CATEGORIES = ['hardship', 'minimum_living', 'low_income', 'living_alone', 'empty_nest', 'family_planning_special'] as const;
 export type SeniorCategory = (typeof SENIOR_CATEGORIES)[number];
 
 export const SENIOR_CATEGORY_LABELS: Record<SeniorCategory, string> = {

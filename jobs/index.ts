@@ -14,7 +14,18 @@ import { wechatClaimPurge } from './wechat-claim-purge';
  * them as jobs of its own services, which is where TypeScript checks that every need is met, and validates
  * MULIN_JOBS against their names. `npm run job` runs one.
  */
-export const JOBS = [paymentExpiry, paymentReconcile, emergencyEscalation, dayEnd, jobTickPurge, monthlySettlement, reminders, noticeBroadcast, slotsAhead, wechatClaimPurge] as const;
+export const JOBS = [
+  paymentExpiry,
+  paymentReconcile,
+  emergencyEscalation,
+  dayEnd,
+  jobTickPurge,
+  monthlySettlement,
+  reminders,
+  noticeBroadcast,
+  slotsAhead,
+  wechatClaimPurge,
+] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);
 

@@ -6,6 +6,6 @@ export const slotsAhead: Job<{ slotTemplates: Pick<SlotTemplateService, 'generat
   name: 'slots-ahead',
   schedule: '5 * * * *',
   timezone: 'Asia/Shanghai',
-  description: 'keep the next days of slots made from the centres\' weekly templates (hourly, at :05)',
+  description: "keep the next days of slots made from the centres' weekly templates (hourly, at :05)",
   run: (s) => s.slotTemplates.generateAhead(),
 };

@@ -44,7 +44,20 @@ export function createApp(s: Services): Koa {
 
   const api = apiRouter(
     '/api/v1',
-    [authRoutes(s), catalogueRoutes(s), bookingRoutes(s), paymentRoutes(s), peopleRoutes(s), botRoutes(s), jobRoutes(s), settlementRoutes(s), subscriptionRoutes(s), noticeRoutes(s), emergencyRoutes(s), slotTemplateRoutes(s)],
+    [
+      authRoutes(s),
+      catalogueRoutes(s),
+      bookingRoutes(s),
+      paymentRoutes(s),
+      peopleRoutes(s),
+      botRoutes(s),
+      jobRoutes(s),
+      settlementRoutes(s),
+      subscriptionRoutes(s),
+      noticeRoutes(s),
+      emergencyRoutes(s),
+      slotTemplateRoutes(s),
+    ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured

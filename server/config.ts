@@ -71,7 +71,9 @@ function templateIds(raw: string | undefined, problems: string[]): TemplateIds {
   }
   const parsed = templatesSchema.safeParse(value);
   if (!parsed.success) {
-    problems.push(`WECHAT_TEMPLATES: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')} (purposes: ${TEMPLATE_PURPOSES.join(', ')})`);
+    problems.push(
+      `WECHAT_TEMPLATES: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'} ${i.message}`).join('; ')} (purposes: ${TEMPLATE_PURPOSES.join(', ')})`,
+    );
     return ids;
   }
   for (const [purpose, pair] of Object.entries(parsed.data) as Array<[TemplatePurpose, { mp?: string; mini?: string } | undefined]>) {
@@ -92,7 +94,14 @@ export function parseJobsSetting(raw: string, problems: string[]): JobSelection 
   const value = raw.trim();
   if (value === '' || value === 'all') return 'all';
   if (value === 'none') return [];
-  const names = [...new Set(value.split(',').map((n) => n.trim()).filter((n) => n !== ''))];
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n !== ''),
+    ),
+  ];
   if (names.length === 0) problems.push('MULIN_JOBS: no job given; use all, none, or a comma list of job names');
   return names;
 }
@@ -105,9 +114,7 @@ export interface Config {
   readonly logLevel: string;
   readonly dataDir: string;
   readonly seedDemo: boolean;
-  readonly database:
-    | { readonly kind: 'mariadb'; readonly url: string }
-    | { readonly kind: 'sqlite'; readonly file: string };
+  readonly database: { readonly kind: 'mariadb'; readonly url: string } | { readonly kind: 'sqlite'; readonly file: string };
   readonly wechat: {
     readonly mpAppId?: string;
     readonly mpSecret?: string;

@@ -143,7 +143,17 @@ export function buildServices(deps: Deps) {
     access,
   });
   const refunds = new RefundService({ db, clock, payments: repos.payments, bookings: repos.bookings, centres: repos.centres, pay, access, audit, logger });
-  const settler = new PaymentSettler({ db, clock, payments: repos.payments, bookings: repos.bookings, centres: repos.centres, refunds, pay, logger, reminders });
+  const settler = new PaymentSettler({
+    db,
+    clock,
+    payments: repos.payments,
+    bookings: repos.bookings,
+    centres: repos.centres,
+    refunds,
+    pay,
+    logger,
+    reminders,
+  });
   const payments = new PaymentService({
     db,
     clock,

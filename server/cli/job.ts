@@ -19,7 +19,10 @@ const USAGE = `usage: npm run job -- <name>\n\njobs:\n${JOBS.map((j) => `  ${j.n
 async function wechatFor(config: Config): Promise<WechatSettings> {
   if (!config.sandbox) return realSettings(config);
   const self = `http://127.0.0.1:${config.port}`;
-  const up = await fetch(`${self}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+  const up = await fetch(`${self}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) console.warn(`note: no Mulin server answers at ${self}; in sandbox mode its WeChat sandbox is unreachable, so sends will fail`);
   return sandboxSettings(loadOrCreateSandboxCredentials(config.dataDir), `${self}/sandbox`, self);
 }

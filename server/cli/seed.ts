@@ -9,7 +9,11 @@ async function run(): Promise<void> {
   const config = configFromEnvironment();
   const db = await openDatabase(config.database);
   const r = await seedDemo(db, systemClock);
-  console.log(r.seeded ? `Demo district seeded. Console password for ${r.consoleUsernames!.join(', ')}: ${r.consolePassword}` : 'The database already has data; nothing seeded.');
+  console.log(
+    r.seeded
+      ? `Demo district seeded. Console password for ${r.consoleUsernames!.join(', ')}: ${r.consolePassword}`
+      : 'The database already has data; nothing seeded.',
+  );
   await db.ds.destroy();
 }
 

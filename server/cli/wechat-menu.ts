@@ -58,6 +58,8 @@ async function run(): Promise<void> {
 }
 
 run().catch((err) => {
-  console.error(err instanceof ConfigError || err instanceof CliError ? err.message : `Publishing the menu failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    err instanceof ConfigError || err instanceof CliError ? err.message : `Publishing the menu failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -297,7 +297,14 @@ export class WechatMessenger implements WechatLoginGateway {
       fields[key] = { value: fitValue(value, TEMPLATE_VALUE_MAX) };
     }
     const sent = clientMsgId
-      ? this.mp.sendTemplateOnce({ touser: openid, template_id: templateId, url: link.url, miniprogram: link.miniprogram, client_msg_id: clientMsgId, data: fields })
+      ? this.mp.sendTemplateOnce({
+          touser: openid,
+          template_id: templateId,
+          url: link.url,
+          miniprogram: link.miniprogram,
+          client_msg_id: clientMsgId,
+          data: fields,
+        })
       : this.mp.sendTemplate(openid, templateId, link.url, undefined, fields, link.miniprogram);
     const reply = (await this.call(sent)) as { msgid?: unknown };
     return idString(reply?.msgid);

@@ -21,13 +21,7 @@ export const SIGNTEST_PREFIX = 'WECHATPAY/SIGNTEST/';
 /** How far a message's timestamp may be from now, either way (WeChat: "5 minutes"). */
 export const MAX_SKEW_SECONDS = 300;
 
-export type PayNotificationRejection =
-  | 'MALFORMED'
-  | 'UNKNOWN_SERIAL'
-  | 'SIGNTEST'
-  | 'STALE_TIMESTAMP'
-  | 'BAD_SIGNATURE'
-  | 'BAD_CIPHERTEXT';
+export type PayNotificationRejection = 'MALFORMED' | 'UNKNOWN_SERIAL' | 'SIGNTEST' | 'STALE_TIMESTAMP' | 'BAD_SIGNATURE' | 'BAD_CIPHERTEXT';
 
 export class PayNotificationRejected extends Error {
   constructor(
@@ -109,12 +103,7 @@ export function verifyWechatpaySignature(msg: SignedMessage): void {
   if (skew > MAX_SKEW_SECONDS) {
     throw new PayNotificationRejected('STALE_TIMESTAMP', `Wechatpay-Timestamp is ${skew} s away from now`);
   }
-  const ok = verifySignature(
-    'sha256',
-    signedBytes(timestamp, nonce, msg.rawBody),
-    msg.platformPublicKeyPem,
-    Buffer.from(signature, 'base64'),
-  );
+  const ok = verifySignature('sha256', signedBytes(timestamp, nonce, msg.rawBody), msg.platformPublicKeyPem, Buffer.from(signature, 'base64'));
   if (!ok) throw new PayNotificationRejected('BAD_SIGNATURE', 'Wechatpay-Signature does not verify');
 }
 
@@ -126,10 +115,7 @@ function apiV3KeyBytes(apiV3Key: string): Buffer {
 }
 
 /** Decrypts a notification resource; a wrong key, nonce, AAD or a tampered ciphertext/tag fails (GCM tag check). */
-export function decryptResource(
-  resource: Pick<EncryptedResource, 'ciphertext' | 'nonce' | 'associated_data'>,
-  apiV3Key: string,
-): unknown {
+export function decryptResource(resource: Pick<EncryptedResource, 'ciphertext' | 'nonce' | 'associated_data'>, apiV3Key: string): unknown {
   const key = apiV3KeyBytes(apiV3Key);
   const bytes = Buffer.from(resource.ciphertext, 'base64');
   if (bytes.length <= 16) throw new PayNotificationRejected('BAD_CIPHERTEXT', 'ciphertext shorter than its tag');
@@ -156,9 +142,7 @@ const isString = (v: unknown): v is string => typeof v === 'string';
  * answers 4xx/5xx with `{"code":"FAIL","message":…}` so WeChat redelivers, and processes an accepted
  * notification idempotently (the same `id` arrives many times).
  */
-export function verifyPayNotification<R = Record<string, unknown>>(
-  msg: SignedMessage & { apiV3Key: string },
-): PayNotification<R> {
+export function verifyPayNotification<R = Record<string, unknown>>(msg: SignedMessage & { apiV3Key: string }): PayNotification<R> {
   verifyWechatpaySignature(msg);
   let body: unknown;
   try {
@@ -200,16 +184,13 @@ export function wechatpayNonce(length = 32): string {
 
 /** RSA-SHA256 over `timestamp\nnonce\nbody\n`, base64. */
 export function wechatpaySignature(privateKeyPem: string, timestamp: string, nonce: string, body: string | Buffer): string {
-  return createSign('RSA-SHA256').update(signedBytes(timestamp, nonce, body)).sign(privateKeyPem, 'base64');
+  return createSign('RSA-SHA256')
+    .update(signedBytes(timestamp, nonce, body))
+    .sign(privateKeyPem, 'base64');
 }
 
 /** The headers WeChat Pay puts on a notification or a response, for `body` at `now`. */
-export function wechatpaySignedHeaders(opts: {
-  privateKeyPem: string;
-  publicKeyId: string;
-  now: Date;
-  body: string;
-}): Record<string, string> {
+export function wechatpaySignedHeaders(opts: { privateKeyPem: string; publicKeyId: string; now: Date; body: string }): Record<string, string> {
   const timestamp = String(Math.floor(opts.now.getTime() / 1000));
   const nonce = wechatpayNonce();
   return {

@@ -21,7 +21,10 @@ export function lexicon<V>(table: ReadonlyArray<readonly [V, string]>, before = 
   for (const [value, words] of table) {
     for (const word of words.split(/\s+/)) if (word && !values.has(word)) values.set(word, value);
   }
-  const alternation = [...values.keys()].sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  const alternation = [...values.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|');
   return { re: new RegExp(`${before}(?:${alternation})${after}`, 'g'), values };
 }
 

@@ -1,7 +1,21 @@
 /** Number words as people type or say them: Arabic (half- or full-width) and Chinese, with 两/俩/仨/幺. */
 
 const CN_DIGITS: Readonly<Record<string, number>> = {
-  零: 0, 〇: 0, 一: 1, 幺: 1, 二: 2, 两: 2, 俩: 2, 三: 3, 仨: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+  零: 0,
+  〇: 0,
+  一: 1,
+  幺: 1,
+  二: 2,
+  两: 2,
+  俩: 2,
+  三: 3,
+  仨: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
 };
 const CN_UNITS: Readonly<Record<string, number>> = { 十: 10, 百: 100, 千: 1000 };
 
@@ -58,7 +72,10 @@ export function parseNumber(text: string): number | undefined {
   const token = m[0];
   const c = token.charCodeAt(0);
   if ((c >= 0x30 && c <= 0x39) || (c >= 0xff10 && c <= 0xff19)) {
-    return Number.parseInt(token.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)), 10);
+    return Number.parseInt(
+      token.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)),
+      10,
+    );
   }
   return chineseToNumber(token);
 }

@@ -169,7 +169,8 @@ function decodeText(raw: string): string {
   return raw.replace(ENTITY, (whole, named: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (named) return NAMED[named];
     const code = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : NaN;
-    if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff)) throw new WechatXmlError(`${whole === '&' ? 'a bare &' : whole} is not a valid character reference`);
+    if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
+      throw new WechatXmlError(`${whole === '&' ? 'a bare &' : whole} is not a valid character reference`);
     return String.fromCodePoint(code);
   });
 }
@@ -189,7 +190,10 @@ export function passiveReplyXml(toUser: string, fromUser: string, createTime: nu
   const head = `<xml><ToUserName>${cdata(toUser)}</ToUserName><FromUserName>${cdata(fromUser)}</FromUserName><CreateTime>${createTime}</CreateTime>`;
   if (typeof reply === 'string') return `${head}<MsgType><![CDATA[text]]></MsgType><Content>${cdata(reply)}</Content></xml>`;
   const items = reply
-    .map((a) => `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picurl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`)
+    .map(
+      (a) =>
+        `<item><Title>${cdata(a.title)}</Title><Description>${cdata(a.description)}</Description><PicUrl>${cdata(a.picurl ?? '')}</PicUrl><Url>${cdata(a.url)}</Url></item>`,
+    )
     .join('');
   return `${head}<MsgType><![CDATA[news]]></MsgType><ArticleCount>${reply.length}</ArticleCount><Articles>${items}</Articles></xml>`;
 }

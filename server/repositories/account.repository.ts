@@ -5,7 +5,10 @@ import { EntityRows } from '../db/entity-rows';
 import { BatchLoader } from '../lib/batch-loader';
 
 /** A new WeChat account's row: everything a person signing in from WeChat does not have yet is empty. */
-export function newWechatAccount(now: Date, fields: Pick<Account, 'displayName' | 'roles'> & Partial<Pick<Account, 'mpOpenid' | 'miniOpenid' | 'unionid' | 'seniorId'>>): Omit<Account, 'id'> {
+export function newWechatAccount(
+  now: Date,
+  fields: Pick<Account, 'displayName' | 'roles'> & Partial<Pick<Account, 'mpOpenid' | 'miniOpenid' | 'unionid' | 'seniorId'>>,
+): Omit<Account, 'id'> {
   return {
     mpOpenid: null,
     miniOpenid: null,
@@ -36,16 +39,18 @@ export class AccountRepository {
     );
     // One entity per account, shared by its sessions (as when the accounts were looked up by id).
     const byId = new Map<number, Account>();
-    return new Map(raw.map((r) => {
-      const session = sessions.hydrate(r, 's_');
-      let account = byId.get(session.accountId);
-      if (!account) byId.set(session.accountId, (account = accounts.hydrate(r, 'a_')));
-      return [session.tokenHash, { session, account }];
-    }));
+    return new Map(
+      raw.map((r) => {
+        const session = sessions.hydrate(r, 's_');
+        let account = byId.get(session.accountId);
+        if (!account) byId.set(session.accountId, (account = accounts.hydrate(r, 'a_')));
+        return [session.tokenHash, { session, account }];
+      }),
+    );
   });
 
-  private readonly byMpOpenid = new BatchLoader<string, Account>(async (openids) =>
-    new Map((await this.db.rows(Account).findIn(this.db.manager, 'mpOpenid', openids)).map((a) => [a.mpOpenid!, a])),
+  private readonly byMpOpenid = new BatchLoader<string, Account>(
+    async (openids) => new Map((await this.db.rows(Account).findIn(this.db.manager, 'mpOpenid', openids)).map((a) => [a.mpOpenid!, a])),
   );
 
   constructor(private readonly db: Database) {}

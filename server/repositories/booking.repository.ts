@@ -1,12 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import {
-  ACTIVE_BOOKING_STATUSES,
-  Booking,
-  Rating,
-  type BookingStatus,
-  type ServiceCategory,
-  type ServiceKind,
-} from '../../entities';
+import { ACTIVE_BOOKING_STATUSES, Booking, Rating, type BookingStatus, type ServiceCategory, type ServiceKind } from '../../entities';
 import type { Database } from '../db/database';
 import { EntityRows, type Picker } from '../db/entity-rows';
 import { BatchLoader } from '../lib/batch-loader';
@@ -23,7 +16,9 @@ export interface Held {
   subsidyFen: number;
 }
 
-const HELD_COLUMNS = ['seniorId', 'slotId', 'serviceDate', 'category', 'kind', 'subsidisedQuantity', 'subsidyFen'] as const satisfies ReadonlyArray<keyof Held & keyof Booking>;
+const HELD_COLUMNS = ['seniorId', 'slotId', 'serviceDate', 'category', 'kind', 'subsidisedQuantity', 'subsidyFen'] as const satisfies ReadonlyArray<
+  keyof Held & keyof Booking
+>;
 
 const UPCOMING: BookingStatus[] = ['pending_payment', 'pending_confirmation', 'confirmed'];
 
@@ -146,18 +141,11 @@ export class BookingRepository {
     return rows.map((r) => Object.assign(new Booking(), r, { id: byCode.get(r.code)! }));
   }
 
-
   /**
    * Moves a booking from one of `from` to a new state in one conditional UPDATE. Returns false when the booking
    * was no longer in any of `from` (a stale or repeated transition), so two racing transitions cannot both win.
    */
-  async transition(
-    em: EntityManager,
-    id: number,
-    from: readonly BookingStatus[],
-    patch: Partial<Booking>,
-    guard?: { quantity: number },
-  ): Promise<boolean> {
+  async transition(em: EntityManager, id: number, from: readonly BookingStatus[], patch: Partial<Booking>, guard?: { quantity: number }): Promise<boolean> {
     const qb = em.createQueryBuilder().update(Booking).set(patch).where('id = :id AND status IN (:...from)', { id, from });
     if (guard) qb.andWhere('quantity = :quantity', { quantity: guard.quantity });
     const r = await qb.execute();
@@ -188,12 +176,7 @@ export class BookingRepository {
     if (filter.from) qb.andWhere('b.serviceDate >= :from', { from: filter.from });
     if (filter.to) qb.andWhere('b.serviceDate <= :to', { to: filter.to });
     if (filter.statuses?.length) qb.andWhere('b.status IN (:...statuses)', { statuses: filter.statuses });
-    const [items, total] = await qb
-      .orderBy('b.serviceDate', 'DESC')
-      .addOrderBy('b.id', 'DESC')
-      .skip(filter.offset)
-      .take(filter.limit)
-      .getManyAndCount();
+    const [items, total] = await qb.orderBy('b.serviceDate', 'DESC').addOrderBy('b.id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
     return { items, total };
   }
 

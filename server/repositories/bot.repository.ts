@@ -7,8 +7,8 @@ import { Batcher } from '../lib/batcher';
 /** The bot's pending step per public-account user, shared by every instance. */
 export class BotConversationRepository {
   /** Concurrent messages' lookups share one query, and their writes one upsert (BatchLoader, Batcher). */
-  private readonly loader = new BatchLoader<string, BotConversation>(async (openids) =>
-    new Map((await this.db.rows(BotConversation).findIn(this.db.manager, 'openid', openids)).map((r) => [r.openid, r])),
+  private readonly loader = new BatchLoader<string, BotConversation>(
+    async (openids) => new Map((await this.db.rows(BotConversation).findIn(this.db.manager, 'openid', openids)).map((r) => [r.openid, r])),
   );
   private readonly writes = new Batcher<BotConversation, void>(async (rows) => {
     // Two messages of one user in one batch: the later write wins, as it would have one statement at a time.
@@ -39,17 +39,11 @@ export class BindCodeRepository {
   }
 
   findLiveCode(code: string, now: Date, em: EntityManager = this.db.manager): Promise<SeniorBindCode | null> {
-    return em
-      .createQueryBuilder(SeniorBindCode, 'c')
-      .where('c.code = :code AND c.usedAt IS NULL AND c.codeExpiresAt > :now', { code, now })
-      .getOne();
+    return em.createQueryBuilder(SeniorBindCode, 'c').where('c.code = :code AND c.usedAt IS NULL AND c.codeExpiresAt > :now', { code, now }).getOne();
   }
 
   findLiveScene(scene: string, now: Date, em: EntityManager = this.db.manager): Promise<SeniorBindCode | null> {
-    return em
-      .createQueryBuilder(SeniorBindCode, 'c')
-      .where('c.scene = :scene AND c.usedAt IS NULL AND c.sceneExpiresAt > :now', { scene, now })
-      .getOne();
+    return em.createQueryBuilder(SeniorBindCode, 'c').where('c.scene = :scene AND c.usedAt IS NULL AND c.sceneExpiresAt > :now', { scene, now }).getOne();
   }
 
   /** Spends it exactly once: of two racing uses only one sees `true`. */

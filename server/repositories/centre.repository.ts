@@ -55,11 +55,9 @@ export class CentreRepository {
   private queryActive(category?: ServiceCategory): Promise<Centre[]> {
     // Plain SQL (EntityRows): "附近有什么" and every location message list the active centres.
     return category
-      ? this.db.rows(Centre).find(
-          this.db.manager,
-          'WHERE active = 1 AND id IN (SELECT centreId FROM service_item WHERE category = ? AND active = 1) ORDER BY id',
-          [category],
-        )
+      ? this.db
+          .rows(Centre)
+          .find(this.db.manager, 'WHERE active = 1 AND id IN (SELECT centreId FROM service_item WHERE category = ? AND active = 1) ORDER BY id', [category])
       : this.db.rows(Centre).find(this.db.manager, 'WHERE active = 1 ORDER BY id', []);
   }
 

@@ -14,7 +14,11 @@ export class DayDigestRepository {
   }
 
   /** Portions booked per slot and delivery mode, for bookings of a centre's day in the given statuses. */
-  async bookedOn(centreId: number, date: string, statuses: readonly BookingStatus[]): Promise<Array<{ slotId: number; deliveryMode: string; portions: number }>> {
+  async bookedOn(
+    centreId: number,
+    date: string,
+    statuses: readonly BookingStatus[],
+  ): Promise<Array<{ slotId: number; deliveryMode: string; portions: number }>> {
     const rows: Array<{ slotId: number | string; deliveryMode: string; portions: number | string }> = await this.db.manager
       .createQueryBuilder()
       .select('b.slotId', 'slotId')

@@ -76,10 +76,7 @@ export class FamilyLinkRepository {
 
   /** An unused, unexpired code with this value, if any. */
   findLiveCode(code: string, now: Date, em: EntityManager = this.db.manager): Promise<FamilyLinkCode | null> {
-    return em
-      .createQueryBuilder(FamilyLinkCode, 'c')
-      .where('c.code = :code AND c.usedAt IS NULL AND c.expiresAt > :now', { code, now })
-      .getOne();
+    return em.createQueryBuilder(FamilyLinkCode, 'c').where('c.code = :code AND c.usedAt IS NULL AND c.expiresAt > :now', { code, now }).getOne();
   }
 
   insertCode(em: EntityManager, code: Omit<FamilyLinkCode, 'id'>): Promise<FamilyLinkCode> {

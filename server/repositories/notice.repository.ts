@@ -114,7 +114,9 @@ export class NoticeRepository {
     };
     if (q.audience.roles.includes('senior')) {
       const who = account('senior');
-      parts.push(`SELECT a.id AS accountId, a.mpOpenid AS mpOpenid, a.miniOpenid AS miniOpenid FROM account a JOIN senior s ON s.id = a.seniorId WHERE ${who} AND ${seniorFilter('s')}`);
+      parts.push(
+        `SELECT a.id AS accountId, a.mpOpenid AS mpOpenid, a.miniOpenid AS miniOpenid FROM account a JOIN senior s ON s.id = a.seniorId WHERE ${who} AND ${seniorFilter('s')}`,
+      );
     }
     if (q.audience.roles.includes('family')) {
       const who = account('family');
@@ -126,7 +128,9 @@ export class NoticeRepository {
     if (q.audience.roles.includes('staff')) {
       const who = account('staff');
       params.push(`${q.regionPath}%`);
-      parts.push(`SELECT a.id AS accountId, a.mpOpenid AS mpOpenid, a.miniOpenid AS miniOpenid FROM account a JOIN centre c ON c.id = a.centreId WHERE ${who} AND c.regionPath LIKE ?`);
+      parts.push(
+        `SELECT a.id AS accountId, a.mpOpenid AS mpOpenid, a.miniOpenid AS miniOpenid FROM account a JOIN centre c ON c.id = a.centreId WHERE ${who} AND c.regionPath LIKE ?`,
+      );
     }
     if (parts.length === 0) return { sql: 'SELECT 0 AS accountId, NULL AS mpOpenid, NULL AS miniOpenid WHERE 1 = 0', params: [] };
     // UNION (not UNION ALL): a staff member who is also someone's daughter is one recipient.
@@ -156,10 +160,13 @@ export class NoticeRepository {
     const ignore = this.sqlite ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
     const cols = '(noticeId, accountId, channel, status, attempts, nextAttemptAt, errcode, lastError, sentAt, readAt, createdAt)';
     await this.db.retryingDeadlocks(() =>
-      this.db.manager.query(
-        `${ignore} INTO notice_delivery ${cols} SELECT ?, r.accountId, 'inbox', 'sent', 0, ?, NULL, '', ?, NULL, ? FROM (${sql}) r`,
-        [noticeId, at, at, at, ...params],
-      ),
+      this.db.manager.query(`${ignore} INTO notice_delivery ${cols} SELECT ?, r.accountId, 'inbox', 'sent', 0, ?, NULL, '', ?, NULL, ? FROM (${sql}) r`, [
+        noticeId,
+        at,
+        at,
+        at,
+        ...params,
+      ]),
     );
     await this.db.retryingDeadlocks(() =>
       this.db.manager.query(
@@ -208,19 +215,18 @@ export class NoticeRepository {
 
   async markSent(ids: number[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.manager.query(`UPDATE notice_delivery SET status = 'sent', sentAt = ?, errcode = NULL, lastError = '' WHERE id IN (${EntityRows.marks(ids.length)}) AND status = 'sending'`, [
-      this.instant(at),
-      ...ids,
-    ]);
+    await this.db.manager.query(
+      `UPDATE notice_delivery SET status = 'sent', sentAt = ?, errcode = NULL, lastError = '' WHERE id IN (${EntityRows.marks(ids.length)}) AND status = 'sending'`,
+      [this.instant(at), ...ids],
+    );
   }
 
   async markFailed(ids: number[], errcode: number, error: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.manager.query(`UPDATE notice_delivery SET status = 'failed', errcode = ?, lastError = ? WHERE id IN (${EntityRows.marks(ids.length)}) AND status = 'sending'`, [
-      errcode,
-      error.slice(0, 200),
-      ...ids,
-    ]);
+    await this.db.manager.query(
+      `UPDATE notice_delivery SET status = 'failed', errcode = ?, lastError = ? WHERE id IN (${EntityRows.marks(ids.length)}) AND status = 'sending'`,
+      [errcode, error.slice(0, 200), ...ids],
+    );
   }
 
   /** Back in the queue after a transient error, not before `at`. */
@@ -271,11 +277,15 @@ export class NoticeRepository {
       .getMany();
     if (deliveries.length === 0) return [];
     const notices = new Map(
-      (await this.db.rows(Notice).findIn(this.db.manager, 'id', deliveries.map((d) => d.noticeId))).map((n) => [n.id, n]),
+      (
+        await this.db.rows(Notice).findIn(
+          this.db.manager,
+          'id',
+          deliveries.map((d) => d.noticeId),
+        )
+      ).map((n) => [n.id, n]),
     );
-    return deliveries
-      .map((d) => ({ notice: notices.get(d.noticeId)!, readAt: d.readAt }))
-      .filter((x) => x.notice && x.notice.status !== 'cancelled');
+    return deliveries.map((d) => ({ notice: notices.get(d.noticeId)!, readAt: d.readAt })).filter((x) => x.notice && x.notice.status !== 'cancelled');
   }
 
   async inboxDelivery(accountId: number, noticeId: number): Promise<NoticeDelivery | null> {
@@ -283,12 +293,7 @@ export class NoticeRepository {
   }
 
   async markRead(deliveryId: number, at: Date): Promise<void> {
-    await this.db.manager
-      .createQueryBuilder()
-      .update(NoticeDelivery)
-      .set({ readAt: at })
-      .where('id = :id AND readAt IS NULL', { id: deliveryId })
-      .execute();
+    await this.db.manager.createQueryBuilder().update(NoticeDelivery).set({ readAt: at }).where('id = :id AND readAt IS NULL', { id: deliveryId }).execute();
   }
 
   /** How many people have read a notice (read receipts for the administrator). */

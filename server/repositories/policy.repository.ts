@@ -5,8 +5,8 @@ import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
 export class PolicyRepository {
   /** Every active policy, one query for all the lookups of a turn: the table is a district's few dozen rows. */
-  private readonly loader = new BatchLoader<'active', SubsidyPolicy[]>(async () =>
-    new Map([['active', await this.db.rows(SubsidyPolicy).find(this.db.manager, 'WHERE active = 1 ORDER BY id', [])]]),
+  private readonly loader = new BatchLoader<'active', SubsidyPolicy[]>(
+    async () => new Map([['active', await this.db.rows(SubsidyPolicy).find(this.db.manager, 'WHERE active = 1 ORDER BY id', [])]]),
   );
 
   private readonly recent: FreshReads<'active', SubsidyPolicy[]>;

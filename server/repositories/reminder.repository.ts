@@ -20,7 +20,9 @@ export class ReminderRepository {
       .createQueryBuilder()
       .insert()
       .into(Reminder)
-      .values(rows.map((r) => ({ ...r, status: 'pending' as const, attempts: 0, lastError: '', sentAt: null, claimToken: null, claimedAt: null, createdAt: now })))
+      .values(
+        rows.map((r) => ({ ...r, status: 'pending' as const, attempts: 0, lastError: '', sentAt: null, claimToken: null, claimedAt: null, createdAt: now })),
+      )
       .orIgnore()
       .execute();
   }
@@ -136,7 +138,11 @@ export class ReminderRepository {
 
   /** A booking's status as committed now (the send-time re-check; a plain read, so it never waits on a lock). */
   async bookingStatus(bookingId: number): Promise<Booking['status'] | null> {
-    const row = await this.db.manager.createQueryBuilder(Booking, 'b').select('b.status', 'status').where('b.id = :bookingId', { bookingId }).getRawOne<{ status: Booking['status'] }>();
+    const row = await this.db.manager
+      .createQueryBuilder(Booking, 'b')
+      .select('b.status', 'status')
+      .where('b.id = :bookingId', { bookingId })
+      .getRawOne<{ status: Booking['status'] }>();
     return row?.status ?? null;
   }
 
@@ -155,7 +161,10 @@ export class ReminderRepository {
   }
 
   /** What a batch of reminders is about, in four queries whatever the batch size. */
-  async contextOf(bookingIds: number[], accountIds: number[]): Promise<{ bookings: Map<number, Booking>; slots: Map<number, Slot>; centres: Map<number, Centre>; accounts: Map<number, Account> }> {
+  async contextOf(
+    bookingIds: number[],
+    accountIds: number[],
+  ): Promise<{ bookings: Map<number, Booking>; slots: Map<number, Slot>; centres: Map<number, Centre>; accounts: Map<number, Account> }> {
     const em = this.db.manager;
     const bookings = bookingIds.length ? await em.findBy(Booking, { id: In(bookingIds) }) : [];
     const [slots, centres, accounts] = await Promise.all([

@@ -56,7 +56,14 @@ export class SettlementRepository {
       .addSelect('SUM(b.subsidyFen)', 'subsidyFen')
       .addSelect('SUM(b.copayFen)', 'copayFen');
     const rows: Raw[] = await this.claimable(qb, first, last, regionPath).getRawMany();
-    return rows.map((r) => ({ ...key(r), bookings: n(r.bookings), portions: n(r.portions), priceFen: n(r.priceFen), subsidyFen: n(r.subsidyFen), copayFen: n(r.copayFen) }));
+    return rows.map((r) => ({
+      ...key(r),
+      bookings: n(r.bookings),
+      portions: n(r.portions),
+      priceFen: n(r.priceFen),
+      subsidyFen: n(r.subsidyFen),
+      copayFen: n(r.copayFen),
+    }));
   }
 
   /** WeChat Pay payments received (status paid) for the claimable bookings, per centre and policy. */
@@ -155,6 +162,9 @@ export class SettlementRepository {
   async replaceLines(em: EntityManager, settlementId: number, lines: Array<Omit<SettlementLine, 'id' | 'settlementId'>>): Promise<void> {
     await em.delete(SettlementLine, { settlementId });
     if (lines.length === 0) return;
-    await em.insert(SettlementLine, lines.map((l) => ({ ...l, settlementId })));
+    await em.insert(
+      SettlementLine,
+      lines.map((l) => ({ ...l, settlementId })),
+    );
   }
 }

@@ -50,7 +50,11 @@ export class SlotTemplateRepository {
       [serviceItemId, ...before.map((d) => this.db.ds.driver.preparePersistentValue(d, slotCol))],
     );
     if (previous.length === 0) return new Map();
-    const menus = await this.db.rows(Menu).findIn(this.db.manager, 'slotId', previous.map((s) => s.id));
+    const menus = await this.db.rows(Menu).findIn(
+      this.db.manager,
+      'slotId',
+      previous.map((s) => s.id),
+    );
     const bySlot = new Map(menus.map((m) => [m.slotId, m]));
     const byStart = new Map<number, Menu>();
     for (const s of previous) {

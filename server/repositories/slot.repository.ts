@@ -23,8 +23,8 @@ export interface SlotOffer {
 export class SlotRepository {
   private readonly loader = new BatchLoader<number, Slot>(async (ids) => new Map((await this.findByIds(ids)).map((s) => [s.id, s])));
 
-  private readonly menuLoader = new BatchLoader<number, Menu>(async (ids) =>
-    new Map((await this.db.rows(Menu).findIn(this.db.manager, 'slotId', ids)).map((m) => [m.slotId, m])),
+  private readonly menuLoader = new BatchLoader<number, Menu>(
+    async (ids) => new Map((await this.db.rows(Menu).findIn(this.db.manager, 'slotId', ids)).map((m) => [m.slotId, m])),
   );
 
   /** A slot with its service item and centre, in one joined query for all the slots asked for in a turn. */
@@ -36,10 +36,12 @@ export class SlotRepository {
        WHERE s.id IN (${EntityRows.marks(ids.length)})`,
       ids,
     );
-    return new Map(raw.map((r) => {
-      const slot = slots.hydrate(r, 's_');
-      return [slot.id, { slot, item: items.hydrate(r, 'i_'), centre: centres.hydrate(r, 'c_') }];
-    }));
+    return new Map(
+      raw.map((r) => {
+        const slot = slots.hydrate(r, 's_');
+        return [slot.id, { slot, item: items.hydrate(r, 'i_'), centre: centres.hydrate(r, 'c_') }];
+      }),
+    );
   });
 
   // The timetable and its menus are read for nearly every bot message: listings and menus are shared for a moment

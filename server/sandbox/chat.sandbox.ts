@@ -48,7 +48,11 @@ export interface ChatResult {
   /** HTTP status of Mulin's /wechat. */
   status: number;
   /** The passive reply, decoded: text, news, or nothing. */
-  reply: { type: 'text'; content: string } | { type: 'news'; articles: Array<{ title: string; description: string; url: string }> } | { type: 'none' } | { type: 'other'; raw: string };
+  reply:
+    | { type: 'text'; content: string }
+    | { type: 'news'; articles: Array<{ title: string; description: string; url: string }> }
+    | { type: 'none' }
+    | { type: 'other'; raw: string };
   /** The XML that was posted (after encryption in safe mode) — what WeChat would have sent. */
   sentXml: string;
 }
@@ -178,7 +182,9 @@ export function chatSandboxRoutes(chat: ChatSandbox): Router {
     const parsed = requestSchema.safeParse(ctx.request.body);
     if (!parsed.success) {
       ctx.status = 422;
-      ctx.body = { error: { code: 'VALIDATION_FAILED', message: '消息格式不对', details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } } };
+      ctx.body = {
+        error: { code: 'VALIDATION_FAILED', message: '消息格式不对', details: { issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) } },
+      };
       return;
     }
     ctx.body = await chat.send(parsed.data.openid, parsed.data.message, parsed.data.safeMode);

@@ -270,7 +270,10 @@ export class WxapiSandbox {
         sceneText = String(id);
       }
       const expireSeconds = body.expire_seconds ?? QR_EXPIRE_DEFAULT_S;
-      if (!action.permanent && (typeof expireSeconds !== 'number' || !Number.isInteger(expireSeconds) || expireSeconds < 1 || expireSeconds > QR_EXPIRE_MAX_S)) {
+      if (
+        !action.permanent &&
+        (typeof expireSeconds !== 'number' || !Number.isInteger(expireSeconds) || expireSeconds < 1 || expireSeconds > QR_EXPIRE_MAX_S)
+      ) {
         return fail(40097, 'expire_seconds');
       }
       const ticket = `gQ${randomBytes(70).toString('base64')}`;
@@ -288,7 +291,14 @@ export class WxapiSandbox {
   }
 
   private deliver(kind: OutboxKind, openid: string, payload: Record<string, unknown>, templateId?: string, msgid?: string): void {
-    this.outbox.push({ kind, openid, ...(templateId ? { templateId } : {}), payload: structuredClone(payload), ...(msgid ? { msgid } : {}), at: this.nowIso() });
+    this.outbox.push({
+      kind,
+      openid,
+      ...(templateId ? { templateId } : {}),
+      payload: structuredClone(payload),
+      ...(msgid ? { msgid } : {}),
+      at: this.nowIso(),
+    });
   }
 
   private nowIso(): string {

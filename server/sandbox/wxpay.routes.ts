@@ -162,9 +162,7 @@ export function wxpaySandboxRoutes(sandbox: WxpaySandbox): Router {
   );
   r.get(
     '/v3/pay/transactions/out-trade-no/:outTradeNo',
-    wechatApi(sandbox, ({ params, query }) =>
-      sandbox.queryOrder(params.outTradeNo, typeof query.mchid === 'string' ? query.mchid : undefined),
-    ),
+    wechatApi(sandbox, ({ params, query }) => sandbox.queryOrder(params.outTradeNo, typeof query.mchid === 'string' ? query.mchid : undefined)),
   );
   r.post(
     '/v3/pay/transactions/out-trade-no/:outTradeNo/close',

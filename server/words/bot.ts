@@ -42,16 +42,11 @@ export function centreLine(n: number, c: { name: string; walkingMinutes?: number
   return `${n}. ${c.name}，走 ${c.walkingMinutes} 分钟（${c.distanceMetres} 米），${c.hours}，电话 ${c.phone}`;
 }
 
-const MENU_LINES = [
-  '1 订饭　2 洗澡　3 上门服务',
-  '4 我的预约　5 取消预约',
-  '6 附近站点　7 找工作人员',
-];
+const MENU_LINES = ['1 订饭　2 洗澡　3 上门服务', '4 我的预约　5 取消预约', '6 附近站点　7 找工作人员'];
 
 export const BOT = {
   // ---- who is talking ----
-  welcomeUnbound:
-    '您好，欢迎来到睦邻社区养老服务！\n请先绑定：扫一扫站点给您的二维码，\n或者直接发站点给您的 6 位数字。\n家属请发老人给您的 6 位家属码。',
+  welcomeUnbound: '您好，欢迎来到睦邻社区养老服务！\n请先绑定：扫一扫站点给您的二维码，\n或者直接发站点给您的 6 位数字。\n家属请发老人给您的 6 位家属码。',
   welcomeBound: (name: string) => `${name}您好，欢迎回来！\n${MENU_LINES.join('\n')}\n回复数字就行，也可以直接按住说话。`,
   needBinding: '您的微信还没有绑定老人。\n请发站点给您的 6 位数字，\n或扫一扫站点给的二维码。',
   boundSenior: (name: string) => `绑定好了！${name}您好。\n以后订饭、洗澡、上门服务都可以在这里说。\n比如说“明天中午订一份饭”。\n回复“帮助”看我能做什么。`,
@@ -71,7 +66,11 @@ export const BOT = {
   unsupported: '这种消息我还看不懂。\n请打字或按住说话，回复“帮助”看菜单。',
 
   // ---- whom for ----
-  whichSenior: (names: string[]) => `给哪位老人办？\n${names.slice(0, 4).map((n, i) => `${i + 1} ${n}`).join('\n')}\n回复数字。`,
+  whichSenior: (names: string[]) =>
+    `给哪位老人办？\n${names
+      .slice(0, 4)
+      .map((n, i) => `${i + 1} ${n}`)
+      .join('\n')}\n回复数字。`,
   noSeniorMatch: (said: string) => `您绑定的老人里没有找到“${said}”。\n回复“帮助”看我能做什么。`,
   /** A family code redeemed twice: the link does not say whose it was. */
   someSenior: '这位老人',
@@ -85,11 +84,16 @@ export const BOT = {
     day ? `${day}的${meal}订不了了（已截止或已订满）。\n换一天吧，比如说“明天中午订饭”。` : `最近几天没有能订的${meal}。\n请打电话问问站点，或回复“附近站点”。`,
   noHomeCentre: '还不知道您平时去哪个站点。\n请发一个位置给我，或请站点工作人员帮您登记。',
   /** The first line of an offer for a meal: "11:00 午餐 2 份（送到家）". */
-  mealOffered: (start: string, kindLabel: string, portions: number, mode: DeliveryMode) => `${serviceWhat(start, kindLabel, portions)}（${DELIVERY_MODE_LABELS[mode]}）`,
+  mealOffered: (start: string, kindLabel: string, portions: number, mode: DeliveryMode) =>
+    `${serviceWhat(start, kindLabel, portions)}（${DELIVERY_MODE_LABELS[mode]}）`,
   deliveryInstead: (wanted: DeliveryMode, used: DeliveryMode) => `这里不能${DELIVERY_MODE_LABELS[wanted]}，按${DELIVERY_MODE_LABELS[used]}。`,
   note: (note: string) => `备注：${note}`,
   slotListTitle: (who: string | null, what: string) => `${who ? `给${who}约` : '可以约'}这些${what}时间：`,
-  slotList: (title: string, lines: string[]) => `${title}\n${lines.slice(0, 4).map((l, i) => `${i + 1}. ${l}`).join('\n')}\n回复数字选一个。`,
+  slotList: (title: string, lines: string[]) =>
+    `${title}\n${lines
+      .slice(0, 4)
+      .map((l, i) => `${i + 1}. ${l}`)
+      .join('\n')}\n回复数字选一个。`,
   noServiceSlot: (what: string) => `最近两周没有空的${what}时间。\n请打电话问问站点。`,
   booked: (who: string | null, day: string, what: string, code: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n取餐/服务时报预约码：${code}`,
   bookedNeedsConfirm: (who: string | null, day: string, what: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n站点确认后就算定了。`,
@@ -113,11 +117,18 @@ export const BOT = {
 
   // ---- my bookings ----
   myBookings: (lines: string[], more: number) =>
-    `您的预约：\n${lines.slice(0, 4).map((l, i) => `${i + 1}. ${l}`).join('\n')}${more > 0 ? `\n还有 ${more} 个没列出` : ''}\n要取消就说“取消”。`,
+    `您的预约：\n${lines
+      .slice(0, 4)
+      .map((l, i) => `${i + 1}. ${l}`)
+      .join('\n')}${more > 0 ? `\n还有 ${more} 个没列出` : ''}\n要取消就说“取消”。`,
   noBookings: '您现在没有预约。\n想订饭就说“明天中午订一份饭”。',
 
   // ---- cancel ----
-  cancelWhich: (lines: string[]) => `取消哪一个？\n${lines.slice(0, 4).map((l, i) => `${i + 1}. ${l}`).join('\n')}\n回复数字。`,
+  cancelWhich: (lines: string[]) =>
+    `取消哪一个？\n${lines
+      .slice(0, 4)
+      .map((l, i) => `${i + 1}. ${l}`)
+      .join('\n')}\n回复数字。`,
   cancelConfirm: (line: string) => `要取消 ${line} 吗？\n回复 1 确认取消，回复 2 不取消。`,
   cancelled: (line: string, refundFen: number) =>
     refundFen > 0 ? `已取消 ${line}。\n付的 ${yuan(refundFen)} 会原路退回，一般 1 到 3 天到账。` : `已取消 ${line}。\n想再订随时跟我说。`,

@@ -219,4 +219,3 @@ export const SETTLEMENT_TEXTS = {
   scope: '范围',
   month: '月份',
 } as const;
-

@@ -17,13 +17,21 @@ describeEachDb('role boundaries', (h) => {
     t.mishixiang = await loginConsole(h(), 'admin-mishixiang');
     t.hushu = await loginConsole(h(), 'admin-hushu');
     const zhang = await seniorNamed(h(), '张桂英');
-    const res = await h().http.post('/api/v1/bookings').set('authorization', t.daughter).send({ seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'dinner', '2026-12-03')).id });
+    const res = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', t.daughter)
+      .send({ seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'dinner', '2026-12-03')).id });
     expect(res.status).toBe(201);
     jiaxinBooking = res.body;
   });
 
   test('without a session every API answers 401 UNAUTHENTICATED', async () => {
-    for (const [method, path] of [['get', '/api/v1/bookings'], ['post', '/api/v1/bookings'], ['get', '/api/v1/centres'], ['get', '/api/v1/me']] as const) {
+    for (const [method, path] of [
+      ['get', '/api/v1/bookings'],
+      ['post', '/api/v1/bookings'],
+      ['get', '/api/v1/centres'],
+      ['get', '/api/v1/me'],
+    ] as const) {
       const res = await h().http[method](path).set('authorization', 'Bearer not-a-real-token-at-all-xxxx');
       expect(res.status).toBe(401);
       expect(res.body.error).toEqual({ code: 'UNAUTHENTICATED', message: '请先登录' });
@@ -53,7 +61,10 @@ describeEachDb('role boundaries', (h) => {
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({ name: '张桂英', phone: zhang.phone, idCardLast4: null, isVeryOld: true });
     const li = await seniorNamed(h(), '李建国');
-    const res = await h().http.post('/api/v1/bookings').set('authorization', t.zhang).send({ seniorId: li.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).id });
+    const res = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', t.zhang)
+      .send({ seniorId: li.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).id });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
@@ -67,11 +78,18 @@ describeEachDb('role boundaries', (h) => {
     expect(scan.status).toBe(409);
     expect(scan.body.error).toEqual({ code: 'WRONG_CENTRE', message: '这个核销码不是本站点的预约' });
     const chen = await seniorNamed(h(), '陈阿毛');
-    const book = await h().http.post('/api/v1/bookings').set('authorization', t.maiyuqiaoStaff).send({ seniorId: chen.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).id });
+    const book = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', t.maiyuqiaoStaff)
+      .send({ seniorId: chen.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).id });
     expect(book.status).toBe(403);
-    const list = await h().http.get(`/api/v1/bookings?centreId=${jiaxinBooking && (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).centreId}`).set('authorization', t.maiyuqiaoStaff);
+    const list = await h()
+      .http.get(`/api/v1/bookings?centreId=${jiaxinBooking && (await slotOf(h(), JIAXIN, 'lunch', '2026-12-03')).centreId}`)
+      .set('authorization', t.maiyuqiaoStaff);
     expect(list.status).toBe(403);
-    const ownList = await h().http.get(`/api/v1/bookings?centreId=${(await slotOf(h(), MAIYUQIAO, 'lunch', '2026-12-03')).centreId}`).set('authorization', t.maiyuqiaoStaff);
+    const ownList = await h()
+      .http.get(`/api/v1/bookings?centreId=${(await slotOf(h(), MAIYUQIAO, 'lunch', '2026-12-03')).centreId}`)
+      .set('authorization', t.maiyuqiaoStaff);
     expect(ownList.status).toBe(200);
   });
 

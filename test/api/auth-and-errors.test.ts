@@ -22,7 +22,10 @@ describeEachDb('sign-in, sessions and errors', (h) => {
     expect(ok.body.account.roles).toEqual(['admin']);
     const stored = await h().db.manager.findOneByOrFail(Account, { username: 'admin' });
     expect(stored.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
-    for (const body of [{ username: 'admin', password: 'wrong' }, { username: 'nobody', password: CONSOLE_PASSWORD }]) {
+    for (const body of [
+      { username: 'admin', password: 'wrong' },
+      { username: 'nobody', password: CONSOLE_PASSWORD },
+    ]) {
       const bad = await h().http.post('/api/v1/auth/password-login').send(body);
       expect(bad.status).toBe(401);
       expect(bad.body.error).toEqual({ code: 'INVALID_CREDENTIALS', message: '用户名或密码不正确' });
@@ -36,7 +39,9 @@ describeEachDb('sign-in, sessions and errors', (h) => {
   });
 
   test('sessions asked for together are each told apart: two of one account, another account, an expired one, a deactivated account', async () => {
-    const [a1, a2, b, expired, gone] = await Promise.all(['o_family_01', 'o_family_01', 'o_family_02', 'o_family_03', 'o_family_04'].map((o) => loginWechat(h(), o)));
+    const [a1, a2, b, expired, gone] = await Promise.all(
+      ['o_family_01', 'o_family_01', 'o_family_02', 'o_family_03', 'o_family_04'].map((o) => loginWechat(h(), o)),
+    );
     const tokenHash = (auth: string) => sha256Hex(auth.replace('Bearer ', ''));
     await h().db.manager.update(Session, { tokenHash: tokenHash(expired) }, { expiresAt: new Date(h().clock.now().getTime() - 1) });
     const idOf = async (auth: string): Promise<number> => (await seen(h(), auth, '/me')).id;
@@ -73,7 +78,10 @@ describeEachDb('sign-in, sessions and errors', (h) => {
     expect((await h().http.get('/api/v1/bookings/abc').set('authorization', auth)).status).toBe(400);
     expect((await h().http.get('/api/v1/nothing-here')).status).toBe(404);
 
-    const huge = await h().http.post('/api/v1/bookings').set('authorization', auth).send({ note: 'x'.repeat(100_000), slotId: 1 });
+    const huge = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', auth)
+      .send({ note: 'x'.repeat(100_000), slotId: 1 });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
 

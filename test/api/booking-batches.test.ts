@@ -1,4 +1,4 @@
-import { Account, Centre, Senior, ServiceItem, Slot, SubsidyPolicy } from '../../entities';
+import { Account, Centre, Senior, ServiceItem, type Slot, SubsidyPolicy } from '../../entities';
 import type { Actor } from '../../server/services/access/actor';
 import type { Reservation } from '../../server/services/booking/booking-writer';
 import { DONGYUAN, JIAXIN, MAIYUQIAO, loginConsole, seen, seniorNamed, slotOf } from '../helpers/actors';
@@ -16,10 +16,10 @@ describeEachDb('bookings decided together', (h) => {
   });
   beforeEach(() => h().clock.set(T0));
 
-  const book = (seniorId: number, slotId: number) =>
-    h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId, slotId });
+  const book = (seniorId: number, slotId: number) => h().http.post('/api/v1/bookings').set('authorization', admin).send({ seniorId, slotId });
   /** Bookings as the administrator's booking list shows them (every status). */
-  const listed = async (query: string): Promise<Array<{ id: number; senior: { id: number }; subsidyFen: number }>> => (await seen(h(), admin, `/bookings?${query}&limit=200`)).items;
+  const listed = async (query: string): Promise<Array<{ id: number; senior: { id: number }; subsidyFen: number }>> =>
+    (await seen(h(), admin, `/bookings?${query}&limit=200`)).items;
   const seatsTaken = async (slotId: number): Promise<number> => (await seen(h(), admin, `/slots/${slotId}`)).booked;
 
   /** Bookings for other seniors on another slot, sent alongside, so that the requests under test share batches. */
@@ -32,13 +32,32 @@ describeEachDb('bookings decided together', (h) => {
   /** A reservation as BookingService hands it to the writer once every lock-free check has passed. */
   async function reservationFor(senior: Senior, slot: Slot, key: string | null = null): Promise<Reservation> {
     const account = await h().db.manager.findOneByOrFail(Account, { username: 'admin' });
-    const actor: Actor = { accountId: account.id, displayName: account.displayName, roles: account.roles, seniorId: null, centreId: null, regionPath: account.regionPath, ip: '127.0.0.1' };
+    const actor: Actor = {
+      accountId: account.id,
+      displayName: account.displayName,
+      roles: account.roles,
+      seniorId: null,
+      centreId: null,
+      regionPath: account.regionPath,
+      ip: '127.0.0.1',
+    };
     const item = await h().db.manager.findOneByOrFail(ServiceItem, { id: slot.serviceItemId });
     const centre = await h().db.manager.findOneByOrFail(Centre, { id: slot.centreId });
     const policies = await h().db.manager.findBy(SubsidyPolicy, { category: item.category, active: true });
     return {
-      actor, senior, slot, item, centre, policies, quantity: 1, bookedBy: 'staff', deliveryMode: 'dine_in', note: '',
-      channel: 'console', idempotencyKey: key, requestHash: key ? 'h' : null,
+      actor,
+      senior,
+      slot,
+      item,
+      centre,
+      policies,
+      quantity: 1,
+      bookedBy: 'staff',
+      deliveryMode: 'dine_in',
+      note: '',
+      channel: 'console',
+      idempotencyKey: key,
+      requestHash: key ? 'h' : null,
     };
   }
 
@@ -86,10 +105,17 @@ describeEachDb('bookings decided together', (h) => {
     expect(h().db.isDuplicateKey((failed as PromiseRejectedResult).reason)).toBe(true);
 
     const rows = await listed(`centreId=${slot.centreId}&slotId=${slot.id}`);
-    expect(rows.map((b) => b.senior.id).sort((x, y) => x - y)).toEqual(seniors.slice(0, 6).map((s) => s.id).sort((x, y) => x - y));
+    expect(rows.map((b) => b.senior.id).sort((x, y) => x - y)).toEqual(
+      seniors
+        .slice(0, 6)
+        .map((s) => s.id)
+        .sort((x, y) => x - y),
+    );
     expect(await seatsTaken(slot.id)).toBe(slot.booked + 6);
     // Staff bookings are audited, once each, only for the bookings that exist.
-    const audited = await h().db.manager.query(`SELECT entityId FROM audit_log WHERE action = 'booking.create' AND entityId IN (${rows.map((b) => b.id).join(',')})`);
+    const audited = await h().db.manager.query(
+      `SELECT entityId FROM audit_log WHERE action = 'booking.create' AND entityId IN (${rows.map((b) => b.id).join(',')})`,
+    );
     expect(audited).toHaveLength(6);
   });
 });

@@ -164,7 +164,10 @@ describeEachDb('booking life cycle', (h) => {
     const other = await seniorNamed(h(), '周玉兰');
     // Dinner: 王秀英 has already had today's one subsidised lunch.
     const lunch = await slotOf(h(), CANTEEN, 'dinner', TODAY);
-    const a = await h().http.post('/api/v1/bookings').set('authorization', canteenStaff).send({ seniorId: senior.id, slotId: lunch.id, deliveryMode: 'dine_in' });
+    const a = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', canteenStaff)
+      .send({ seniorId: senior.id, slotId: lunch.id, deliveryMode: 'dine_in' });
     const b = await h().http.post('/api/v1/bookings').set('authorization', canteenStaff).send({ seniorId: other.id, slotId: lunch.id });
     expect(a.body.status).toBe('confirmed'); // the canteen confirms by itself, and her meal is free
     expect(b.body.status).toBe('pending_payment');
@@ -192,7 +195,10 @@ describeEachDb('booking life cycle', (h) => {
     const tooMany = await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: mother.id, slotId: point.id, quantity: 4 });
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.error).toMatchObject({ code: 'QUANTITY_NOT_ALLOWED', message: '每次最多预约 3 份' });
-    const delivery = await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: mother.id, slotId: point.id, deliveryMode: 'delivery' });
+    const delivery = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', daughter)
+      .send({ seniorId: mother.id, slotId: point.id, deliveryMode: 'delivery' });
     expect(delivery.status).toBe(422);
     expect(delivery.body.error.code).toBe('DELIVERY_MODE_NOT_ALLOWED');
     const ok = await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: mother.id, slotId: point.id, quantity: 2 });
@@ -215,7 +221,9 @@ describeEachDb('booking life cycle', (h) => {
     ]);
     expect(new Set(mine.body.items.map((b: { senior: { id: number } }) => b.senior.id))).toEqual(new Set([mother.id]));
 
-    const centreDay = await h().http.get(`/api/v1/bookings?centreId=${(await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).centreId}&date=${TOMORROW}`).set('authorization', jiaxinStaff);
+    const centreDay = await h()
+      .http.get(`/api/v1/bookings?centreId=${(await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).centreId}&date=${TOMORROW}`)
+      .set('authorization', jiaxinStaff);
     expect(centreDay.status).toBe(200);
     // Tomorrow at 嘉新: the lunch staff booked for 王秀英 (served a day early in the test's clock) and the cancelled one.
     expect(centreDay.body.items.map((b: { senior: { name: string }; status: string }) => [b.senior.name, b.status])).toEqual([

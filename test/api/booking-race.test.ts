@@ -39,7 +39,10 @@ describeEachDb('booking under contention', (h) => {
     const slot = await slotWithSeatsLeft('2026-12-04', 'lunch', 10);
     const results = await Promise.all(
       Array.from({ length: CONCURRENCY }, (_, i) =>
-        h().http.post('/api/v1/bookings').set('authorization', staff).send({ seniorId: seniors[i % seniors.length].id, slotId: slot.id }),
+        h()
+          .http.post('/api/v1/bookings')
+          .set('authorization', staff)
+          .send({ seniorId: seniors[i % seniors.length].id, slotId: slot.id }),
       ),
     );
     const full = results.filter((r) => r.status === 409 && r.body.error.code === 'SLOT_FULL');
@@ -68,7 +71,11 @@ describeEachDb('booking under contention', (h) => {
     expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true').length).toBe(CONCURRENCY - 1);
     expect(await seenByStaff(slot)).toMatchObject({ bookings: 1, booked: slot.booked + 1 });
 
-    const different = await h().http.post('/api/v1/bookings').set('authorization', staff).set('Idempotency-Key', 'race-key-0001').send({ ...body, quantity: 2 });
+    const different = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', staff)
+      .set('Idempotency-Key', 'race-key-0001')
+      .send({ ...body, quantity: 2 });
     expect(different.status).toBe(422);
     expect(different.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });

@@ -50,7 +50,8 @@ describeEachDb('the chat bot', (h) => {
   };
   const booking = (id: number): Promise<Listed> => seen(h(), admin, `/bookings/${id}`);
   /** The open (and acknowledged) alerts about a senior, as staff and administrators see them. */
-  const alertsAbout = async (seniorId: number) => (await seen(h(), admin, '/emergencies')).items.filter((a: { senior: { id: number } }) => a.senior.id === seniorId);
+  const alertsAbout = async (seniorId: number) =>
+    (await seen(h(), admin, '/emergencies')).items.filter((a: { senior: { id: number } }) => a.senior.id === seniorId);
 
   /** A senior with no WeChat account yet, in 嘉新 (staff-jiaxin's centre). */
   async function unboundSenior(skip = 0): Promise<Senior> {
@@ -115,7 +116,16 @@ describeEachDb('the chat bot', (h) => {
     const link = /href="([^"]+)"/.exec(done)![1];
     expect(link).toContain('/pay/jsapi?t=');
     const [booking] = await activeOf('张桂英');
-    expect(booking).toMatchObject({ serviceDate: TOMORROW, serviceItem: { kind: 'lunch' }, quantity: 1, priceFen: 1500, subsidyFen: 300, copayFen: 1200, channel: 'mp_chat', status: 'pending_payment' });
+    expect(booking).toMatchObject({
+      serviceDate: TOMORROW,
+      serviceItem: { kind: 'lunch' },
+      quantity: 1,
+      priceFen: 1500,
+      subsidyFen: 300,
+      copayFen: 1200,
+      channel: 'mp_chat',
+      status: 'pending_payment',
+    });
     expect(booking.subsidyFen + booking.copayFen).toBe(booking.priceFen);
     // The link opens Mulin's pay page.
     const page = await h().http.get(new URL(link).pathname + new URL(link).search);
@@ -124,14 +134,19 @@ describeEachDb('the chat bot', (h) => {
 
     // 让家人代付: the daughter gets a subscribe message in the mini-program.
     expect(await say('o_senior_01', '让家人代付')).toContain('已经请女儿帮您付款');
-    const toDaughter = h().sandbox.wxapi.outboxFor('o_family_01').filter((m) => m.templateId === h().config.templates.payRequest.mini);
+    const toDaughter = h()
+      .sandbox.wxapi.outboxFor('o_family_01')
+      .filter((m) => m.templateId === h().config.templates.payRequest.mini);
     expect(toDaughter).toHaveLength(1);
     expect(JSON.stringify(toDaughter[0].payload)).toContain(`bookings/detail?id=${booking.id}`);
 
     // Saying yes again books nothing more: the offer was used.
     await say('o_senior_01', '1');
     expect(await activeOf('张桂英')).toHaveLength(1);
-    await h().services.lifecycle.cancel({ accountId: 0, displayName: 'test', roles: ['admin'], seniorId: null, centreId: null, regionPath: '/', ip: 't' }, booking.id);
+    await h().services.lifecycle.cancel(
+      { accountId: 0, displayName: 'test', roles: ['admin'], seniorId: null, centreId: null, regionPath: '/', ip: 't' },
+      booking.id,
+    );
   });
 
   test('voice says the same with punctuation; without recognition the senior is asked again', async () => {
@@ -208,8 +223,16 @@ describeEachDb('the chat bot', (h) => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ status: 'open', channel: 'mp_chat', message: '我摔倒了，起不来', centreId: zhang.homeCentreId });
     const tpl = h().config.templates.emergency;
-    expect(h().sandbox.wxapi.outboxFor('o_family_01').filter((m) => m.templateId === tpl.mini)).toHaveLength(1);
-    expect(h().sandbox.wxapi.outboxFor('o_staff_jiaxin').filter((m) => m.templateId === tpl.mini)).toHaveLength(1);
+    expect(
+      h()
+        .sandbox.wxapi.outboxFor('o_family_01')
+        .filter((m) => m.templateId === tpl.mini),
+    ).toHaveLength(1);
+    expect(
+      h()
+        .sandbox.wxapi.outboxFor('o_staff_jiaxin')
+        .filter((m) => m.templateId === tpl.mini),
+    ).toHaveLength(1);
 
     // The SOS menu button does the same.
     await chat('o_senior_01', { kind: 'click', key: 'SOS' });
@@ -232,8 +255,16 @@ describeEachDb('the chat bot', (h) => {
     expect(await alertsAbout(zhou.id)).toEqual([expect.objectContaining({ status: 'open', message: '我妈摔倒了' })]);
     // 周晓峰 (her son) hears of it; 吴静, who raised it, is not told what she just said.
     const tpl = h().config.templates.emergency;
-    expect(h().sandbox.wxapi.outboxFor('o_family_04').filter((m) => m.templateId === tpl.mini)).toHaveLength(1);
-    expect(h().sandbox.wxapi.outboxFor('o_family_05').filter((m) => m.templateId === tpl.mini)).toHaveLength(0);
+    expect(
+      h()
+        .sandbox.wxapi.outboxFor('o_family_04')
+        .filter((m) => m.templateId === tpl.mini),
+    ).toHaveLength(1);
+    expect(
+      h()
+        .sandbox.wxapi.outboxFor('o_family_05')
+        .filter((m) => m.templateId === tpl.mini),
+    ).toHaveLength(0);
   });
 
   test('a home visit is chosen from a numbered list and offered as one service, not portions', async () => {
@@ -253,7 +284,9 @@ describeEachDb('the chat bot', (h) => {
     expect(ask).toContain('工作人员');
     expect(await say('o_senior_02', '我家水管漏水了，能不能找人来看看')).toContain('已经转给工作人员了');
     const tpl = h().config.templates.staffMessage;
-    const toStaff = h().sandbox.wxapi.outboxFor('o_staff_jiaxin').filter((m) => m.templateId === tpl.mini || m.templateId === tpl.mp);
+    const toStaff = h()
+      .sandbox.wxapi.outboxFor('o_staff_jiaxin')
+      .filter((m) => m.templateId === tpl.mini || m.templateId === tpl.mp);
     expect(toStaff).toHaveLength(1);
     expect(JSON.stringify(toStaff[0].payload)).toContain('我家水管漏水了');
     // The message was not taken for anything else: no booking, no alert.
@@ -295,7 +328,10 @@ describeEachDb('the chat bot', (h) => {
     // 吴静 looks after 吴德明 and 周玉兰.
     const ask = await say('o_mp_family_05', '订明天午饭');
     expect(ask).toContain('给哪位老人办');
-    const names = ask.split('\n').filter((l) => /^\d /.test(l)).map((l) => l.slice(2));
+    const names = ask
+      .split('\n')
+      .filter((l) => /^\d /.test(l))
+      .map((l) => l.slice(2));
     expect([...names].sort()).toEqual(['吴德明', '周玉兰'].sort());
     const second = await say('o_mp_family_05', '2');
     expect(second).toContain(`给${names[1]}订`);
@@ -344,7 +380,10 @@ describeEachDb('the chat bot', (h) => {
     expect(await activeOf('李建国')).toHaveLength(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:7700000002' })).toBe(1);
     const [booking] = await activeOf('李建国');
-    await h().services.lifecycle.cancel({ accountId: 0, displayName: 'test', roles: ['admin'], seniorId: null, centreId: null, regionPath: '/', ip: 't' }, booking.id);
+    await h().services.lifecycle.cancel(
+      { accountId: 0, displayName: 'test', roles: ['admin'], seniorId: null, centreId: null, regionPath: '/', ip: 't' },
+      booking.id,
+    );
   });
 
   test('safe mode: the same dialogue, encrypted both ways', async () => {

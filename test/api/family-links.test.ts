@@ -21,7 +21,10 @@ describeEachDb('family links', (h) => {
     // The code was hers: it links him to 张桂英.
     expect(linked.body).toMatchObject({ relation: '儿子', senior: { id: zhang.id, name: '张桂英' } });
 
-    const reused = await h().http.post('/api/v1/family-links').set('authorization', await loginWechat(h(), 'someone-else')).send({ code: issued.body.code });
+    const reused = await h()
+      .http.post('/api/v1/family-links')
+      .set('authorization', await loginWechat(h(), 'someone-else'))
+      .send({ code: issued.body.code });
     expect(reused.status).toBe(400);
     expect(reused.body.error).toEqual({ code: 'LINK_CODE_INVALID', message: '绑定码不对或已过期，请让老人重新获取' });
 
@@ -34,7 +37,10 @@ describeEachDb('family links', (h) => {
     const link = hers.body.items.find((l: { family: { accountId: number } }) => l.family.accountId === sonId);
     expect(link).toMatchObject({ id: linked.body.id, relation: '儿子', senior: { id: zhang.id } });
     expect((await h().http.delete(`/api/v1/family-links/${link.id}`).set('authorization', senior)).status).toBe(204);
-    const after = await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'dinner', '2026-12-04')).id });
+    const after = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', son)
+      .send({ seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'dinner', '2026-12-04')).id });
     expect(after.status).toBe(403);
     expect(after.body.error.code).toBe('NOT_LINKED');
     expect((await h().http.get(`/api/v1/bookings/${booked.body.id}`).set('authorization', son)).status).toBe(403);
@@ -45,11 +51,17 @@ describeEachDb('family links', (h) => {
     const staff = await loginConsole(h(), 'staff-jiaxin');
     const issued = await h().http.post(`/api/v1/seniors/${li.id}/link-codes`).set('authorization', staff).send();
     expect(issued.status).toBe(201);
-    const familyIssue = await h().http.post(`/api/v1/seniors/${li.id}/link-codes`).set('authorization', await loginWechat(h(), 'o_family_02')).send();
+    const familyIssue = await h()
+      .http.post(`/api/v1/seniors/${li.id}/link-codes`)
+      .set('authorization', await loginWechat(h(), 'o_family_02'))
+      .send();
     expect(familyIssue.status).toBe(403);
 
     h().clock.advance(24 * 3600_000 + 1000);
-    const late = await h().http.post('/api/v1/family-links').set('authorization', await loginWechat(h(), 'late-nephew')).send({ code: issued.body.code });
+    const late = await h()
+      .http.post('/api/v1/family-links')
+      .set('authorization', await loginWechat(h(), 'late-nephew'))
+      .send({ code: issued.body.code });
     expect(late.status).toBe(400);
     expect(late.body.error.code).toBe('LINK_CODE_INVALID');
   });

@@ -36,7 +36,10 @@ describeEachDb('scheduled jobs', (h) => {
 
   /** The runs of a job as an administrator sees them, oldest first. */
   const runsOf = async (job: string) => (await seen(h(), admin, `/jobs/runs?job=${job}`)).items.reverse();
-  const subscribeMessages = (openid: string, templateId: string) => h().sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === templateId);
+  const subscribeMessages = (openid: string, templateId: string) =>
+    h()
+      .sandbox.wxapi.outboxFor(openid)
+      .filter((m) => m.templateId === templateId);
   const field = (m: { payload: Record<string, unknown> }, key: string) => (m.payload.data as Record<string, { value: string }>)[key].value;
 
   test('payment expiry: a booking unpaid for 15 minutes expires, its order is closed, its seat is back; a rerun of the tick does nothing', async () => {
@@ -56,13 +59,20 @@ describeEachDb('scheduled jobs', (h) => {
 
     // The seat shows as free again in the listing at once, though the listing was read this very moment.
     const seatsListed = async () =>
-      ((await h().http.get('/api/v1/slots').query({ centreId: slot.centreId, from: TOMORROW, to: TOMORROW }).set('authorization', daughter).expect(200)).body.items as Array<{ id: number; remaining: number }>).find((s) => s.id === slot.id)!.remaining;
+      (
+        (await h().http.get('/api/v1/slots').query({ centreId: slot.centreId, from: TOMORROW, to: TOMORROW }).set('authorization', daughter).expect(200)).body
+          .items as Array<{ id: number; remaining: number }>
+      ).find((s) => s.id === slot.id)!.remaining;
     h().clock.set(at(15 * MINUTE));
     const left = await seatsListed();
     expect(await runAt('payment-expiry', at(15 * MINUTE))).toBe(1);
     expect(await seatsListed()).toBe(left + 1);
     expect(await booking()).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
-    expect(h().sandbox.wxpay.listOrders().find((o) => o.outTradeNo === outTradeNo)!.state).toBe('CLOSED');
+    expect(
+      h()
+        .sandbox.wxpay.listOrders()
+        .find((o) => o.outTradeNo === outTradeNo)!.state,
+    ).toBe('CLOSED');
     expect(await seats()).toBe(0);
 
     expect(await runAt('payment-expiry', at(15 * MINUTE + 30_000))).toBe(0); // the same tick again
@@ -74,7 +84,12 @@ describeEachDb('scheduled jobs', (h) => {
       [at(15 * MINUTE).toISOString(), 0, null],
     ]);
     // The fake clock does not move while a job runs: it finished the moment it started.
-    expect(runs[1]).toMatchObject({ instance: 'test-instance', triggeredBy: 'schedule', startedAt: at(15 * MINUTE).toISOString(), finishedAt: at(15 * MINUTE).toISOString() });
+    expect(runs[1]).toMatchObject({
+      instance: 'test-instance',
+      triggeredBy: 'schedule',
+      startedAt: at(15 * MINUTE).toISOString(),
+      finishedAt: at(15 * MINUTE).toISOString(),
+    });
   });
 
   test('payment reconciliation, on its 10-minute tick, settles a payment whose notification never came', async () => {
@@ -172,7 +187,10 @@ describeEachDb('scheduled jobs', (h) => {
 
     expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(0);
     expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(0);
-    expect((await seen(h(), staff, '/emergencies')).items.find((a: { id: number }) => a.id === raised.alertId)).toMatchObject({ status: 'acknowledged', escalationLevel: 0 });
+    expect((await seen(h(), staff, '/emergencies')).items.find((a: { id: number }) => a.id === raised.alertId)).toMatchObject({
+      status: 'acknowledged',
+      escalationLevel: 0,
+    });
     expect(heard()).toHaveLength(1);
   });
 
@@ -180,7 +198,8 @@ describeEachDb('scheduled jobs', (h) => {
     const wangSelf = await loginWechat(h(), 'o_mini_senior_03'); // 王秀英, 特困: her meals are free
     const daughter = await loginWechat(h(), 'o_family_01');
     const zhang = await seniorNamed(h(), '张桂英');
-    const book = async (auth: string, body: Record<string, unknown>) => (await h().http.post('/api/v1/bookings').set('authorization', auth).send(body).expect(201)).body;
+    const book = async (auth: string, body: Record<string, unknown>) =>
+      (await h().http.post('/api/v1/bookings').set('authorization', auth).send(body).expect(201)).body;
 
     const today = await book(wangSelf, { slotId: (await slotOf(h(), ZUOJIA, 'lunch', TODAY)).id }); // auto-confirmed, never checked in
     expect(today.status).toBe('confirmed');
@@ -191,7 +210,9 @@ describeEachDb('scheduled jobs', (h) => {
     const unpaid = await book(daughter, { seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).id, deliveryMode: 'delivery' });
     expect(unpaid.status).toBe('pending_payment'); // not counted: it expires unless paid
 
-    const centresOpenTomorrow = new Set((await seen(h(), daughter, `/slots?from=${TOMORROW}&to=${TOMORROW}`)).items.map((s: { centreId: number }) => s.centreId)).size;
+    const centresOpenTomorrow = new Set(
+      (await seen(h(), daughter, `/slots?from=${TOMORROW}&to=${TOMORROW}`)).items.map((s: { centreId: number }) => s.centreId),
+    ).size;
     const dayEnd = '2026-12-01T13:30:00.000Z'; // 21:30 in Shanghai
     expect(await runAt('day-end', dayEnd)).toBe(1 + centresOpenTomorrow);
     expect((await seen(h(), wangSelf, `/bookings/${today.id}`)).status).toBe('no_show');
@@ -215,7 +236,12 @@ describeEachDb('scheduled jobs', (h) => {
     const digests = await h().db.manager.find(CentreDayDigest, { where: { serviceDate: TOMORROW } });
     expect(digests).toHaveLength(centresOpenTomorrow);
     const jiaxinDigest = digests.find((d) => d.lines.some((l) => l.slotId === jiaxinDinner.slot.id))!;
-    expect(jiaxinDigest.lines.find((l) => l.slotId === jiaxinDinner.slot.id)).toMatchObject({ kind: 'dinner', booked: 1, byMode: { delivery: 1 }, label: '晚餐 17:00–18:30' });
+    expect(jiaxinDigest.lines.find((l) => l.slotId === jiaxinDinner.slot.id)).toMatchObject({
+      kind: 'dinner',
+      booked: 1,
+      byMode: { delivery: 1 },
+      label: '晚餐 17:00–18:30',
+    });
     expect(jiaxinDigest).toMatchObject({ reached: 1, sentAt: new Date(dayEnd) });
 
     // The same tick again, and the back-up ticks at 22:30 and 23:30: nothing more is marked or sent.
@@ -226,7 +252,13 @@ describeEachDb('scheduled jobs', (h) => {
   });
 
   test('a failing job is recorded with its error and never thrown out of the runner', async () => {
-    const broken: Job = { name: 'broken-job', schedule: '* * * * *', timezone: 'Asia/Shanghai', description: 'fails', run: async () => Promise.reject(new Error('数据库暂时不可用')) };
+    const broken: Job = {
+      name: 'broken-job',
+      schedule: '* * * * *',
+      timezone: 'Asia/Shanghai',
+      description: 'fails',
+      run: async () => Promise.reject(new Error('数据库暂时不可用')),
+    };
     const r = await runner.run(broken, at(0), 'manual');
     expect(r).toMatchObject({ job: 'broken-job', processed: null, error: '数据库暂时不可用' });
     expect(await runsOf('broken-job')).toEqual([expect.objectContaining({ id: r.runId, triggeredBy: 'manual', processed: null, error: '数据库暂时不可用' })]);
@@ -247,7 +279,15 @@ describeEachDb('scheduled jobs', (h) => {
 
   test('GET /jobs/runs: administrators see the runs newest first, by job and limit; others are refused', async () => {
     const all = await h().http.get('/api/v1/jobs/runs').set('authorization', admin).expect(200);
-    const items = all.body.items as Array<{ id: number; job: string; tick: string; startedAt: string; processed: number | null; error: string | null; instance: string }>;
+    const items = all.body.items as Array<{
+      id: number;
+      job: string;
+      tick: string;
+      startedAt: string;
+      processed: number | null;
+      error: string | null;
+      instance: string;
+    }>;
     // Every run of this suite, the manual one included.
     const perJob: Record<string, number> = {};
     for (const i of items) perJob[i.job] = (perJob[i.job] ?? 0) + 1;
@@ -262,7 +302,13 @@ describeEachDb('scheduled jobs', (h) => {
     const started = items.map((i) => i.startedAt);
     expect([...started].sort().reverse()).toEqual(started);
     expect(items[0]).toEqual(
-      expect.objectContaining({ job: expect.any(String), tick: expect.stringMatching(/Z$/), instance: 'test-instance', triggeredBy: expect.any(String), finishedAt: expect.any(String) }),
+      expect.objectContaining({
+        job: expect.any(String),
+        tick: expect.stringMatching(/Z$/),
+        instance: 'test-instance',
+        triggeredBy: expect.any(String),
+        finishedAt: expect.any(String),
+      }),
     );
 
     const expiry = await h().http.get('/api/v1/jobs/runs?job=payment-expiry&limit=2').set('authorization', admin).expect(200);

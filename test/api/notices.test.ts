@@ -44,12 +44,21 @@ describeEachDb('policy notices', (h) => {
     const centres: Array<{ id: number; regionPath: string }> = await h().db.manager.query('SELECT id, regionPath FROM centre');
     const bornBy = minAge === undefined ? null : `${2026 - minAge}-12-01`;
     const matches = (s: Senior | undefined) =>
-      !!s && s.active && s.regionPath.startsWith(region.path) && (bornBy === null || s.birthDate <= bornBy) && (!categories?.length || s.categories.some((c) => categories.includes(c)));
+      !!s &&
+      s.active &&
+      s.regionPath.startsWith(region.path) &&
+      (bornBy === null || s.birthDate <= bornBy) &&
+      (!categories?.length || s.categories.some((c) => categories.includes(c)));
     const byId = new Map(seniors.map((s) => [s.id, s]));
     return accounts.filter((a) => {
       if (!a.active) return false;
       if (roles.includes('senior') && a.roles.includes('senior') && a.seniorId !== null && matches(byId.get(a.seniorId))) return true;
-      if (roles.includes('family') && a.roles.includes('family') && links.some((l) => l.familyAccountId === a.id && l.revokedAt === null && matches(byId.get(l.seniorId)))) return true;
+      if (
+        roles.includes('family') &&
+        a.roles.includes('family') &&
+        links.some((l) => l.familyAccountId === a.id && l.revokedAt === null && matches(byId.get(l.seniorId)))
+      )
+        return true;
       const centre = centres.find((c) => c.id === a.centreId);
       return roles.includes('staff') && a.roles.includes('staff') && !!centre && centre.regionPath.startsWith(region.path);
     });
@@ -68,12 +77,21 @@ describeEachDb('policy notices', (h) => {
     expect(denied.status).toBe(403);
     const family = await loginWechat(h(), 'o_family_01');
     expect((await h().http.post('/api/v1/notices/preview').set('authorization', family).send({ audience })).status).toBe(403);
-    const bad = await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '', body: 'x', audience: { regionId: 1, roles: [] } });
+    const bad = await h()
+      .http.post('/api/v1/notices')
+      .set('authorization', admin)
+      .send({ title: '', body: 'x', audience: { regionId: 1, roles: [] } });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.details.fields)).toEqual(expect.arrayContaining(['title', 'audience.roles']));
-    const unknown = await h().http.post('/api/v1/notices/preview').set('authorization', admin).send({ audience: { regionId: 99999, roles: ['senior'] } });
+    const unknown = await h()
+      .http.post('/api/v1/notices/preview')
+      .set('authorization', admin)
+      .send({ audience: { regionId: 99999, roles: ['senior'] } });
     expect(unknown.status).toBe(404);
-    const past = await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '通知', body: '内容', audience, scheduledAt: '2026-11-30T00:00:00Z' });
+    const past = await h()
+      .http.post('/api/v1/notices')
+      .set('authorization', admin)
+      .send({ title: '通知', body: '内容', audience, scheduledAt: '2026-11-30T00:00:00Z' });
     expect(past.status).toBe(422);
     expect(past.body.error.code).toBe('NOTICE_TIME_PASSED');
     expect((await seen(h(), admin, '/notices')).items).toEqual([]);
@@ -97,7 +115,9 @@ describeEachDb('policy notices', (h) => {
     const reachable = expected.filter((a) => a.mpOpenid || a.miniOpenid);
 
     // The sandbox got one push per reachable person: a template where they follow the public account.
-    const pushes = h().sandbox.wxapi.allOutbox().filter((m) => m.templateId === tpl().mp || m.templateId === tpl().mini);
+    const pushes = h()
+      .sandbox.wxapi.allOutbox()
+      .filter((m) => m.templateId === tpl().mp || m.templateId === tpl().mini);
     expect(pushes).toHaveLength(reachable.length);
     expect(new Set(pushes.map((p) => p.openid)).size).toBe(reachable.length);
     for (const a of reachable) {
@@ -117,7 +137,11 @@ describeEachDb('policy notices', (h) => {
     await runJob(at(61 * MINUTE));
     await runJob(at(60 * MINUTE));
     expect((await followed(id)).progress).toMatchObject(progress);
-    expect(h().sandbox.wxapi.allOutbox().filter((m) => m.templateId === tpl().mp || m.templateId === tpl().mini)).toHaveLength(reachable.length);
+    expect(
+      h()
+        .sandbox.wxapi.allOutbox()
+        .filter((m) => m.templateId === tpl().mp || m.templateId === tpl().mini),
+    ).toHaveLength(reachable.length);
   });
 
   test('transient errors are retried after a backoff; a refusal (43101) is recorded and not retried', async () => {
@@ -146,7 +170,11 @@ describeEachDb('policy notices', (h) => {
 
   test('a cancelled notice sends nothing more; a sent one cannot be cancelled', async () => {
     const audience = { regionId: await regionId('湖墅街道'), roles: ['senior'] };
-    const later = await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '讲座', body: '防诈骗讲座', audience, scheduledAt: at(30 * MINUTE).toISOString() }).expect(201);
+    const later = await h()
+      .http.post('/api/v1/notices')
+      .set('authorization', admin)
+      .send({ title: '讲座', body: '防诈骗讲座', audience, scheduledAt: at(30 * MINUTE).toISOString() })
+      .expect(201);
     const cancelled = await h().http.post(`/api/v1/notices/${later.body.id}/cancel`).set('authorization', admin).expect(200);
     expect(cancelled.body.status).toBe('cancelled');
     await runJob(at(31 * MINUTE));
@@ -164,11 +192,18 @@ describeEachDb('policy notices', (h) => {
     // A sender claims a batch, delivers some of it to WeChat, and dies before recording anything.
     const claimed = await h().services.repos.notices.claim(body.id, at(0), at(2 * MINUTE), 1000);
     expect(claimed.length).toBeGreaterThan(4);
-    for (const d of claimed.slice(0, 3)) await h().services.messenger.sendTemplate(d.mpOpenid!, tpl().mp, { thing1: '体检通知' }, {}, `notice-${body.id}-${d.id}`);
+    for (const d of claimed.slice(0, 3))
+      await h().services.messenger.sendTemplate(d.mpOpenid!, tpl().mp, { thing1: '体检通知' }, {}, `notice-${body.id}-${d.id}`);
     await runJob(at(MINUTE)); // still leased: nothing is sent
-    expect(h().sandbox.wxapi.allOutbox().filter((m) => m.templateId === tpl().mp)).toHaveLength(3);
+    expect(
+      h()
+        .sandbox.wxapi.allOutbox()
+        .filter((m) => m.templateId === tpl().mp),
+    ).toHaveLength(3);
     await runJob(at(2 * MINUTE + 1000));
-    const pushes = h().sandbox.wxapi.allOutbox().filter((m) => m.templateId === tpl().mp);
+    const pushes = h()
+      .sandbox.wxapi.allOutbox()
+      .filter((m) => m.templateId === tpl().mp);
     expect(pushes).toHaveLength(claimed.length);
     expect(new Set(pushes.map((p) => p.openid)).size).toBe(claimed.length);
     const rows = await h().db.manager.findBy(NoticeDelivery, { noticeId: body.id, channel: 'mp_template' });
@@ -177,7 +212,11 @@ describeEachDb('policy notices', (h) => {
 
   test('the mini-program lists notices with unread marks; opening one is the read receipt', async () => {
     const audience = { regionId: await regionId('拱墅区'), roles: ['family'] };
-    const { body } = await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '家属须知', body: '冬季防滑提示', link: 'https://example.gov.cn/notice/1', audience }).expect(201);
+    const { body } = await h()
+      .http.post('/api/v1/notices')
+      .set('authorization', admin)
+      .send({ title: '家属须知', body: '冬季防滑提示', link: 'https://example.gov.cn/notice/1', audience })
+      .expect(201);
     await runJob(at(0));
     const daughter = await loginWechat(h(), 'o_family_01');
     const inbox = await h().http.get('/api/v1/me/notices').set('authorization', daughter).expect(200);

@@ -29,7 +29,11 @@ describeEachDb('co-payments: WeChat Pay notifications', (h) => {
     const cancelled = await h().http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', who.daughter).send({ reason: '妈妈住院了' });
     expect(cancelled.status).toBe(200);
     await wxpay().settled();
-    expect(notificationsFor(no).filter((a) => a.eventType === 'REFUND.SUCCESS').map((a) => a.status)).toEqual([204]);
+    expect(
+      notificationsFor(no)
+        .filter((a) => a.eventType === 'REFUND.SUCCESS')
+        .map((a) => a.status),
+    ).toEqual([204]);
     // WeChat Pay's payment notification arriving once more, after the refund: nothing rolls back.
     wxpay().redeliver(notificationId!);
     await wxpay().settled();
@@ -87,7 +91,9 @@ describeEachDb('co-payments: WeChat Pay notifications', (h) => {
       amount: { total: 500, payer_total: 500, currency: 'CNY' },
     });
     expect(res.status).toBe(204);
-    expect((await problems(who.admin)).notifications).toEqual(expect.arrayContaining([expect.objectContaining({ outTradeNo: ghost, outcome: 'unknown_order' })]));
+    expect((await problems(who.admin)).notifications).toEqual(
+      expect.arrayContaining([expect.objectContaining({ outTradeNo: ghost, outcome: 'unknown_order' })]),
+    );
   });
 
   test('bad requests to /pay/notify: unsigned, too large — each a clear FAIL, nothing written', async () => {
@@ -95,7 +101,10 @@ describeEachDb('co-payments: WeChat Pay notifications', (h) => {
     const notJson = await h().http.post('/pay/notify').set('content-type', 'application/json').send('{"id":');
     expect(notJson.status).toBe(400);
     expect(notJson.body).toMatchObject({ code: 'FAIL' });
-    const big = await h().http.post('/pay/notify').set('content-type', 'application/json').send(`{"x":"${'a'.repeat(70_000)}"}`);
+    const big = await h()
+      .http.post('/pay/notify')
+      .set('content-type', 'application/json')
+      .send(`{"x":"${'a'.repeat(70_000)}"}`);
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ code: 'FAIL' });
     expect(await h().db.manager.count(PayNotification)).toBe(before);

@@ -31,14 +31,21 @@ describeEachDb('co-payments: paying', (h) => {
     expect(again.status).toBe(200);
     expect(again.body.payment.outTradeNo).toBe(no);
     expect(again.body.requestPayment.package).toBe(rp.package);
-    expect(wxpay().listOrders().filter((o) => o.description === order(no).description && o.amountFen === 1200 && o.state === 'NOTPAY').map((o) => o.outTradeNo)).toContain(no);
+    expect(
+      wxpay()
+        .listOrders()
+        .filter((o) => o.description === order(no).description && o.amountFen === 1200 && o.state === 'NOTPAY')
+        .map((o) => o.outTradeNo),
+    ).toContain(no);
 
     await sandboxPays(no);
     expect(notificationsFor(no).map((a) => a.status)).toEqual([204]);
     expect(await booking(b.id)).toMatchObject({ status: 'pending_confirmation', paymentDueAt: null });
     const l = await ledger(b.id);
     expect(l).toMatchObject({ copayFen: 1200, paidFen: 1200, refundedFen: 0, refundingFen: 0 });
-    expect(l.payments).toEqual([expect.objectContaining({ outTradeNo: no, status: 'paid', statusLabel: '已付款', transactionId: order(no).transactionId, flagged: false })]);
+    expect(l.payments).toEqual([
+      expect.objectContaining({ outTradeNo: no, status: 'paid', statusLabel: '已付款', transactionId: order(no).transactionId, flagged: false }),
+    ]);
     // Kept as WeChat Pay sent it, for a dispute: no API shows it.
     expect((await h().db.manager.findOneByOrFail(Payment, { outTradeNo: no })).rawNotification).toContain('"event_type":"TRANSACTION.SUCCESS"');
 
@@ -58,7 +65,10 @@ describeEachDb('co-payments: paying', (h) => {
     const page = await h().http.get(`${url.pathname}${url.search}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('getBrandWCPayRequest');
-    const prepared = await h().http.post('/pay/jsapi').set('content-type', 'application/json').send({ t: url.searchParams.get('t') });
+    const prepared = await h()
+      .http.post('/pay/jsapi')
+      .set('content-type', 'application/json')
+      .send({ t: url.searchParams.get('t') });
     expect(prepared.status).toBe(200);
     expect(prepared.body.requestPayment.appId).toBe(h().wechat.mp.appId);
     const no = prepared.body.payment.outTradeNo;
@@ -70,7 +80,9 @@ describeEachDb('co-payments: paying', (h) => {
 
     // A tampered link or one past its time is refused in words a senior understands.
     const token = url.searchParams.get('t')!;
-    const forged = await h().http.post('/pay/jsapi').send({ t: `${token.split('.')[0]}.${'A'.repeat(43)}` });
+    const forged = await h()
+      .http.post('/pay/jsapi')
+      .send({ t: `${token.split('.')[0]}.${'A'.repeat(43)}` });
     expect(forged.status).toBe(410);
     expect(forged.body.error.message).toBe('付款链接已经失效，请回到对话里重新获取');
 

@@ -91,7 +91,11 @@ describeEachDb('co-payments: refunds', (h) => {
     const released = wxpay().releaseHeldRefunds();
     expect(released).toHaveLength(1);
     await wxpay().settled();
-    expect(notificationsFor(no).filter((a) => a.eventType === 'REFUND.SUCCESS').map((a) => a.status)).toEqual([204]);
+    expect(
+      notificationsFor(no)
+        .filter((a) => a.eventType === 'REFUND.SUCCESS')
+        .map((a) => a.status),
+    ).toEqual([204]);
     await h().db.manager.update(Refund, { id: refund.id }, { status: 'processing', succeededAt: null, rawNotification: null });
 
     // A validly signed REFUND.SUCCESS naming another merchant settles nothing; it is flagged for the administrator.

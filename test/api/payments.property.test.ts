@@ -77,26 +77,38 @@ describeEachDb('money invariants under random sequences', (h) => {
       case 'pay': {
         const b = await lastOf(s.meal);
         const open = b && (await h().db.manager.find(Payment, { where: { bookingId: b.id } })).map((p) => p.outTradeNo);
-        const order = wxpay().listOrders().find((o) => open?.includes(o.outTradeNo) && o.state === 'NOTPAY');
+        const order = wxpay()
+          .listOrders()
+          .find((o) => open?.includes(o.outTradeNo) && o.state === 'NOTPAY');
         if (order && (!order.timeExpire || Date.parse(order.timeExpire) > h().clock.now().getTime())) wxpay().pay(order.outTradeNo, { silent: s.silent });
         return;
       }
       case 'duplicate': {
         const b = await lastOf(s.meal);
         const nos = b ? (await h().db.manager.find(Payment, { where: { bookingId: b.id } })).map((p) => p.outTradeNo) : [];
-        const sent = wxpay().notificationLog().filter((a) => nos.includes(a.outTradeNo) && !a.duplicate);
+        const sent = wxpay()
+          .notificationLog()
+          .filter((a) => nos.includes(a.outTradeNo) && !a.duplicate);
         for (const a of sent.slice(-1)) for (let i = 0; i < 3; i++) wxpay().redeliver(a.notificationId);
         return;
       }
       case 'cancel':
       case 'reject': {
         const b = await activeAt(s.meal);
-        if (b) await api.post(`/api/v1/bookings/${b.id}/${s.op}`).set('authorization', s.op === 'cancel' ? daughter : staff).send({ reason: '随机' });
+        if (b)
+          await api
+            .post(`/api/v1/bookings/${b.id}/${s.op}`)
+            .set('authorization', s.op === 'cancel' ? daughter : staff)
+            .send({ reason: '随机' });
         return;
       }
       case 'reduce': {
         const b = await activeAt(s.meal);
-        if (b && b.quantity > 1) await api.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', daughter).send({ quantity: b.quantity - 1 });
+        if (b && b.quantity > 1)
+          await api
+            .post(`/api/v1/bookings/${b.id}/reduce`)
+            .set('authorization', daughter)
+            .send({ quantity: b.quantity - 1 });
         return;
       }
       case 'failNextRefund':
@@ -137,7 +149,9 @@ describeEachDb('money invariants under random sequences', (h) => {
       if (final) expect({ why, onTheWay }).toEqual({ why, onTheWay: 0 });
       // WeChat Pay's own books agree: what it holds for each order is what Mulin thinks it holds.
       for (const p of payments.filter((x) => x.status === 'paid')) {
-        const order = wxpay().listOrders().find((o) => o.outTradeNo === p.outTradeNo)!;
+        const order = wxpay()
+          .listOrders()
+          .find((o) => o.outTradeNo === p.outTradeNo)!;
         const mulinRefunded = sum(refunds.filter((r) => r.paymentId === p.id && ['processing', 'success'].includes(r.status)));
         expect({ why, order: p.outTradeNo, refunded: order.refundedFen }).toEqual({ why, order: p.outTradeNo, refunded: mulinRefunded });
       }

@@ -114,11 +114,17 @@ describeEachDb('subsidy quotes', (h) => {
     const senior = await seniorNamed(h(), '张桂英');
     const ask = async () => {
       const body = { seniorId: senior.id, slotId: slot.id, quantity: 1 };
-      return [await h().http.post('/api/v1/quotes').set('authorization', admin).send(body), await h().http.post('/api/v1/bookings').set('authorization', admin).send(body)];
+      return [
+        await h().http.post('/api/v1/quotes').set('authorization', admin).send(body),
+        await h().http.post('/api/v1/bookings').set('authorization', admin).send(body),
+      ];
     };
     const bookingsOfSlot = async () => (await seen(h(), admin, `/bookings?centreId=${slot.centreId}&slotId=${slot.id}`)).total;
     const before = await bookingsOfSlot();
-    for (const [entity, id] of [[ServiceItem, slot.serviceItemId], [Centre, slot.centreId]] as const) {
+    for (const [entity, id] of [
+      [ServiceItem, slot.serviceItemId],
+      [Centre, slot.centreId],
+    ] as const) {
       await h().db.manager.update(entity, { id }, { active: false });
       try {
         for (const res of await ask()) expect([res.status, res.body.error?.code]).toEqual([404, 'SLOT_NOT_FOUND']);
@@ -132,7 +138,9 @@ describeEachDb('subsidy quotes', (h) => {
 
   test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {
     // That day's bath times, as the mini-program lists them (in order).
-    const baths = (await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId}&from=2026-12-04&to=2026-12-04`)).items;
+    const baths = (
+      await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId}&from=2026-12-04&to=2026-12-04`)
+    ).items;
     expect((await book('王秀英', baths[0].id)).subsidyFen).toBe(2400);
     expect((await book('王秀英', baths[1].id)).subsidyFen).toBe(2400);
     const third = await quote('王秀英', baths[2].id);
@@ -145,7 +153,9 @@ describeEachDb('subsidy quotes', (h) => {
 
   test('home visits: 30 元 a visit for 低保, capped at 90 元 a month', async () => {
     // Today's and tomorrow's visits closed the evening before: from the 3rd on, as the mini-program lists them.
-    const cleaning = (await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'cleaning', '2026-12-03')).serviceItemId}&from=2026-12-03&to=2026-12-31`)).items;
+    const cleaning = (
+      await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'cleaning', '2026-12-03')).serviceItemId}&from=2026-12-03&to=2026-12-31`)
+    ).items;
     const subsidies = [];
     for (const slot of cleaning.slice(0, 3)) subsidies.push((await book('李建国', slot.id)).subsidyFen);
     expect(subsidies).toEqual([3000, 3000, 3000]);

@@ -52,11 +52,18 @@ describeEachDb('reminders', (h) => {
     return r.processed;
   }
 
-  const outbox = (openid: string, templateId?: string) => h().sandbox.wxapi.outboxFor(openid).filter((m) => !templateId || m.templateId === templateId);
-  const fields = (m: { payload: Record<string, unknown> }) => Object.fromEntries(Object.entries(m.payload.data as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+  const outbox = (openid: string, templateId?: string) =>
+    h()
+      .sandbox.wxapi.outboxFor(openid)
+      .filter((m) => !templateId || m.templateId === templateId);
+  const fields = (m: { payload: Record<string, unknown> }) =>
+    Object.fromEntries(Object.entries(m.payload.data as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
   const remindersOf = (bookingId: number) => h().db.manager.find(Reminder, { where: { bookingId }, order: { kind: 'ASC', accountId: 'ASC' } });
   const consent = (auth: string, templateId: string, answer: string) =>
-    h().http.post('/api/v1/subscriptions').set('authorization', auth).send({ templateIds: [templateId], result: { [templateId]: answer } });
+    h()
+      .http.post('/api/v1/subscriptions')
+      .set('authorization', auth)
+      .send({ templateIds: [templateId], result: { [templateId]: answer } });
 
   /** A breakfast item at 左家新村 (the demo has none), free, with one slot at 07:30 on `date`. */
   async function breakfastSlot(date: string): Promise<Slot> {
@@ -64,13 +71,38 @@ describeEachDb('reminders', (h) => {
     const em = h().db.manager;
     const now = h().clock.now();
     let item = await em.findOneBy(ServiceItem, { centreId: centre.id, kind: 'breakfast' });
-    item ??= await em.save(ServiceItem, em.create(ServiceItem, {
-      centreId: centre.id, category: 'meal', kind: 'breakfast', name: '早餐', description: '', priceFen: 0, deliveryModes: ['pick_up'], maxQuantity: 1, active: true, createdAt: now,
-    }));
-    return em.save(Slot, em.create(Slot, {
-      serviceItemId: item.id, centreId: centre.id, date, startsAt: sh(date, '07:30'), endsAt: sh(date, '08:30'), capacity: 20, booked: 0,
-      bookingCutoffAt: sh(date, '07:00'), cancelCutoffAt: sh(date, '07:00'), workerName: '', status: 'open', createdAt: now,
-    }));
+    item ??= await em.save(
+      ServiceItem,
+      em.create(ServiceItem, {
+        centreId: centre.id,
+        category: 'meal',
+        kind: 'breakfast',
+        name: '早餐',
+        description: '',
+        priceFen: 0,
+        deliveryModes: ['pick_up'],
+        maxQuantity: 1,
+        active: true,
+        createdAt: now,
+      }),
+    );
+    return em.save(
+      Slot,
+      em.create(Slot, {
+        serviceItemId: item.id,
+        centreId: centre.id,
+        date,
+        startsAt: sh(date, '07:30'),
+        endsAt: sh(date, '08:30'),
+        capacity: 20,
+        booked: 0,
+        bookingCutoffAt: sh(date, '07:00'),
+        cancelCutoffAt: sh(date, '07:00'),
+        workerName: '',
+        status: 'open',
+        createdAt: now,
+      }),
+    );
   }
 
   test('a confirmed lunch tomorrow at 11:00: the day-before at 18:00 today, the hour-before at 10:00 tomorrow, to the senior and her niece, once each', async () => {
@@ -169,14 +201,17 @@ describeEachDb('reminders', (h) => {
       ['hour_before', sh(date, '07:00').toISOString()], // 06:30 is in quiet hours
     ]);
     /** Reminders the senior and her niece got (on either of the niece's channels) for the breakfast at `startsAt`. */
-    const heard = (startsAt: string) => [wangMp, 'o_family_03', 'o_mp_family_03'].flatMap((openid) => outbox(openid)).filter((m) => fields(m).time2 === startsAt).length;
+    const heard = (startsAt: string) =>
+      [wangMp, 'o_family_03', 'o_mp_family_03'].flatMap((openid) => outbox(openid)).filter((m) => fields(m).time2 === startsAt).length;
     await runAt(sh('2026-12-02', '18:00'));
     expect(heard('2026年12月3日 07:30')).toBe(2); // the day-before, to the senior and her niece
     await runAt(sh(date, '06:30'));
     expect(heard('2026年12月3日 07:30')).toBe(2);
     await runAt(sh(date, '07:00'));
     expect(heard('2026年12月3日 07:30')).toBe(4); // and their hour-before
-    expect((await h().db.manager.findOneByOrFail(Reminder, { bookingId: res.body.id, accountId: senior.id, kind: 'hour_before' })).sentAt).toEqual(sh(date, '07:00'));
+    expect((await h().db.manager.findOneByOrFail(Reminder, { bookingId: res.body.id, accountId: senior.id, kind: 'hour_before' })).sentAt).toEqual(
+      sh(date, '07:00'),
+    );
 
     // Booked at 20:50 for tomorrow's 07:30 breakfast: 18:00 has passed (a reminder for something booked minutes
     // ago is noise), and the hour-before (06:30) waits for the end of quiet hours.
@@ -203,7 +238,10 @@ describeEachDb('reminders', (h) => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     const admin = await loginConsole(h(), 'admin'); // no mini-program identity to send to
-    const consoleOnly = await h().http.post('/api/v1/subscriptions').set('authorization', admin).send({ templateIds: [SERVICE_TPL.mini], result: { [SERVICE_TPL.mini]: 'accept' } });
+    const consoleOnly = await h()
+      .http.post('/api/v1/subscriptions')
+      .set('authorization', admin)
+      .send({ templateIds: [SERVICE_TPL.mini], result: { [SERVICE_TPL.mini]: 'accept' } });
     expect([consoleOnly.status, consoleOnly.body.error.code]).toEqual([403, 'NO_MINI_PROGRAM_IDENTITY']);
 
     // 李建国 at 嘉新 (which confirms by hand): his son books; paid if there is anything to pay; the centre confirms.
@@ -272,7 +310,9 @@ describeEachDb('reminders', (h) => {
     const rows = await remindersOf(res.body.id);
     const senior = await accountNamed(h(), '王秀英');
     // The hour-before (10:00) was never sent here and is void once served; the rating request is the senior's only.
-    expect(rows.filter((r) => r.kind === 'rating_request').map((r) => [r.accountId, r.status, r.dueAt.toISOString()])).toEqual([[senior.id, 'pending', sh(TODAY, '13:10').toISOString()]]);
+    expect(rows.filter((r) => r.kind === 'rating_request').map((r) => [r.accountId, r.status, r.dueAt.toISOString()])).toEqual([
+      [senior.id, 'pending', sh(TODAY, '13:10').toISOString()],
+    ]);
     expect(rows.filter((r) => r.kind === 'hour_before').map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
 
     const asked = () => outbox(wangMp, RATING_TPL);

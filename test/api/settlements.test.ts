@@ -45,7 +45,13 @@ describeEachDb(
       expect(await runJob(tick)).toBe(0);
       expect(await runJob(at('2026-12-01', '03:00'))).toBe(0);
       const admin = await staff('admin');
-      expect(await seen(h(), admin, `/settlements?month=${MONTH}`)).toMatchObject({ month: MONTH, region: { name: '拱墅区' }, version: 1, trigger: 'job', generatedAt: tick.toISOString() });
+      expect(await seen(h(), admin, `/settlements?month=${MONTH}`)).toMatchObject({
+        month: MONTH,
+        region: { name: '拱墅区' },
+        version: 1,
+        trigger: 'job',
+        generatedAt: tick.toISOString(),
+      });
       // Last month only: October, whose last lunch was served on the 31st, is not settled by it.
       expect((await h().http.get('/api/v1/settlements?month=2026-10').set('authorization', admin)).status).toBe(404);
     });
@@ -81,7 +87,13 @@ describeEachDb(
         refundFen: 600 + 750,
       });
       expect(got.get(`${ZUOJIA}|特困老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 1500, copayDueFen: 0, copayPaidFen: 0 });
-      expect(got.get(`${STREET_CENTRE}|无补贴`)).toMatchObject({ servedBookings: 1, policyId: null, subsidyFen: 0, copayDueFen: 3000, copayCollectedFen: 3000 });
+      expect(got.get(`${STREET_CENTRE}|无补贴`)).toMatchObject({
+        servedBookings: 1,
+        policyId: null,
+        subsidyFen: 0,
+        copayDueFen: 3000,
+        copayCollectedFen: 3000,
+      });
       expect(got.get(`${CANTEEN}|高龄老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 300, copayCollectedFen: 1100 });
       expect(got.has(`${ZUOJIA}|米市巷街道低收入老人午餐补贴`)).toBe(false); // the no-show
       expect(res.body.totals).toMatchObject({ servedBookings: 8, subsidyFen: 900 + 750 + 1500 + 300 + 300, refundCount: 3 });
@@ -92,19 +104,39 @@ describeEachDb(
     test('the xlsx and the CSV carry the same numbers, in yuan, with Chinese headers', async () => {
       h().clock.set(at('2026-12-01', '09:00'));
       const admin = await staff('admin');
-      const json = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', admin).expect(200)).body as { lines: Line[]; totals: Figures };
+      const json = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', admin).expect(200)).body as {
+        lines: Line[];
+        totals: Figures;
+      };
       const rows: Cell[][] = [
         ...json.lines.map((l) => [l.centreName, l.policyName, ...FIGURES.map((k) => l[k])]),
         ['合计', '', ...FIGURES.map((k) => json.totals[k])],
       ];
-      const headers = ['站点', '补贴政策', '服务人次', '服务份数', '服务金额(元)', '补贴金额(元)', '应付自付(元)', '实付(元)', '已退自付(元)', '个人自付(元)', '本月退款笔数', '退款(元)'];
+      const headers = [
+        '站点',
+        '补贴政策',
+        '服务人次',
+        '服务份数',
+        '服务金额(元)',
+        '补贴金额(元)',
+        '应付自付(元)',
+        '实付(元)',
+        '已退自付(元)',
+        '个人自付(元)',
+        '本月退款笔数',
+        '退款(元)',
+      ];
       const money = new Set([4, 5, 6, 7, 8, 9, 11]);
 
-      const xlsx = await h().http.get(`/api/v1/settlements/${MONTH}.xlsx`).set('authorization', admin).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const xlsx = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.xlsx`)
+        .set('authorization', admin)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(xlsx.status).toBe(200);
       expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(xlsx.headers['content-disposition']).toBe(
@@ -121,11 +153,15 @@ describeEachDb(
       });
       expect(sheets.get('说明')![0][0]).toBe('拱墅区2026年11月助老服务补贴结算');
 
-      const csv = await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', admin).buffer(true).parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const csv = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.csv`)
+        .set('authorization', admin)
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(csv.status).toBe(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(`拱墅区-${MONTH}-补贴结算.csv`)}`);
@@ -133,7 +169,10 @@ describeEachDb(
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs to read UTF-8
       const text = bytes.subarray(3).toString('utf8');
       expect(text.endsWith('\r\n')).toBe(true);
-      const records = text.slice(0, -2).split('\r\n').map((l) => l.split(','));
+      const records = text
+        .slice(0, -2)
+        .split('\r\n')
+        .map((l) => l.split(','));
       expect(records[0]).toEqual(headers);
       expect(records.slice(1)).toEqual(rows.map((r) => r.map((v, c) => (money.has(c) ? yuan(v as number) : String(v)))));
     });
@@ -146,7 +185,13 @@ describeEachDb(
       expect(family.status).toBe(403);
       expect(family.body.error.code).toBe('SETTLEMENT_VIEW_NOT_ALLOWED');
       expect((await get(await staff('staff-jiaxin'))).status).toBe(403);
-      expect((await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', await staff('staff-jiaxin'))).status).toBe(403);
+      expect(
+        (
+          await h()
+            .http.get(`/api/v1/settlements/${MONTH}.csv`)
+            .set('authorization', await staff('staff-jiaxin'))
+        ).status,
+      ).toBe(403);
 
       const street = await get(await staff('admin-mishixiang'));
       expect(street.status).toBe(200);
@@ -158,14 +203,26 @@ describeEachDb(
 
       const other = await get(await staff('admin-hushu'));
       expect(new Set((other.body.lines as Line[]).map((l) => l.centreName))).toEqual(new Set([MAIYUQIAO, CANTEEN]));
-      const csv = await h().http.get(`/api/v1/settlements/${MONTH}.csv`).set('authorization', await staff('admin-hushu'));
+      const csv = await h()
+        .http.get(`/api/v1/settlements/${MONTH}.csv`)
+        .set('authorization', await staff('admin-hushu'));
       expect(csv.headers['content-disposition']).toContain(encodeURIComponent(`湖墅街道-${MONTH}-补贴结算.csv`));
       expect(csv.text).toContain(MAIYUQIAO);
       expect(csv.text).not.toContain(JIAXIN);
 
-      const streetPost = await h().http.post('/api/v1/settlements').set('authorization', await staff('admin-mishixiang')).send({ month: MONTH, regenerate: true });
+      const streetPost = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await staff('admin-mishixiang'))
+        .send({ month: MONTH, regenerate: true });
       expect(streetPost.status).toBe(403);
-      expect((await h().http.post('/api/v1/settlements').set('authorization', await staff('staff-jiaxin')).send({ month: MONTH })).status).toBe(403);
+      expect(
+        (
+          await h()
+            .http.post('/api/v1/settlements')
+            .set('authorization', await staff('staff-jiaxin'))
+            .send({ month: MONTH })
+        ).status,
+      ).toBe(403);
     });
 
     test('bad or unsettled months: VALIDATION_FAILED naming the field, MONTH_NOT_ENDED / MONTH_IN_FUTURE, or SETTLEMENT_NOT_FOUND', async () => {
@@ -176,7 +233,10 @@ describeEachDb(
         expect(res.status).toBe(400);
         expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: { month: expect.any(String) } } });
       }
-      for (const [month, code] of [['2026-12', 'MONTH_NOT_ENDED'], ['2027-01', 'MONTH_IN_FUTURE']]) {
+      for (const [month, code] of [
+        ['2026-12', 'MONTH_NOT_ENDED'],
+        ['2027-01', 'MONTH_IN_FUTURE'],
+      ]) {
         const res = await h().http.post('/api/v1/settlements').set('authorization', admin).send({ month });
         expect(res.status).toBe(422);
         expect(res.body.error).toMatchObject({ code, details: { fields: { month: expect.any(String) } } });
@@ -191,7 +251,12 @@ describeEachDb(
 
     test('a refund learned of after the settlement froze changes nothing until an administrator regenerates', async () => {
       const admin = async () => staff('admin');
-      const before = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', await admin()).expect(200)).body;
+      const before = (
+        await h()
+          .http.get(`/api/v1/settlements?month=${MONTH}`)
+          .set('authorization', await admin())
+          .expect(200)
+      ).body;
       const maiyuqiaoLine = (body: { lines: Line[] }) => keyed(body.lines).get(`${MAIYUQIAO}|高龄老人助餐补贴`)!;
       expect(maiyuqiaoLine(before)).toMatchObject({ refundCount: 0, refundFen: 0 });
 
@@ -201,14 +266,25 @@ describeEachDb(
       const { refunds } = await seen(h(), await wx('o_family_04'), `/bookings/${november.lateRefund}/payments`);
       expect(refunds).toEqual([expect.objectContaining({ status: 'success', succeededAt: at('2026-11-30', '23:58').toISOString() })]);
 
-      const frozen = (await h().http.get(`/api/v1/settlements?month=${MONTH}`).set('authorization', await admin()).expect(200)).body;
+      const frozen = (
+        await h()
+          .http.get(`/api/v1/settlements?month=${MONTH}`)
+          .set('authorization', await admin())
+          .expect(200)
+      ).body;
       expect(frozen).toEqual(before);
-      const again = await h().http.post('/api/v1/settlements').set('authorization', await admin()).send({ month: MONTH });
+      const again = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await admin())
+        .send({ month: MONTH });
       expect(again.status).toBe(200); // exists: returned as it is
       expect(again.body).toEqual(before);
 
       h().clock.set(at('2026-12-01', '10:30'));
-      const regenerated = await h().http.post('/api/v1/settlements').set('authorization', await admin()).send({ month: MONTH, regenerate: true });
+      const regenerated = await h()
+        .http.post('/api/v1/settlements')
+        .set('authorization', await admin())
+        .send({ month: MONTH, regenerate: true });
       expect(regenerated.status).toBe(200);
       expect(regenerated.body).toMatchObject({ version: 2, trigger: 'admin', generatedAt: at('2026-12-01', '10:30').toISOString() });
       expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ refundCount: 1, refundFen: 1200 });
@@ -232,12 +308,22 @@ describeEachDb(
       // 1 December's lunch was booked and paid but never served: neither month's claim.
       expect((await seen(h(), await wx('o_family_01'), `/bookings/${november.dec1}`)).status).toBe('pending_confirmation');
       expect(december.lines).toEqual([]);
-      expect((await h().http.get('/api/v1/settlements?month=2026-10').set('authorization', await admin())).status).toBe(404);
+      expect(
+        (
+          await h()
+            .http.get('/api/v1/settlements?month=2026-10')
+            .set('authorization', await admin())
+        ).status,
+      ).toBe(404);
     });
 
     test('two administrators generating the same month at once make one settlement', async () => {
       h().clock.set(at('2027-01-02', '09:00'));
-      const post = async () => h().http.post('/api/v1/settlements').set('authorization', await staff('admin')).send({ month: '2026-10' });
+      const post = async () =>
+        h()
+          .http.post('/api/v1/settlements')
+          .set('authorization', await staff('admin'))
+          .send({ month: '2026-10' });
       const answers = await Promise.all([post(), post(), post()]);
       expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);

@@ -51,7 +51,13 @@ describeEachDb('slot templates', (h) => {
   const listedKey = (s: Listed) => `${s.serviceItem.id}|${s.startsAt}|${s.workerName ?? ''}`;
   /** The slots a family sees listed from `from` on, for `days` days (of every centre, or of one). */
   const listed = async (from: string, days: number, q: Record<string, string | number> = {}): Promise<Listed[]> =>
-    (await h().http.get('/api/v1/slots').query({ ...q, from, to: addDays(from, days - 1) }).set('authorization', family).expect(200)).body.items;
+    (
+      await h()
+        .http.get('/api/v1/slots')
+        .query({ ...q, from, to: addDays(from, days - 1) })
+        .set('authorization', family)
+        .expect(200)
+    ).body.items;
   /** A centre's service of a kind, as its page shows it. */
   const itemOf = async (centreId: number, kind: string): Promise<{ id: number }> =>
     (await seen(h(), family, `/centres/${centreId}`)).serviceItems.find((i: { kind: string }) => i.kind === kind);
@@ -71,7 +77,7 @@ describeEachDb('slot templates', (h) => {
     return out;
   }
 
-  test('the job fills the next 14 days from the templates exactly once, with last week\'s menus; a rerun makes nothing', async () => {
+  test("the job fills the next 14 days from the templates exactly once, with last week's menus; a rerun makes nothing", async () => {
     const before = await listed(TODAY, DAYS);
     const expected = await expectedSlots();
     const missing = [...expected.keys()].filter((k) => !before.some((s) => listedKey(s) === k));
@@ -108,7 +114,12 @@ describeEachDb('slot templates', (h) => {
     const tomorrow = addDays(TODAY, 1);
     const [slot] = await lunches(tomorrow, 1);
     const zhang = await seniorNamed(h(), '张桂英');
-    await h().http.post('/api/v1/bookings').set('authorization', family).set('Idempotency-Key', 'tpl-test-1').send({ seniorId: zhang.id, slotId: slot.id, deliveryMode: 'pick_up' }).expect(201);
+    await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', family)
+      .set('Idempotency-Key', 'tpl-test-1')
+      .send({ seniorId: zhang.id, slotId: slot.id, deliveryMode: 'pick_up' })
+      .expect(201);
     const booked = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
     const bookedSeen = await seen(h(), family, `/slots/${slot.id}`);
 
@@ -122,10 +133,20 @@ describeEachDb('slot templates', (h) => {
       cancelCutoff: { daysBefore: 0, time: '09:00' },
     };
     const second = { ...body, start: '12:30', end: '13:30', capacity: 30 };
-    const weekdaysAhead = Array.from({ length: DAYS }, (_, d) => addDays(TODAY, d)).filter((d) => isoWeekday(d) <= 5 && shanghaiInstant(d, '09:30') > h().clock.now());
+    const weekdaysAhead = Array.from({ length: DAYS }, (_, d) => addDays(TODAY, d)).filter(
+      (d) => isoWeekday(d) <= 5 && shanghaiInstant(d, '09:30') > h().clock.now(),
+    );
     // The listing a senior sees that day (read now, and shared for a moment: see FreshReads) has the new slot at once.
     const startsListed = async () =>
-      ((await h().http.get('/api/v1/slots').query({ centreId: jiaxin.id, kind: 'lunch', from: weekdaysAhead[0], to: weekdaysAhead[0] }).set('authorization', family).expect(200)).body.items as Array<{ start: string }>).map((x) => x.start);
+      (
+        (
+          await h()
+            .http.get('/api/v1/slots')
+            .query({ centreId: jiaxin.id, kind: 'lunch', from: weekdaysAhead[0], to: weekdaysAhead[0] })
+            .set('authorization', family)
+            .expect(200)
+        ).body.items as Array<{ start: string }>
+      ).map((x) => x.start);
     expect(await startsListed()).not.toContain('12:30');
     const res = await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(second).expect(201);
     expect(res.body.slotsMade).toBe(weekdaysAhead.length);
@@ -155,7 +176,7 @@ describeEachDb('slot templates', (h) => {
     expect((await h().http.delete(`/api/v1/slot-templates/${extra.id}`).set('authorization', again)).status).toBe(404);
   });
 
-  test('only the centre\'s staff and administrators over it; wrong input is refused with the field', async () => {
+  test("only the centre's staff and administrators over it; wrong input is refused with the field", async () => {
     const jiaxin = await centreNamed(h(), JIAXIN);
     const lunch = await itemOf(jiaxin.id, 'lunch');
     const other = await loginConsole(h(), 'staff-dongyuan');
@@ -165,8 +186,20 @@ describeEachDb('slot templates', (h) => {
     const seeded = (await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', admin).expect(200)).body.items;
     expect(seeded.map((t: { start: string }) => t.start)).toEqual(expect.arrayContaining(['11:00', '17:00']));
 
-    const base = { serviceItemId: lunch.id, weekdays: [1], start: '11:00', end: '12:00', capacity: 10, bookingCutoff: { daysBefore: 0, time: '09:00' }, cancelCutoff: { daysBefore: 0, time: '09:00' } };
-    const post = (b: unknown) => h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(b as object);
+    const base = {
+      serviceItemId: lunch.id,
+      weekdays: [1],
+      start: '11:00',
+      end: '12:00',
+      capacity: 10,
+      bookingCutoff: { daysBefore: 0, time: '09:00' },
+      cancelCutoff: { daysBefore: 0, time: '09:00' },
+    };
+    const post = (b: unknown) =>
+      h()
+        .http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`)
+        .set('authorization', staff)
+        .send(b as object);
     const cases: Array<[unknown, string, number, string]> = [
       [{ ...base, end: '10:00' }, 'end', 422, 'SLOT_END_BEFORE_START'],
       [{ ...base, bookingCutoff: { daysBefore: 0, time: '11:30' } }, 'bookingCutoff', 422, 'CUTOFF_AFTER_START'],

@@ -66,8 +66,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     return { timestamp, nonce, signature: sign(mp().token, timestamp, nonce) };
   }
 
-  const post = (query: Record<string, string>, body: string) =>
-    h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
+  const post = (query: Record<string, string>, body: string) => h().http.post('/wechat').query(query).set('content-type', 'text/xml').send(body);
 
   /** The conversation log the centre's staff read for the senior behind this public-account openid (as the district administrator). */
   async function logOf(openid: string): Promise<Array<{ at: string; said: string; intent: string; reply: string }>> {
@@ -88,10 +87,14 @@ describeEachDb('the /wechat endpoint', (h) => {
 
   test('GET answers the echostr when the signature is right, 401 when not', async () => {
     const q = plainQuery();
-    const ok = await h().http.get('/wechat').query({ ...q, echostr: 'echo-123' });
+    const ok = await h()
+      .http.get('/wechat')
+      .query({ ...q, echostr: 'echo-123' });
     expect(ok.status).toBe(200);
     expect(ok.text).toBe('echo-123');
-    const bad = await h().http.get('/wechat').query({ ...q, signature: sign('wrong-token', q.timestamp, q.nonce), echostr: 'echo-123' });
+    const bad = await h()
+      .http.get('/wechat')
+      .query({ ...q, signature: sign('wrong-token', q.timestamp, q.nonce), echostr: 'echo-123' });
     expect(bad.status).toBe(401);
     expect(bad.text).not.toContain('echo-123');
   });
@@ -116,7 +119,9 @@ describeEachDb('the /wechat endpoint', (h) => {
     const q = plainQuery();
     const echo = (app: string) => {
       const echostr = encrypt(aesKey!, app, 'echo-456');
-      return h().http.get('/wechat').query({ timestamp: q.timestamp, nonce: q.nonce, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, echostr), echostr });
+      return h()
+        .http.get('/wechat')
+        .query({ timestamp: q.timestamp, nonce: q.nonce, encrypt_type: 'aes', msg_signature: sign(token, q.timestamp, q.nonce, echostr), echostr });
     };
     const ok = await echo(appId);
     expect(ok.status).toBe(200);
@@ -190,7 +195,9 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect((await post(plainQuery(), '<xml><Content>a & b</Content></xml>')).status).toBe(400);
     expect((await post(plainQuery(), '<!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml>&e;</xml>')).status).toBe(400);
     // Well-formed, but not a message: no sender.
-    expect((await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status).toBe(400);
+    expect(
+      (await post(plainQuery(), '<xml><ToUserName>gh_test</ToUserName><MsgType>text</MsgType><Content>hi</Content><MsgId>900000000012</MsgId></xml>')).status,
+    ).toBe(400);
     expect((await post(plainQuery(), `<xml><Content><![CDATA[${'长'.repeat(40_000)}]]></Content></xml>`)).status).toBe(413);
     expect([await h().db.manager.count(WechatInbound), await h().db.manager.count(WechatPushClaim)]).toEqual(before);
   });
@@ -226,8 +233,13 @@ describeEachDb('the /wechat endpoint', (h) => {
     // A real failure of the real database: writes to the conversation table are refused, reads still work.
     const triggers =
       db.kind === 'sqlite'
-        ? ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation BEGIN SELECT RAISE(ABORT, 'refused'); END`)
-        : ['ins', 'upd'].map((t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'`);
+        ? ['ins', 'upd'].map(
+            (t) => `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+          )
+        : ['ins', 'upd'].map(
+            (t) =>
+              `CREATE TRIGGER no_${t} BEFORE ${t === 'ins' ? 'INSERT' : 'UPDATE'} ON bot_conversation FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'`,
+          );
     for (const t of triggers) await db.manager.query(t);
     let res;
     try {
@@ -288,7 +300,10 @@ describeEachDb('the /wechat endpoint', (h) => {
       expect(await claimed('msg:900000000091')).toBe(0);
       expect(await claimed('msg:900000000092')).toBe(1);
       // What staff read of the conversation is kept, for the purged message too.
-      expect((await saidIn('o_senior_04', '帮助')).map((e) => e.at).sort()).toEqual([new Date(Date.parse(T0) - 3 * DAY - 60_000).toISOString(), new Date(Date.parse(T0) - 3 * DAY + 60_000).toISOString()]);
+      expect((await saidIn('o_senior_04', '帮助')).map((e) => e.at).sort()).toEqual([
+        new Date(Date.parse(T0) - 3 * DAY - 60_000).toISOString(),
+        new Date(Date.parse(T0) - 3 * DAY + 60_000).toISOString(),
+      ]);
       // A late retry of the kept one is still recognised: the same answer, not handled again.
       const retry = await post(plainQuery(), recent);
       expect(tag(retry.text, 'Content')).toBe(tag(first.text, 'Content'));
@@ -303,9 +318,17 @@ describeEachDb('the /wechat endpoint', (h) => {
   test('the purge deletes in chunks until every old claim is gone', async () => {
     const at = new Date(Date.parse(T0) - 10 * DAY);
     const keys = Array.from({ length: 23 }, (_, i) => `msg:purge-chunk-${i}`);
-    await h().db.manager.insert(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey, claimedAt: at })));
+    await h().db.manager.insert(
+      WechatPushClaim,
+      keys.map((dedupeKey) => ({ dedupeKey, claimedAt: at })),
+    );
     expect(await new WechatInboundRepository(h().db).purgeClaimsBefore(new Date(Date.parse(T0) - 5 * DAY), 5)).toBe(23);
-    expect(await h().db.manager.countBy(WechatPushClaim, keys.map((dedupeKey) => ({ dedupeKey })))).toBe(0);
+    expect(
+      await h().db.manager.countBy(
+        WechatPushClaim,
+        keys.map((dedupeKey) => ({ dedupeKey })),
+      ),
+    ).toBe(0);
   });
 });
 

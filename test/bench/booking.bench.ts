@@ -10,7 +10,22 @@
 import { createHash } from 'node:crypto';
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../server/lib/time';
-import { drive as driveAll, freshDatabase, insertSeniors, INSTANCES, LoadClient, OPEN_LOOP_SOCKETS, pace, pacedRates, sqlStamp, cpuPerUnit, mariadbPid, startFleet, type Fleet, type RunResult as Run } from './lib';
+import {
+  drive as driveAll,
+  freshDatabase,
+  insertSeniors,
+  INSTANCES,
+  LoadClient,
+  OPEN_LOOP_SOCKETS,
+  pace,
+  pacedRates,
+  sqlStamp,
+  cpuPerUnit,
+  mariadbPid,
+  startFleet,
+  type Fleet,
+  type RunResult as Run,
+} from './lib';
 
 const DB = 'mulin_bench';
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -103,31 +118,35 @@ async function main(): Promise<void> {
     const stamp = sqlStamp(now);
 
     // Baseline: the same conditional UPDATE + INSERT in a bare mysql2 transaction, pool of 20.
-    const bareJob = (slots: number[], codePrefix: string) => async (i: number): Promise<Outcome> => {
-      const conn = await pool.getConnection();
-      try {
-        await conn.query('BEGIN');
-        const slotId = slots[slotIndex(i)];
-        const [u] = await conn.execute<import('mysql2').ResultSetHeader>('UPDATE slot SET booked = booked + 1 WHERE id = ? AND booked + 1 <= capacity', [slotId]);
-        if (u.affectedRows !== 1) {
-          await conn.query('ROLLBACK');
-          return 'full';
-        }
-        await conn.execute(
-          `INSERT INTO booking (code, seniorId, slotId, serviceItemId, centreId, category, kind, serviceDate, bookedByAccountId, bookedBy, channel,
+    const bareJob =
+      (slots: number[], codePrefix: string) =>
+      async (i: number): Promise<Outcome> => {
+        const conn = await pool.getConnection();
+        try {
+          await conn.query('BEGIN');
+          const slotId = slots[slotIndex(i)];
+          const [u] = await conn.execute<import('mysql2').ResultSetHeader>('UPDATE slot SET booked = booked + 1 WHERE id = ? AND booked + 1 <= capacity', [
+            slotId,
+          ]);
+          if (u.affectedRows !== 1) {
+            await conn.query('ROLLBACK');
+            return 'full';
+          }
+          await conn.execute(
+            `INSERT INTO booking (code, seniorId, slotId, serviceItemId, centreId, category, kind, serviceDate, bookedByAccountId, bookedBy, channel,
              quantity, unitPriceFen, priceFen, subsidyFen, copayFen, subsidisedQuantity, subsidyReason, status, deliveryMode, note, createdAt, updatedAt)
            VALUES (?, ?, ?, ?, ?, 'meal', 'lunch', CURDATE(), 1, 'self', 'miniprogram', 1, 1500, 1500, 0, 1500, 0, '', 'pending_payment', 'dine_in', '', ?, ?)`,
-          [`${codePrefix}${String(i).padStart(9, '0')}`, setup.firstSenior + seniorOf(i), slotId, setup.itemId, setup.centreId, stamp, stamp],
-        );
-        await conn.query('COMMIT');
-        return 'ok';
-      } catch (err) {
-        await conn.query('ROLLBACK');
-        throw err;
-      } finally {
-        conn.release();
-      }
-    };
+            [`${codePrefix}${String(i).padStart(9, '0')}`, setup.firstSenior + seniorOf(i), slotId, setup.itemId, setup.centreId, stamp, stamp],
+          );
+          await conn.query('COMMIT');
+          return 'ok';
+        } catch (err) {
+          await conn.query('ROLLBACK');
+          throw err;
+        } finally {
+          conn.release();
+        }
+      };
     await drive(bareJob(setup.warmBareSlots, 'W'), WARM_UP);
     const bare = await drive(bareJob(setup.bareSlots, 'B'));
 
@@ -141,11 +160,9 @@ async function main(): Promise<void> {
     const questions = async () => Number((await pool.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Questions'"))[0][0].Value);
     const questionsBefore = await questions();
     const pids = { [INSTANCES > 1 ? `${INSTANCES} servers` : 'server']: server.pids, MariaDB: mariadbPid(), 'this client': process.pid };
-    const { result: api, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () =>
-      drive(async (i) => outcome(await post(i))),
-    );
+    const { result: api, perUnit: cpu } = await cpuPerUnit(pids, REQUESTS, () => drive(async (i) => outcome(await post(i))));
     client.close();
-    const statementsPerRequest = (await questions() - questionsBefore - 1) / REQUESTS;
+    const statementsPerRequest = ((await questions()) - questionsBefore - 1) / REQUESTS;
 
     // Then bookings pushed at fixed rates (an open loop: a request does not wait for the one before it), each side
     // on fresh slots; latency counts from when a request was due (see `pace`).
@@ -170,17 +187,28 @@ async function main(): Promise<void> {
     const drift = check.filter((r) => Number(r.n) !== r.booked).length;
     await pool.end();
 
-    const fmt = (r: RunResult) => `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   booked ${r.counts.ok}, full ${r.counts.full}, other ${r.counts.other}`;
-    console.log(`\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB, ${INSTANCES} server instance${INSTANCES > 1 ? 's' : ''}`);
+    const fmt = (r: RunResult) =>
+      `${r.rate.toFixed(0).padStart(6)} /s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   booked ${r.counts.ok}, full ${r.counts.full}, other ${r.counts.other}`;
+    console.log(
+      `\nbooking benchmark: ${REQUESTS} requests, ${CONCURRENCY} concurrent, ${SLOTS} slots × ${CAPACITY} seats, ${SENIORS} seniors, MariaDB, ${INSTANCES} server instance${INSTANCES > 1 ? 's' : ''}`,
+    );
     console.log(`  bare mysql2 txn   ${fmt(bare)}`);
     console.log(`  booking API       ${fmt(api)}`);
     for (const { perSecond, bare: b, api: a, cpu: c } of paced) {
       console.log(`  paced ${String(perSecond).padStart(5)} /s  bare ${fmt(b)}`);
       console.log(`                     API  ${fmt(a)}`);
-      console.log(`                     CPU per API request  ${Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `                     CPU per API request  ${Object.entries(c)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
     console.log(`  SQL statements    ${statementsPerRequest.toFixed(2)} per API request (the bare transaction sends 4)`);
-    console.log(`  CPU per request   ${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `  CPU per request   ${Object.entries(cpu)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     console.log(`  ratio API / bare  ${(api.rate / bare.rate).toFixed(2)}   (target ≥ 0.50)`);
     console.log(`  p99 API           ${api.p99.toFixed(1)} ms   (target < 50 ms)`);
     console.log(`  oversold          ${oversold}   counter drift on ${drift} slots   (target 0)`);

@@ -25,7 +25,12 @@ export interface RunResult<K extends string> {
 }
 
 /** Runs `requests` jobs with `concurrency` workers; each job reports its outcome, counted by kind. */
-export async function drive<K extends string>(requests: number, concurrency: number, kinds: readonly K[], job: (i: number) => Promise<K>): Promise<RunResult<K>> {
+export async function drive<K extends string>(
+  requests: number,
+  concurrency: number,
+  kinds: readonly K[],
+  job: (i: number) => Promise<K>,
+): Promise<RunResult<K>> {
   const latencies: number[] = new Array(requests);
   const counts = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
   let next = 0;
@@ -61,7 +66,11 @@ function result<K extends string>(counts: Record<K, number>, latencies: number[]
  */
 export function pacedRates(defaults: string): number[] {
   const raw = process.env.BENCH_PACED ?? defaults;
-  const rates = raw.split(',').map((v) => v.trim()).filter((v) => v !== '' && v !== '0').map(Number);
+  const rates = raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '' && v !== '0')
+    .map(Number);
   if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`BENCH_PACED="${raw}": give messages per second, e.g. 4000,5000 (empty or 0 for none)`);
   return rates;
 }
@@ -323,16 +332,40 @@ export async function insertSeniors(pool: Pool, n: number, now: Date, mpOpenidPr
   const [[senior]] = await pool.query<RowDataPacket[]>('SELECT regionId, regionPath, homeCentreId FROM senior ORDER BY id LIMIT 1');
   const stamp = sqlStamp(now);
   const seniorRows = Array.from({ length: n }, (_, i) => [
-    `压测老人${i}`, i % 2 ? 'male' : 'female', `${1936 + (i % 30)}-05-01`, '0000', `138${String(i).padStart(8, '0')}`, '压测地址',
-    senior.regionId, senior.regionPath, senior.homeCentreId, i % 7 === 0 ? 'minimum_living' : '', 0, '', '[]', 1, stamp, stamp,
+    `压测老人${i}`,
+    i % 2 ? 'male' : 'female',
+    `${1936 + (i % 30)}-05-01`,
+    '0000',
+    `138${String(i).padStart(8, '0')}`,
+    '压测地址',
+    senior.regionId,
+    senior.regionPath,
+    senior.homeCentreId,
+    i % 7 === 0 ? 'minimum_living' : '',
+    0,
+    '',
+    '[]',
+    1,
+    stamp,
+    stamp,
   ]);
   const [ins] = await pool.query<ResultSetHeader>(
     'INSERT INTO senior (name, gender, birthDate, idCardLast4, phone, address, regionId, regionPath, homeCentreId, categories, abilityLevel, dietNotes, emergencyContacts, active, createdAt, updatedAt) VALUES ?',
     [seniorRows],
   );
   const firstSenior = ins.insertId;
-  const accountRows = Array.from({ length: n }, (_, i) => [`压测老人${i}`, 'senior', firstSenior + i, mpOpenidPrefix ? `${mpOpenidPrefix}${i}` : null, 1, stamp, stamp]);
-  const [acc] = await pool.query<ResultSetHeader>('INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ?', [accountRows]);
+  const accountRows = Array.from({ length: n }, (_, i) => [
+    `压测老人${i}`,
+    'senior',
+    firstSenior + i,
+    mpOpenidPrefix ? `${mpOpenidPrefix}${i}` : null,
+    1,
+    stamp,
+    stamp,
+  ]);
+  const [acc] = await pool.query<ResultSetHeader>('INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ?', [
+    accountRows,
+  ]);
   return { firstSenior, firstAccount: acc.insertId };
 }
 
@@ -362,9 +395,15 @@ export function mariadbPid(): number | undefined {
 }
 
 /** CPU used by each process (or each group of processes, summed) while `work` runs, in microseconds per unit of work ("—" where /proc is not there). */
-export async function cpuPerUnit<T>(pids: Record<string, number | number[] | undefined>, units: number, work: () => Promise<T>): Promise<{ result: T; perUnit: Record<string, string> }> {
+export async function cpuPerUnit<T>(
+  pids: Record<string, number | number[] | undefined>,
+  units: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; perUnit: Record<string, string> }> {
   const cpu = (pid: number | number[] | undefined) =>
-    Array.isArray(pid) ? pid.map(cpuSeconds).reduce<number | undefined>((sum, x) => (sum === undefined || x === undefined ? undefined : sum + x), 0) : cpuSeconds(pid);
+    Array.isArray(pid)
+      ? pid.map(cpuSeconds).reduce<number | undefined>((sum, x) => (sum === undefined || x === undefined ? undefined : sum + x), 0)
+      : cpuSeconds(pid);
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpu(pid)]));
   const result = await work();
   const perUnit = Object.fromEntries(

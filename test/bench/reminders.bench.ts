@@ -36,7 +36,16 @@ async function insertHistory(pool: Pool, from: number, to: number): Promise<void
     for (let i = start; i < Math.min(to, start + INSERT_BATCH); i++) {
       const dueAt = new Date(NOW.getTime() - DAY_MS - ((i * 7919) % (730 * DAY_MS)));
       const status = HISTORY[i % HISTORY.length];
-      rows.push([1_000_000 + Math.floor(i / 3), 1 + (i % 5000), KINDS[i % 3], status, sqlStamp(dueAt), status === 'sent' ? 1 : 0, status === 'sent' ? sqlStamp(dueAt) : null, sqlStamp(dueAt)]);
+      rows.push([
+        1_000_000 + Math.floor(i / 3),
+        1 + (i % 5000),
+        KINDS[i % 3],
+        status,
+        sqlStamp(dueAt),
+        status === 'sent' ? 1 : 0,
+        status === 'sent' ? sqlStamp(dueAt) : null,
+        sqlStamp(dueAt),
+      ]);
     }
     await pool.query('INSERT INTO reminder (bookingId, accountId, kind, status, dueAt, attempts, sentAt, createdAt) VALUES ?', [rows]);
   }

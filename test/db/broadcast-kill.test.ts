@@ -23,13 +23,32 @@ const RECIPIENTS = 10_000;
     const stamp = T0.slice(0, 23).replace('T', ' ');
     for (let done = 0; done < n; done += 1000) {
       const k = Math.min(1000, n - done);
-      const seniors = Array.from({ length: k }, (_, j) => [`通知老人${done + j}`, 'female', '1940-01-01', '', '', first.regionId, first.regionPath, first.homeCentreId, '', 0, '', '[]', 1, stamp, stamp]);
+      const seniors = Array.from({ length: k }, (_, j) => [
+        `通知老人${done + j}`,
+        'female',
+        '1940-01-01',
+        '',
+        '',
+        first.regionId,
+        first.regionPath,
+        first.homeCentreId,
+        '',
+        0,
+        '',
+        '[]',
+        1,
+        stamp,
+        stamp,
+      ]);
       const ins = await h.db.manager.query(
         `INSERT INTO senior (name, gender, birthDate, phone, address, regionId, regionPath, homeCentreId, categories, abilityLevel, dietNotes, emergencyContacts, active, createdAt, updatedAt) VALUES ${seniors.map(() => '(?)').join(', ')}`,
         seniors,
       );
       const accounts = Array.from({ length: k }, (_, j) => [`通知老人${done + j}`, 'senior', ins.insertId + j, `o_kill_${done + j}`, 1, stamp, stamp]);
-      await h.db.manager.query(`INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ${accounts.map(() => '(?)').join(', ')}`, accounts);
+      await h.db.manager.query(
+        `INSERT INTO account (displayName, roles, seniorId, mpOpenid, active, createdAt, updatedAt) VALUES ${accounts.map(() => '(?)').join(', ')}`,
+        accounts,
+      );
     }
   }
 
@@ -102,6 +121,8 @@ const RECIPIENTS = 10_000;
     expect(all).toHaveLength(pushes);
     const detail = await h.http.get(`/api/v1/notices/${body.id}`).set('authorization', admin).expect(200);
     expect(detail.body).toMatchObject({ status: 'sent', progress: { total: pushes, sent: pushes, pending: 0, failed: 0 } });
-    console.log(`broadcast kill test: ${pushes} pushes, ${atKill} out when killed with ${inFlight} claimed in flight; after the restart ${all.length} in all, none twice`);
+    console.log(
+      `broadcast kill test: ${pushes} pushes, ${atKill} out when killed with ${inFlight} claimed in flight; after the restart ${all.length} in all, none twice`,
+    );
   }, 180_000);
 });

@@ -27,7 +27,18 @@ describeEachDb('EntityRows.picker', (h) => {
   test('INSERT … RETURNING gives each inserted row its generated id; with ignore, rows colliding with a unique key are left out', async () => {
     const rows = h().db.rows(WechatInbound);
     const at = new Date('2026-12-03T08:00:00.000Z');
-    const row = (key: string) => ({ dedupeKey: key, openid: 'o_rows', msgType: 'text', receivedAt: at, said: key, intent: '', accountId: null, seniorId: null, reply: null, handledAt: null });
+    const row = (key: string) => ({
+      dedupeKey: key,
+      openid: 'o_rows',
+      msgType: 'text',
+      receivedAt: at,
+      said: key,
+      intent: '',
+      accountId: null,
+      seniorId: null,
+      reply: null,
+      handledAt: null,
+    });
     const first = await rows.insertReturning(h().db.manager, [row('er:a'), row('er:b')], ['id', 'dedupeKey']);
     const stored = await h().db.manager.find(WechatInbound, { where: { openid: 'o_rows' } });
     expect(first.map((r) => [r.dedupeKey, r.id]).sort()).toEqual(stored.map((r) => [r.dedupeKey, r.id]).sort());

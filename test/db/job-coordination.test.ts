@@ -28,7 +28,11 @@ const MINUTE = 60_000;
       extraDbs.push(db);
       others.push(buildServices({ config: h.config, db, clock: h.clock, logger: pino({ level: 'silent' }), wechat: h.wechat }));
     }
-    instances = [h.services, ...others].map((services, i) => ({ services, name: `instance-${i + 1}`, ...buildScheduling(services, { instance: `instance-${i + 1}`, jobs: JOBS }) }));
+    instances = [h.services, ...others].map((services, i) => ({
+      services,
+      name: `instance-${i + 1}`,
+      ...buildScheduling(services, { instance: `instance-${i + 1}`, jobs: JOBS }),
+    }));
   });
   afterAll(async () => {
     for (const db of extraDbs) await db.ds.destroy();
@@ -51,7 +55,8 @@ const MINUTE = 60_000;
     const own = await accountNamed(h, '张桂英');
     const alert = await h.services.emergencies.raise({ senior: zhang, raisedByAccountId: own.id, channel: 'mp_chat', message: '胸口疼' });
     const tpl = h.config.templates.emergency.mini;
-    const heard = (openid: string) => h.sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === tpl && (m.payload.page as string).endsWith(`id=${alert.alertId}`)).length;
+    const heard = (openid: string) =>
+      h.sandbox.wxapi.outboxFor(openid).filter((m) => m.templateId === tpl && (m.payload.page as string).endsWith(`id=${alert.alertId}`)).length;
 
     // Sixteen minute ticks; at each, every instance asks for every job at once, as node-cron's timers would.
     for (let minute = 1; minute <= 16; minute++) {
@@ -97,12 +102,14 @@ const MINUTE = 60_000;
     // setImmediate and nextTick stay real: the drivers and Mulin's batchers need them.
     const everySecond: Job<Services>[] = JOBS.map((j) => ({ ...j, schedule: '* * * * * *' }));
     const pending = new Set<Promise<unknown>>();
-    const tracked = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => (...a: A): Promise<R> => {
-      const p = fn(...a);
-      pending.add(p);
-      void p.finally(() => pending.delete(p)).catch(() => undefined);
-      return p;
-    };
+    const tracked =
+      <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+      (...a: A): Promise<R> => {
+        const p = fn(...a);
+        pending.add(p);
+        void p.finally(() => pending.delete(p)).catch(() => undefined);
+        return p;
+      };
     const settled = async () => {
       do {
         await Promise.allSettled([...pending]);

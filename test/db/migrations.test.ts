@@ -15,9 +15,7 @@ import { startHarness, type Harness } from '../helpers/harness';
   });
 
   test('every entity has its table', async () => {
-    const tables: Array<{ t: string }> = await h.db.ds.query(
-      'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
-    );
+    const tables: Array<{ t: string }> = await h.db.ds.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()');
     const names = new Set(tables.map((r) => r.t));
     for (const e of ENTITIES) expect(names).toContain(h.db.ds.getMetadata(e).tableName);
   });

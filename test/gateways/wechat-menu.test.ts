@@ -9,7 +9,6 @@ import { WechatStateRepository } from '../../server/repositories/wechat-state.re
 import { T0 } from '../helpers/harness';
 import { rejection, startWxapiSandbox, type WxapiSandboxServer } from '../helpers/wxapi';
 
-
 // What `npm run wechat:menu` does once it has a messenger; SQLite holds the access token.
 describe('publishing the public account menu (npm run wechat:menu)', () => {
   let wx: WxapiSandboxServer;

@@ -18,8 +18,7 @@ const codePoints = (s: string) => [...s].length;
 
 describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
   let wx: WxapiSandboxServer;
-  const messenger = (settings: WechatSettings = wx.settings) =>
-    new WechatMessenger({ settings, tokens: new WechatStateRepository(h().db), clock: h().clock });
+  const messenger = (settings: WechatSettings = wx.settings) => new WechatMessenger({ settings, tokens: new WechatStateRepository(h().db), clock: h().clock });
   const callsTo = (path: string) => wx.sandbox.apiCalls.filter((c) => c.path === path);
   const storedToken = (appId: string) => h().db.manager.findOneBy(WechatAccessToken, { appId });
 
@@ -165,7 +164,14 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
       const t2 = (await storedToken(wx.creds.mp.appId))!.token;
       const calls = callsTo('/cgi-bin/message/template/send').map((c) => [c.accessToken, c.errcode]);
       expect(calls).toHaveLength(4);
-      expect(calls).toEqual(expect.arrayContaining([[t1, 40001], [t1, 40001], [t2, 0], [t2, 0]]));
+      expect(calls).toEqual(
+        expect.arrayContaining([
+          [t1, 40001],
+          [t1, 40001],
+          [t2, 0],
+          [t2, 0],
+        ]),
+      );
       expect(wx.sandbox.tokenRequests.filter((r) => r.forceRefresh)).toHaveLength(1);
     });
 
@@ -279,7 +285,10 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
 
       // A refusal is per template.
       expect(
-        await m.sendSubscribe(SENIOR_MINI, SUB_RATING, 'pages/rate/rate?id=9', { thing1: '请为今天的助浴服务打分您的意见对我们很重要', time2: '2026-12-01 10:00' }),
+        await m.sendSubscribe(SENIOR_MINI, SUB_RATING, 'pages/rate/rate?id=9', {
+          thing1: '请为今天的助浴服务打分您的意见对我们很重要',
+          time2: '2026-12-01 10:00',
+        }),
       ).toBe('sent');
       const [rating] = wx.sandbox.outboxFor(SENIOR_MINI);
       expect(rating).toMatchObject({ kind: 'subscribe', templateId: SUB_RATING });
@@ -323,7 +332,12 @@ describeEachDb('WechatMessenger against the wxapi sandbox', (h) => {
   describe('menu and errors', () => {
     test('createMenu reaches WeChat; its errcodes and every other unexpected one are WechatApiError', async () => {
       const m = messenger();
-      const menu = { button: [{ type: 'click', name: '订餐', key: 'BOOK_MEAL' }, { type: 'view', name: '我的', url: 'https://mulin.example/me' }] };
+      const menu = {
+        button: [
+          { type: 'click', name: '订餐', key: 'BOOK_MEAL' },
+          { type: 'view', name: '我的', url: 'https://mulin.example/me' },
+        ],
+      };
       await m.createMenu(menu);
       expect(wx.sandbox.menu).toEqual(menu);
 

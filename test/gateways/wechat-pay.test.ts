@@ -4,15 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WechatPayError, WechatPayGateway } from '../../server/gateways/wechat-pay.gateway';
 import { FakeClock } from '../../server/lib/clock';
 import { sandboxSettings, type WechatSettings } from '../../server/wechat-settings';
-import {
-  authorization,
-  rsaVerifies,
-  startNotifyReceiver,
-  startWxpaySandbox,
-  T0,
-  type NotifyReceiver,
-  type RunningSandbox,
-} from '../helpers/wxpay';
+import { authorization, rsaVerifies, startNotifyReceiver, startWxpaySandbox, T0, type NotifyReceiver, type RunningSandbox } from '../helpers/wxpay';
 
 // Mulin's WeChat Pay gateway against the sandbox over real HTTP, and the sandbox's notifications received by a
 // merchant endpoint that verifies them as Mulin does.
@@ -267,9 +259,9 @@ describe('refunds', () => {
       400,
       'INVALID_REQUEST',
     );
-    await expect(
-      gateway.refund({ outTradeNo, outRefundNo: `C${outTradeNo}`, reason: '余额', refundFen: 1000, totalFen: 3000 }),
-    ).resolves.toMatchObject({ status: 'PROCESSING' });
+    await expect(gateway.refund({ outTradeNo, outRefundNo: `C${outTradeNo}`, reason: '余额', refundFen: 1000, totalFen: 3000 })).resolves.toMatchObject({
+      status: 'PROCESSING',
+    });
     await sb.sandbox.settled();
   });
 
@@ -291,7 +283,11 @@ describe('errors', () => {
   });
 
   it('is refused with 401 SIGN_ERROR when it signs with another private key', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const impostor = new WechatPayGateway({ ...settings, pay: { ...settings.pay, privateKeyPem: other.privateKey } }, sb.clock);
     await expectPayError(impostor.queryByOutTradeNo('NOSUCHORDER01'), 401, 'SIGN_ERROR');
   });
@@ -303,7 +299,11 @@ describe('errors', () => {
 
   it('refuses a response that does not verify with the platform public key', async () => {
     const { outTradeNo } = await prepay(100);
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const fooled = new WechatPayGateway({ ...settings, pay: { ...settings.pay, platformPublicKeyPem: other.publicKey } }, sb.clock);
     await expectPayError(fooled.queryByOutTradeNo(outTradeNo), 200, 'BAD_RESPONSE_SIGNATURE');
   });

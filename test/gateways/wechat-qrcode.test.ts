@@ -14,7 +14,6 @@ import { rejection, startWxapiSandbox, type WxapiSandboxServer } from '../helper
 const SCENE = 'senior:42';
 const THIRTY_DAYS = 30 * 24 * 3600;
 
-
 // The token store's behaviour on both databases is wechat-messenger.test.ts's business; SQLite suffices here.
 describe('WechatMessenger.createQrScene against the wxapi sandbox', () => {
   let wx: WxapiSandboxServer;
@@ -213,7 +212,9 @@ describe('wxapi sandbox qrcode/create over HTTP', () => {
 
     expect((await create(strScene(SCENE, 60), 'SBX_not_a_token')).body).toMatchObject({ errcode: 40001 });
     expect((await create(strScene(SCENE, 60), '')).body).toMatchObject({ errcode: 41001 });
-    const mini = await http.post(`${base}/cgi-bin/stable_token`).send({ grant_type: 'client_credential', appid: wx.creds.mini.appId, secret: wx.creds.mini.secret });
+    const mini = await http
+      .post(`${base}/cgi-bin/stable_token`)
+      .send({ grant_type: 'client_credential', appid: wx.creds.mini.appId, secret: wx.creds.mini.secret });
     expect((await create(strScene(SCENE, 60), mini.body.access_token)).body).toMatchObject({ errcode: 48001 });
     expect(wx.sandbox.apiCalls.every((c) => c.path === '/cgi-bin/qrcode/create' && c.errcode !== 0)).toBe(true);
   });

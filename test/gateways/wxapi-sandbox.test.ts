@@ -28,8 +28,7 @@ describe('wxapi sandbox over HTTP', () => {
   });
 
   const stable = (body: object) => http.post(`${base}/cgi-bin/stable_token`).send(body);
-  const mpStable = (force = false) =>
-    stable({ grant_type: 'client_credential', appid: wx.creds.mp.appId, secret: wx.creds.mp.secret, force_refresh: force });
+  const mpStable = (force = false) => stable({ grant_type: 'client_credential', appid: wx.creds.mp.appId, secret: wx.creds.mp.secret, force_refresh: force });
   const template = (token: string, body: object) => http.post(`${base}/cgi-bin/message/template/send?access_token=${token}`).send(body);
 
   test('tokens: wrong appid 40013, wrong secret 40125; classic tokens replace each other; stable ones stay until forced', async () => {

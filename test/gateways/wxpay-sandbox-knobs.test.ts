@@ -121,41 +121,38 @@ describe('refund knobs', () => {
     expect(orderView(outTradeNo).refundedFen).toBe(1000);
   });
 
-  it.each([['CLOSED'], ['ABNORMAL']])(
-    'refundOutcome %s: the refund ends so, is notified as such, and its amount can be refunded again',
-    async (outcome) => {
-      const { outTradeNo, transactionId } = await paidOrder(3000);
-      receiver.received.length = 0;
-      await action('POST', '/refund-knobs', { refundOutcome: outcome });
-      const first = await refundOf(outTradeNo, `A${outTradeNo}`, 3000, 3000);
-      await sb.sandbox.settled();
+  it.each([['CLOSED'], ['ABNORMAL']])('refundOutcome %s: the refund ends so, is notified as such, and its amount can be refunded again', async (outcome) => {
+    const { outTradeNo, transactionId } = await paidOrder(3000);
+    receiver.received.length = 0;
+    await action('POST', '/refund-knobs', { refundOutcome: outcome });
+    const first = await refundOf(outTradeNo, `A${outTradeNo}`, 3000, 3000);
+    await sb.sandbox.settled();
 
-      const refund = await gateway.queryRefund(`A${outTradeNo}`);
-      expect(refund).toMatchObject({ refundId: first.refundId, status: outcome });
-      expect(refund.successTime).toBeUndefined();
-      const [n] = opened();
-      expect(receiver.received[0].path).toBe('/pay/refund-notify');
-      expect(n).toMatchObject({
-        eventType: `REFUND.${outcome}`,
-        resource: {
-          out_trade_no: outTradeNo,
-          transaction_id: transactionId,
-          out_refund_no: `A${outTradeNo}`,
-          refund_id: first.refundId,
-          refund_status: outcome,
-          amount: { total: 3000, refund: 3000 },
-        },
-      });
-      expect(n.resource).not.toHaveProperty('success_time');
-      expect(orderView(outTradeNo).refundedFen).toBe(0);
+    const refund = await gateway.queryRefund(`A${outTradeNo}`);
+    expect(refund).toMatchObject({ refundId: first.refundId, status: outcome });
+    expect(refund.successTime).toBeUndefined();
+    const [n] = opened();
+    expect(receiver.received[0].path).toBe('/pay/refund-notify');
+    expect(n).toMatchObject({
+      eventType: `REFUND.${outcome}`,
+      resource: {
+        out_trade_no: outTradeNo,
+        transaction_id: transactionId,
+        out_refund_no: `A${outTradeNo}`,
+        refund_id: first.refundId,
+        refund_status: outcome,
+        amount: { total: 3000, refund: 3000 },
+      },
+    });
+    expect(n.resource).not.toHaveProperty('success_time');
+    expect(orderView(outTradeNo).refundedFen).toBe(0);
 
-      await action('POST', '/refund-knobs', { refundOutcome: 'SUCCESS' });
-      await refundOf(outTradeNo, `B${outTradeNo}`, 3000, 3000);
-      await sb.sandbox.settled();
-      expect((await gateway.queryRefund(`B${outTradeNo}`)).status).toBe('SUCCESS');
-      expect(orderView(outTradeNo).refundedFen).toBe(3000);
-    },
-  );
+    await action('POST', '/refund-knobs', { refundOutcome: 'SUCCESS' });
+    await refundOf(outTradeNo, `B${outTradeNo}`, 3000, 3000);
+    await sb.sandbox.settled();
+    expect((await gateway.queryRefund(`B${outTradeNo}`)).status).toBe('SUCCESS');
+    expect(orderView(outTradeNo).refundedFen).toBe(3000);
+  });
 
   it('holdRefunds: accepted refunds stay PROCESSING without notification until released with the outcome of that moment', async () => {
     const { outTradeNo } = await paidOrder(3000);

@@ -3,7 +3,10 @@ import { CONSOLE_PASSWORD, type Harness } from './harness';
 
 /** Signs in through the real login endpoints and returns an Authorization header value. */
 export async function loginWechat(h: Harness, openid: string): Promise<string> {
-  const res = await h.http.post('/api/v1/auth/login').send({ code: `demo:${openid}` }).expect(200);
+  const res = await h.http
+    .post('/api/v1/auth/login')
+    .send({ code: `demo:${openid}` })
+    .expect(200);
   return `Bearer ${res.body.token}`;
 }
 
@@ -41,7 +44,7 @@ export const STREET_CENTRE = '米市巷街道综合养老服务中心';
 export const CANTEEN = '湖墅老年食堂';
 
 /** What `auth`'s user is shown at GET /api/v1`path` (the body of a 200): state checked as a user would see it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whichever fields it checks
+ 
 export async function seen<T = any>(h: Harness, auth: string, path: string): Promise<T> {
   return (await h.http.get(`/api/v1${path}`).set('authorization', auth).expect(200)).body as T;
 }

@@ -129,9 +129,18 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
     reply: (m) => (calls++, (opts.conversation ?? services.bot).reply(m)),
     prefetch: (m) => (opts.conversation ?? services.bot).prefetch?.(m),
   };
-  const services: Services = buildServices({ config, db, clock, logger: pino({ level: 'silent' }), wechat, sandbox, conversation, replyBudgetMs: opts.replyBudgetMs,
+  const services: Services = buildServices({
+    config,
+    db,
+    clock,
+    logger: pino({ level: 'silent' }),
+    wechat,
+    sandbox,
+    conversation,
+    replyBudgetMs: opts.replyBudgetMs,
     // Broadcast pacing never waits in tests; a suite may change batching.
-    broadcast: { sleep: async () => undefined, ...opts.broadcast } });
+    broadcast: { sleep: async () => undefined, ...opts.broadcast },
+  });
   server.on('request', createApp(services).callback());
   return {
     kind,

@@ -67,7 +67,10 @@ export function usePayments(h: () => Harness) {
   /** The daughter books one of tomorrow's lunches for her mother. */
   async function book(opts: { centre?: string; quantity?: number } = {}): Promise<Booked> {
     const slot = await slotOf(h(), opts.centre ?? JIAXIN, 'lunch', TOMORROW);
-    const res = await h().http.post('/api/v1/bookings').set('authorization', who.daughter).send({ seniorId: who.motherId, slotId: slot.id, quantity: opts.quantity ?? 1 });
+    const res = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', who.daughter)
+      .send({ seniorId: who.motherId, slotId: slot.id, quantity: opts.quantity ?? 1 });
     expect(res.status).toBe(201);
     return res.body as Booked;
   }
@@ -89,8 +92,14 @@ export function usePayments(h: () => Harness) {
   const ledger = (id: number, auth = who.daughter) => seen(h(), auth, `/bookings/${id}/payments`);
   /** Seats taken in a slot, as the catalogue shows it. */
   const seats = async (slotId: number): Promise<number> => (await seen(h(), who.daughter, `/slots/${slotId}`)).booked;
-  const order = (outTradeNo: string) => wxpay().listOrders().find((o) => o.outTradeNo === outTradeNo)!;
-  const notificationsFor = (outTradeNo: string) => wxpay().notificationLog().filter((a) => a.outTradeNo === outTradeNo);
+  const order = (outTradeNo: string) =>
+    wxpay()
+      .listOrders()
+      .find((o) => o.outTradeNo === outTradeNo)!;
+  const notificationsFor = (outTradeNo: string) =>
+    wxpay()
+      .notificationLog()
+      .filter((a) => a.outTradeNo === outTradeNo);
   /** What staff (or the administrator) are asked to look at. */
   const problems = (auth: string) => seen(h(), auth, '/payments/problems');
 

@@ -44,7 +44,17 @@ async function copyMealSlots(h: () => Harness, from: string, to: string) {
 }
 
 /** Books at `when` as the family member, and pays through the sandbox unless the co-payment is zero. */
-async function book(h: () => Harness, when: Date, payer: string, senior: string, centre: string, kind: 'lunch' | 'dinner' | 'bath', date: string, quantity = 1, pay = true) {
+async function book(
+  h: () => Harness,
+  when: Date,
+  payer: string,
+  senior: string,
+  centre: string,
+  kind: 'lunch' | 'dinner' | 'bath',
+  date: string,
+  quantity = 1,
+  pay = true,
+) {
   h().clock.set(when);
   const auth = await loginWechat(h(), payer);
   const slot = await slotOf(h(), centre, kind, date);
@@ -64,7 +74,10 @@ async function book(h: () => Harness, when: Date, payer: string, senior: string,
 /** Staff check the booking in at `when`: served. */
 async function checkIn(h: () => Harness, when: Date, username: string, code: string) {
   h().clock.set(when);
-  const res = await h().http.post('/api/v1/bookings/check-in').set('authorization', await loginConsole(h(), username)).send({ code });
+  const res = await h()
+    .http.post('/api/v1/bookings/check-in')
+    .set('authorization', await loginConsole(h(), username))
+    .send({ code });
   expect(res.status).toBe(200);
   expect(res.body.status).toBe('served');
 }
@@ -95,7 +108,11 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   const oct30 = await book(h, at('2026-10-29', '10:00'), 'o_family_02', '李建国', JIAXIN, 'lunch', '2026-10-30');
   wxpay().setRefundKnobs({ failRefunds: 1 });
   h().clock.set(at('2026-10-30', '08:00'));
-  await h().http.post(`/api/v1/bookings/${oct30.id}/cancel`).set('authorization', await wx('o_family_02')).send({ reason: '去医院' }).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${oct30.id}/cancel`)
+    .set('authorization', await wx('o_family_02'))
+    .send({ reason: '去医院' })
+    .expect(200);
   await wxpay().settled();
 
   // November.
@@ -118,16 +135,28 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   // Two lunches, then one: 15 元 back, the subsidy kept; served and rated.
   const two = await book(h, at('2026-11-01', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-02', 2);
   h().clock.set(at('2026-11-01', '12:00'));
-  await h().http.post(`/api/v1/bookings/${two.id}/reduce`).set('authorization', await wx('o_family_01')).send({ quantity: 1 }).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${two.id}/reduce`)
+    .set('authorization', await wx('o_family_01'))
+    .send({ quantity: 1 })
+    .expect(200);
   await wxpay().settled();
   await checkIn(h, at('2026-11-02', '11:40'), 'staff-jiaxin', two.code);
   h().clock.set(at('2026-11-02', '13:00'));
-  await h().http.post(`/api/v1/bookings/${two.id}/rating`).set('authorization', await wx('o_family_01')).send({ score: 5 }).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${two.id}/rating`)
+    .set('authorization', await wx('o_family_01'))
+    .send({ score: 5 })
+    .expect(200);
 
   // A dinner cancelled with a refund: not claimable, but its refund is November's.
   const dinner = await book(h, at('2026-11-01', '10:30'), 'o_family_02', '李建国', JIAXIN, 'dinner', '2026-11-02');
   h().clock.set(at('2026-11-02', '09:00'));
-  await h().http.post(`/api/v1/bookings/${dinner.id}/cancel`).set('authorization', await wx('o_family_02')).send({}).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${dinner.id}/cancel`)
+    .set('authorization', await wx('o_family_02'))
+    .send({})
+    .expect(200);
   await wxpay().settled();
 
   // Free for a 特困 senior (no payment at all), served at an auto-confirming point.
@@ -142,7 +171,11 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   // Paid and then not there: no_show, not claimable, no refund.
   const missed = await book(h, at('2026-11-02', '10:10'), 'o_family_05', '吴德明', ZUOJIA, 'lunch', '2026-11-03');
   h().clock.set(at('2026-11-03', '13:00'));
-  await h().http.post(`/api/v1/bookings/${missed.id}/no-show`).set('authorization', await staff('staff-zuojia')).send().expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${missed.id}/no-show`)
+    .set('authorization', await staff('staff-zuojia'))
+    .send()
+    .expect(200);
 
   // Never paid: expired, nothing to claim.
   await book(h, at('2026-11-02', '10:20'), 'o_family_02', '李建国', JIAXIN, 'lunch', '2026-11-03', 1, false);
@@ -153,7 +186,11 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   const canteen = await book(h, at('2026-11-02', '10:30'), 'o_family_05', '周玉兰', CANTEEN, 'lunch', '2026-11-03');
   await checkIn(h, at('2026-11-03', '11:20'), 'staff-hushu-canteen', canteen.code);
   h().clock.set(at('2026-11-03', '14:00'));
-  await h().http.post(`/api/v1/bookings/${canteen.id}/rating`).set('authorization', await wx('o_family_05')).send({ score: 4 }).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${canteen.id}/rating`)
+    .set('authorization', await wx('o_family_05'))
+    .send({ score: 4 })
+    .expect(200);
 
   // The month's last day is November's; the next day is not.
   const last = await book(h, at('2026-11-29', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-30');
@@ -165,7 +202,11 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   const late = await book(h, at('2026-11-30', '10:10'), 'o_family_04', '周玉兰', MAIYUQIAO, 'lunch', '2026-12-01');
   wxpay().setRefundKnobs({ holdRefunds: true });
   h().clock.set(at('2026-11-30', '22:00'));
-  await h().http.post(`/api/v1/bookings/${late.id}/cancel`).set('authorization', await wx('o_family_04')).send({}).expect(200);
+  await h()
+    .http.post(`/api/v1/bookings/${late.id}/cancel`)
+    .set('authorization', await wx('o_family_04'))
+    .send({})
+    .expect(200);
   await wxpay().settled();
   h().clock.set(at('2026-11-30', '23:58'));
   wxpay().setRefundKnobs({ holdRefunds: false });
@@ -193,7 +234,13 @@ export async function expectedLines(h: () => Harness, scope: string): Promise<Ma
   const line = (b: Booking) => {
     const k = `${centre.get(b.centreId)!.name}|${policyName(b.subsidyPolicyId)}`;
     if (!lines.has(k)) {
-      lines.set(k, { centreId: b.centreId, centreName: centre.get(b.centreId)!.name, policyId: b.subsidyPolicyId, policyName: policyName(b.subsidyPolicyId), ...zero() });
+      lines.set(k, {
+        centreId: b.centreId,
+        centreName: centre.get(b.centreId)!.name,
+        policyId: b.subsidyPolicyId,
+        policyName: policyName(b.subsidyPolicyId),
+        ...zero(),
+      });
     }
     return lines.get(k)!;
   };
@@ -208,7 +255,8 @@ export async function expectedLines(h: () => Harness, scope: string): Promise<Ma
     l.copayDueFen += b.copayFen;
   }
   for (const p of payments.filter((x) => x.status === 'paid' && claimable(byId.get(x.bookingId)!))) line(byId.get(p.bookingId)!).copayPaidFen += p.amountFen;
-  for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!))) line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
+  for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!)))
+    line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
   const from = at('2026-11-01', '00:00').getTime();
   const to = at('2026-12-01', '00:00').getTime();
   for (const r of refunds) {

@@ -87,7 +87,8 @@ describe('a son links his father and books him a week of lunches', () => {
     expect(quotes).toHaveLength(5);
     const slotIds = String(confirm.query.slotIds).split(',').map(Number);
     // What the page shows is what the server's quote says, in yuan.
-    const first = (await h().http.post('/api/v1/quotes').set('authorization', `Bearer ${mp.sessionToken()}`).send({ seniorId: father.id, slotId: slotIds[0] })).body;
+    const first = (await h().http.post('/api/v1/quotes').set('authorization', `Bearer ${mp.sessionToken()}`).send({ seniorId: father.id, slotId: slotIds[0] }))
+      .body;
     expect(quotes[0]).toContain(`价格 ${first.priceFen / 100} 元`);
     expect(quotes[0]).toContain(`自付 ${first.copayFen / 100} 元`);
     if (first.subsidyFen > 0) expect(quotes[0]).toContain(first.reason);
@@ -97,7 +98,9 @@ describe('a son links his father and books him a week of lunches', () => {
     await confirm.tap('#book');
 
     expect(confirm.text('#result-title')).toBe('预约成功');
-    const bookings: Array<{ deliveryMode: string; channel: string; bookedBy: string; status: string }> = (await seen(h(), `Bearer ${mp.sessionToken()}`, `/bookings?seniorId=${father.id}`)).items;
+    const bookings: Array<{ deliveryMode: string; channel: string; bookedBy: string; status: string }> = (
+      await seen(h(), `Bearer ${mp.sessionToken()}`, `/bookings?seniorId=${father.id}`)
+    ).items;
     expect(bookings).toHaveLength(5);
     expect(bookings.every((b) => b.deliveryMode === 'delivery' && b.channel === 'miniprogram' && b.bookedBy === 'family')).toBe(true);
     if (first.copayFen > 0) {
@@ -198,7 +201,9 @@ describe('a son links his father and books him a week of lunches', () => {
     await slots.tap('#next');
     await mp.page.tap('#book');
     expect(mp.page.text('#result-title')).toBe('预约成功');
-    const visits = (await seen(h(), `Bearer ${mp.sessionToken()}`, `/bookings?seniorId=${father.id}`)).items.filter((x: { serviceItem: { category: string } }) => x.serviceItem.category === 'home_visit');
+    const visits = (await seen(h(), `Bearer ${mp.sessionToken()}`, `/bookings?seniorId=${father.id}`)).items.filter(
+      (x: { serviceItem: { category: string } }) => x.serviceItem.category === 'home_visit',
+    );
     expect(visits).toEqual([expect.objectContaining({ status: 'pending_confirmation', bookedBy: 'family' })]);
   });
 });

@@ -6,9 +6,34 @@
 const JsdomEnvironment = require('jest-environment-jsdom').default;
 
 const NODE_GLOBALS = [
-  'TextEncoder', 'TextDecoder', 'setImmediate', 'clearImmediate', 'structuredClone', 'AbortController', 'AbortSignal',
-  'ReadableStream', 'WritableStream', 'TransformStream', 'Blob', 'fetch', 'Headers', 'Request', 'Response', 'FormData',
-  'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'BroadcastChannel', 'MessageChannel', 'MessagePort', 'crypto', 'performance',
+  'TextEncoder',
+  'TextDecoder',
+  'setImmediate',
+  'clearImmediate',
+  'structuredClone',
+  'AbortController',
+  'AbortSignal',
+  'ReadableStream',
+  'WritableStream',
+  'TransformStream',
+  'Blob',
+  'fetch',
+  'Headers',
+  'Request',
+  'Response',
+  'FormData',
+  'URL',
+  'URLSearchParams',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'queueMicrotask',
+  'BroadcastChannel',
+  'MessageChannel',
+  'MessagePort',
+  'crypto',
+  'performance',
 ];
 
 class JsdomWithNodeEnvironment extends JsdomEnvironment {

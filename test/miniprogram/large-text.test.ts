@@ -72,7 +72,8 @@ function expectLargeText(page: PageHandle): void {
 
 test('no page scrolls sideways: no horizontal scroll-view, no fixed widths wider than a phone, no nowrap', () => {
   const files: string[] = [];
-  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+  const walk = (d: string) =>
+    fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
   walk(MP_ROOT);
   for (const f of files.filter((x) => x.endsWith('.wxml'))) expect([f, /scroll-x/.test(fs.readFileSync(f, 'utf8'))]).toEqual([f, false]);
   for (const f of files.filter((x) => x.endsWith('.wxss'))) {
@@ -134,7 +135,8 @@ describe('a senior books for herself in large-text mode', () => {
     const home = await mp.launch('/pages/index/index');
     // The district's open alerts, as its administrator sees them (every centre's).
     const admin = await loginConsole(h(), 'admin');
-    const alerts = async (): Promise<Array<{ id: number; channel: string; status: string; senior: { name: string } }>> => (await seen(h(), admin, '/emergencies')).items;
+    const alerts = async (): Promise<Array<{ id: number; channel: string; status: string; senior: { name: string } }>> =>
+      (await seen(h(), admin, '/emergencies')).items;
     const before = (await alerts()).length;
 
     mp.answerModal(false);
@@ -158,7 +160,13 @@ describe('a senior books for herself in large-text mode', () => {
     expect(list.path).toBe('pages/staff/emergency');
     const idx = (list.data.items as Array<{ id: number }>).findIndex((a) => a.id === raised[0].id);
     expect(list.texts('.alert')[idx]).toContain('张桂英');
-    await list.tap('.ack', list.all('.alert').slice(0, idx).filter((a) => a.querySelector('.ack')).length);
+    await list.tap(
+      '.ack',
+      list
+        .all('.alert')
+        .slice(0, idx)
+        .filter((a) => a.querySelector('.ack')).length,
+    );
     expect(staff.lastToast).toBe('已接手');
     expect((await alerts()).find((a) => a.id === raised[0].id)).toMatchObject({ status: 'acknowledged' });
   });

@@ -24,7 +24,11 @@ describe('notices', () => {
     const admin = await loginConsole(h(), 'admin');
     const regionId = (await h().db.manager.findOneByOrFail(Region, { name: '拱墅区' })).id;
     const notice = (
-      await h().http.post('/api/v1/notices').set('authorization', admin).send({ title: '冬季助餐时间调整', body: '12 月起午餐 11:00 开始供应，请大家错峰用餐。', audience: { regionId, roles: ['family'] } }).expect(201)
+      await h()
+        .http.post('/api/v1/notices')
+        .set('authorization', admin)
+        .send({ title: '冬季助餐时间调整', body: '12 月起午餐 11:00 开始供应，请大家错峰用餐。', audience: { regionId, roles: ['family'] } })
+        .expect(201)
     ).body;
     const { runner } = buildScheduling(h().services, { instance: 'mp-notices-test', jobs: JOBS });
     const run = await runner.run(jobNamed('notice-broadcast')!, new Date(T0));
@@ -166,7 +170,7 @@ describe('the API client', () => {
   test('a kept session about to run out is renewed before use, not discovered by a 401', async () => {
     const first = as('o_family_01');
     await first.launch('/pages/index/index');
-    const kept = { ...(structuredClone((wx.getStorageSync('mulin.session') as object)) as { token: string; expiresAt: string }) };
+    const kept = { ...(structuredClone(wx.getStorageSync('mulin.session') as object) as { token: string; expiresAt: string }) };
     const mp = as('o_family_01');
     mp.setStorage('mulin.session', { ...kept, expiresAt: new Date(Date.now() + 3600_000).toISOString() });
     await mp.launch('/pages/bookings/list?seniorId=1');

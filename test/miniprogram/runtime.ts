@@ -32,7 +32,7 @@ async function withinRealTime<T>(ms: number, p: Promise<T>): Promise<T | null> {
   }
 }
 
-/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's own generic defaults */
+ 
 type Comp = RootComponent<any, any, any>;
 type Child = Component<any, any, any>;
 type Query = Record<string, string>;
@@ -244,7 +244,8 @@ export class MiniProgramRuntime {
     await this.idle();
     const end = Date.now() + timeoutMs;
     while (!check()) {
-      if (jest.getTimerCount() === 0 || Date.now() > end) throw new Error(`${what} never came (no page timer left to wait for); the page shows: ${this.page.text()}`);
+      if (jest.getTimerCount() === 0 || Date.now() > end)
+        throw new Error(`${what} never came (no page timer left to wait for); the page shows: ${this.page.text()}`);
       await jest.advanceTimersToNextTimerAsync();
       await this.idle();
     }
@@ -396,7 +397,12 @@ export class MiniProgramRuntime {
   }
 }
 
-function httpJson(method: string, url: string, header: Record<string, string>, body?: unknown): Promise<{ statusCode: number; data: unknown; header: Record<string, unknown> }> {
+function httpJson(
+  method: string,
+  url: string,
+  header: Record<string, string>,
+  body?: unknown,
+): Promise<{ statusCode: number; data: unknown; header: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(url, { method, headers: { ...header, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {

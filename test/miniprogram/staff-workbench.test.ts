@@ -137,7 +137,10 @@ describe('staff workbench', () => {
     expect(rows.some((r) => r.includes('张桂英') && r.includes('已服务'))).toBe(true);
     expect(rows.some((r) => r.includes('张桂英') && r.includes('站点未接单'))).toBe(true);
     expect(day.text('#summary')).toMatch(/^共 \d+ 份$/);
-    await day.tap('.conversation', rows.findIndex((r) => r.includes('李建国')));
+    await day.tap(
+      '.conversation',
+      rows.findIndex((r) => r.includes('李建国')),
+    );
     expect(mp.page.path).toBe('pages/staff/conversation');
     expect(mp.page.text('.h1')).toBe('李建国和公众号的对话');
     expect(mp.page.text()).toMatch(/还没有对话|老人：/);

@@ -10,10 +10,11 @@ import { apiRouter } from '../../server/http/api-router';
 function app() {
   const area = (name: string, register: (r: Router) => void, guarded = true) => {
     const r = new Router();
-    if (guarded) r.use(async (ctx, next) => {
-      (ctx.state.ran as string[]).push(name);
-      await next();
-    });
+    if (guarded)
+      r.use(async (ctx, next) => {
+        (ctx.state.ran as string[]).push(name);
+        await next();
+      });
     register(r);
     return r;
   };

@@ -56,7 +56,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts'))
     .map((f) => path.join(ROOT, dir, f));
 }
@@ -98,8 +99,10 @@ test('services name no ORM: transactions are the db layer Tx, queries live in re
     const text = fs.readFileSync(file, 'utf8');
     const found: string[] = [];
     if (/from ['"]typeorm['"]/.test(text)) found.push('imports typeorm');
-    if (/\.manager\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text)) found.push('queries db.manager');
-    if (/\bem\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text)) found.push('queries a transaction directly');
+    if (/\.manager\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text))
+      found.push('queries db.manager');
+    if (/\bem\s*\.\s*(find|save|create|insert|update|delete|query|count|createQueryBuilder|increment|decrement)\w*\(/.test(text))
+      found.push('queries a transaction directly');
     return found.map((f) => `${path.relative(ROOT, file)} ${f}`);
   });
   expect(offenders).toEqual([]);

@@ -8,8 +8,23 @@ import { CORPUS, NOW, type Case, type Expected } from './bot-corpus.data';
 const MIN_ACCURACY = 0.95;
 
 const ALL_INTENTS: readonly Intent[] = [
-  'book_meal', 'menu', 'book_bath', 'book_visit', 'my_bookings', 'cancel', 'nearby', 'emergency', 'family_code',
-  'pay_by_family', 'rate', 'human', 'help', 'confirm', 'deny', 'choose', 'code',
+  'book_meal',
+  'menu',
+  'book_bath',
+  'book_visit',
+  'my_bookings',
+  'cancel',
+  'nearby',
+  'emergency',
+  'family_code',
+  'pay_by_family',
+  'rate',
+  'human',
+  'help',
+  'confirm',
+  'deny',
+  'choose',
+  'code',
 ];
 
 type Slot = keyof Expected;

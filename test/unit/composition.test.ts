@@ -10,11 +10,22 @@ import { realSettings } from '../../server/wechat-settings';
 
 /** Real credentials for only part of WeChat: the server must still start and serve what is configured. */
 test('a mini-program-only deployment (no public account, no WeChat Pay) starts: no /wechat, no pay gateway', async () => {
-  const config = loadConfig({ WECHAT_MINI_APPID: 'wx0123456789', WECHAT_MINI_SECRET: 'secret', PUBLIC_BASE_URL: 'https://mulin.example.org', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    WECHAT_MINI_APPID: 'wx0123456789',
+    WECHAT_MINI_SECRET: 'secret',
+    PUBLIC_BASE_URL: 'https://mulin.example.org',
+    LOG_LEVEL: 'silent',
+  });
   expect(config.sandbox).toBe(false);
   const db = await openDatabase({ kind: 'sqlite', file: ':memory:' });
   try {
-    const services = buildServices({ config, db, clock: new FakeClock('2026-12-01T00:30:00Z'), logger: pino({ level: 'silent' }), wechat: realSettings(config) });
+    const services = buildServices({
+      config,
+      db,
+      clock: new FakeClock('2026-12-01T00:30:00Z'),
+      logger: pino({ level: 'silent' }),
+      wechat: realSettings(config),
+    });
     expect(services.pay).toBeNull();
     const http = supertest(createApp(services).callback());
     expect((await http.get('/healthz')).body).toMatchObject({ status: 'ok', sandbox: false });

@@ -8,10 +8,13 @@ describe('FreshReads', () => {
     const clock = new FakeClock(T0);
     const reads: string[] = [];
     let version = 1;
-    const fresh = new FreshReads(async (key: string) => {
-      reads.push(key);
-      return `${key} v${version}`;
-    }, { clock, maxAgeMs });
+    const fresh = new FreshReads(
+      async (key: string) => {
+        reads.push(key);
+        return `${key} v${version}`;
+      },
+      { clock, maxAgeMs },
+    );
     return { clock, reads, fresh, bump: () => version++ };
   }
 
@@ -56,10 +59,13 @@ describe('FreshReads', () => {
   test('a read that fails is not kept; its callers see the error and the next call reads again', async () => {
     const clock = new FakeClock(T0);
     let fail = true;
-    const fresh = new FreshReads(async (k: string) => {
-      if (fail) throw new Error('database gone');
-      return k;
-    }, { clock, maxAgeMs: 1000 });
+    const fresh = new FreshReads(
+      async (k: string) => {
+        if (fail) throw new Error('database gone');
+        return k;
+      },
+      { clock, maxAgeMs: 1000 },
+    );
     await expect(Promise.all([fresh.get('x'), fresh.get('x')])).rejects.toThrow('database gone');
     fail = false;
     expect(await fresh.get('x')).toBe('x');
@@ -75,7 +81,11 @@ describe('FreshReads', () => {
   test('keyOf decides which arguments ask the same', async () => {
     const clock = new FakeClock(T0);
     const reads: number[] = [];
-    const fresh = new FreshReads<{ from: string; to: string }, number>(async () => reads.push(1), { clock, maxAgeMs: 1000 }, (f) => `${f.from}|${f.to}`);
+    const fresh = new FreshReads<{ from: string; to: string }, number>(
+      async () => reads.push(1),
+      { clock, maxAgeMs: 1000 },
+      (f) => `${f.from}|${f.to}`,
+    );
     await fresh.get({ from: '2026-12-03', to: '2026-12-09' });
     await fresh.get({ from: '2026-12-03', to: '2026-12-09' });
     await fresh.get({ from: '2026-12-04', to: '2026-12-09' });

@@ -21,7 +21,10 @@ describe('MULIN_JOBS', () => {
   });
 
   test('a comma list of job names, spaces and repeats forgiven', () => {
-    expect(selectJobs(JOBS, loadConfig({ MULIN_JOBS: 'payment-expiry, day-end,payment-expiry' }).jobs).map((j) => j.name)).toEqual(['payment-expiry', 'day-end']);
+    expect(selectJobs(JOBS, loadConfig({ MULIN_JOBS: 'payment-expiry, day-end,payment-expiry' }).jobs).map((j) => j.name)).toEqual([
+      'payment-expiry',
+      'day-end',
+    ]);
   });
 
   test('an unknown name stops the start at the composition root, naming the variable and the jobs there are', () => {
@@ -43,7 +46,9 @@ describe('MULIN_JOBS', () => {
 describe('the jobs and the Scheduler', () => {
   test('each job has a unique name, an explicit Shanghai timezone and a schedule node-cron accepts', async () => {
     expect(new Set(JOB_NAMES).size).toBe(JOBS.length);
-    expect(JOB_NAMES).toEqual(expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge', 'wechat-claim-purge']));
+    expect(JOB_NAMES).toEqual(
+      expect.arrayContaining(['payment-expiry', 'payment-reconcile', 'emergency-escalation', 'day-end', 'job-tick-purge', 'wechat-claim-purge']),
+    );
     for (const j of JOBS) expect(j.timezone).toBe('Asia/Shanghai');
     const runner = { run: jest.fn() } as unknown as JobRunner<Services>;
     const scheduler = new Scheduler<Services>({ jobs: JOBS, coordinator: { shouldRun: async () => false }, runner, logger: silent });
@@ -61,7 +66,9 @@ describe('the jobs and the Scheduler', () => {
     } finally {
       await scheduler.stop();
     }
-    expect(() => new Scheduler<Services>({ jobs: [{ ...JOBS[0], schedule: '61 * * * *' }], coordinator: { shouldRun: async () => true }, runner, logger: silent }).start()).toThrow();
+    expect(() =>
+      new Scheduler<Services>({ jobs: [{ ...JOBS[0], schedule: '61 * * * *' }], coordinator: { shouldRun: async () => true }, runner, logger: silent }).start(),
+    ).toThrow();
   });
 
   test('node-cron hands each tick to the runner only on the instance the coordinator elects', async () => {

@@ -2,45 +2,68 @@ import fc from 'fast-check';
 import { SENIOR_CATEGORIES, SERVICE_KINDS, type ServiceKind } from '../../entities';
 import { priceBooking, type PolicyTerms, type PricingInput } from '../../server/services/booking/pricing';
 
-const kindCategory = (k: ServiceKind) => (['breakfast', 'lunch', 'dinner'].includes(k) ? 'meal' : k === 'bath' ? 'bath' : 'home_visit') as PolicyTerms['category'];
+const kindCategory = (k: ServiceKind) =>
+  (['breakfast', 'lunch', 'dinner'].includes(k) ? 'meal' : k === 'bath' ? 'bath' : 'home_visit') as PolicyTerms['category'];
 
-const policy = fc.record({
-  id: fc.integer({ min: 1, max: 1000 }),
-  kind: fc.constantFrom(...SERVICE_KINDS),
-  restrictKind: fc.boolean(),
-  minAge: fc.option(fc.integer({ min: 60, max: 95 }), { nil: null }),
-  categories: fc.subarray([...SENIOR_CATEGORIES], { maxLength: 3 }),
-  minAbilityLevel: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
-  method: fc.constantFrom('fixed' as const, 'percent' as const),
-  amountFen: fc.integer({ min: 0, max: 20_000 }),
-  percent: fc.integer({ min: 0, max: 100 }),
-  maxPerDay: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
-  monthlyCapFen: fc.option(fc.integer({ min: 0, max: 50_000 }), { nil: null }),
-  regionPath: fc.constantFrom('/1/', '/1/2/', '/1/3/'),
-  active: fc.boolean(),
-}).map((p): PolicyTerms => ({
-  id: p.id, name: `policy ${p.id}`, description: '', regionPath: p.regionPath, category: kindCategory(p.kind),
-  serviceKinds: p.restrictKind ? [p.kind] : [], minAge: p.minAge, seniorCategories: p.categories, minAbilityLevel: p.minAbilityLevel,
-  method: p.method, amountFen: p.amountFen, percent: p.percent, maxPerDay: p.maxPerDay, monthlyCapFen: p.monthlyCapFen,
-  validFrom: '2026-01-01', validTo: null, active: p.active,
-}));
+const policy = fc
+  .record({
+    id: fc.integer({ min: 1, max: 1000 }),
+    kind: fc.constantFrom(...SERVICE_KINDS),
+    restrictKind: fc.boolean(),
+    minAge: fc.option(fc.integer({ min: 60, max: 95 }), { nil: null }),
+    categories: fc.subarray([...SENIOR_CATEGORIES], { maxLength: 3 }),
+    minAbilityLevel: fc.option(fc.integer({ min: 0, max: 4 }), { nil: null }),
+    method: fc.constantFrom('fixed' as const, 'percent' as const),
+    amountFen: fc.integer({ min: 0, max: 20_000 }),
+    percent: fc.integer({ min: 0, max: 100 }),
+    maxPerDay: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    monthlyCapFen: fc.option(fc.integer({ min: 0, max: 50_000 }), { nil: null }),
+    regionPath: fc.constantFrom('/1/', '/1/2/', '/1/3/'),
+    active: fc.boolean(),
+  })
+  .map((p): PolicyTerms => ({
+    id: p.id,
+    name: `policy ${p.id}`,
+    description: '',
+    regionPath: p.regionPath,
+    category: kindCategory(p.kind),
+    serviceKinds: p.restrictKind ? [p.kind] : [],
+    minAge: p.minAge,
+    seniorCategories: p.categories,
+    minAbilityLevel: p.minAbilityLevel,
+    method: p.method,
+    amountFen: p.amountFen,
+    percent: p.percent,
+    maxPerDay: p.maxPerDay,
+    monthlyCapFen: p.monthlyCapFen,
+    validFrom: '2026-01-01',
+    validTo: null,
+    active: p.active,
+  }));
 
-const input = fc.record({
-  unitPriceFen: fc.integer({ min: 0, max: 20_000 }),
-  quantity: fc.integer({ min: 1, max: 5 }),
-  kind: fc.constantFrom(...SERVICE_KINDS),
-  birthYear: fc.integer({ min: 1925, max: 1966 }),
-  categories: fc.subarray([...SENIOR_CATEGORIES]),
-  abilityLevel: fc.integer({ min: 0, max: 4 }),
-  regionPath: fc.constantFrom('/1/2/4/', '/1/3/6/'),
-  policies: fc.uniqueArray(policy, { selector: (p) => p.id, maxLength: 6 }),
-  dayPortions: fc.integer({ min: 0, max: 4 }),
-  monthFen: fc.integer({ min: 0, max: 60_000 }),
-}).map((i): PricingInput => ({
-  unitPriceFen: i.unitPriceFen, quantity: i.quantity, kind: i.kind, category: kindCategory(i.kind), serviceDate: '2026-12-01',
-  senior: { birthDate: `${i.birthYear}-06-15`, categories: i.categories, abilityLevel: i.abilityLevel, regionPath: i.regionPath },
-  policies: i.policies, usage: { dayPortions: i.dayPortions, monthFen: i.monthFen },
-}));
+const input = fc
+  .record({
+    unitPriceFen: fc.integer({ min: 0, max: 20_000 }),
+    quantity: fc.integer({ min: 1, max: 5 }),
+    kind: fc.constantFrom(...SERVICE_KINDS),
+    birthYear: fc.integer({ min: 1925, max: 1966 }),
+    categories: fc.subarray([...SENIOR_CATEGORIES]),
+    abilityLevel: fc.integer({ min: 0, max: 4 }),
+    regionPath: fc.constantFrom('/1/2/4/', '/1/3/6/'),
+    policies: fc.uniqueArray(policy, { selector: (p) => p.id, maxLength: 6 }),
+    dayPortions: fc.integer({ min: 0, max: 4 }),
+    monthFen: fc.integer({ min: 0, max: 60_000 }),
+  })
+  .map((i): PricingInput => ({
+    unitPriceFen: i.unitPriceFen,
+    quantity: i.quantity,
+    kind: i.kind,
+    category: kindCategory(i.kind),
+    serviceDate: '2026-12-01',
+    senior: { birthDate: `${i.birthYear}-06-15`, categories: i.categories, abilityLevel: i.abilityLevel, regionPath: i.regionPath },
+    policies: i.policies,
+    usage: { dayPortions: i.dayPortions, monthFen: i.monthFen },
+  }));
 
 describe('pricing properties (any policy set, any senior)', () => {
   test('price = subsidy + copay to the fen, 0 ≤ subsidy ≤ price, all integers', () => {

@@ -19,7 +19,12 @@ describe('spreadsheet files', () => {
   });
 
   test('CSV: BOM, CRLF, quoting, and no formula can start a cell', () => {
-    const csv = toCsv(table([['甲,"乙"', 1, 1], ['=HYPERLINK("x")', 2, 100_000]]));
+    const csv = toCsv(
+      table([
+        ['甲,"乙"', 1, 1],
+        ['=HYPERLINK("x")', 2, 100_000],
+      ]),
+    );
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.subarray(3).toString('utf8')).toBe(
       ['名称,人次,金额(元)', '"甲,""乙""",1,0.01', `"'=HYPERLINK(""x"")",2,1000.00`, '合计,3,1000.01', ''].join('\r\n'),

@@ -104,7 +104,11 @@ describe('verifyPayNotification', () => {
 
   it('accepts the raw body as a Buffer and headers in any casing', () => {
     const { headers, rawBody } = build();
-    const title = (k: string) => k.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('-');
+    const title = (k: string) =>
+      k
+        .split('-')
+        .map((w) => w[0].toUpperCase() + w.slice(1))
+        .join('-');
     const cased = Object.fromEntries(Object.entries(headers).map(([k, v]) => [title(k), v]));
     expect(cased['Wechatpay-Serial']).toBe(KEY_ID);
     expect(verify({ headers: cased, rawBody: Buffer.from(rawBody) }).resource).toEqual(transaction);
@@ -115,16 +119,18 @@ describe('verifyPayNotification', () => {
   });
 
   it('rejects a signature made with another key', () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const other = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     expect(reasonOf(() => verify(build({ signWith: other.privateKey })))).toBe('BAD_SIGNATURE');
   });
 
   it('rejects a body changed after signing, even by one byte of whitespace', () => {
     const good = build();
     expect(reasonOf(() => verify({ headers: good.headers, rawBody: good.rawBody.replace('支付成功', '支付失败') }))).toBe('BAD_SIGNATURE');
-    expect(reasonOf(() => verify({ headers: good.headers, rawBody: good.rawBody.replace(',\n "resource"', ',"resource"') }))).toBe(
-      'BAD_SIGNATURE',
-    );
+    expect(reasonOf(() => verify({ headers: good.headers, rawBody: good.rawBody.replace(',\n "resource"', ',"resource"') }))).toBe('BAD_SIGNATURE');
   });
 
   it('rejects a signature over a different nonce', () => {

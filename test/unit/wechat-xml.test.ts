@@ -28,7 +28,9 @@ describe('parseWechatXml', () => {
   });
 
   test('entities and character references are decoded in text, not in CDATA', () => {
-    const doc = parseWechatXml('<xml><Content>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#20320;&#x597D;</Content><Raw><![CDATA[&lt;as is&gt;]]></Raw></xml>');
+    const doc = parseWechatXml(
+      '<xml><Content>a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; &#20320;&#x597D;</Content><Raw><![CDATA[&lt;as is&gt;]]></Raw></xml>',
+    );
     expect(doc.Content).toBe(`a <b> & "c" 'd' 你好`);
     expect(doc.Raw).toBe('&lt;as is&gt;');
   });

@@ -55,7 +55,10 @@ Component({
   },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      const slotIds = (q.slotIds ?? '').split(',').map(Number).filter((n) => n > 0);
+      const slotIds = (q.slotIds ?? '')
+        .split(',')
+        .map(Number)
+        .filter((n) => n > 0);
       this.setData({ seniorId: Number(q.seniorId), slotIds, keyPrefix: newIdempotencyKey('mp') });
       this.load();
     },
@@ -64,7 +67,9 @@ Component({
         const [senior, slots, quotes] = await Promise.all([
           api.get<SeniorView>(`/seniors/${this.data.seniorId}`, { quiet: true }),
           Promise.all(this.data.slotIds.map((id) => api.get<SlotView>(`/slots/${id}`, { quiet: true }))),
-          Promise.all(this.data.slotIds.map((slotId) => api.post<QuoteView>('/quotes', { seniorId: this.data.seniorId, slotId, quantity: 1 }, { quiet: true }))),
+          Promise.all(
+            this.data.slotIds.map((slotId) => api.post<QuoteView>('/quotes', { seniorId: this.data.seniorId, slotId, quantity: 1 }, { quiet: true })),
+          ),
         ]);
         const centre = await api.get<CentreView>(`/centres/${slots[0].centreId}`, { quiet: true });
         const lines: Line[] = slots.map((s, i) => ({
@@ -146,7 +151,11 @@ Component({
     },
     async pay(bookingId: number): Promise<'paid' | 'cancelled' | 'failed'> {
       try {
-        const p = await api.post<PrepayAnswer>(`/bookings/${bookingId}/pay`, { via: 'miniprogram' }, { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` });
+        const p = await api.post<PrepayAnswer>(
+          `/bookings/${bookingId}/pay`,
+          { via: 'miniprogram' },
+          { quiet: true, idempotencyKey: `${this.data.keyPrefix}-pay-${bookingId}` },
+        );
         return await requestPayment(p.requestPayment);
       } catch {
         return 'failed';

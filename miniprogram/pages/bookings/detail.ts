@@ -39,30 +39,35 @@ Component({
     },
     load() {
       // A reload (after paying, cancelling, rating) keeps the booking on screen instead of a loading line.
-      return this.loading(async () => {
-        const [b, ledger] = await Promise.all([
-          api.get<BookingView>(`/bookings/${this.data.id}`, { quiet: true }),
-          api.get<LedgerView>(`/bookings/${this.data.id}/payments`, { quiet: true }),
-        ]);
-        const beforeCutoff = Date.now() < new Date(b.cancelCutoffAt).getTime();
-        const active = CANCELLABLE.includes(b.status);
-        this.setData({
-          b,
-          state: '',
-          dayText: dayLabel(b.serviceDate),
-          priceText: yuan(b.priceFen),
-          subsidyText: b.subsidyFen ? `− ${yuan(b.subsidyFen)}` : '0 元',
-          copayText: yuan(b.copayFen),
-          // What the family needs to see is money that moved; an open order only while it can still be paid.
-          payments: ledger.payments.filter((p) => p.status === 'paid' || (p.status === 'created' && b.status === 'pending_payment')).map((p) => ({ id: p.id, amountText: yuan(p.amountFen), statusLabel: p.statusLabel })),
-          refunds: ledger.refunds.map((r) => ({ id: r.id, text: T.refundOf(yuan(r.amountFen), r.statusLabel) })),
-          showCode: SHOW_CODE.includes(b.status),
-          qr: SHOW_CODE.includes(b.status) ? qrMatrix(b.code).map((row) => row.map((dark) => (dark ? 1 : 0))) : [],
-          canCancel: active && beforeCutoff,
-          cutoffText: active ? (beforeCutoff ? `${shanghaiDateTime(b.cancelCutoffAt)} 前可以取消` : T.cutoffPassed) : '',
-          canRate: b.status === 'served',
-        });
-      }, this.data.b ? null : 'loading');
+      return this.loading(
+        async () => {
+          const [b, ledger] = await Promise.all([
+            api.get<BookingView>(`/bookings/${this.data.id}`, { quiet: true }),
+            api.get<LedgerView>(`/bookings/${this.data.id}/payments`, { quiet: true }),
+          ]);
+          const beforeCutoff = Date.now() < new Date(b.cancelCutoffAt).getTime();
+          const active = CANCELLABLE.includes(b.status);
+          this.setData({
+            b,
+            state: '',
+            dayText: dayLabel(b.serviceDate),
+            priceText: yuan(b.priceFen),
+            subsidyText: b.subsidyFen ? `− ${yuan(b.subsidyFen)}` : '0 元',
+            copayText: yuan(b.copayFen),
+            // What the family needs to see is money that moved; an open order only while it can still be paid.
+            payments: ledger.payments
+              .filter((p) => p.status === 'paid' || (p.status === 'created' && b.status === 'pending_payment'))
+              .map((p) => ({ id: p.id, amountText: yuan(p.amountFen), statusLabel: p.statusLabel })),
+            refunds: ledger.refunds.map((r) => ({ id: r.id, text: T.refundOf(yuan(r.amountFen), r.statusLabel) })),
+            showCode: SHOW_CODE.includes(b.status),
+            qr: SHOW_CODE.includes(b.status) ? qrMatrix(b.code).map((row) => row.map((dark) => (dark ? 1 : 0))) : [],
+            canCancel: active && beforeCutoff,
+            cutoffText: active ? (beforeCutoff ? `${shanghaiDateTime(b.cancelCutoffAt)} 前可以取消` : T.cutoffPassed) : '',
+            canRate: b.status === 'served',
+          });
+        },
+        this.data.b ? null : 'loading',
+      );
     },
     async pay() {
       try {

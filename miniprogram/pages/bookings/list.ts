@@ -22,14 +22,17 @@ Component({
       this.load().then(() => wx.stopPullDownRefresh());
     },
     load() {
-      return this.loading(async () => {
-        const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ seniorId: this.data.seniorId, limit: 100 })}`, { quiet: true });
-        const rows = items
-          .slice()
-          .sort((a, b) => b.serviceDate.localeCompare(a.serviceDate) || b.id - a.id)
-          .map((b) => ({ ...b, dayText: dayLabel(b.serviceDate), copayText: yuan(b.copayFen) }));
-        this.setData({ items: rows, ...listState(rows.length, T.noBookings) });
-      }, this.data.items.length ? '' : 'loading');
+      return this.loading(
+        async () => {
+          const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ seniorId: this.data.seniorId, limit: 100 })}`, { quiet: true });
+          const rows = items
+            .slice()
+            .sort((a, b) => b.serviceDate.localeCompare(a.serviceDate) || b.id - a.id)
+            .map((b) => ({ ...b, dayText: dayLabel(b.serviceDate), copayText: yuan(b.copayFen) }));
+          this.setData({ items: rows, ...listState(rows.length, T.noBookings) });
+        },
+        this.data.items.length ? '' : 'loading',
+      );
     },
     open(e: WechatMiniprogram.TouchEvent) {
       go(`/pages/bookings/detail?id=${e.currentTarget.dataset.id}`);

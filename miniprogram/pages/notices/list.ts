@@ -16,11 +16,14 @@ Component({
       this.load();
     },
     load() {
-      return this.loading(async () => {
-        const r = await api.get<NoticeInbox>('/me/notices?limit=50', { quiet: true });
-        const items = r.items.map((n) => ({ ...n, when: shanghaiDateTime(n.sentAt ?? n.createdAt) }));
-        this.setData({ items, unread: r.unread, ...listState(items.length, T.noNotices) });
-      }, this.data.items.length ? '' : 'loading');
+      return this.loading(
+        async () => {
+          const r = await api.get<NoticeInbox>('/me/notices?limit=50', { quiet: true });
+          const items = r.items.map((n) => ({ ...n, when: shanghaiDateTime(n.sentAt ?? n.createdAt) }));
+          this.setData({ items, unread: r.unread, ...listState(items.length, T.noNotices) });
+        },
+        this.data.items.length ? '' : 'loading',
+      );
     },
     open(e: WechatMiniprogram.TouchEvent) {
       go(`/pages/notices/detail?id=${e.currentTarget.dataset.id}`);

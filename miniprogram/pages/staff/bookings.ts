@@ -22,7 +22,9 @@ Component({
     load() {
       // A pull-down refresh keeps the day on screen while it reloads.
       return this.loading(async () => {
-        const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ centreId: this.data.centreId, date: this.data.date, limit: 200 })}`, { quiet: true });
+        const { items } = await api.get<Items<BookingView>>(`/bookings?${qs({ centreId: this.data.centreId, date: this.data.date, limit: 200 })}`, {
+          quiet: true,
+        });
         const rows = items.slice().sort((a, b) => a.slot.start.localeCompare(b.slot.start) || a.id - b.id);
         const portions = rows.filter((b) => ACTIVE.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
         this.setData({ items: rows, summary: `共 ${portions} 份`, ...listState(rows.length, '这一天还没有预约') });

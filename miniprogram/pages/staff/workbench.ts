@@ -35,37 +35,40 @@ Component({
       this.load().then(() => wx.stopPullDownRefresh());
     },
     load() {
-      return this.loading(async () => {
-        const me = await login();
-        if (!me.roles.includes('staff') || !me.centreId) return this.setData({ state: 'empty', message: T.notStaff, ready: false });
-        const today = todayInShanghai();
-        const c = me.centreId;
-        const [slots, day, pending, emergencies] = await Promise.all([
-          api.get<Items<SlotView>>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
-          api.get<Items<BookingView>>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
-          api.get<Items<BookingView>>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
-          api.get<Items<AlertView>>('/emergencies', { quiet: true }),
-        ]);
-        const portions = (slotId: number, statuses: string[]) =>
-          day.items.filter((b) => b.slot.id === slotId && statuses.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
-        this.setData({
-          ready: true,
-          state: '',
-          centreId: c,
-          today,
-          todayText: dayLabel(today, today),
-          slots: slots.items.map((s) => ({
-            ...s,
-            kindLabel: s.serviceItem.kindLabel,
-            countsText: T.counts(s.booked, portions(s.id, ['confirmed']), portions(s.id, SERVED)),
-          })),
-          pending: pending.items
-            .slice()
-            .sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.id - b.id)
-            .map((b) => ({ ...b, dayText: dayLabel(b.serviceDate, today) })),
-          emergencyCount: emergencies.items.length,
-        });
-      }, this.data.ready ? null : 'loading');
+      return this.loading(
+        async () => {
+          const me = await login();
+          if (!me.roles.includes('staff') || !me.centreId) return this.setData({ state: 'empty', message: T.notStaff, ready: false });
+          const today = todayInShanghai();
+          const c = me.centreId;
+          const [slots, day, pending, emergencies] = await Promise.all([
+            api.get<Items<SlotView>>(`/slots?centreId=${c}&from=${today}&to=${today}`, { quiet: true }),
+            api.get<Items<BookingView>>(`/bookings?centreId=${c}&date=${today}&limit=200`, { quiet: true }),
+            api.get<Items<BookingView>>(`/bookings?centreId=${c}&status=pending_confirmation&limit=200`, { quiet: true }),
+            api.get<Items<AlertView>>('/emergencies', { quiet: true }),
+          ]);
+          const portions = (slotId: number, statuses: string[]) =>
+            day.items.filter((b) => b.slot.id === slotId && statuses.includes(b.status)).reduce((n, b) => n + b.quantity, 0);
+          this.setData({
+            ready: true,
+            state: '',
+            centreId: c,
+            today,
+            todayText: dayLabel(today, today),
+            slots: slots.items.map((s) => ({
+              ...s,
+              kindLabel: s.serviceItem.kindLabel,
+              countsText: T.counts(s.booked, portions(s.id, ['confirmed']), portions(s.id, SERVED)),
+            })),
+            pending: pending.items
+              .slice()
+              .sort((a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.id - b.id)
+              .map((b) => ({ ...b, dayText: dayLabel(b.serviceDate, today) })),
+            emergencyCount: emergencies.items.length,
+          });
+        },
+        this.data.ready ? null : 'loading',
+      );
     },
     async confirmBooking(e: WechatMiniprogram.TouchEvent) {
       try {

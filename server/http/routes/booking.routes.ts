@@ -12,7 +12,13 @@ const createBody = quoteBody.extend({
   note: z.string().max(200).optional(),
   channel: z.enum(CHANNELS).default('miniprogram'),
 });
-const idempotencyKey = z.string().trim().min(8).max(64).regex(/^[\x21-\x7e]+$/, 'printable ASCII only').optional();
+const idempotencyKey = z
+  .string()
+  .trim()
+  .min(8)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII only')
+  .optional();
 const listQuery = z.object({
   seniorId: id.optional(),
   centreId: id.optional(),

@@ -7,14 +7,21 @@ import { id, idParam, page, parse } from '../validate';
 
 const audience = z.object({
   regionId: id,
-  roles: z.array(z.enum(['senior', 'family', 'staff'])).min(1).max(3),
+  roles: z
+    .array(z.enum(['senior', 'family', 'staff']))
+    .min(1)
+    .max(3),
   minAge: z.number().int().min(0).max(120).optional(),
   categories: z.array(z.enum(SENIOR_CATEGORIES)).max(SENIOR_CATEGORIES.length).optional(),
 });
 const noticeBody = z.object({
   title: z.string().trim().min(1).max(100),
   body: z.string().trim().min(1).max(2000),
-  link: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+  link: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable()
+    .optional(),
   audience,
   /** Absent or null: send now. */
   scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),

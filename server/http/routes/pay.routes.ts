@@ -43,8 +43,14 @@ export function payRoutes(payments: PaymentService, logger: Logger, sandbox: boo
       return answer(ctx, 500, PAY_NOTIFY_ANSWERS.failed);
     }
   };
-  r.post('/pay/notify', notify((headers, raw) => payments.receiveTransaction(headers, raw)));
-  r.post('/pay/refund-notify', notify((headers, raw) => payments.receiveRefund(headers, raw)));
+  r.post(
+    '/pay/notify',
+    notify((headers, raw) => payments.receiveTransaction(headers, raw)),
+  );
+  r.post(
+    '/pay/refund-notify',
+    notify((headers, raw) => payments.receiveRefund(headers, raw)),
+  );
 
   r.get('/pay/jsapi', (ctx) => {
     ctx.type = 'text/html; charset=utf-8';

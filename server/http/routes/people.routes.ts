@@ -6,7 +6,13 @@ import { FIELD_TEXTS } from '../../words/texts';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { idParam, page, parse } from '../validate';
 
-const redeemBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, FIELD_TEXTS.linkCode), relation: z.string().trim().max(16).default('') });
+const redeemBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, FIELD_TEXTS.linkCode),
+  relation: z.string().trim().max(16).default(''),
+});
 const seniorsQuery = z.object({ search: z.string().trim().max(32).optional(), ...page });
 
 /** Seniors and the family links between them and their families. */

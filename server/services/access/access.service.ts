@@ -62,8 +62,6 @@ export class AccessService {
 
   /** A family member who is not linked hears how to link; anyone else simply has no permission. */
   private denied(actor: Actor): AppError {
-    return hasRole(actor, 'family') && !hasRole(actor, 'staff') && !hasRole(actor, 'admin')
-      ? new AppError('NOT_LINKED')
-      : new AppError('FORBIDDEN');
+    return hasRole(actor, 'family') && !hasRole(actor, 'staff') && !hasRole(actor, 'admin') ? new AppError('NOT_LINKED') : new AppError('FORBIDDEN');
   }
 }

@@ -10,13 +10,7 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  record(
-    em: Tx,
-    actor: Actor,
-    action: string,
-    entity: { type: string; id: number },
-    detail: Record<string, unknown> = {},
-  ): Promise<unknown> {
+  record(em: Tx, actor: Actor, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {
       actorAccountId: actor.accountId,
       actorRole: primaryRole(actor),

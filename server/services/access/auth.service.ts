@@ -43,7 +43,12 @@ export class AuthService {
     if (!account) {
       // A first visit to the mini-program: most people who open it are family members of a senior.
       try {
-        account = await this.accounts.insertWechatAccount(now, { displayName: ACCOUNT_TEXTS.wechatUser, roles: ['family'], miniOpenid: session.openid, unionid: session.unionid ?? null });
+        account = await this.accounts.insertWechatAccount(now, {
+          displayName: ACCOUNT_TEXTS.wechatUser,
+          roles: ['family'],
+          miniOpenid: session.openid,
+          unionid: session.unionid ?? null,
+        });
       } catch {
         // Two first logins raced; the other one created the account.
         account = await this.accounts.findByMiniOpenid(session.openid);

@@ -65,11 +65,17 @@ export class BookingLifecycleService {
       this.assertState(ctx.booking, 'cancel');
       if (now >= ctx.slot.cancelCutoffAt) throw new AppError('CANCEL_CUTOFF_PASSED');
     }
-    return this.move(actor, ctx, 'cancel', { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
-      releaseSeats: true,
-      audit: manages,
-      refund: { keepFen: 0, reason: PAY_TEXTS.refundCancelled },
-    });
+    return this.move(
+      actor,
+      ctx,
+      'cancel',
+      { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) },
+      {
+        releaseSeats: true,
+        audit: manages,
+        refund: { keepFen: 0, reason: PAY_TEXTS.refundCancelled },
+      },
+    );
   }
 
   async confirm(actor: Actor, id: number): Promise<BookingView> {
@@ -83,11 +89,17 @@ export class BookingLifecycleService {
     const ctx = await this.deps.reader.load(id);
     this.deps.access.assertCanManageCentre(actor, ctx.centre);
     const now = this.deps.clock.now();
-    return this.move(actor, ctx, 'reject', { status: 'rejected', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) }, {
-      releaseSeats: true,
-      audit: true,
-      refund: { keepFen: 0, reason: PAY_TEXTS.refundRejected },
-    });
+    return this.move(
+      actor,
+      ctx,
+      'reject',
+      { status: 'rejected', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) },
+      {
+        releaseSeats: true,
+        audit: true,
+        refund: { keepFen: 0, reason: PAY_TEXTS.refundRejected },
+      },
+    );
   }
 
   /**
@@ -109,12 +121,18 @@ export class BookingLifecycleService {
       throw new AppError('QUANTITY_NOT_REDUCED', ERROR_MESSAGES.QUANTITY_NOT_REDUCED(b.quantity), { quantity: b.quantity });
     }
     const price = reducedPrice(b, quantity);
-    return this.move(actor, ctx, 'reduce', { ...price, quantity }, {
-      releaseSeats: b.quantity - quantity,
-      audit: manages,
-      sameQuantity: true,
-      refund: { keepFen: price.copayFen, reason: PAY_TEXTS.refundReduced(b.quantity, quantity) },
-    });
+    return this.move(
+      actor,
+      ctx,
+      'reduce',
+      { ...price, quantity },
+      {
+        releaseSeats: b.quantity - quantity,
+        audit: manages,
+        sameQuantity: true,
+        refund: { keepFen: price.copayFen, reason: PAY_TEXTS.refundReduced(b.quantity, quantity) },
+      },
+    );
   }
 
   /** 核销: the counter scans the booking's code on the day; this is what the centre claims subsidy on. */
@@ -164,20 +182,26 @@ export class BookingLifecycleService {
     if (rel !== 'self' && rel !== 'family') throw new AppError('RATER_NOT_ALLOWED');
     if (ctx.booking.status === 'rated') throw new AppError('ALREADY_RATED');
     const now = this.deps.clock.now();
-    return this.move(actor, ctx, 'rate', { status: 'rated' }, {
-      audit: false,
-      also: async (em) => {
-        await this.deps.bookings.insertRating(em, {
-          bookingId: ctx.booking.id,
-          seniorId: ctx.senior.id,
-          centreId: ctx.centre.id,
-          accountId: actor.accountId,
-          score,
-          comment: comment.slice(0, 500),
-          createdAt: now,
-        });
+    return this.move(
+      actor,
+      ctx,
+      'rate',
+      { status: 'rated' },
+      {
+        audit: false,
+        also: async (em) => {
+          await this.deps.bookings.insertRating(em, {
+            bookingId: ctx.booking.id,
+            seniorId: ctx.senior.id,
+            centreId: ctx.centre.id,
+            accountId: actor.accountId,
+            score,
+            comment: comment.slice(0, 500),
+            createdAt: now,
+          });
+        },
       },
-    });
+    );
   }
 
   private manages(actor: Actor, ctx: BookingContext): boolean {
@@ -224,12 +248,18 @@ export class BookingLifecycleService {
         ? await this.deps.money.onBookingChanged(em, { ...ctx.booking, ...patch }, opts.refund.keepFen, opts.refund.reason, actor.accountId)
         : async () => undefined;
       if (opts.audit) {
-        await this.deps.audit.record(em, actor, `booking.${action}`, { type: 'booking', id: ctx.booking.id }, {
-          from,
-          to: patch.status ?? from,
-          ...(patch.closeReason ? { reason: patch.closeReason } : {}),
-          ...(action === 'reduce' ? { quantity: [ctx.booking.quantity, patch.quantity] } : {}),
-        });
+        await this.deps.audit.record(
+          em,
+          actor,
+          `booking.${action}`,
+          { type: 'booking', id: ctx.booking.id },
+          {
+            from,
+            to: patch.status ?? from,
+            ...(patch.closeReason ? { reason: patch.closeReason } : {}),
+            ...(action === 'reduce' ? { quantity: [ctx.booking.quantity, patch.quantity] } : {}),
+          },
+        );
       }
       return followUp;
     });

@@ -1,15 +1,4 @@
-import type {
-  BookedBy,
-  Booking,
-  BookingStatus,
-  Centre,
-  Channel,
-  DeliveryMode,
-  Senior,
-  ServiceItem,
-  Slot,
-  SubsidyPolicy,
-} from '../../../entities';
+import type { BookedBy, Booking, BookingStatus, Centre, Channel, DeliveryMode, Senior, ServiceItem, Slot, SubsidyPolicy } from '../../../entities';
 import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
@@ -152,7 +141,12 @@ export class BookingWriter {
     this.stats.reservations += batch.length;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
     try {
-      outcomes = await this.deps.db.transaction((em) => this.decideAndWrite(em, batch.map((w) => w.r)));
+      outcomes = await this.deps.db.transaction((em) =>
+        this.decideAndWrite(
+          em,
+          batch.map((w) => w.r),
+        ),
+      );
     } catch (err) {
       if (batch.length > 1) {
         this.stats.splits++;
@@ -177,7 +171,10 @@ export class BookingWriter {
     // Seniors first, then what they hold, and the slots last: every batch touches the busiest slots, so their locks
     // are what concurrent batches wait for, and they are held only from here to the commit. (One order for every
     // batch, seniors before slots and each in id order, so batches never deadlock.)
-    await this.deps.seniors.lockMany(em, reqs.map((r) => r.senior.id));
+    await this.deps.seniors.lockMany(
+      em,
+      reqs.map((r) => r.senior.id),
+    );
     const months = reqs.map((r) => monthRange(r.slot.date));
     const held: Held[] = await this.deps.bookings.activeHoldings(
       em,
@@ -186,7 +183,14 @@ export class BookingWriter {
       months.reduce((min, m) => (m.first < min ? m.first : min), months[0].first),
       months.reduce((max, m) => (m.last > max ? m.last : max), months[0].last),
     );
-    const slots = new Map((await this.deps.slots.lockMany(em, reqs.map((r) => r.slot.id))).map((s) => [s.id, s]));
+    const slots = new Map(
+      (
+        await this.deps.slots.lockMany(
+          em,
+          reqs.map((r) => r.slot.id),
+        )
+      ).map((s) => [s.id, s]),
+    );
 
     const outcomes: Outcome[] = [];
     const rows: Array<Omit<Booking, 'id'>> = [];
@@ -231,13 +235,19 @@ export class BookingWriter {
       if (o.ok.booking.status === 'confirmed') await this.deps.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
       if (r.bookedBy === 'staff') {
         const b = o.ok.booking;
-        await this.deps.audit.record(em, r.actor, 'booking.create', { type: 'booking', id: b.id }, {
-          seniorId: b.seniorId,
-          slotId: b.slotId,
-          quantity: b.quantity,
-          priceFen: b.priceFen,
-          subsidyFen: b.subsidyFen,
-        });
+        await this.deps.audit.record(
+          em,
+          r.actor,
+          'booking.create',
+          { type: 'booking', id: b.id },
+          {
+            seniorId: b.seniorId,
+            slotId: b.slotId,
+            quantity: b.quantity,
+            priceFen: b.priceFen,
+            subsidyFen: b.subsidyFen,
+          },
+        );
       }
     }
     return outcomes;

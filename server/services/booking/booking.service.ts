@@ -17,7 +17,6 @@ import type { BookingView } from './booking-view';
 import { priceOffer, type BookingWriter } from './booking-writer';
 import { usageFrom, type SubsidyUsage } from './pricing';
 
-
 export interface CreateBookingInput {
   seniorId?: number;
   slotId: number;

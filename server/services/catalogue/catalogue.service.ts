@@ -74,9 +74,7 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
     bookingCutoffAt: slot.bookingCutoffAt.toISOString(),
     cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
     workerName: slot.workerName || null,
-    menu: menu
-      ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note }
-      : null,
+    menu: menu ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note } : null,
   };
 }
 
@@ -98,7 +96,13 @@ export class CatalogueService {
   ) {}
 
   /** Centres by walking distance from a point; `withinMinutes` keeps those a senior can walk to in time. */
-  async nearbyCentres(q: { latitude: number; longitude: number; withinMinutes?: number; kind?: CentreKind; category?: ServiceCategory }): Promise<CentreView[]> {
+  async nearbyCentres(q: {
+    latitude: number;
+    longitude: number;
+    withinMinutes?: number;
+    kind?: CentreKind;
+    category?: ServiceCategory;
+  }): Promise<CentreView[]> {
     const all = await this.centres.findActive(q.category);
     return all
       .filter((c) => !q.kind || c.kind === q.kind)
@@ -122,7 +126,14 @@ export class CatalogueService {
   }
 
   /** Slots with seats left, menus and whether they can be booked now; the views are shared: read only. */
-  async slots(q: { centreId?: number; serviceItemId?: number; category?: ServiceCategory; kind?: ServiceKind; from?: string; to?: string }): Promise<SlotView[]> {
+  async slots(q: {
+    centreId?: number;
+    serviceItemId?: number;
+    category?: ServiceCategory;
+    kind?: ServiceKind;
+    from?: string;
+    to?: string;
+  }): Promise<SlotView[]> {
     const now = this.clock.now();
     const from = q.from ?? shanghaiDate(now);
     const to = q.to ?? addDays(from, 6);

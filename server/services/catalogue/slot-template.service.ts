@@ -67,7 +67,10 @@ export class SlotTemplateService {
       throw new AppError('SERVICE_ITEM_NOT_IN_CENTRE', undefined, { fields: { serviceItemId: 'not a service of this centre' } });
     }
     if (input.start >= input.end) throw new AppError('SLOT_END_BEFORE_START', undefined, { fields: { end: 'not after start' } });
-    for (const [field, c] of [['bookingCutoff', input.bookingCutoff], ['cancelCutoff', input.cancelCutoff]] as const) {
+    for (const [field, c] of [
+      ['bookingCutoff', input.bookingCutoff],
+      ['cancelCutoff', input.cancelCutoff],
+    ] as const) {
       if (c.daysBefore === 0 && c.time > input.start) throw new AppError('CUTOFF_AFTER_START', undefined, { fields: { [field]: 'after the start' } });
     }
     const now = this.deps.clock.now();
@@ -140,7 +143,10 @@ export class SlotTemplateService {
     const item = await this.deps.centres.loadItem(t.serviceItemId);
     if (item?.category !== 'meal') return;
     const slots = await this.deps.templates.slots(slotIds);
-    const previous = await this.deps.templates.menusAWeekBefore(t.serviceItemId, slots.map((s) => s.startsAt));
+    const previous = await this.deps.templates.menusAWeekBefore(
+      t.serviceItemId,
+      slots.map((s) => s.startsAt),
+    );
     const now = this.deps.clock.now();
     const menus: Array<Omit<Menu, 'id'>> = [];
     for (const s of slots) {

@@ -4,7 +4,17 @@ import { addDays, isoWeekday, shanghaiInstant } from '../../lib/time';
 /** A template's weekly pattern, without its bookkeeping. */
 export type SlotPattern = Pick<
   SlotTemplate,
-  'centreId' | 'serviceItemId' | 'weekdays' | 'startTime' | 'endTime' | 'capacity' | 'workerName' | 'bookingCutoffDays' | 'bookingCutoffTime' | 'cancelCutoffDays' | 'cancelCutoffTime'
+  | 'centreId'
+  | 'serviceItemId'
+  | 'weekdays'
+  | 'startTime'
+  | 'endTime'
+  | 'capacity'
+  | 'workerName'
+  | 'bookingCutoffDays'
+  | 'bookingCutoffTime'
+  | 'cancelCutoffDays'
+  | 'cancelCutoffTime'
 >;
 
 /**

@@ -127,11 +127,15 @@ export class BotBookingFlow {
     const label = slot.serviceItem.kindLabel;
     // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
     const what = slot.serviceItem.category === 'meal' ? BOT.mealOffered(slot.start, label, quantity, deliveryMode) : serviceWhat(slot.start, label, null);
-    const extra = [wanted && wanted !== deliveryMode ? BOT.deliveryInstead(wanted, deliveryMode) : '', note ? BOT.note(note) : '']
-      .filter((x) => x)
-      .join('');
+    const extra = [wanted && wanted !== deliveryMode ? BOT.deliveryInstead(wanted, deliveryMode) : '', note ? BOT.note(note) : ''].filter((x) => x).join('');
     return {
-      reply: BOT.offer(t.forOther ? t.senior.name : null, this.day(slot.date, t.now), what, BOT.priceLine(label, quote.priceFen, quote.subsidyFen, quote.copayFen), extra),
+      reply: BOT.offer(
+        t.forOther ? t.senior.name : null,
+        this.day(slot.date, t.now),
+        what,
+        BOT.priceLine(label, quote.priceFen, quote.subsidyFen, quote.copayFen),
+        extra,
+      ),
       pending: {
         kind: 'confirm_booking',
         seniorId: t.senior.id,
@@ -247,7 +251,11 @@ export class BotBookingFlow {
     if (active.length === 0) return { reply: BOT.nothingToCancel, pending: null, intent };
     if (u.choice !== undefined && u.choice >= 1 && u.choice <= Math.min(4, active.length)) return this.doCancel(t, active[u.choice - 1].id);
     if (active.length === 1) {
-      return { reply: BOT.cancelConfirm(this.line(active[0], t.now)), pending: { kind: 'confirm_cancel', seniorId: t.senior.id, bookingId: active[0].id }, intent };
+      return {
+        reply: BOT.cancelConfirm(this.line(active[0], t.now)),
+        pending: { kind: 'confirm_cancel', seniorId: t.senior.id, bookingId: active[0].id },
+        intent,
+      };
     }
     const options = active.slice(0, 4);
     return {
@@ -320,7 +328,14 @@ export class BotBookingFlow {
     return ids.slice(0, 3);
   }
 
-  private async firstFree(centreIds: number[], category: ServiceCategory, kinds: ServiceKind[], from: string, to: string, quantity: number): Promise<SlotView | null> {
+  private async firstFree(
+    centreIds: number[],
+    category: ServiceCategory,
+    kinds: ServiceKind[],
+    from: string,
+    to: string,
+    quantity: number,
+  ): Promise<SlotView | null> {
     for (const centreId of centreIds) {
       const slots = await this.deps.catalogue.slots({ centreId, category, from, to });
       const free = slots.filter((s) => s.bookable && s.remaining >= quantity && kinds.includes(s.serviceItem.kind)).sort(byStart);

@@ -52,7 +52,6 @@ export interface ChatBotDeps {
 export class ChatBot implements Conversation {
   constructor(private readonly deps: ChatBotDeps) {}
 
-
   /** Who is speaking and what is awaited from them, started by `prefetch` while the inbox claims the message. */
   private readonly prefetched = new WeakMap<InboundMessage, Promise<[Speaker, Record<string, unknown> | null]>>();
 
@@ -79,7 +78,13 @@ export class ChatBot implements Conversation {
     // answered, so the senior's next message finds it.
     const saving = next !== undefined && (next !== null || pending !== null) ? this.deps.conversations.set(openid, next, now, PENDING_TTL_MS) : undefined;
     saving?.catch(() => undefined);
-    return { reply: answer.reply, intent: answer.intent, accountId: speaker.account?.id ?? answer.accountId ?? null, seniorId: answer.seniorId ?? null, saving };
+    return {
+      reply: answer.reply,
+      intent: answer.intent,
+      accountId: speaker.account?.id ?? answer.accountId ?? null,
+      seniorId: answer.seniorId ?? null,
+      saving,
+    };
   }
 
   /** `pending: undefined` leaves what is awaited as it is; null clears it. */
@@ -97,11 +102,13 @@ export class ChatBot implements Conversation {
       if (event === 'subscribe' || event === 'SCAN') {
         const scene = event === 'subscribe' ? key.replace(/^qrscene_/, '') : key;
         if (scene.startsWith(BIND_SCENE_PREFIX)) return this.deps.people.bindByScene(s.openid, scene);
-        if (s.actor) return { reply: BOT.welcomeBound(s.self?.name ?? s.account!.displayName), intent: 'welcome', pending: { kind: 'menu' }, seniorId: defaultSenior };
+        if (s.actor)
+          return { reply: BOT.welcomeBound(s.self?.name ?? s.account!.displayName), intent: 'welcome', pending: { kind: 'menu' }, seniorId: defaultSenior };
         return { reply: BOT.welcomeUnbound, intent: 'welcome' };
       }
       if (event === 'unsubscribe') return { reply: '', intent: 'unsubscribe', pending: null, seniorId: defaultSenior };
-      if (event === 'CLICK' && CLICKS[key]) return this.understood(s, { intent: CLICKS[key], normalized: key }, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
+      if (event === 'CLICK' && CLICKS[key])
+        return this.understood(s, { intent: CLICKS[key], normalized: key }, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
       // location_select is followed by the location message itself; VIEW opens a page. Nothing to say to either.
       return { reply: '', intent: `event:${event}`.slice(0, 32) };
     }
@@ -176,7 +183,12 @@ export class ChatBot implements Conversation {
     if (who === null) return { reply: BOT.noSeniorMatch(u.forWhom ?? ''), intent: u.intent, pending: null, seniorId: defaultSenior };
     if (Array.isArray(who)) {
       const { normalized: _n, ...then } = u;
-      return { reply: BOT.whichSenior(who.map((x) => x.name)), intent: u.intent, pending: { kind: 'pick_senior', seniorIds: who.map((x) => x.id), then }, seniorId: null };
+      return {
+        reply: BOT.whichSenior(who.map((x) => x.name)),
+        intent: u.intent,
+        pending: { kind: 'pick_senior', seniorIds: who.map((x) => x.id), then },
+        seniorId: null,
+      };
     }
     return withSenior(who.id, (t) => this.request(t, u, said));
   }
@@ -295,9 +307,7 @@ export class ChatBot implements Conversation {
     const within = await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng, withinMinutes: 10 });
     const list = within.length > 0 ? within : (await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng })).slice(0, 3);
     if (list.length === 0) return { reply: BOT.noCentres, intent: 'nearby' };
-    const lines = list
-      .slice(0, 3)
-      .map((c, i) => centreLine(i + 1, c));
+    const lines = list.slice(0, 3).map((c, i) => centreLine(i + 1, c));
     return { reply: BOT.nearby(lines, within.length > 0), intent: 'nearby' };
   }
 
@@ -315,7 +325,8 @@ export class ChatBot implements Conversation {
       page: MINI_PAGES.conversation(t.senior.id),
     };
     const outcomes = await Promise.all(staff.map((a) => this.deps.notifier.notify(a, notice)));
-    if (!outcomes.some((o) => o === 'subscribe' || o === 'template')) this.deps.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
+    if (!outcomes.some((o) => o === 'subscribe' || o === 'template'))
+      this.deps.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
     return { reply: BOT.toStaffSent, pending: null, intent: 'to_staff' };
   }
 }

@@ -96,7 +96,9 @@ export class EmergencyService {
     };
     const sent = await Promise.all([
       ...family.map(async (a) => ({ account: a, role: 'family' as const, outcome: await this.deps.notifier.notify(a, notice) })),
-      ...staff.filter((a) => a.id !== input.raisedByAccountId).map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.deps.notifier.notify(a, notice) })),
+      ...staff
+        .filter((a) => a.id !== input.raisedByAccountId)
+        .map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.deps.notifier.notify(a, notice) })),
     ]);
     const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
     const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
@@ -160,9 +162,14 @@ export class EmergencyService {
         page: MINI_PAGES.emergency(alert.id),
       };
       const unique = [...new Map(recipients.filter((r) => r.account.id !== alert.raisedByAccountId).map((r) => [r.account.id, r])).values()];
-      const sent = await Promise.all(unique.map(async (r) => ({ accountId: r.account.id, role: r.role, outcome: await this.deps.notifier.notify(r.account, notice) })));
+      const sent = await Promise.all(
+        unique.map(async (r) => ({ accountId: r.account.id, role: r.role, outcome: await this.deps.notifier.notify(r.account, notice) })),
+      );
       await this.deps.audit.recordSystem(this.deps.db.manager, 'emergency.escalate', { type: 'emergency_alert', id: alert.id }, { level, recipients: sent });
-      this.deps.logger.warn({ alertId: alert.id, level, reached: sent.filter((x) => x.outcome === 'subscribe' || x.outcome === 'template').length }, 'emergency escalated');
+      this.deps.logger.warn(
+        { alertId: alert.id, level, reached: sent.filter((x) => x.outcome === 'subscribe' || x.outcome === 'template').length },
+        'emergency escalated',
+      );
     } catch (err) {
       this.deps.logger.error({ err, alertId: alert.id, level }, 'emergency escalation could not be sent');
     }
@@ -215,7 +222,8 @@ export class EmergencyService {
     if (rel !== 'staff' && rel !== 'admin') throw new AppError('FORBIDDEN');
     const now = this.deps.clock.now();
     await this.deps.db.transaction(async (em) => {
-      if (await this.deps.alerts.acknowledge(em, id, actor.accountId, now)) await this.deps.audit.record(em, actor, 'emergency.acknowledge', { type: 'emergency_alert', id }, {});
+      if (await this.deps.alerts.acknowledge(em, id, actor.accountId, now))
+        await this.deps.audit.record(em, actor, 'emergency.acknowledge', { type: 'emergency_alert', id }, {});
     });
     return alertView((await this.deps.alerts.findById(id))!, senior);
   }

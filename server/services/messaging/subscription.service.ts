@@ -26,7 +26,8 @@ export class SubscriptionService {
   async record(actor: Actor, templateIds: string[], result: Record<string, SubscribeAnswer>): Promise<{ credits: Record<string, number> }> {
     const known = new Set(Object.values(this.templates).map((t) => t.mini));
     const unknown = templateIds.filter((t) => !known.has(t));
-    if (unknown.length) throw new AppError('VALIDATION_FAILED', undefined, { fields: Object.fromEntries(unknown.map((t) => [`templateIds.${t}`, 'unknown template'])) });
+    if (unknown.length)
+      throw new AppError('VALIDATION_FAILED', undefined, { fields: Object.fromEntries(unknown.map((t) => [`templateIds.${t}`, 'unknown template'])) });
     const account = await this.accounts.findById(actor.accountId);
     if (!account?.miniOpenid) throw new AppError('NO_MINI_PROGRAM_IDENTITY');
     const ids = [...new Set(templateIds)];

@@ -178,7 +178,14 @@ export class BroadcastService {
       await this.deps.notices.retryAt(g.ids, new Date(now.getTime() + wait), g.errcode, g.error);
     }
     if (failed.size > 0 || retry.size > 0) {
-      this.deps.logger.warn({ sent: sent.length, failed: [...failed.values()].map((g) => [g.errcode, g.ids.length]), retry: [...retry.values()].map((g) => [g.errcode, g.ids.length]) }, 'notice batch had failures');
+      this.deps.logger.warn(
+        {
+          sent: sent.length,
+          failed: [...failed.values()].map((g) => [g.errcode, g.ids.length]),
+          retry: [...retry.values()].map((g) => [g.errcode, g.ids.length]),
+        },
+        'notice batch had failures',
+      );
     }
   }
 

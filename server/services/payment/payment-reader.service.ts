@@ -22,7 +22,6 @@ export interface PaymentReaderServiceDeps {
 export class PaymentReaderService {
   constructor(private readonly deps: PaymentReaderServiceDeps) {}
 
-
   /** A booking's payments and refunds, for the people who may see the booking. */
   async ledger(actor: Actor, bookingId: number): Promise<LedgerView> {
     const ctx = await this.deps.reader.load(bookingId);

@@ -53,11 +53,7 @@ export class PaymentSettler {
    * nothing; otherwise the payment is paid and the booking moves on — or, if the booking stopped waiting for it
    * (expired, cancelled, paid by someone else), the payment is refunded in full and flagged.
    */
-  async settlePaid(
-    em: Tx,
-    r: TransactionResource,
-    rawBody: string | null,
-  ): Promise<{ outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] }> {
+  async settlePaid(em: Tx, r: TransactionResource, rawBody: string | null): Promise<{ outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] }> {
     const unlocked = r.out_trade_no ? await this.deps.payments.findByOutTradeNo(em, r.out_trade_no) : null;
     if (!unlocked) return { outcome: 'unknown_order', detail: PAY_TEXTS.unknownOrder };
     await this.deps.bookings.lock(em, unlocked.bookingId);

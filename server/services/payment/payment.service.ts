@@ -327,7 +327,13 @@ export class PaymentService {
    */
   async onBookingChanged(em: Tx, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
     const all = await this.deps.payments.paymentsOf(booking.id, em, true);
-    const planned = await this.deps.refunds.planBeyond(em, all.filter((p) => p.status === 'paid'), keepFen, reason, requestedBy);
+    const planned = await this.deps.refunds.planBeyond(
+      em,
+      all.filter((p) => p.status === 'paid'),
+      keepFen,
+      reason,
+      requestedBy,
+    );
     const open = all.filter((p) => p.status === 'created');
     return async () => {
       for (const p of open) await this.deps.settler.closeOrSettle(p);

@@ -231,9 +231,7 @@ export class RefundService {
     const now = this.deps.clock.now().getTime();
     const unsent = [
       ...(await this.deps.payments.refundsStuck(['pending'], new Date(now - PENDING_RESEND_AFTER_MS), batch)),
-      ...(await this.deps.payments.refundsStuck(['failed'], new Date(now - FAILED_RETRY_AFTER_MS), batch)).filter(
-        (r) => r.attempts < MAX_AUTOMATIC_ATTEMPTS,
-      ),
+      ...(await this.deps.payments.refundsStuck(['failed'], new Date(now - FAILED_RETRY_AFTER_MS), batch)).filter((r) => r.attempts < MAX_AUTOMATIC_ATTEMPTS),
     ];
     for (const r of unsent) await this.sendOne(r);
     let queried = 0;

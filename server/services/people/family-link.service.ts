@@ -51,8 +51,17 @@ export class FamilyLinkService {
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
         if ((await this.deps.links.findLiveCode(code, now, em)) || (await this.deps.bindCodes.findLiveCode(code, now, em))) continue;
-        const row = await this.deps.links.insertCode(em, { code, seniorId, issuedByAccountId: actor.accountId, createdAt: now, expiresAt, usedAt: null, usedByAccountId: null });
-        if (rel === 'staff' || rel === 'admin') await this.deps.audit.record(em, actor, 'family_link_code.issue', { type: 'senior', id: seniorId }, { codeId: row.id });
+        const row = await this.deps.links.insertCode(em, {
+          code,
+          seniorId,
+          issuedByAccountId: actor.accountId,
+          createdAt: now,
+          expiresAt,
+          usedAt: null,
+          usedByAccountId: null,
+        });
+        if (rel === 'staff' || rel === 'admin')
+          await this.deps.audit.record(em, actor, 'family_link_code.issue', { type: 'senior', id: seniorId }, { codeId: row.id });
         return { code, expiresAt: expiresAt.toISOString(), seniorId };
       }
       throw new AppError('UNAVAILABLE');
@@ -82,8 +91,23 @@ export class FamilyLinkService {
       if (existing && existing.revokedAt === null) throw new AppError('ALREADY_LINKED');
       if (!(await this.deps.links.useCode(em, live.id, actor.accountId, now))) throw new AppError('LINK_CODE_INVALID');
       const saved = existing
-        ? await this.deps.links.saveLink(em, { ...existing, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null })
-        : await this.deps.links.saveLink(em, { seniorId: live.seniorId, familyAccountId: actor.accountId, relation: relation.slice(0, 16), createdVia: 'code', createdAt: now, revokedAt: null, revokedByAccountId: null });
+        ? await this.deps.links.saveLink(em, {
+            ...existing,
+            relation: relation.slice(0, 16),
+            createdVia: 'code',
+            createdAt: now,
+            revokedAt: null,
+            revokedByAccountId: null,
+          })
+        : await this.deps.links.saveLink(em, {
+            seniorId: live.seniorId,
+            familyAccountId: actor.accountId,
+            relation: relation.slice(0, 16),
+            createdVia: 'code',
+            createdAt: now,
+            revokedAt: null,
+            revokedByAccountId: null,
+          });
       const account = (await this.deps.accounts.findById(actor.accountId))!;
       if (!account.roles.includes('family')) {
         account.roles = [...account.roles, 'family'];
@@ -130,9 +154,7 @@ export class FamilyLinkService {
 
   private async views(links: FamilyLink[], fullPhone: boolean): Promise<FamilyLinkView[]> {
     const seniors = new Map((await this.deps.seniors.findByIds([...new Set(links.map((l) => l.seniorId))])).map((s) => [s.id, s]));
-    const accounts = new Map<number, Account>(
-      (await this.deps.accounts.findByIds([...new Set(links.map((l) => l.familyAccountId))])).map((a) => [a.id, a]),
-    );
+    const accounts = new Map<number, Account>((await this.deps.accounts.findByIds([...new Set(links.map((l) => l.familyAccountId))])).map((a) => [a.id, a]));
     return links.map((l) => {
       const a = accounts.get(l.familyAccountId);
       return {

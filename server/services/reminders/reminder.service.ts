@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { SERVICE_KIND_LABELS, type Slot, type Account, type Booking, type BookingStatus, type Centre, type Reminder, type ReminderKind } from '../../../entities';
+import {
+  SERVICE_KIND_LABELS,
+  type Slot,
+  type Account,
+  type Booking,
+  type BookingStatus,
+  type Centre,
+  type Reminder,
+  type ReminderKind,
+} from '../../../entities';
 import { WechatApiError, type WechatMessenger } from '../../gateways/wechat-messenger.gateway';
 import type { Tx } from '../../db/database';
 import type { Clock } from '../../lib/clock';
@@ -111,7 +120,11 @@ export class ReminderService implements BookingReminders {
     const now = this.deps.clock.now();
     const senior = await this.deps.reminders.seniorAccount(em, booking.seniorId);
     if (!senior?.mpOpenid) return;
-    await this.deps.reminders.plan(em, [{ bookingId: booking.id, accountId: senior.id, kind: 'rating_request', dueAt: ratingRequestTime(booking.servedAt ?? now) }], now);
+    await this.deps.reminders.plan(
+      em,
+      [{ bookingId: booking.id, accountId: senior.id, kind: 'rating_request', dueAt: ratingRequestTime(booking.servedAt ?? now) }],
+      now,
+    );
   }
 
   /** Sends every reminder due now (the reminders job, every minute). Returns how many went out. */
@@ -187,7 +200,8 @@ export class ReminderService implements BookingReminders {
     try {
       const isSenior = account.seniorId === booking.seniorId;
       if (!isSenior && account.miniOpenid && (await this.deps.credits.spend(account.id, templates.mini, now))) {
-        if ((await this.deps.messenger.sendSubscribe(account.miniOpenid, templates.mini, MINI_PAGES.booking(booking.id), data)) === 'sent') return { channel: 'subscribe' };
+        if ((await this.deps.messenger.sendSubscribe(account.miniOpenid, templates.mini, MINI_PAGES.booking(booking.id), data)) === 'sent')
+          return { channel: 'subscribe' };
         // 43101 (the messenger has recorded the refusal): whatever we counted, no consent is left.
         await this.deps.credits.clear(account.id, templates.mini, now);
       }

@@ -50,7 +50,8 @@ export class JobRunner<S = unknown> {
       }
     }
     // Most minutes find nothing to do: only runs that did something are worth a line at info.
-    if (error === null) (processed ? this.logger.info.bind(this.logger) : this.logger.debug.bind(this.logger))({ job: job.name, tick: tick.toISOString(), processed }, 'job ran');
+    if (error === null)
+      (processed ? this.logger.info.bind(this.logger) : this.logger.debug.bind(this.logger))({ job: job.name, tick: tick.toISOString(), processed }, 'job ran');
     return { job: job.name, tick, runId, processed, error, startedAt, finishedAt };
   }
 }

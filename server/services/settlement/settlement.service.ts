@@ -160,12 +160,29 @@ export class SettlementService {
       const id = `${k.centreId}:${k.policyId ?? ''}`;
       let l = lines.get(id);
       if (!l) {
-        const f = { servedBookings: 0, servedPortions: 0, priceFen: 0, subsidyFen: 0, copayDueFen: 0, copayPaidFen: 0, copayRefundedFen: 0, refundCount: 0, refundFen: 0 };
+        const f = {
+          servedBookings: 0,
+          servedPortions: 0,
+          priceFen: 0,
+          subsidyFen: 0,
+          copayDueFen: 0,
+          copayPaidFen: 0,
+          copayRefundedFen: 0,
+          refundCount: 0,
+          refundFen: 0,
+        };
         lines.set(id, (l = { key: { centreId: k.centreId, policyId: k.policyId }, f }));
       }
       return l.f;
     };
-    for (const s of served) Object.assign(line(s), { servedBookings: s.bookings, servedPortions: s.portions, priceFen: s.priceFen, subsidyFen: s.subsidyFen, copayDueFen: s.copayFen });
+    for (const s of served)
+      Object.assign(line(s), {
+        servedBookings: s.bookings,
+        servedPortions: s.portions,
+        priceFen: s.priceFen,
+        subsidyFen: s.subsidyFen,
+        copayDueFen: s.copayFen,
+      });
     for (const p of paid) line(p).copayPaidFen = p.fen;
     for (const r of refunded) line(r).copayRefundedFen = r.fen;
     for (const r of refundsInMonth) Object.assign(line(r), { refundCount: r.count, refundFen: r.fen });
@@ -208,10 +225,24 @@ export class SettlementService {
             settlement = { ...existing, ...fields, version: existing.version + 1 };
             await this.repo.update(em, existing.id, { ...fields, version: settlement.version });
           } else {
-            settlement = await this.repo.insert(em, { month, regionId: region.id, regionPath: region.path, regionName: region.name, version: 1, createdAt: now, ...fields });
+            settlement = await this.repo.insert(em, {
+              month,
+              regionId: region.id,
+              regionPath: region.path,
+              regionName: region.name,
+              version: 1,
+              createdAt: now,
+              ...fields,
+            });
           }
           await this.repo.replaceLines(em, settlement.id, lines);
-          const detail = { month, regionId: region.id, version: settlement.version, lines: lines.length, subsidyFen: lines.reduce((sum, l) => sum + l.subsidyFen, 0) };
+          const detail = {
+            month,
+            regionId: region.id,
+            version: settlement.version,
+            lines: lines.length,
+            subsidyFen: lines.reduce((sum, l) => sum + l.subsidyFen, 0),
+          };
           const action = existing ? 'settlement.regenerate' : 'settlement.generate';
           if (actor) await this.audit.record(em, actor, action, { type: 'settlement', id: settlement.id }, detail);
           else await this.audit.recordSystem(em, action, { type: 'settlement', id: settlement.id }, detail);
