@@ -4,6 +4,7 @@ import path from 'node:path';
 import simulate, { type Component, type RootComponent } from 'miniprogram-simulate';
 import { setApiBase } from '../../miniprogram/config';
 import type { Harness } from '../helpers/harness';
+import { withinRealTime } from '../helpers/real-time';
 
 /*
  * A stand-in for the WeChat client around the real pages, for jest (jsdom) with miniprogram-simulate:
@@ -18,19 +19,6 @@ import type { Harness } from '../helpers/harness';
  */
 
 export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
-
-/** Real timers, taken before any test fakes them. */
-const realTimers = { setTimeout, clearTimeout };
-
-/** What `p` settles to, or null when it has not within `ms` of real time (a stuck page then fails rather than hangs). */
-async function withinRealTime<T>(ms: number, p: Promise<T>): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([p, new Promise<null>((resolve) => (timer = realTimers.setTimeout(() => resolve(null), ms)))]);
-  } finally {
-    realTimers.clearTimeout(timer);
-  }
-}
 
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's own generic defaults */
 type Comp = RootComponent<any, any, any>;
