@@ -6,6 +6,7 @@ import { jobNamed } from '../../jobs';
 import { DAY } from '../../server/lib/time';
 import { loginConsole, seen } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
+import { withinRealTime } from '../helpers/real-time';
 
 /**
  * /wechat as WeChat sees it. Every signature and ciphertext here is computed in the test, from WeChat's
@@ -331,19 +332,6 @@ describeEachDb('the /wechat endpoint', (h) => {
     ).toBe(0);
   });
 });
-
-/** Real timers, taken before any test fakes them. */
-const realTimers = { setTimeout, clearTimeout };
-
-/** What `p` settles to, or null when it has not within `ms` of real time (a failing test then fails rather than hangs). */
-async function withinRealTime<T>(ms: number, p: Promise<T>): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<null>((resolve) => (timer = realTimers.setTimeout(() => resolve(null), ms)))]);
-  } finally {
-    realTimers.clearTimeout(timer);
-  }
-}
 
 describeEachDb(
   'the /wechat reply budget',

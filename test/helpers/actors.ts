@@ -44,7 +44,7 @@ export const STREET_CENTRE = '米市巷街道综合养老服务中心';
 export const CANTEEN = '湖墅老年食堂';
 
 /** What `auth`'s user is shown at GET /api/v1`path` (the body of a 200): state checked as a user would see it. */
- 
+
 export async function seen<T = any>(h: Harness, auth: string, path: string): Promise<T> {
   return (await h.http.get(`/api/v1${path}`).set('authorization', auth).expect(200)).body as T;
 }

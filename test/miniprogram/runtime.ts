@@ -4,6 +4,7 @@ import path from 'node:path';
 import simulate, { type Component, type RootComponent } from 'miniprogram-simulate';
 import { setApiBase } from '../../miniprogram/config';
 import type { Harness } from '../helpers/harness';
+import { withinRealTime } from '../helpers/real-time';
 
 /*
  * A stand-in for the WeChat client around the real pages, for jest (jsdom) with miniprogram-simulate:
@@ -19,6 +20,7 @@ import type { Harness } from '../helpers/harness';
 
 export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
 
+<<<<<<< HEAD
 /** Real timers, taken before any test fakes them. */
 const realTimers = { setTimeout, clearTimeout };
 
@@ -33,6 +35,9 @@ async function withinRealTime<T>(ms: number, p: Promise<T>): Promise<T | null> {
 }
 
  
+=======
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's own generic defaults */
+>>>>>>> wt-tests
 type Comp = RootComponent<any, any, any>;
 type Child = Component<any, any, any>;
 type Query = Record<string, string>;
