@@ -20,24 +20,6 @@ import { withinRealTime } from '../helpers/real-time';
 
 export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
 
-<<<<<<< HEAD
-/** Real timers, taken before any test fakes them. */
-const realTimers = { setTimeout, clearTimeout };
-
-/** What `p` settles to, or null when it has not within `ms` of real time (a stuck page then fails rather than hangs). */
-async function withinRealTime<T>(ms: number, p: Promise<T>): Promise<T | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([p, new Promise<null>((resolve) => (timer = realTimers.setTimeout(() => resolve(null), ms)))]);
-  } finally {
-    realTimers.clearTimeout(timer);
-  }
-}
-
- 
-=======
-/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's own generic defaults */
->>>>>>> wt-tests
 type Comp = RootComponent<any, any, any>;
 type Child = Component<any, any, any>;
 type Query = Record<string, string>;
