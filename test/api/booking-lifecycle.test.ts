@@ -1,5 +1,5 @@
-import { AuditLog, Booking, Rating, Slot } from '../../entities';
-import { JIAXIN, CANTEEN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { AuditLog, Booking, Rating } from '../../entities';
+import { JIAXIN, CANTEEN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
 const TOMORROW = '2026-12-02';
@@ -23,7 +23,8 @@ describeEachDb('booking life cycle', (h) => {
   });
   beforeEach(() => h().clock.set(T0));
 
-  const booked = async (slotId: number) => (await h().db.manager.findOneByOrFail(Slot, { id: slotId })).booked;
+  /** Seats taken, as the slot listing shows them. */
+  const booked = async (slotId: number): Promise<number> => (await seen(h(), daughter, `/slots/${slotId}`)).booked;
 
   test('a daughter books lunch for her mother, sees the subsidy, and cancels before the cut-off', async () => {
     const mother = await seniorNamed(h(), '张桂英');
@@ -67,8 +68,9 @@ describeEachDb('booking life cycle', (h) => {
     const served = await h().http.post('/api/v1/bookings/check-in').set('authorization', zuojiaStaff).send({ code: res.body.code.toLowerCase() });
     expect(served.status).toBe(200);
     expect(served.body).toMatchObject({ status: 'served', servedAt: '2026-12-01T03:10:00.000Z' });
+    // Who served it is kept for the record (no API shows it): the staff member who scanned.
     const row = await h().db.manager.findOneByOrFail(Booking, { id: res.body.id });
-    expect(row.servedByAccountId).not.toBeNull();
+    expect(row.servedByAccountId).toBe((await seen(h(), zuojiaStaff, '/me')).id);
 
     const twice = await h().http.post('/api/v1/bookings/check-in').set('authorization', zuojiaStaff).send({ code: res.body.code });
     expect(twice.status).toBe(409);
@@ -145,7 +147,7 @@ describeEachDb('booking life cycle', (h) => {
     const late = await h().http.post(`/api/v1/bookings/${res.body.id}/cancel`).set('authorization', son).send({});
     expect(late.status).toBe(409);
     expect(late.body.error).toMatchObject({ code: 'CANCEL_CUTOFF_PASSED', message: '已经过了取消截止时间，如需取消请打电话给服务站点' });
-    expect((await h().db.manager.findOneByOrFail(Booking, { id: res.body.id })).status).toBe('pending_payment');
+    expect((await seen(h(), son, `/bookings/${res.body.id}`)).status).toBe('pending_payment');
 
     const byStaff = await h().http.post(`/api/v1/bookings/${res.body.id}/cancel`).set('authorization', jiaxinStaff).send({ reason: '家属来电取消' });
     expect(byStaff.body.status).toBe('cancelled');
@@ -183,7 +185,8 @@ describeEachDb('booking life cycle', (h) => {
     h().clock.set('2026-12-01T15:59:00Z'); // 23:59
     expect(await h().services.lifecycle.markNoShowsBefore(h().clock.now())).toBe(1);
     expect(await h().services.lifecycle.markNoShowsBefore(h().clock.now())).toBe(0);
-    expect((await h().db.manager.findOneByOrFail(Booking, { id: b.body.id })).status).toBe('no_show');
+    const nightShift = await loginConsole(h(), 'staff-hushu-canteen'); // a console session lasts a working day
+    expect((await seen(h(), nightShift, `/bookings/${b.body.id}`)).status).toBe('no_show');
   });
 
   test('one booking per senior per slot, quantities and delivery modes within what the service offers', async () => {
@@ -210,14 +213,23 @@ describeEachDb('booking life cycle', (h) => {
     const mother = await seniorNamed(h(), '张桂英');
     const mine = await h().http.get('/api/v1/bookings').set('authorization', daughter);
     expect(mine.status).toBe(200);
-    expect(mine.body.total).toBeGreaterThan(0);
+    // Hers from the tests above, newest service day first: 3 December's two portions, and the lunch she cancelled.
+    expect(mine.body.total).toBe(2);
+    expect(mine.body.items.map((b: { serviceDate: string; status: string }) => [b.serviceDate, b.status])).toEqual([
+      ['2026-12-03', 'pending_payment'],
+      [TOMORROW, 'cancelled'],
+    ]);
     expect(new Set(mine.body.items.map((b: { senior: { id: number } }) => b.senior.id))).toEqual(new Set([mother.id]));
 
     const centreDay = await h()
       .http.get(`/api/v1/bookings?centreId=${(await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).centreId}&date=${TOMORROW}`)
       .set('authorization', jiaxinStaff);
     expect(centreDay.status).toBe(200);
-    expect(centreDay.body.items.length).toBeGreaterThan(0);
+    // Tomorrow at 嘉新: the lunch staff booked for 王秀英 (served a day early in the test's clock) and the cancelled one.
+    expect(centreDay.body.items.map((b: { senior: { name: string }; status: string }) => [b.senior.name, b.status])).toEqual([
+      ['王秀英', 'served'],
+      ['张桂英', 'cancelled'],
+    ]);
     for (const b of centreDay.body.items) expect(b).toMatchObject({ serviceDate: TOMORROW, centre: { name: JIAXIN } });
 
     const staffDefault = await h().http.get('/api/v1/bookings?status=cancelled,rejected').set('authorization', jiaxinStaff);

@@ -1,5 +1,4 @@
-import { FamilyLinkCode } from '../../entities';
-import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
 
 describeEachDb('family links', (h) => {
@@ -13,14 +12,13 @@ describeEachDb('family links', (h) => {
     expect(issued.status).toBe(201);
     expect(issued.body.code).toMatch(/^\d{6}$/);
     expect(issued.body.expiresAt).toBe(new Date(Date.parse(T0) + 24 * 3600_000).toISOString());
-    const stored = await h().db.manager.findOneByOrFail(FamilyLinkCode, { code: issued.body.code });
-    expect(stored.seniorId).toBe(zhang.id);
 
     const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-04');
     expect((await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: zhang.id, slotId: slot.id })).status).toBe(403);
 
     const linked = await h().http.post('/api/v1/family-links').set('authorization', son).send({ code: issued.body.code, relation: '儿子' });
     expect(linked.status).toBe(201);
+    // The code was hers: it links him to 张桂英.
     expect(linked.body).toMatchObject({ relation: '儿子', senior: { id: zhang.id, name: '张桂英' } });
 
     const reused = await h()
@@ -35,8 +33,9 @@ describeEachDb('family links', (h) => {
     expect(booked.body.bookedBy).toBe('family');
 
     const hers = await h().http.get('/api/v1/family-links').set('authorization', senior);
-    const link = hers.body.items.find((l: { relation: string }) => l.relation === '儿子');
-    expect(link).toBeDefined();
+    const sonId = (await seen(h(), son, '/me')).id;
+    const link = hers.body.items.find((l: { family: { accountId: number } }) => l.family.accountId === sonId);
+    expect(link).toMatchObject({ id: linked.body.id, relation: '儿子', senior: { id: zhang.id } });
     expect((await h().http.delete(`/api/v1/family-links/${link.id}`).set('authorization', senior)).status).toBe(204);
     const after = await h()
       .http.post('/api/v1/bookings')

@@ -1,10 +1,10 @@
-import { Account, AuditLog, Booking, CentreDayDigest, EmergencyAlert, JobRun, Slot } from '../../entities';
+import { Account, AuditLog, CentreDayDigest, EmergencyAlert } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import type { Job } from '../../server/services/scheduler/job';
 import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
-import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
+import { accountNamed, JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
 // The scheduled jobs, each driven once per tick through the JobRunner with the fake clock (no node-cron here:
@@ -34,6 +34,8 @@ describeEachDb('scheduled jobs', (h) => {
     return r.processed;
   }
 
+  /** The runs of a job as an administrator sees them, oldest first. */
+  const runsOf = async (job: string) => (await seen(h(), admin, `/jobs/runs?job=${job}`)).items.reverse();
   const subscribeMessages = (openid: string, templateId: string) =>
     h()
       .sandbox.wxapi.outboxFor(openid)
@@ -48,11 +50,12 @@ describeEachDb('scheduled jobs', (h) => {
     expect(booked.body.status).toBe('pending_payment');
     const prepaid = await h().http.post(`/api/v1/bookings/${booked.body.id}/pay`).set('authorization', daughter).send({ via: 'miniprogram' }).expect(200);
     const outTradeNo = prepaid.body.payment.outTradeNo as string;
-    const seats = async () => (await h().db.manager.findOneByOrFail(Slot, { id: slot.id })).booked;
+    const seats = async () => (await seen(h(), daughter, `/slots/${slot.id}`)).booked;
+    const booking = () => seen(h(), daughter, `/bookings/${booked.body.id}`);
     expect(await seats()).toBe(1);
 
     expect(await runAt('payment-expiry', at(14 * MINUTE))).toBe(0);
-    expect((await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).status).toBe('pending_payment');
+    expect((await booking()).status).toBe('pending_payment');
 
     // The seat shows as free again in the listing at once, though the listing was read this very moment.
     const seatsListed = async () =>
@@ -64,7 +67,7 @@ describeEachDb('scheduled jobs', (h) => {
     const left = await seatsListed();
     expect(await runAt('payment-expiry', at(15 * MINUTE))).toBe(1);
     expect(await seatsListed()).toBe(left + 1);
-    expect(await h().db.manager.findOneByOrFail(Booking, { id: booked.body.id })).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
+    expect(await booking()).toMatchObject({ status: 'expired', closeReason: '超时未付款' });
     expect(
       h()
         .sandbox.wxpay.listOrders()
@@ -74,26 +77,46 @@ describeEachDb('scheduled jobs', (h) => {
 
     expect(await runAt('payment-expiry', at(15 * MINUTE + 30_000))).toBe(0); // the same tick again
     expect(await seats()).toBe(0);
-    const runs = await h().db.manager.find(JobRun, { where: { job: 'payment-expiry' }, order: { id: 'ASC' } });
-    expect(runs.map((r) => [r.tick.toISOString(), r.processed, r.error])).toEqual([
+    const runs = await runsOf('payment-expiry');
+    expect(runs.map((r: { tick: string; processed: number; error: string }) => [r.tick, r.processed, r.error])).toEqual([
       [at(14 * MINUTE).toISOString(), 0, null],
       [at(15 * MINUTE).toISOString(), 1, null],
       [at(15 * MINUTE).toISOString(), 0, null],
     ]);
-    expect(runs[1]).toMatchObject({ instance: 'test-instance', triggeredBy: 'schedule', startedAt: at(15 * MINUTE) });
-    expect(runs[1].finishedAt).not.toBeNull();
+    // The fake clock does not move while a job runs: it finished the moment it started.
+    expect(runs[1]).toMatchObject({
+      instance: 'test-instance',
+      triggeredBy: 'schedule',
+      startedAt: at(15 * MINUTE).toISOString(),
+      finishedAt: at(15 * MINUTE).toISOString(),
+    });
   });
 
-  test('payment reconciliation runs on its 10-minute tick and records what it looked at', async () => {
+  test('payment reconciliation, on its 10-minute tick, settles a payment whose notification never came', async () => {
     expect(jobNamed('payment-reconcile')!.schedule).toBe('*/10 * * * *');
-    expect(await runAt('payment-reconcile', at(30 * MINUTE))).toBeGreaterThanOrEqual(0);
-    const [run] = await h().db.manager.find(JobRun, { where: { job: 'payment-reconcile' } });
-    expect(run).toMatchObject({ error: null });
+    const daughter = await loginWechat(h(), 'o_family_01');
+    const mother = await seniorNamed(h(), '张桂英');
+    const slot = await slotOf(h(), JIAXIN, 'lunch', '2026-12-03');
+    const booked = (await h().http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: mother.id, slotId: slot.id }).expect(201)).body;
+    const prepaid = await h().http.post(`/api/v1/bookings/${booked.id}/pay`).set('authorization', daughter).send({ via: 'miniprogram' }).expect(200);
+    h().clock.set(at(MINUTE));
+    h().sandbox.wxpay.pay(prepaid.body.payment.outTradeNo, { silent: true }); // paid, and WeChat Pay's notification lost
+    expect((await seen(h(), daughter, `/bookings/${booked.id}`)).status).toBe('pending_payment');
+
+    // Reconciliation asks about orders past their 15 minutes and a grace of 2: the tick at 20 minutes.
+    expect(await runAt('payment-reconcile', at(10 * MINUTE))).toBe(0);
+    expect(await runAt('payment-reconcile', at(20 * MINUTE))).toBe(1);
+    expect((await seen(h(), daughter, `/bookings/${booked.id}`)).status).toBe('pending_confirmation');
+    expect(await seen(h(), daughter, `/bookings/${booked.id}/payments`)).toMatchObject({ paidFen: booked.copayFen, payments: [{ status: 'paid' }] });
+    expect((await runsOf('payment-reconcile')).map((r: { tick: string; processed: number; error: string }) => [r.tick, r.processed, r.error])).toEqual([
+      [at(10 * MINUTE).toISOString(), 0, null],
+      [at(20 * MINUTE).toISOString(), 1, null],
+    ]);
   });
 
   test('emergency escalation: family and staff again at 5 minutes, the street centre and the street admins at 10, each once', async () => {
     const zhang = await seniorNamed(h(), '张桂英');
-    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: zhang.id });
+    const own = await accountNamed(h(), '张桂英'); // her own account raises it
     // Demo administrators use the console only; give the street's one a mini-program identity to watch.
     const streetAdmin = await h().db.manager.findOneByOrFail(Account, { username: 'admin-mishixiang' });
     await h().db.manager.update(Account, { id: streetAdmin.id }, { miniOpenid: 'o_admin_mishixiang' });
@@ -107,7 +130,10 @@ describeEachDb('scheduled jobs', (h) => {
 
     expect(await runAt('emergency-escalation', at(4 * MINUTE + 59_000))).toBe(0);
     expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(1);
-    expect(await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).toMatchObject({ escalationLevel: 1, lastEscalatedAt: at(5 * MINUTE) });
+    const staff = await loginConsole(h(), 'staff-jiaxin');
+    const alert = async () => (await seen(h(), staff, '/emergencies')).items.find((a: { id: number }) => a.id === raised.alertId);
+    expect(await alert()).toMatchObject({ status: 'open', escalationLevel: 1 });
+    expect((await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).lastEscalatedAt).toEqual(at(5 * MINUTE)); // when the next level is due from: not shown
     expect(heard('o_family_01')).toHaveLength(2);
     expect(heard('o_staff_jiaxin')).toHaveLength(2);
     expect(field(heard('o_family_01')[1], 'thing1')).toBe('张桂英求助5分钟无人响应');
@@ -119,7 +145,7 @@ describeEachDb('scheduled jobs', (h) => {
     expect(heard('o_family_01')).toHaveLength(2);
 
     expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(1);
-    expect((await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).escalationLevel).toBe(2);
+    expect(await alert()).toMatchObject({ status: 'open', escalationLevel: 2 });
     expect(heard('o_staff_mishixiang')).toHaveLength(1); // the street centre
     expect(field(heard('o_staff_mishixiang')[0], 'thing1')).toBe('张桂英求助10分钟无人响应');
     expect(heard('o_admin_mishixiang')).toHaveLength(1); // the street's administrator
@@ -149,22 +175,22 @@ describeEachDb('scheduled jobs', (h) => {
 
   test('emergency escalation: an alert acknowledged in time is not escalated', async () => {
     const li = await seniorNamed(h(), '李建国');
-    const own = await h().db.manager.findOneByOrFail(Account, { seniorId: li.id });
+    const own = await accountNamed(h(), '李建国');
     const raised = await h().services.emergencies.raise({ senior: li, raisedByAccountId: own.id, channel: 'mp_chat', message: '' });
     const tpl = h().config.templates.emergency.mini;
     const heard = () => subscribeMessages('o_family_02', tpl).filter((m) => (m.payload.page as string).endsWith(`id=${raised.alertId}`));
     expect(heard()).toHaveLength(1);
 
-    const staffAccount = (await h().db.manager.find(Account, { where: { centreId: li.homeCentreId! } })).find((a) => a.roles.includes('staff'))!;
+    const staff = await loginConsole(h(), 'staff-jiaxin'); // 李建国's centre is 嘉新
     h().clock.set(at(3 * MINUTE));
-    await h()
-      .http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`)
-      .set('authorization', await loginConsole(h(), staffAccount.username!))
-      .expect(200);
+    await h().http.post(`/api/v1/emergencies/${raised.alertId}/acknowledge`).set('authorization', staff).expect(200);
 
     expect(await runAt('emergency-escalation', at(5 * MINUTE))).toBe(0);
     expect(await runAt('emergency-escalation', at(10 * MINUTE))).toBe(0);
-    expect(await h().db.manager.findOneByOrFail(EmergencyAlert, { id: raised.alertId })).toMatchObject({ status: 'acknowledged', escalationLevel: 0 });
+    expect((await seen(h(), staff, '/emergencies')).items.find((a: { id: number }) => a.id === raised.alertId)).toMatchObject({
+      status: 'acknowledged',
+      escalationLevel: 0,
+    });
     expect(heard()).toHaveLength(1);
   });
 
@@ -184,11 +210,13 @@ describeEachDb('scheduled jobs', (h) => {
     const unpaid = await book(daughter, { seniorId: zhang.id, slotId: (await slotOf(h(), JIAXIN, 'lunch', TOMORROW)).id, deliveryMode: 'delivery' });
     expect(unpaid.status).toBe('pending_payment'); // not counted: it expires unless paid
 
-    const centresOpenTomorrow = new Set((await h().db.manager.find(Slot, { where: { date: TOMORROW } })).map((s) => s.centreId)).size;
+    const centresOpenTomorrow = new Set(
+      (await seen(h(), daughter, `/slots?from=${TOMORROW}&to=${TOMORROW}`)).items.map((s: { centreId: number }) => s.centreId),
+    ).size;
     const dayEnd = '2026-12-01T13:30:00.000Z'; // 21:30 in Shanghai
     expect(await runAt('day-end', dayEnd)).toBe(1 + centresOpenTomorrow);
-    expect((await h().db.manager.findOneByOrFail(Booking, { id: today.id })).status).toBe('no_show');
-    expect((await h().db.manager.findOneByOrFail(Booking, { id: zuojiaLunch.id })).status).toBe('confirmed');
+    expect((await seen(h(), wangSelf, `/bookings/${today.id}`)).status).toBe('no_show');
+    expect((await seen(h(), wangSelf, `/bookings/${zuojiaLunch.id}`)).status).toBe('confirmed');
 
     const tpl = h().config.templates.dayCounts.mini;
     const zuojia = subscribeMessages('o_staff_zuojia', tpl);
@@ -214,8 +242,7 @@ describeEachDb('scheduled jobs', (h) => {
       byMode: { delivery: 1 },
       label: '晚餐 17:00–18:30',
     });
-    expect(jiaxinDigest).toMatchObject({ reached: 1 });
-    expect(jiaxinDigest.sentAt).not.toBeNull();
+    expect(jiaxinDigest).toMatchObject({ reached: 1, sentAt: new Date(dayEnd) });
 
     // The same tick again, and the back-up ticks at 22:30 and 23:30: nothing more is marked or sent.
     expect(await runAt('day-end', dayEnd)).toBe(0);
@@ -234,7 +261,7 @@ describeEachDb('scheduled jobs', (h) => {
     };
     const r = await runner.run(broken, at(0), 'manual');
     expect(r).toMatchObject({ job: 'broken-job', processed: null, error: '数据库暂时不可用' });
-    expect(await h().db.manager.findOneByOrFail(JobRun, { id: r.runId! })).toMatchObject({ triggeredBy: 'manual', processed: null, error: '数据库暂时不可用' });
+    expect(await runsOf('broken-job')).toEqual([expect.objectContaining({ id: r.runId, triggeredBy: 'manual', processed: null, error: '数据库暂时不可用' })]);
   });
 
   test('job-tick-purge removes coordinator rows older than a week', async () => {
@@ -244,7 +271,7 @@ describeEachDb('scheduled jobs', (h) => {
     h().clock.set(T0);
     expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(true);
     expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(false);
-    expect(await runAt('job-tick-purge', T0)).toBeGreaterThanOrEqual(1);
+    expect(await runAt('job-tick-purge', T0)).toBe(1); // no run record is a month old yet
     // The old tick is gone (so it could be claimed again); the recent one is still held.
     expect(await coordinator.shouldRun('payment-expiry:2026-11-20T00:00:00.000Z', 30_000)).toBe(true);
     expect(await coordinator.shouldRun('payment-expiry:2026-12-01T00:30:00.000Z', 30_000)).toBe(false);
@@ -261,7 +288,17 @@ describeEachDb('scheduled jobs', (h) => {
       error: string | null;
       instance: string;
     }>;
-    expect(items.length).toBeGreaterThan(5);
+    // Every run of this suite, the manual one included.
+    const perJob: Record<string, number> = {};
+    for (const i of items) perJob[i.job] = (perJob[i.job] ?? 0) + 1;
+    expect(perJob).toEqual({
+      'payment-expiry': 3,
+      'payment-reconcile': 2,
+      'emergency-escalation': 9,
+      'day-end': 3,
+      'job-tick-purge': 1,
+      'broken-job': 1,
+    });
     const started = items.map((i) => i.startedAt);
     expect([...started].sort().reverse()).toEqual(started);
     expect(items[0]).toEqual(

@@ -1,7 +1,7 @@
-import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
+import { JIAXIN, MAIYUQIAO, STREET_CENTRE, loginConsole, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
 import { REFERENCE_MAX_AGE_MS } from '../../server/lib/fresh-reads';
-import { Booking, Centre, ServiceItem, Slot, SubsidyPolicy } from '../../entities';
+import { Centre, ServiceItem, SubsidyPolicy } from '../../entities';
 
 /** Quotes for each demo subsidy policy, and the caps counted from existing bookings. */
 describeEachDb('subsidy quotes', (h) => {
@@ -119,7 +119,8 @@ describeEachDb('subsidy quotes', (h) => {
         await h().http.post('/api/v1/bookings').set('authorization', admin).send(body),
       ];
     };
-    const before = await h().db.manager.count(Booking);
+    const bookingsOfSlot = async () => (await seen(h(), admin, `/bookings?centreId=${slot.centreId}&slotId=${slot.id}`)).total;
+    const before = await bookingsOfSlot();
     for (const [entity, id] of [
       [ServiceItem, slot.serviceItemId],
       [Centre, slot.centreId],
@@ -131,19 +132,15 @@ describeEachDb('subsidy quotes', (h) => {
         await h().db.manager.update(entity, { id }, { active: true });
       }
     }
-    expect(await h().db.manager.count(Booking)).toBe(before);
+    expect(await bookingsOfSlot()).toBe(before);
     expect((await ask())[0].status).toBe(200);
   });
 
   test('the monthly bath cap: 80 % of 30 元 twice, then only what is left of 48 元', async () => {
-    const baths = await h().db.manager.find(Slot, {
-      where: {
-        centreId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).centreId,
-        date: '2026-12-04',
-        serviceItemId: (await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId,
-      },
-      order: { startsAt: 'ASC' },
-    });
+    // That day's bath times, as the mini-program lists them (in order).
+    const baths = (
+      await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'bath', '2026-12-04')).serviceItemId}&from=2026-12-04&to=2026-12-04`)
+    ).items;
     expect((await book('王秀英', baths[0].id)).subsidyFen).toBe(2400);
     expect((await book('王秀英', baths[1].id)).subsidyFen).toBe(2400);
     const third = await quote('王秀英', baths[2].id);
@@ -155,11 +152,10 @@ describeEachDb('subsidy quotes', (h) => {
   });
 
   test('home visits: 30 元 a visit for 低保, capped at 90 元 a month', async () => {
-    const all = await h().db.manager.find(Slot, {
-      where: { serviceItemId: (await slotOf(h(), STREET_CENTRE, 'cleaning', '2026-12-03')).serviceItemId },
-      order: { startsAt: 'ASC' },
-    });
-    const cleaning = all.filter((s) => s.date >= '2026-12-03'); // today's and tomorrow's closed the evening before
+    // Today's and tomorrow's visits closed the evening before: from the 3rd on, as the mini-program lists them.
+    const cleaning = (
+      await seen(h(), admin, `/slots?serviceItemId=${(await slotOf(h(), STREET_CENTRE, 'cleaning', '2026-12-03')).serviceItemId}&from=2026-12-03&to=2026-12-31`)
+    ).items;
     const subsidies = [];
     for (const slot of cleaning.slice(0, 3)) subsidies.push((await book('李建国', slot.id)).subsidyFen);
     expect(subsidies).toEqual([3000, 3000, 3000]);

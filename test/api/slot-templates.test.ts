@@ -1,10 +1,10 @@
-import { Menu, ServiceItem, Slot, SlotTemplate } from '../../entities';
+import { Slot, SlotTemplate } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { addDays, isoWeekday, shanghaiInstant } from '../../server/lib/time';
 import type { Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
-import { centreNamed, JIAXIN, loginConsole, loginWechat } from '../helpers/actors';
+import { centreNamed, JIAXIN, loginConsole, loginWechat, seen, seniorNamed } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
 /**
@@ -14,13 +14,31 @@ import { describeEachDb, T0, TODAY } from '../helpers/harness';
  */
 const DAYS = 14;
 
+/** A slot as the catalogue lists it. */
+interface Listed {
+  id: number;
+  centreId: number;
+  serviceItem: { id: number };
+  date: string;
+  start: string;
+  startsAt: string;
+  capacity: number;
+  booked: number;
+  bookable: boolean;
+  bookingCutoffAt: string;
+  workerName: string | null;
+  menu: { dishes: unknown[] } | null;
+}
+
 describeEachDb('slot templates', (h) => {
   let runner: JobRunner<Services>;
   let staff: string;
+  let family: string;
 
   beforeAll(async () => {
     runner = buildScheduling(h().services, { instance: 'slots-test', jobs: JOBS }).runner;
     staff = await loginConsole(h(), 'staff-jiaxin');
+    family = await loginWechat(h(), 'o_family_01');
   });
   beforeEach(() => h().clock.set(T0));
 
@@ -30,6 +48,19 @@ describeEachDb('slot templates', (h) => {
     return r.processed ?? 0;
   }
   const key = (s: Pick<Slot, 'serviceItemId' | 'startsAt' | 'workerName'>) => `${s.serviceItemId}|${s.startsAt.toISOString()}|${s.workerName}`;
+  const listedKey = (s: Listed) => `${s.serviceItem.id}|${s.startsAt}|${s.workerName ?? ''}`;
+  /** The slots a family sees listed from `from` on, for `days` days (of every centre, or of one). */
+  const listed = async (from: string, days: number, q: Record<string, string | number> = {}): Promise<Listed[]> =>
+    (
+      await h()
+        .http.get('/api/v1/slots')
+        .query({ ...q, from, to: addDays(from, days - 1) })
+        .set('authorization', family)
+        .expect(200)
+    ).body.items;
+  /** A centre's service of a kind, as its page shows it. */
+  const itemOf = async (centreId: number, kind: string): Promise<{ id: number }> =>
+    (await seen(h(), family, `/centres/${centreId}`)).serviceItems.find((i: { kind: string }) => i.kind === kind);
 
   /** What the templates call for over the next DAYS days, worked out here from the rows, not by the service. */
   async function expectedSlots(): Promise<Map<string, { template: SlotTemplate; date: string }>> {
@@ -47,53 +78,50 @@ describeEachDb('slot templates', (h) => {
   }
 
   test("the job fills the next 14 days from the templates exactly once, with last week's menus; a rerun makes nothing", async () => {
-    const before = await h().db.manager.find(Slot);
+    const before = await listed(TODAY, DAYS);
     const expected = await expectedSlots();
-    const missing = [...expected.keys()].filter((k) => !before.some((s) => key(s) === k));
+    const missing = [...expected.keys()].filter((k) => !before.some((s) => listedKey(s) === k));
     expect(missing.length).toBeGreaterThan(50);
 
     expect(await runJob()).toBe(missing.length);
-    const after = await h().db.manager.find(Slot);
+    const after = await listed(TODAY, DAYS);
     expect(after).toHaveLength(before.length + missing.length);
-    const keys = after.map(key);
+    const keys = after.map(listedKey);
     expect(new Set(keys).size).toBe(keys.length);
     for (const k of expected.keys()) expect(keys).toContain(k);
-    // A made slot has its template's capacity and cut-offs.
+    // A made slot has its template's capacity and cut-offs, and can be booked.
     const made = after.filter((s) => !before.some((b) => b.id === s.id));
     for (const s of made.slice(0, 20)) {
-      const { template, date } = expected.get(key(s))!;
-      expect(s).toMatchObject({ centreId: template.centreId, date, capacity: template.capacity, booked: 0, status: 'open' });
-      expect(s.bookingCutoffAt.toISOString()).toBe(shanghaiInstant(addDays(date, -template.bookingCutoffDays), template.bookingCutoffTime).toISOString());
+      const { template, date } = expected.get(listedKey(s))!;
+      expect(s).toMatchObject({ centreId: template.centreId, date, capacity: template.capacity, booked: 0, bookable: true });
+      expect(s.bookingCutoffAt).toBe(shanghaiInstant(addDays(date, -template.bookingCutoffDays), template.bookingCutoffTime).toISOString());
     }
     // Lunch a week from today starts with today's lunch menu.
     const jiaxin = await centreNamed(h(), JIAXIN);
-    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
-    const slotOn = (date: string) => after.find((s) => s.serviceItemId === lunch.id && s.date === date)!;
-    const [thisWeek, nextWeek] = await Promise.all([
-      h().db.manager.findOneByOrFail(Menu, { slotId: slotOn(TODAY).id }),
-      h().db.manager.findOneByOrFail(Menu, { slotId: slotOn(addDays(TODAY, 7)).id }),
-    ]);
-    expect(nextWeek.dishes).toEqual(thisWeek.dishes);
+    const lunch = await itemOf(jiaxin.id, 'lunch');
+    const slotOn = (date: string) => after.find((s) => s.serviceItem.id === lunch.id && s.date === date)!;
+    expect(slotOn(addDays(TODAY, 7)).menu!.dishes).toEqual(slotOn(TODAY).menu!.dishes);
 
     expect(await runJob()).toBe(0);
-    expect(await h().db.manager.count(Slot)).toBe(after.length);
+    expect(await listed(TODAY, DAYS)).toHaveLength(after.length);
   });
 
   test('a new template makes its slots at once; a slot that exists (booked) is left exactly as it was', async () => {
     const jiaxin = await centreNamed(h(), JIAXIN);
-    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+    const lunch = await itemOf(jiaxin.id, 'lunch');
+    const lunches = (from: string, days: number) => listed(from, days, { serviceItemId: lunch.id });
     // Book tomorrow's 11:00 lunch, then add a template that also covers 11:00 with another capacity.
     const tomorrow = addDays(TODAY, 1);
-    const slot = await h().db.manager.findOneByOrFail(Slot, { serviceItemId: lunch.id, date: tomorrow });
-    const family = await loginWechat(h(), 'o_family_01');
-    const zhang = await h().db.manager.query("SELECT id FROM senior WHERE name = '张桂英'");
+    const [slot] = await lunches(tomorrow, 1);
+    const zhang = await seniorNamed(h(), '张桂英');
     await h()
       .http.post('/api/v1/bookings')
       .set('authorization', family)
       .set('Idempotency-Key', 'tpl-test-1')
-      .send({ seniorId: zhang[0].id, slotId: slot.id, deliveryMode: 'pick_up' })
+      .send({ seniorId: zhang.id, slotId: slot.id, deliveryMode: 'pick_up' })
       .expect(201);
     const booked = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
+    const bookedSeen = await seen(h(), family, `/slots/${slot.id}`);
 
     const body = {
       serviceItemId: lunch.id,
@@ -123,13 +151,18 @@ describeEachDb('slot templates', (h) => {
     const res = await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(second).expect(201);
     expect(res.body.slotsMade).toBe(weekdaysAhead.length);
     expect(await startsListed()).toContain('12:30');
-    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, capacity: 30 })).toBe(weekdaysAhead.length);
+    const ofCapacity30 = async (from: string, days: number) => (await lunches(from, days)).filter((s) => s.capacity === 30).map((s) => s.date);
+    expect(await ofCapacity30(TODAY, DAYS)).toEqual(weekdaysAhead);
 
     await h().http.post(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).send(body).expect(201);
-    const untouched = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
-    expect(untouched).toEqual(booked);
-    expect(untouched.booked).toBe(1);
-    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, date: tomorrow, workerName: '' })).toBe(2); // 11:00 and 12:30
+    // Not a column of the booked slot changed (updatedAt included), so what the family sees is as it was.
+    expect(await h().db.manager.findOneByOrFail(Slot, { id: slot.id })).toEqual(booked);
+    expect(await seen(h(), family, `/slots/${slot.id}`)).toEqual(bookedSeen);
+    expect(bookedSeen.booked).toBe(1);
+    expect((await lunches(tomorrow, 1)).map((s) => [s.start, s.workerName])).toEqual([
+      ['11:00', null],
+      ['12:30', null],
+    ]);
 
     // Deactivated: nothing more is made from it; what it made stays.
     const list = (await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', staff).expect(200)).body.items;
@@ -137,19 +170,17 @@ describeEachDb('slot templates', (h) => {
     await h().http.delete(`/api/v1/slot-templates/${extra.id}`).set('authorization', staff).expect(204);
     h().clock.set(new Date(Date.parse(T0) + 3 * 86_400_000));
     await runJob();
-    const last = addDays(TODAY, 3 + DAYS - 1);
-    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, date: last, capacity: 30 })).toBe(0);
-    expect(await h().db.manager.countBy(Slot, { serviceItemId: lunch.id, capacity: 30 })).toBe(weekdaysAhead.length);
+    // Up to the last day the job now makes: the slots the template made before it went, and no more.
+    expect(await ofCapacity30(TODAY, 3 + DAYS)).toEqual(weekdaysAhead);
     const again = await loginConsole(h(), 'staff-jiaxin'); // three days on, a fresh console session
     expect((await h().http.delete(`/api/v1/slot-templates/${extra.id}`).set('authorization', again)).status).toBe(404);
   });
 
   test("only the centre's staff and administrators over it; wrong input is refused with the field", async () => {
     const jiaxin = await centreNamed(h(), JIAXIN);
-    const lunch = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+    const lunch = await itemOf(jiaxin.id, 'lunch');
     const other = await loginConsole(h(), 'staff-dongyuan');
     expect((await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', other)).status).toBe(403);
-    const family = await loginWechat(h(), 'o_family_01');
     expect((await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', family)).status).toBe(403);
     const admin = await loginConsole(h(), 'admin-mishixiang');
     const seeded = (await h().http.get(`/api/v1/centres/${jiaxin.id}/slot-templates`).set('authorization', admin).expect(200)).body.items;
@@ -182,10 +213,11 @@ describeEachDb('slot templates', (h) => {
       expect(Object.keys(r.body.error.details.fields)).toContain(field);
     }
     const dongyuan = await centreNamed(h(), '嘉新东园睦邻点');
-    const foreign = await h().db.manager.findOneByOrFail(ServiceItem, { centreId: dongyuan.id, kind: 'lunch' });
+    const foreign = await itemOf(dongyuan.id, 'lunch');
     const r = await post({ ...base, serviceItemId: foreign.id });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'SERVICE_ITEM_NOT_IN_CENTRE', message: '这个服务项目不属于本站点' });
-    expect(await h().db.manager.countBy(SlotTemplate, { centreId: jiaxin.id, startTime: '11:00', endTime: '12:00' })).toBe(0);
+    const templates = (await seen(h(), staff, `/centres/${jiaxin.id}/slot-templates`)).items;
+    expect(templates.filter((t: { start: string; end: string }) => t.start === '11:00' && t.end === '12:00')).toEqual([]);
   });
 });

@@ -42,3 +42,9 @@ export const DONGYUAN = '嘉新东园睦邻点';
 export const MAIYUQIAO = '卖鱼桥社区居家养老服务照料中心';
 export const STREET_CENTRE = '米市巷街道综合养老服务中心';
 export const CANTEEN = '湖墅老年食堂';
+
+/** What `auth`'s user is shown at GET /api/v1`path` (the body of a 200): state checked as a user would see it. */
+
+export async function seen<T = any>(h: Harness, auth: string, path: string): Promise<T> {
+  return (await h.http.get(`/api/v1${path}`).set('authorization', auth).expect(200)).body as T;
+}

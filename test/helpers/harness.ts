@@ -86,8 +86,15 @@ export interface HarnessOptions {
   notifyRetryDelaysMs?: number[];
 }
 
-/** Credentials are generated once per test file (RSA key generation is the slow part), never stored. */
+/**
+ * Sandbox credentials: generated once per run by global setup (RSA key generation is the slow part) and passed in
+ * the environment, never stored; generated here when a file runs without it.
+ */
 let creds: SandboxCredentials | undefined;
+const runCredentials = (): SandboxCredentials | undefined => {
+  const json = process.env.MULIN_TEST_SANDBOX_CREDS;
+  return json ? (JSON.parse(json) as SandboxCredentials) : undefined;
+};
 
 /**
  * A real Mulin on a fresh database of the given kind (migrated, demo-seeded), served over a real socket, with the
@@ -107,7 +114,7 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-  creds ??= generateSandboxCredentials();
+  creds ??= runCredentials() ?? generateSandboxCredentials();
   const sandbox = createSandbox({
     creds,
     clock,

@@ -1,5 +1,4 @@
-import { Senior } from '../../entities';
-import { loginWechat, slotOf } from '../helpers/actors';
+import { loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import type { Harness } from '../helpers/harness';
 
 /** A booking made and paid the way a family does it, through the API and the WeChat Pay sandbox. */
@@ -12,7 +11,7 @@ export async function bookAndPay(
   date: string,
 ): Promise<{ id: number; code: string; status: string }> {
   const auth = await loginWechat(h, familyOpenid);
-  const senior = await h.db.manager.findOneByOrFail(Senior, { name: seniorName });
+  const senior = await seniorNamed(h, seniorName);
   const slot = await slotOf(h, centre, kind, date);
   const res = await h.http.post('/api/v1/bookings').set('authorization', auth).send({ seniorId: senior.id, slotId: slot.id });
   if (res.status !== 201) throw new Error(`booking failed: ${JSON.stringify(res.body)}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import simulate, { type Component, type RootComponent } from 'miniprogram-simulate';
 import { setApiBase } from '../../miniprogram/config';
 import type { Harness } from '../helpers/harness';
+import { withinRealTime } from '../helpers/real-time';
 
 /*
  * A stand-in for the WeChat client around the real pages, for jest (jsdom) with miniprogram-simulate:
@@ -19,7 +20,6 @@ import type { Harness } from '../helpers/harness';
 
 export const MP_ROOT = path.resolve(__dirname, '../../miniprogram');
 
-/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- j-component's own generic defaults */
 type Comp = RootComponent<any, any, any>;
 type Child = Component<any, any, any>;
 type Query = Record<string, string>;
@@ -143,7 +143,7 @@ export class MiniProgramRuntime {
 
   private storage = new Map<string, unknown>();
   private disposed = false;
-  private pending = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private modalAnswers: Array<{ confirm: boolean; content?: string }> = [];
   private scanQueue: Array<string | null> = [];
   private failRequests = 0;
@@ -208,25 +208,34 @@ export class MiniProgramRuntime {
     return this.toasts[this.toasts.length - 1];
   }
 
-  /** Waits until no request, payment or modal is in flight and the page has settled. */
+  /**
+   * Waits until nothing the phone started is in flight: every request, payment, navigation and wx callback is a
+   * tracked promise, and a page's follow-up (its next request once the last one answered) starts in the promise
+   * jobs that run before the next turn of the event loop, so it is tracked by then.
+   */
   async idle(): Promise<void> {
-    let quiet = 0;
-    const deadline = performance.now() + 20_000;
-    while (quiet < 3) {
-      await new Promise((r) => setTimeout(r, 5));
-      quiet = this.pending === 0 ? quiet + 1 : 0;
-      if (performance.now() > deadline) throw new Error('the mini-program never settled');
-    }
+    const settled = (async () => {
+      do {
+        await Promise.allSettled([...this.inFlight]);
+        await new Promise((r) => setImmediate(r));
+      } while (this.inFlight.size > 0);
+    })();
+    if ((await withinRealTime(20_000, settled)) === null) throw new Error('the mini-program never settled');
   }
 
-  /** Waits for a condition that needs timers (retries, polling) to pass. */
+  /**
+   * Waits for a condition that needs the page's own timers (a retry's back-off, a poll) to pass: with the phone's
+   * timers faked (see fakePhoneTimers), each of them is run in turn, and the page settles after it.
+   */
   async waitFor(check: () => boolean, what = 'the condition', timeoutMs = 5000): Promise<void> {
-    const end = performance.now() + timeoutMs;
-    while (!check()) {
-      if (performance.now() > end) throw new Error(`timed out waiting for ${what}; the page shows: ${this.page.text()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
     await this.idle();
+    const end = Date.now() + timeoutMs;
+    while (!check()) {
+      if (jest.getTimerCount() === 0 || Date.now() > end)
+        throw new Error(`${what} never came (no page timer left to wait for); the page shows: ${this.page.text()}`);
+      await jest.advanceTimersToNextTimerAsync();
+      await this.idle();
+    }
   }
 
   private openPage(url: string): PageHandle {
@@ -246,14 +255,16 @@ export class MiniProgramRuntime {
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
-    this.pending++;
-    return work.finally(() => {
-      this.pending--;
+    const tracked = work.finally(() => {
+      this.inFlight.delete(tracked);
     });
+    this.inFlight.add(tracked);
+    return tracked;
   }
 
+  /** A wx callback comes on a later turn of the event loop, as in the client (not on a timer: tests may fake those). */
   private later(fn: () => void): void {
-    this.track(new Promise<void>((r) => setTimeout(() => (fn(), r()), 0)));
+    this.track(new Promise<void>((r) => setImmediate(() => (fn(), r()))));
   }
 
   private bridge() {
@@ -263,7 +274,7 @@ export class MiniProgramRuntime {
       this.navigations.push(`${kind} ${o.url}`);
       this.track(
         (async () => {
-          await new Promise((r) => setTimeout(r, 0));
+          await new Promise((r) => setImmediate(r));
           if (kind === 'redirectTo') this.stack.pop()?.comp.detach();
           if (kind === 'reLaunch') this.stack.splice(0).forEach((p) => p.comp.detach());
           this.openPage(o.url);
@@ -320,7 +331,7 @@ export class MiniProgramRuntime {
         this.navigations.push(`navigateBack ${o.delta ?? 1}`);
         this.track(
           (async () => {
-            await new Promise((r) => setTimeout(r, 0));
+            await new Promise((r) => setImmediate(r));
             for (let i = 0; i < (o.delta ?? 1) && this.stack.length > 1; i++) this.stack.pop()?.comp.detach();
             (this.page.comp.instance as unknown as { onShow?: () => void }).onShow?.();
           })(),

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { JOBS, JOB_NAMES } from '../../jobs';
 import { ConfigError, loadConfig } from '../../server/config';
 import { selectJobs, type Services } from '../../server/container';
-import { shanghaiTime } from '../../server/lib/time';
+import { shanghaiDate, shanghaiTime } from '../../server/lib/time';
 import type { TickCoordinator } from '../../server/services/scheduler/job-coordinator';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
 import type { Job } from '../../server/services/scheduler/job';
@@ -60,6 +60,9 @@ describe('the jobs and the Scheduler', () => {
       expect(scheduler.nextRun('payment-reconcile')!.getUTCMinutes() % 10).toBe(0);
       expect(shanghaiTime(scheduler.nextRun('job-tick-purge')!)).toBe('04:17');
       expect(shanghaiTime(scheduler.nextRun('wechat-claim-purge')!)).toBe('04:27');
+      // The monthly settlement at 02:30 on the 1st.
+      const settlement = scheduler.nextRun('monthly-settlement')!;
+      expect([shanghaiDate(settlement).slice(8), shanghaiTime(settlement)]).toEqual(['01', '02:30']);
     } finally {
       await scheduler.stop();
     }
@@ -69,26 +72,31 @@ describe('the jobs and the Scheduler', () => {
   });
 
   test('node-cron hands each tick to the runner only on the instance the coordinator elects', async () => {
-    const ran: Array<{ job: string; tick: Date }> = [];
-    const runner = { run: async (job: Job, tick: Date) => void ran.push({ job: job.name, tick }) } as unknown as JobRunner;
-    const asked: string[] = [];
-    const coordinator: TickCoordinator = { shouldRun: async (key) => (asked.push(key), key.startsWith('elected:')) };
-    const job = (name: string): Job => ({ name, schedule: '* * * * * *', timezone: 'Asia/Shanghai', description: name, run: async () => 0 });
-    const scheduler = new Scheduler({ jobs: [job('elected'), job('not-elected')], coordinator, runner, logger: silent });
-    scheduler.start();
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
-    await scheduler.stop();
+    // node-cron 4 arms one setTimeout per task up to its next match and reads new Date(): fake timers drive it.
+    jest.useFakeTimers({ now: new Date('2026-12-01T00:30:00.000Z') });
+    try {
+      const ran: Array<{ job: string; tick: Date }> = [];
+      const runner = { run: async (job: Job, tick: Date) => void ran.push({ job: job.name, tick }) } as unknown as JobRunner;
+      const asked: string[] = [];
+      const coordinator: TickCoordinator = { shouldRun: async (key) => (asked.push(key), key.startsWith('elected:')) };
+      const job = (name: string): Job => ({ name, schedule: '* * * * * *', timezone: 'Asia/Shanghai', description: name, run: async () => 0 });
+      const scheduler = new Scheduler({ jobs: [job('elected'), job('not-elected')], coordinator, runner, logger: silent });
+      scheduler.start();
+      // The first timer fires 0.4 s after its slot (a busy event loop): the tick is still the slot it matched.
+      jest.setSystemTime(Date.now() + 400);
+      await jest.advanceTimersByTimeAsync(2_200);
+      await scheduler.stop();
 
-    expect(asked.filter((k) => k.startsWith('not-elected:')).length).toBeGreaterThanOrEqual(1);
-    expect(ran.length).toBeGreaterThanOrEqual(1);
-    expect(ran.every((r) => r.job === 'elected')).toBe(true);
-    // The tick is the matched slot (a whole second), and the coordination key is name:slotISO.
-    for (const r of ran) {
-      expect(r.tick.getUTCMilliseconds()).toBe(0);
-      expect(asked).toContain(`elected:${r.tick.toISOString()}`);
+      // Two whole seconds passed: each job was offered both, and only the elected one ran, with the matched slot as
+      // its tick and name:slotISO as the coordination key.
+      const slots = ['2026-12-01T00:30:01.000Z', '2026-12-01T00:30:02.000Z'];
+      expect([...asked].sort()).toEqual([...slots.map((s) => `elected:${s}`), ...slots.map((s) => `not-elected:${s}`)]);
+      expect(ran.map((r) => [r.job, r.tick.toISOString()])).toEqual(slots.map((s) => ['elected', s]));
+
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(asked).toHaveLength(4); // stopped means stopped
+    } finally {
+      jest.useRealTimers();
     }
-    const before = asked.length;
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    expect(asked.length).toBe(before); // stopped means stopped
   });
 });
