@@ -23,6 +23,7 @@ import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
 import { JobRepository } from './repositories/job.repository';
+import { StaffAccountRepository } from './repositories/staff-account.repository';
 import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
 import { JobCoordinator } from './services/scheduler/job-coordinator';
@@ -41,6 +42,8 @@ import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
 import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
+import { AccountService } from './services/access/account.service';
+import { AuditLogService } from './services/access/audit-log.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
 import { BookingReaderService } from './services/booking/booking-reader.service';
 import { BookingService } from './services/booking/booking.service';
@@ -111,6 +114,7 @@ export function buildServices(deps: Deps) {
     notices: new NoticeRepository(db),
     regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
+    staffAccounts: new StaffAccountRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -345,6 +349,17 @@ export function buildServices(deps: Deps) {
     jobRuns: new JobRunService(repos.jobs, clock),
     reminders,
     subscriptions: new SubscriptionService(clock, repos.accounts, repos.subscribeCredits, messenger, templates),
+    accounts: new AccountService({
+      db,
+      clock,
+      accounts: repos.staffAccounts,
+      centres: repos.centres,
+      regions: repos.regions,
+      access,
+      audit,
+      auditRepo: repos.audit,
+    }),
+    auditLog: new AuditLogService({ audit: repos.audit, accounts: repos.accounts }),
   };
 }
 
