@@ -20,6 +20,7 @@ import { settlementRoutes } from './http/routes/settlement.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
 import { accountRoutes } from './http/routes/account.routes';
 import { auditRoutes } from './http/routes/audit.routes';
+import { operationsRoutes } from './http/routes/operations.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -61,6 +62,7 @@ export function createApp(s: Services): Koa {
       slotTemplateRoutes(s),
       accountRoutes(s),
       auditRoutes(s),
+      operationsRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

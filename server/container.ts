@@ -24,6 +24,7 @@ import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
 import { JobRepository } from './repositories/job.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
+import { OperationsRepository } from './repositories/operations.repository';
 import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
 import { JobCoordinator } from './services/scheduler/job-coordinator';
@@ -44,6 +45,8 @@ import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
 import { AccountService } from './services/access/account.service';
 import { AuditLogService } from './services/access/audit-log.service';
+import { CounterService } from './services/operations/counter.service';
+import { ListsService } from './services/operations/lists.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
 import { BookingReaderService } from './services/booking/booking-reader.service';
 import { BookingService } from './services/booking/booking.service';
@@ -115,6 +118,7 @@ export function buildServices(deps: Deps) {
     regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
     staffAccounts: new StaffAccountRepository(db),
+    operations: new OperationsRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -360,6 +364,26 @@ export function buildServices(deps: Deps) {
       auditRepo: repos.audit,
     }),
     auditLog: new AuditLogService({ audit: repos.audit, accounts: repos.accounts }),
+    counter: new CounterService({
+      clock,
+      centres: repos.centres,
+      seniors: repos.seniors,
+      slots: repos.slots,
+      operations: repos.operations,
+      access,
+      reader: bookingReader,
+      bookings,
+      lifecycle,
+    }),
+    lists: new ListsService({
+      clock,
+      centres: repos.centres,
+      slots: repos.slots,
+      seniors: repos.seniors,
+      regions: repos.regions,
+      operations: repos.operations,
+      access,
+    }),
   };
 }
 
