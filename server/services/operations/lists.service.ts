@@ -1,4 +1,13 @@
-import { SERVICE_KIND_LABELS, type Booking, type BookingStatus, type Centre, type DeliveryMode, type Senior, type Slot } from '../../../entities';
+import {
+  DELIVERY_MODES,
+  SERVICE_KIND_LABELS,
+  type Booking,
+  type BookingStatus,
+  type Centre,
+  type DeliveryMode,
+  type Senior,
+  type Slot,
+} from '../../../entities';
 import type { DeliveryListView, KitchenListView } from '../../contracts/api-types';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
@@ -85,14 +94,20 @@ export class ListsService {
     const byDiet = tally(lines, (l) => l.diet)
       .map(([diet, portions]) => ({ diet, label: diet || W.noDiet, portions }))
       .sort((a, b) => b.portions - a.portions || dietOrder(a.diet, b.diet));
-    const byDeliveryMode = tally(lines, (l) => l.deliveryMode).map(([mode, portions]) => ({
-      mode: mode as DeliveryMode,
-      label: DELIVERY_MODE_LABELS[mode as DeliveryMode],
-      portions,
-    }));
+    const byDeliveryMode = tally(lines, (l) => l.deliveryMode)
+      .map(([mode, portions]) => ({ mode: mode as DeliveryMode, label: DELIVERY_MODE_LABELS[mode as DeliveryMode], portions }))
+      .sort((a, b) => DELIVERY_MODES.indexOf(a.mode) - DELIVERY_MODES.indexOf(b.mode));
     return {
       centre: { id: centre.id, name: centre.name },
-      slot: { id: slot.id, date: slot.date, start: shanghaiTime(slot.startsAt), end: shanghaiTime(slot.endsAt), kind: item.kind, kindLabel: SERVICE_KIND_LABELS[item.kind], itemName: item.name },
+      slot: {
+        id: slot.id,
+        date: slot.date,
+        start: shanghaiTime(slot.startsAt),
+        end: shanghaiTime(slot.endsAt),
+        kind: item.kind,
+        kindLabel: SERVICE_KIND_LABELS[item.kind],
+        itemName: item.name,
+      },
       menu: menu?.dishes ?? [],
       totalPortions: lines.reduce((n, l) => n + l.quantity, 0),
       byDiet,
@@ -117,7 +132,14 @@ export class ListsService {
     const [no, senior, qty, diet, mode, note, status] = KITCHEN_LINE_HEADERS;
     const body = await toPrintableXlsx(
       [
-        { sheet: W.kitchenSummarySheet, title, subtitle, columns: [text(item, 36), count(portions)], sections: summarySections, totals: [W.total, k.totalPortions] },
+        {
+          sheet: W.kitchenSummarySheet,
+          title,
+          subtitle,
+          columns: [text(item, 36), count(portions)],
+          sections: summarySections,
+          totals: [W.total, k.totalPortions],
+        },
         {
           sheet: W.kitchenLinesSheet,
           title,
@@ -133,7 +155,12 @@ export class ListsService {
       ],
       this.deps.clock.now(),
     );
-    return { fileName: W.kitchenFileName(k.centre.name, k.slot.date, k.slot.kindLabel), asciiFileName: W.kitchenAsciiFileName(k.slot.id), contentType: XLSX, body };
+    return {
+      fileName: W.kitchenFileName(k.centre.name, k.slot.date, k.slot.kindLabel),
+      asciiFileName: W.kitchenAsciiFileName(k.slot.id),
+      contentType: XLSX,
+      body,
+    };
   }
 
   async deliveryList(actor: Actor, centreId: number, date: string, slotId?: number): Promise<DeliveryListView> {
@@ -154,7 +181,10 @@ export class ListsService {
     const far = (m: number | null) => m ?? Number.POSITIVE_INFINITY;
     const communities = [...groups]
       .map(([regionId, list]) => {
-        list.sort((a, b) => far(a.distanceMetres) - far(b.distanceMetres) || a.senior.address.localeCompare(b.senior.address, 'zh') || a.slot.start.localeCompare(b.slot.start));
+        list.sort(
+          (a, b) =>
+            far(a.distanceMetres) - far(b.distanceMetres) || a.senior.address.localeCompare(b.senior.address, 'zh') || a.slot.start.localeCompare(b.slot.start),
+        );
         return {
           region: { id: regionId, name: regionOf.get(regionId)?.name ?? W.unknownCommunity },
           portions: list.reduce((n, s) => n + s.quantity, 0),
@@ -184,7 +214,18 @@ export class ListsService {
           sheet: W.deliverySheet,
           title: W.deliveryTitle(d.centre.name, d.date),
           subtitle: W.deliverySubtitle(d.totalStops, d.totalPortions, d.centre.address),
-          columns: [count(no, 6), text(senior, 10), text(phone, 14), text(address, 34), text(meal, 14), count(qty, 6), text(diet, 14), text(note, 18), count(distance, 10), text(signed, 10)],
+          columns: [
+            count(no, 6),
+            text(senior, 10),
+            text(phone, 14),
+            text(address, 34),
+            text(meal, 14),
+            count(qty, 6),
+            text(diet, 14),
+            text(note, 18),
+            count(distance, 10),
+            text(signed, 10),
+          ],
           sections: d.communities.map((c) => ({
             heading: W.communityHeading(c.region.name, c.stops.length, c.portions),
             rows: c.stops.map((s) => [
