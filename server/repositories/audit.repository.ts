@@ -32,6 +32,9 @@ const SCOPE_OF: Readonly<Record<string, string>> = {
     'SELECT a.centreId AS centreId, COALESCE(a.regionPath, c.regionPath) AS regionPath FROM account a LEFT JOIN centre c ON c.id = a.centreId WHERE a.id = ?',
 };
 
+/** An entry to write; without `scope` it is placed by its record (AuditRepository.insert). */
+export type AuditRow = Omit<AuditLog, 'id' | 'scopeCentreId' | 'scopeRegionPath'> & { scope?: AuditScope };
+
 /** Which entries a reader may see: their centre's (staff), or those inside their region (administrators). */
 export type AuditReadScope = { centreId: number } | { regionPath: string; withUnscoped: boolean };
 
@@ -51,8 +54,14 @@ export interface AuditFilter {
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  insert(em: EntityManager, row: Omit<AuditLog, 'id'>): Promise<AuditLog> {
-    return em.save(AuditLog, em.create(AuditLog, row));
+  /**
+   * Writes an entry. Its scope is what the caller says, or else where the record belongs (scopeOf), or else
+   * nowhere (null: only administrators of a top-level region read it).
+   */
+  async insert(em: EntityManager, row: AuditRow): Promise<AuditLog> {
+    const { scope, ...entry } = row;
+    const placed = scope ?? (await this.scopeOf(em, row.entityType, row.entityId));
+    return em.save(AuditLog, em.create(AuditLog, { ...entry, scopeCentreId: placed?.centreId ?? null, scopeRegionPath: placed?.regionPath ?? null }));
   }
 
   /** Where a record belongs, or null for a kind without a known place (or a record that is gone). */

@@ -21,6 +21,7 @@ export class AuditService {
   ) {}
 
   async record(em: Tx, actor: Actor, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
+    // Where the record belongs; for a kind of record with no place of its own, where the actor works.
     const scope = entity.scope ?? (await this.repo.scopeOf(em, entity.type, entity.id)) ?? (await this.actorScope(em, actor));
     return this.repo.insert(em, {
       actorAccountId: actor.accountId,
@@ -30,15 +31,13 @@ export class AuditService {
       entityId: entity.id,
       detail,
       ip: actor.ip.slice(0, 64),
-      scopeCentreId: scope.centreId,
-      scopeRegionPath: scope.regionPath,
+      scope,
       createdAt: this.clock.now(),
     });
   }
 
   /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
-  async recordSystem(em: Tx, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
-    const scope = entity.scope ?? (await this.repo.scopeOf(em, entity.type, entity.id));
+  recordSystem(em: Tx, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {
       actorAccountId: null,
       actorRole: 'system',
@@ -47,8 +46,7 @@ export class AuditService {
       entityId: entity.id,
       detail,
       ip: '',
-      scopeCentreId: scope?.centreId ?? null,
-      scopeRegionPath: scope?.regionPath ?? null,
+      scope: entity.scope,
       createdAt: this.clock.now(),
     });
   }

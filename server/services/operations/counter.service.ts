@@ -15,6 +15,9 @@ import type { BookingReaderService } from '../booking/booking-reader.service';
 import type { BookingView } from '../booking/booking-view';
 import type { BookingService } from '../booking/booking.service';
 
+/** What BookingLifecycleService.checkIn takes after the actor and the code. */
+export type CheckInExtras = Parameters<BookingLifecycleService['checkIn']> extends [Actor, string, ...infer More] ? More : never;
+
 /** Most bookings, and most other seniors, one search answers with: a counter looks for one person. */
 const MAX_BOOKINGS = 50;
 const MAX_SENIORS = 20;
@@ -74,11 +77,14 @@ export class CounterService {
     };
   }
 
-  /** 核销 of a booking found at the counter: the same check-in as scanning its code, by the centre's staff. */
-  async checkIn(actor: Actor, bookingId: number): Promise<BookingView> {
+  /**
+   * 核销 of a booking found at the counter: the same check-in as scanning its code, by the centre's staff. Whatever
+   * else check-in by code takes (what was collected at the counter, …) is passed on as it is.
+   */
+  async checkIn(actor: Actor, bookingId: number, ...more: CheckInExtras): Promise<BookingView> {
     const ctx = await this.deps.reader.load(bookingId);
     this.deps.access.assertCanManageCentre(actor, ctx.centre);
-    return this.deps.lifecycle.checkIn(actor, ctx.booking.code);
+    return this.deps.lifecycle.checkIn(actor, ctx.booking.code, ...more);
   }
 
   /**
