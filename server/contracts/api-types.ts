@@ -386,7 +386,7 @@ export interface CounterSearchAnswer {
   date: string;
   /** That day's bookings at this centre whose senior matches. */
   items: Array<{ booking: BookingView; senior: CounterSeniorView; canCheckIn: boolean }>;
-  /** Seniors who match and have no booking there that day, for a walk-in. */
+  /** Seniors who match, use the centre or live in its street, and have no booking there that day: for a walk-in. */
   seniors: CounterSeniorView[];
 }
 

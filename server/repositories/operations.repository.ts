@@ -22,14 +22,14 @@ export class OperationsRepository {
   }
 
   /**
-   * Active seniors who match and who use the centre (it is their home centre) or live in its area, but for
-   * `exceptIds`: whom a walk-in may be booked for.
+   * Active seniors who match and who use the centre (it is their home centre) or live inside `area.regionPath`,
+   * but for `exceptIds`: whom a walk-in may be booked for.
    */
-  seniorsMatching(centre: { id: number; regionPath: string }, match: SeniorMatch, exceptIds: number[], limit: number): Promise<Senior[]> {
+  seniorsMatching(area: { id: number; regionPath: string }, match: SeniorMatch, exceptIds: number[], limit: number): Promise<Senior[]> {
     const qb = this.db.manager
       .createQueryBuilder(Senior, 's')
       .where('s.active = :active', { active: true })
-      .andWhere(`(s.homeCentreId = :centreId OR s.regionPath LIKE :path ${LIKE_ESCAPE})`, { centreId: centre.id, path: likeStartingWith(centre.regionPath) });
+      .andWhere(`(s.homeCentreId = :centreId OR s.regionPath LIKE :path ${LIKE_ESCAPE})`, { centreId: area.id, path: likeStartingWith(area.regionPath) });
     if (exceptIds.length > 0) qb.andWhere('s.id NOT IN (:...exceptIds)', { exceptIds });
     this.matching(qb, match);
     return qb.orderBy('s.name', 'ASC').addOrderBy('s.id', 'ASC').take(limit).getMany();

@@ -89,6 +89,8 @@ describeEachDb('counter check-in by name and walk-ins', (h) => {
     const walkIn = (await search(t.jiaxin, '李建国').expect(200)).body;
     expect(walkIn.items).toEqual([]);
     expect(walkIn.seniors).toEqual([{ id: li.id, name: '李建国', phone: expect.stringContaining('****'), idCardLast4: li.idCardLast4, dietNotes: '' }]);
+    expect((await search(t.jiaxin, '吴德明').expect(200)).body.seniors.map((x: { name: string }) => x.name)).toEqual(['吴德明']); // the next community
+    expect((await search(t.jiaxin, '陈阿毛').expect(200)).body.seniors).toEqual([]); // another street
     expect((await search(t.jiaxin, '没有这个人').expect(200)).body).toEqual({ date: TODAY, items: [], seniors: [] });
   });
 

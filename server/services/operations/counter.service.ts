@@ -62,7 +62,7 @@ export class CounterService {
     const [views, booked, others] = await Promise.all([
       this.deps.reader.views(found),
       this.deps.seniors.findByIds(seniorIds),
-      this.deps.operations.seniorsMatching(centre, match, seniorIds, MAX_SENIORS),
+      this.deps.operations.seniorsMatching({ id: centre.id, regionPath: streetPath(centre.regionPath) }, match, seniorIds, MAX_SENIORS),
     ]);
     const seniorOf = new Map(booked.map((s) => [s.id, s]));
     const today = date === shanghaiDate(this.deps.clock.now());
@@ -125,6 +125,15 @@ export class CounterService {
 export function seniorMatch(q: string): SeniorMatch {
   const text = q.trim();
   return /^\d{3}[\dXx]$/.test(text) ? { last4: text.toUpperCase() } : { name: text };
+}
+
+/**
+ * The street a region path lies in ("/1/2/3/" → "/1/2/": district, street, community): walk-ins come from the
+ * neighbouring communities too, not only the centre's own.
+ */
+function streetPath(regionPath: string): string {
+  const ids = regionPath.split('/').filter((p) => p.length > 0);
+  return `/${ids.slice(0, 2).join('/')}/`;
 }
 
 function counterSenior(s: Senior): CounterSeniorView {
