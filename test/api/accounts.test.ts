@@ -158,7 +158,7 @@ describeEachDb('staff and administrator accounts', (h) => {
 
     // Lists: each administrator sees their own region's console accounts, and filters narrow them.
     // (Leaving out the accounts the other tests of this file make, so that this one reads the same alone.)
-    const others = new Set(['staff-wang', 'staff-li']);
+    const others = new Set(['staff-wang', 'staff-li', 'staff-mover']);
     const usernames = async (auth: string, query: object = {}) =>
       (
         await api()
@@ -213,6 +213,44 @@ describeEachDb('staff and administrator accounts', (h) => {
       .set('authorization', t.district)
       .send({ ...base, username: 'staff-jiaxin' });
     expect(seeded.body.error.code).toBe('USERNAME_TAKEN');
+  });
+
+  test('a staff member moved to another centre of the street signs in again there; the move is audit-logged', async () => {
+    const [jiaxin, dongyuan] = await Promise.all([centreNamed(h(), JIAXIN), centreNamed(h(), '嘉新东园睦邻点')]);
+    const made = await api()
+      .post('/api/v1/accounts')
+      .set('authorization', t.mishixiang)
+      .send({ role: 'staff', username: 'staff-mover', displayName: '调岗的人', centreId: jiaxin.id })
+      .expect(201);
+    const first = await login('staff-mover', made.body.oneTimePassword).expect(200);
+    await api()
+      .post('/api/v1/me/password')
+      .set('authorization', bearer(first))
+      .send({ oldPassword: made.body.oneTimePassword, newPassword: 'Moving-on-2026' })
+      .expect(204);
+    const before = await accountId(t.mishixiang, 'staff-mover');
+    const mismatch = await api().patch(`/api/v1/accounts/${before.id}`).set('authorization', t.mishixiang).send({ version: before.version, regionId: 1 });
+    expect([mismatch.status, mismatch.body.error.code]).toEqual([422, 'ACCOUNT_SCOPE_MISMATCH']);
+    const moved = await api()
+      .patch(`/api/v1/accounts/${before.id}`)
+      .set('authorization', t.mishixiang)
+      .send({ version: before.version, centreId: dongyuan.id })
+      .expect(200);
+    expect(moved.body).toMatchObject({ centre: { id: dongyuan.id, name: '嘉新东园睦邻点' }, version: before.version + 1, mustChangePassword: false });
+    expect((await api().get('/api/v1/me').set('authorization', bearer(first))).status).toBe(401);
+    const again = bearer(await login('staff-mover', 'Moving-on-2026').expect(200));
+    expect((await api().get('/api/v1/me').set('authorization', again).expect(200)).body.centreId).toBe(dongyuan.id);
+    const [entry] = (
+      await api()
+        .get('/api/v1/audit-log')
+        .query({ entityType: 'account', entityId: before.id, action: 'account.update' })
+        .set('authorization', t.mishixiang)
+        .expect(200)
+    ).body.items;
+    expect(entry.detail).toEqual({ centreId: [jiaxin.id, dongyuan.id], sessionsEnded: 1 });
+    // 东园's staff read it in their centre's log now.
+    const dongyuanLog = await api().get('/api/v1/audit-log').query({ entityType: 'account', entityId: before.id }).set('authorization', again).expect(200);
+    expect(dongyuanLog.body.items.map((e: { action: string }) => e.action)).toContain('account.update');
   });
 
   test('disabling ends the sessions at once and stops sign-in; an edit on a stale version is refused with 409', async () => {
