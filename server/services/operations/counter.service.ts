@@ -107,7 +107,8 @@ export class CounterService {
       idempotencyKey: input.idempotencyKey,
     });
     const b = made.booking;
-    if (input.checkIn && canCheckIn(b.status) && b.serviceDate === shanghaiDate(this.deps.clock.now())) {
+    // Something to pay: it is checked in with the payment (or once paid online), not here.
+    if (input.checkIn && b.status !== 'pending_payment' && canCheckIn(b.status) && b.serviceDate === shanghaiDate(this.deps.clock.now())) {
       return { booking: await this.deps.lifecycle.checkIn(actor, b.code), replayed: made.replayed };
     }
     return made;
