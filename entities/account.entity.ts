@@ -61,6 +61,15 @@ export class Account {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Set when the password is one an administrator handed out (a new account, a reset): until the holder picks
+   *  their own, a console session may do nothing but change it. */
+  @Column({ type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
+  /** Optimistic concurrency for administrators' edits (disable, reset, move): bumped by every change. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
   @InstantColumn()
   createdAt!: Date;
 

@@ -5,6 +5,8 @@ import { InstantColumn, TextColumn } from './columns';
 @Entity('audit_log')
 @Index('idx_audit_entity', ['entityType', 'entityId'])
 @Index('idx_audit_actor', ['actorAccountId', 'createdAt'])
+@Index('idx_audit_scope_region', ['scopeRegionPath', 'createdAt'])
+@Index('idx_audit_scope_centre', ['scopeCentreId', 'createdAt'])
 export class AuditLog {
   @PrimaryGeneratedColumn()
   id!: number;
@@ -29,6 +31,14 @@ export class AuditLog {
 
   @TextColumn(64, { default: '' })
   ip!: string;
+
+  /** Whose log this entry belongs to: the centre and region of the record acted on (or of the actor, when the
+   *  record has none). Staff read their centre's entries, administrators those inside their region. */
+  @Column({ type: 'int', nullable: true })
+  scopeCentreId!: number | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  scopeRegionPath!: string | null;
 
   @InstantColumn()
   createdAt!: Date;

@@ -22,7 +22,8 @@ export const CLAIMABLE_BOOKING_STATUSES: readonly BookingStatus[] = ['served', '
 
 export const BOOKED_BY = ['self', 'family', 'staff'] as const;
 export type BookedBy = (typeof BOOKED_BY)[number];
-export const CHANNELS = ['mp_chat', 'miniprogram', 'console', 'phone'] as const;
+/** `counter`: booked by staff at the centre's counter for a senior standing there (a walk-in). */
+export const CHANNELS = ['mp_chat', 'miniprogram', 'console', 'phone', 'counter'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /**

@@ -18,6 +18,9 @@ import { peopleRoutes } from './http/routes/people.routes';
 import { subscriptionRoutes } from './http/routes/subscription.routes';
 import { settlementRoutes } from './http/routes/settlement.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
+import { accountRoutes } from './http/routes/account.routes';
+import { auditRoutes } from './http/routes/audit.routes';
+import { operationsRoutes } from './http/routes/operations.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -57,6 +60,9 @@ export function createApp(s: Services): Koa {
       noticeRoutes(s),
       emergencyRoutes(s),
       slotTemplateRoutes(s),
+      accountRoutes(s),
+      auditRoutes(s),
+      operationsRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

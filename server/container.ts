@@ -23,6 +23,8 @@ import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
 import { JobRepository } from './repositories/job.repository';
+import { StaffAccountRepository } from './repositories/staff-account.repository';
+import { OperationsRepository } from './repositories/operations.repository';
 import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
 import { JobCoordinator } from './services/scheduler/job-coordinator';
@@ -41,6 +43,10 @@ import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
 import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
+import { AccountService } from './services/access/account.service';
+import { AuditLogService } from './services/access/audit-log.service';
+import { CounterService } from './services/operations/counter.service';
+import { ListsService } from './services/operations/lists.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
 import { BookingReaderService } from './services/booking/booking-reader.service';
 import { BookingService } from './services/booking/booking.service';
@@ -111,6 +117,8 @@ export function buildServices(deps: Deps) {
     notices: new NoticeRepository(db),
     regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
+    staffAccounts: new StaffAccountRepository(db),
+    operations: new OperationsRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -345,6 +353,37 @@ export function buildServices(deps: Deps) {
     jobRuns: new JobRunService(repos.jobs, clock),
     reminders,
     subscriptions: new SubscriptionService(clock, repos.accounts, repos.subscribeCredits, messenger, templates),
+    accounts: new AccountService({
+      db,
+      clock,
+      accounts: repos.staffAccounts,
+      centres: repos.centres,
+      regions: repos.regions,
+      access,
+      audit,
+      auditRepo: repos.audit,
+    }),
+    auditLog: new AuditLogService({ audit: repos.audit, accounts: repos.accounts }),
+    counter: new CounterService({
+      clock,
+      centres: repos.centres,
+      seniors: repos.seniors,
+      slots: repos.slots,
+      operations: repos.operations,
+      access,
+      reader: bookingReader,
+      bookings,
+      lifecycle,
+    }),
+    lists: new ListsService({
+      clock,
+      centres: repos.centres,
+      slots: repos.slots,
+      seniors: repos.seniors,
+      regions: repos.regions,
+      operations: repos.operations,
+      access,
+    }),
   };
 }
 

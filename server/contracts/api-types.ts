@@ -24,7 +24,7 @@ export type SeniorCategory = 'hardship' | 'minimum_living' | 'low_income' | 'liv
 export type Gender = 'female' | 'male';
 export type BookingStatus = 'pending_payment' | 'pending_confirmation' | 'confirmed' | 'served' | 'rated' | 'expired' | 'cancelled' | 'rejected' | 'no_show';
 export type BookedBy = 'self' | 'family' | 'staff';
-export type BookingChannel = 'mp_chat' | 'miniprogram' | 'console' | 'phone';
+export type BookingChannel = 'mp_chat' | 'miniprogram' | 'console' | 'phone' | 'counter';
 export type PaymentStatus = 'created' | 'paid' | 'closed' | 'failed';
 export type RefundStatus = 'pending' | 'processing' | 'success' | 'abnormal' | 'closed' | 'failed';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
@@ -71,6 +71,9 @@ export interface LoginAnswer<Instant = string> {
   token: string;
   expiresAt: Instant;
   account: AccountView;
+  /** A console account signed in with a password an administrator handed out: until it is changed
+   *  (POST /me/password) every other route answers 403 PASSWORD_CHANGE_REQUIRED. */
+  mustChangePassword: boolean;
 }
 
 // ---- people ----
@@ -319,4 +322,118 @@ export interface ExchangeView {
   said: string;
   intent: string;
   reply: string;
+}
+
+// ---- staff and administrator accounts, the audit log ----
+
+export type ConsoleRole = 'staff' | 'admin';
+
+/** GET /accounts, /accounts/:id and the answer of every account edit. */
+export interface ConsoleAccountView {
+  id: number;
+  username: string;
+  displayName: string;
+  role: ConsoleRole;
+  roles: Role[];
+  phone: string | null;
+  /** Staff: the centre they work at. */
+  centre: { id: number; name: string } | null;
+  /** Administrators: the district or street they administer. */
+  region: { id: number; name: string } | null;
+  active: boolean;
+  mustChangePassword: boolean;
+  createdAt: string;
+  updatedAt: string;
+  /** Send it back with an edit; an edit made on an older version is refused with 409 VERSION_CONFLICT. */
+  version: number;
+}
+
+/** POST /accounts and POST /accounts/:id/reset-password: the one-time password is shown this once and never again. */
+export interface OneTimePasswordAnswer {
+  account: ConsoleAccountView;
+  oneTimePassword: string;
+}
+
+/** GET /audit-log. */
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  /** null for what the system did by itself (a scheduled job). */
+  actor: { id: number; displayName: string; username: string | null } | null;
+  role: string;
+  roleLabel: string;
+  action: string;
+  actionLabel: string;
+  entity: { type: string; typeLabel: string; id: number };
+  detail: Record<string, unknown>;
+  ip: string;
+}
+
+// ---- counter work and the day's lists ----
+
+/** A senior as the counter sees them: enough to tell two people of one name apart, no more. */
+export interface CounterSeniorView {
+  id: number;
+  name: string;
+  /** Masked: 138****5678. */
+  phone: string | null;
+  idCardLast4: string | null;
+  dietNotes: string;
+}
+
+/** GET /centres/:id/day/:date/search. */
+export interface CounterSearchAnswer {
+  date: string;
+  /** That day's bookings at this centre whose senior matches. */
+  items: Array<{ booking: BookingView; senior: CounterSeniorView; canCheckIn: boolean }>;
+  /** Seniors who match, use the centre or live in its street, and have no booking there that day: for a walk-in. */
+  seniors: CounterSeniorView[];
+}
+
+/** GET /slots/:id/kitchen-list. */
+export interface KitchenListView {
+  centre: { id: number; name: string };
+  slot: { id: number; date: string; start: string; end: string; kind: ServiceKind; kindLabel: string; itemName: string };
+  menu: Dish[];
+  /** Portions to cook: bookings waiting for confirmation, confirmed or already served. */
+  totalPortions: number;
+  /** Portions by the seniors' diet notes ('' = no note), largest first. They add up to totalPortions. */
+  byDiet: Array<{ diet: string; label: string; portions: number }>;
+  byDeliveryMode: Array<{ mode: DeliveryMode; label: string; portions: number }>;
+  /** Booked but not paid yet: they may still expire, so they are not in the portions above. */
+  awaitingPayment: { bookings: number; portions: number };
+  lines: Array<{
+    bookingId: number;
+    seniorName: string;
+    quantity: number;
+    diet: string;
+    note: string;
+    deliveryMode: DeliveryMode;
+    deliveryModeLabel: string;
+    status: BookingStatus;
+  }>;
+}
+
+/** GET /centres/:id/delivery-list. */
+export interface DeliveryListView {
+  centre: { id: number; name: string; address: string };
+  date: string;
+  totalStops: number;
+  totalPortions: number;
+  /** Communities in route order (nearest first), and in each the stops nearest first. */
+  communities: Array<{
+    region: { id: number; name: string };
+    portions: number;
+    stops: Array<{
+      bookingId: number;
+      senior: { id: number; name: string; phone: string | null; address: string };
+      slot: { id: number; start: string; end: string; kind: ServiceKind; kindLabel: string };
+      quantity: number;
+      diet: string;
+      note: string;
+      /** Walking distance from the centre, metres; null when the senior's location is unknown. */
+      distanceMetres: number | null;
+      status: BookingStatus;
+    }>;
+  }>;
 }

@@ -26,3 +26,17 @@ export function merchantNumber(prefix: 'MP' | 'MR', shanghaiDay: string): string
   for (let i = 0; i < 16; i++) digits += String(randomInt(10));
   return `${prefix}${shanghaiDay.replace(/-/g, '')}${digits}`;
 }
+
+// Letters and digits that cannot be mistaken for each other when read off a screen or a slip of paper.
+const PASSWORD_LETTERS = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz';
+const PASSWORD_DIGITS = '23456789';
+
+/** A password handed out once (a new console account, a reset): 12 characters, letters and digits both present. */
+export function oneTimePassword(length = 12): string {
+  const all = PASSWORD_LETTERS + PASSWORD_DIGITS;
+  for (;;) {
+    let s = '';
+    for (let i = 0; i < length; i++) s += all[randomInt(all.length)];
+    if (/[A-Za-z]/.test(s) && /\d/.test(s)) return s;
+  }
+}

@@ -96,3 +96,73 @@ export function toCsv(t: Table): Buffer {
   for (const r of [...t.rows, ...(t.totals ? [t.totals] : [])]) lines.push(r.map((v, i) => csvCell(t.columns[i].kind, v)).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }
+
+/** A block of rows under a heading of its own (a community on a delivery round). */
+export interface PrintSection {
+  heading?: string;
+  rows: ReadonlyArray<readonly Cell[]>;
+}
+
+/** One sheet meant for paper: a title, the column headers (repeated on every printed page), sections of rows. */
+export interface PrintSheet {
+  sheet: string;
+  title: string;
+  /** A line under the title (when printed, how many, …). */
+  subtitle?: string;
+  columns: readonly TableColumn[];
+  sections: readonly PrintSection[];
+  /** Shown last, in bold. */
+  totals?: readonly Cell[];
+  landscape?: boolean;
+}
+
+const THIN = { style: 'thin' as const };
+const BOX = { top: THIN, left: THIN, bottom: THIN, right: THIN };
+
+/**
+ * A workbook to print and take into the kitchen or on the round: A4, fitted to the page width, the header row
+ * repeated on each page, thin borders, long text wrapped. Read back with readXlsx like any other.
+ */
+export async function toPrintableXlsx(sheets: readonly PrintSheet[], createdAt: Date): Promise<Buffer> {
+  const wb = new Workbook();
+  wb.creator = 'Mulin';
+  wb.created = createdAt;
+  wb.modified = createdAt;
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.sheet, {
+      pageSetup: {
+        paperSize: 9, // A4
+        orientation: s.landscape ? 'landscape' : 'portrait',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+      },
+      headerFooter: { oddFooter: '&P / &N' },
+    });
+    ws.columns = s.columns.map((c) => ({ width: c.width ?? (c.kind === 'text' ? 20 : 10) }));
+    ws.addRow([s.title]).font = { bold: true, size: 14 };
+    if (s.subtitle) ws.addRow([s.subtitle]);
+    const header = ws.addRow(s.columns.map((c) => c.header));
+    header.font = { bold: true };
+    header.eachCell((cell) => (cell.border = BOX));
+    ws.pageSetup.printTitlesRow = `${header.number}:${header.number}`;
+    ws.views = [{ state: 'frozen', ySplit: header.number }];
+    const add = (cells: readonly Cell[]) => {
+      const row = ws.addRow(cells.map((v, i) => fenCell(s.columns[i].kind, v)));
+      row.eachCell({ includeEmpty: true }, (cell, col) => {
+        cell.border = BOX;
+        const column = s.columns[col - 1];
+        if (column?.kind === 'text') cell.alignment = { wrapText: true, vertical: 'top' };
+        if (column?.kind === 'fen') cell.numFmt = '0.00';
+      });
+      return row;
+    };
+    for (const section of s.sections) {
+      if (section.heading) ws.addRow([section.heading]).font = { bold: true };
+      for (const r of section.rows) add(r);
+    }
+    if (s.totals) add(s.totals).font = { bold: true };
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -22,6 +22,8 @@ export function newWechatAccount(
     regionId: null,
     regionPath: null,
     active: true,
+    mustChangePassword: false,
+    version: 1,
     createdAt: now,
     updatedAt: now,
   };

@@ -17,11 +17,11 @@ export function authRoutes(s: Services): Router {
     const { username, password } = parse(passwordLogin, ctx.request.body);
     ctx.body = await s.auth.loginWithPassword(username, password);
   });
-  r.post('/auth/logout', requireAuth(s.auth), async (ctx) => {
+  r.post('/auth/logout', requireAuth(s.auth, { duringPasswordChange: true }), async (ctx) => {
     await s.auth.logout(bearerToken(ctx)!);
     ctx.status = 204;
   });
-  r.get('/me', requireAuth(s.auth), async (ctx) => {
+  r.get('/me', requireAuth(s.auth, { duringPasswordChange: true }), async (ctx) => {
     ctx.body = await s.auth.me(actorOf(ctx));
   });
   return r;

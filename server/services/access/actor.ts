@@ -9,6 +9,8 @@ export interface Actor {
   centreId: number | null;
   regionPath: string | null;
   ip: string;
+  /** A console session whose password an administrator handed out: it may only change it (POST /me/password). */
+  passwordChangeRequired?: boolean;
 }
 
 export function hasRole(actor: Actor, role: Role): boolean {

@@ -1,7 +1,17 @@
 import type { Tx } from '../../db/database';
 import type { Clock } from '../../lib/clock';
-import type { AuditRepository } from '../../repositories/audit.repository';
-import { primaryRole, type Actor } from './actor';
+import type { AuditRepository, AuditScope } from '../../repositories/audit.repository';
+import { hasRole, primaryRole, type Actor } from './actor';
+
+/**
+ * The record an entry is about. `scope` says whose log it belongs in (a centre, a region); without it the record's
+ * own centre and region are looked up by its kind (AuditRepository), and failing that the actor's.
+ */
+export interface AuditTarget {
+  type: string;
+  id: number;
+  scope?: AuditScope;
+}
 
 /** Writes 操作日志 rows inside the caller's transaction, so the log and the change land together or not at all. */
 export class AuditService {
@@ -10,7 +20,9 @@ export class AuditService {
     private readonly clock: Clock,
   ) {}
 
-  record(em: Tx, actor: Actor, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+  async record(em: Tx, actor: Actor, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
+    // Where the record belongs; for a kind of record with no place of its own, where the actor works.
+    const scope = entity.scope ?? (await this.repo.scopeOf(em, entity.type, entity.id)) ?? (await this.actorScope(em, actor));
     return this.repo.insert(em, {
       actorAccountId: actor.accountId,
       actorRole: primaryRole(actor),
@@ -19,12 +31,13 @@ export class AuditService {
       entityId: entity.id,
       detail,
       ip: actor.ip.slice(0, 64),
+      scope,
       createdAt: this.clock.now(),
     });
   }
 
   /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
-  recordSystem(em: Tx, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+  recordSystem(em: Tx, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {
       actorAccountId: null,
       actorRole: 'system',
@@ -33,7 +46,17 @@ export class AuditService {
       entityId: entity.id,
       detail,
       ip: '',
+      scope: entity.scope,
       createdAt: this.clock.now(),
     });
+  }
+
+  /** Where an actor's own doings belong: a staff member's centre, an administrator's region, nobody's otherwise. */
+  private async actorScope(em: Tx, actor: Actor): Promise<AuditScope> {
+    if (hasRole(actor, 'staff') && actor.centreId !== null) {
+      return (await this.repo.scopeOf(em, 'centre', actor.centreId)) ?? { centreId: actor.centreId, regionPath: null };
+    }
+    if (hasRole(actor, 'admin') && actor.regionPath !== null) return { centreId: null, regionPath: actor.regionPath };
+    return { centreId: null, regionPath: null };
   }
 }

@@ -81,7 +81,10 @@ export class AuthService {
     if (!found) return null;
     const { session, account } = found;
     if (session.revokedAt !== null || session.expiresAt <= this.clock.now() || !account.active) return null;
-    return actorForAccount(account, ip);
+    const actor = actorForAccount(account, ip);
+    // A one-time password (new account, reset) holds the console to changing it; WeChat sign-ins use no password.
+    if (account.mustChangePassword && session.channel === 'console') actor.passwordChangeRequired = true;
+    return actor;
   }
 
   async logout(token: string): Promise<void> {
@@ -99,6 +102,6 @@ export class AuthService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + ttlMs);
     await this.accounts.insertSession({ tokenHash: sha256Hex(token), accountId: account.id, channel, createdAt: now, expiresAt, revokedAt: null });
-    return { token, expiresAt, account: accountView(account) };
+    return { token, expiresAt, account: accountView(account), mustChangePassword: channel === 'console' && account.mustChangePassword };
   }
 }

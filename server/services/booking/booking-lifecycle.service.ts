@@ -35,6 +35,11 @@ const FROM: Record<BookingAction, readonly BookingStatus[]> = {
   reduce: ['pending_payment', 'pending_confirmation', 'confirmed'],
 };
 
+/** Whether a booking in this state can be checked in (what checkIn accepts), for the counter's search. */
+export function canCheckIn(status: BookingStatus): boolean {
+  return FROM.check_in.includes(status);
+}
+
 export interface BookingLifecycleServiceDeps {
   db: Database;
   clock: Clock;

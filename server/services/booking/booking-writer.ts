@@ -37,6 +37,14 @@ export function priceOffer(
   });
 }
 
+/**
+ * The last moment a slot takes a booking through a channel: its booking cut-off, except at the counter, where
+ * staff book a walk-in for the senior in front of them for as long as the service lasts and seats are left.
+ */
+export function bookableUntil(slot: Pick<Slot, 'bookingCutoffAt' | 'endsAt'>, channel: Channel): Date {
+  return channel === 'counter' ? slot.endsAt : slot.bookingCutoffAt;
+}
+
 /** A booking request that has passed every check that needs no lock: who may book, what, how many. */
 export interface Reservation {
   actor: Actor;
@@ -256,7 +264,7 @@ export class BookingWriter {
   /** One reservation against the locked slot and what the senior holds: the booking row, or why not. */
   private decide(r: Reservation, slot: Slot | undefined, held: Held[], now: Date): Omit<Booking, 'id'> | AppError {
     if (!slot || slot.status !== 'open') return new AppError('SLOT_CLOSED');
-    if (now >= slot.bookingCutoffAt) return new AppError('BOOKING_CUTOFF_PASSED');
+    if (now >= bookableUntil(slot, r.channel)) return new AppError('BOOKING_CUTOFF_PASSED');
     const usage = usageFrom(held, { seniorId: r.senior.id, slotId: slot.id, date: slot.date, category: r.item.category, kind: r.item.kind });
     if (usage.sameSlot > 0) return new AppError('ALREADY_BOOKED');
     const remaining = Math.max(0, slot.capacity - slot.booked);

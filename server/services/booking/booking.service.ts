@@ -14,7 +14,7 @@ import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingReaderService } from './booking-reader.service';
 import type { BookingView } from './booking-view';
-import { priceOffer, type BookingWriter } from './booking-writer';
+import { bookableUntil, priceOffer, type BookingWriter } from './booking-writer';
 import { usageFrom, type SubsidyUsage } from './pricing';
 
 export interface CreateBookingInput {
@@ -82,10 +82,12 @@ export class BookingService {
     // The policies are read alongside the offer (all active ones, a few dozen rows): one round trip less per booking.
     const [offer, active] = await Promise.all([this.offer(actor, input.seniorId, input.slotId), this.deps.policies.active()]);
     const bookedBy = await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
+    // A walk-in: staff book at the counter for the senior standing there (CounterService).
+    if (input.channel === 'counter' && bookedBy !== 'staff') throw new AppError('COUNTER_BOOKING_STAFF_ONLY');
     this.checkQuantity(offer.item, input.quantity);
     const deliveryMode = this.deliveryMode(offer.item, input.deliveryMode);
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
-    if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('BOOKING_CUTOFF_PASSED');
+    if (this.deps.clock.now() >= bookableUntil(offer.slot, input.channel)) throw new AppError('BOOKING_CUTOFF_PASSED');
     const policies = ofCategory(active, offer.item.category);
 
     try {
