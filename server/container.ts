@@ -9,6 +9,8 @@ import { AccountRepository } from './repositories/account.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
+import { CentreRegistryRepository } from './repositories/centre-registry.repository';
+import { SlotAdminRepository } from './repositories/slot-admin.repository';
 import { FamilyLinkRepository } from './repositories/family-link.repository';
 import { PaymentRepository } from './repositories/payment.repository';
 import { PolicyRepository } from './repositories/policy.repository';
@@ -111,6 +113,8 @@ export function buildServices(deps: Deps) {
     notices: new NoticeRepository(db),
     regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
+    centreRegistry: new CentreRegistryRepository(db),
+    slotAdmin: new SlotAdminRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -170,7 +174,7 @@ export function buildServices(deps: Deps) {
     links: new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock),
     settler,
   });
-  const catalogue = new CatalogueService(repos.centres, repos.slots, clock);
+  const catalogue = new CatalogueService({ centres: repos.centres, slots: repos.slots, prices: repos.centreRegistry, clock });
   const bookings = new BookingService({
     db,
     clock,

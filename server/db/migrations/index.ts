@@ -10,6 +10,8 @@ import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
+import { CentreCounterPayment1796483350800 } from './1796483350800-CentreCounterPayment';
+import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistry';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -21,4 +23,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Settlements1796187670967,
   SlotTemplates1796188873089,
   PushClaims1796313580187,
+  CentreCounterPayment1796483350800,
+  CatalogueRegistry1796483350804,
 ];
