@@ -38,6 +38,12 @@ import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } fr
 import { NoticeService } from './services/notices/notice.service';
 import { SlotTemplateRepository } from './repositories/slot-template.repository';
 import { SlotTemplateService } from './services/catalogue/slot-template.service';
+import { CentreRegistryService } from './services/catalogue/centre-registry.service';
+import { ClosureService } from './services/catalogue/closure.service';
+import { RegionService } from './services/catalogue/region.service';
+import { ServiceItemService } from './services/catalogue/service-item.service';
+import { SlotAdminService } from './services/catalogue/slot-admin.service';
+import { SlotCallOff } from './services/catalogue/slot-call-off';
 import { WechatInboxService, type Conversation } from './services/chat/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
@@ -285,18 +291,48 @@ export function buildServices(deps: Deps) {
       ...deps.broadcast,
     },
   });
+  const slotTemplates = new SlotTemplateService({
+    db,
+    clock,
+    templates: repos.slotTemplates,
+    slots: repos.slots,
+    centres: repos.centres,
+    closures: repos.slotAdmin,
+    access,
+    audit,
+    daysAhead: config.slotDaysAhead,
+  });
+  // The registry (regions, centres, service items and prices, slots and closures): services/catalogue/.
+  const slotCallOff = new SlotCallOff({
+    slotAdmin: repos.slotAdmin,
+    bookings: repos.bookings,
+    lifecycle,
+    accounts: repos.accounts,
+    links: repos.links,
+    notifier,
+    templates,
+    logger,
+  });
+  const registryDeps = { db, clock, registry: repos.centreRegistry, access, audit };
+  const slotAdmin = new SlotAdminService({ ...registryDeps, slotAdmin: repos.slotAdmin, slots: repos.slots, catalogue, callOff: slotCallOff });
+  const registry = {
+    regions: new RegionService({ ...registryDeps, regions: repos.regions, accounts: repos.accounts }),
+    centres: new CentreRegistryService({ ...registryDeps, regions: repos.regions, centres: repos.centres }),
+    serviceItems: new ServiceItemService({ ...registryDeps, centres: repos.centres, slots: repos.slots }),
+    slots: slotAdmin,
+    closures: new ClosureService({
+      ...registryDeps,
+      slotAdmin: repos.slotAdmin,
+      slots: repos.slots,
+      slotTemplates,
+      slotAdminService: slotAdmin,
+      callOff: slotCallOff,
+    }),
+  };
   return {
     deps,
-    slotTemplates: new SlotTemplateService({
-      db,
-      clock,
-      templates: repos.slotTemplates,
-      slots: repos.slots,
-      centres: repos.centres,
-      access,
-      audit,
-      daysAhead: config.slotDaysAhead,
-    }),
+    slotTemplates,
+    registry,
     notices,
     broadcasts,
     repos,

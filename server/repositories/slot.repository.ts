@@ -116,7 +116,8 @@ export class SlotRepository {
   private async query(filter: SlotFilter): Promise<ListedSlot[]> {
     // Plain SQL (EntityRows), not a query builder, and the items joined in: the bot lists slots for most booking
     // messages.
-    const where = ['s.date BETWEEN ? AND ?', 'i.active = 1'];
+    // Slots of a retired item or a deactivated centre are not offered (they stay, for when it is active again).
+    const where = ['s.date BETWEEN ? AND ?', 'i.active = 1', 's.centreId IN (SELECT id FROM centre WHERE active = 1)'];
     const params: unknown[] = [filter.from, filter.to];
     const and = (clause: string, value: unknown) => {
       if (value === undefined) return;
