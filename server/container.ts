@@ -317,7 +317,7 @@ export function buildServices(deps: Deps) {
   const slotAdmin = new SlotAdminService({ ...registryDeps, slotAdmin: repos.slotAdmin, slots: repos.slots, catalogue, callOff: slotCallOff });
   const registry = {
     regions: new RegionService({ ...registryDeps, regions: repos.regions, accounts: repos.accounts }),
-    centres: new CentreRegistryService({ ...registryDeps, regions: repos.regions, centres: repos.centres }),
+    centres: new CentreRegistryService({ ...registryDeps, regions: repos.regions, centres: repos.centres, slots: repos.slots }),
     serviceItems: new ServiceItemService({ ...registryDeps, centres: repos.centres, slots: repos.slots }),
     slots: slotAdmin,
     closures: new ClosureService({

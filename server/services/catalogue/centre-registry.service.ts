@@ -7,6 +7,7 @@ import { shanghaiDate } from '../../lib/time';
 import type { CentreRegistryRepository } from '../../repositories/centre-registry.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { RegionRepository } from '../../repositories/region.repository';
+import type { SlotRepository } from '../../repositories/slot.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
 import type { AccessService } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
@@ -41,8 +42,9 @@ export interface CentreRegistryServiceDeps {
   clock: Clock;
   registry: CentreRegistryRepository;
   regions: RegionRepository;
-  /** The browsing side's shared reads, dropped after each change. */
+  /** The browsing side's shared reads (centres; slot listings, which leave out inactive centres), dropped after each change. */
   centres: CentreRepository;
+  slots: SlotRepository;
   access: AccessService;
   audit: AuditService;
 }
@@ -165,6 +167,7 @@ export class CentreRegistryService {
         await this.deps.audit.record(em, actor, active ? 'centre.activate' : 'centre.deactivate', { type: 'centre', id: c.id });
       });
       this.deps.centres.changed();
+      this.deps.slots.changed();
     }
     return centreRecord((await this.deps.registry.findCentre(c.id))!);
   }
