@@ -1,4 +1,4 @@
-import { Booking, CentreClosure, ServiceItem, Slot } from '../../entities';
+import { Booking, CentreClosure, Senior, ServiceItem, Slot } from '../../entities';
 import { addDays } from '../../server/lib/time';
 import { centreNamed, DONGYUAN, JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
@@ -96,6 +96,27 @@ describeEachDb('slots and closures', (h) => {
       .set('authorization', await loginConsole(h(), 'staff-jiaxin'))
       .send({ capacity: 10, version: past.version });
     expect([ended.status, ended.body.error.code]).toEqual([409, 'SLOT_ENDED']);
+  });
+
+  test('capacity lowered while bookings race in: never below the seats taken, never oversold', async () => {
+    const slot = await slotOf(h(), JIAXIN, 'lunch', addDays(TODAY, 3));
+    const seniors = (await h().db.manager.find(Senior, { order: { id: 'ASC' }, take: 8 })).map((x) => x.id);
+    const v = (await slotView(slot.id)).version;
+    const [capacity, ...bookings] = await Promise.all([
+      h().http.patch(`/api/v1/slots/${slot.id}`).set('authorization', staff).send({ capacity: 4, version: v }),
+      ...seniors.map((seniorId) => h().http.post('/api/v1/bookings').set('authorization', staff).send({ seniorId, slotId: slot.id, channel: 'console' })),
+    ]);
+    const made = bookings.filter((r) => r.status === 201).length;
+    const after = await h().db.manager.findOneByOrFail(Slot, { id: slot.id });
+    expect(after.booked).toBe(made);
+    expect(after.booked).toBeLessThanOrEqual(after.capacity);
+    if (capacity.status === 200) {
+      expect(after.capacity).toBe(4);
+      expect(bookings.filter((r) => r.status === 409).every((r) => r.body.error.code === 'SLOT_FULL')).toBe(true);
+    } else {
+      expect([capacity.status, capacity.body.error.code, after.capacity]).toEqual([409, 'CAPACITY_BELOW_BOOKED', slot.capacity]);
+      expect(made).toBeGreaterThan(4);
+    }
   });
 
   test('closing a slot: every booking cancelled and refunded, the senior and the family told, audit-logged', async () => {
