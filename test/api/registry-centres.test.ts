@@ -199,6 +199,9 @@ describeEachDb('centres in the registry', (h) => {
     expect((await list(jiaxinStaff)).items.map((c) => c.name)).toEqual([JIAXIN]);
     expect((await list(district, { search: '卖鱼桥' })).items.map((c) => c.name)).toEqual([MAIYUQIAO]);
     expect((await list(district, { search: '100%' })).total).toBe(0);
+    expect((await list(district, { active: 'true', limit: 200 })).total).toBe(all.total);
+    expect((await list(district, { active: 'false' })).total).toBe(0);
+    expect((await list(district, { kind: 'canteen' })).items.map((c) => c.name)).toEqual([CANTEEN]);
     const page = await list(district, { limit: 2, offset: 1 });
     expect([page.items.length, page.total]).toEqual([2, all.total]);
     const other = await h()
