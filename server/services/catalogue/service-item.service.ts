@@ -95,7 +95,10 @@ export class ServiceItemService {
     const { item } = await this.managed(actor, id);
     assertVersion(item.version, patch.version);
     const { version, ...changes } = patch;
-    if (changes.deliveryModes) checkModes(item.category, changes.deliveryModes);
+    if (changes.deliveryModes) {
+      checkModes(item.category, changes.deliveryModes);
+      changes.deliveryModes = [...new Set(changes.deliveryModes)];
+    }
     const diff: Record<string, [unknown, unknown]> = {};
     for (const [key, value] of Object.entries(changes) as Array<[keyof typeof changes, unknown]>) {
       if (JSON.stringify(item[key]) !== JSON.stringify(value)) diff[key] = [item[key], value];
