@@ -58,8 +58,26 @@ export class Centre {
   @Column({ type: 'boolean', default: false })
   autoConfirm!: boolean;
 
+  /** Whether the counter collects co-payments (现场付: cash, senior card, a scanned code) beside WeChat Pay. */
+  @Column({ type: 'boolean', default: false })
+  counterPayment!: boolean;
+
+  /**
+   * The area it delivers meals to: the communities listed (region ids), and/or everyone within `deliveryRadiusMetres`
+   * of the centre (straight line). Neither set: no limit is recorded (see services/catalogue/delivery-area.ts).
+   */
+  @Column({ type: 'simple-array', default: '' })
+  deliveryCommunityIds!: string[];
+
+  @Column({ type: 'int', nullable: true })
+  deliveryRadiusMetres!: number | null;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** Optimistic concurrency: an edit sends the version it read. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
 
   @InstantColumn()
   createdAt!: Date;

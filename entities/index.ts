@@ -3,6 +3,7 @@ import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
+import { CentreClosure } from './centre-closure.entity';
 import { CentreDayDigest } from './centre-day-digest.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
@@ -16,7 +17,7 @@ import { Refund } from './refund.entity';
 import { Region } from './region.entity';
 import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
-import { ServiceItem } from './service-item.entity';
+import { ServiceItem, ServicePrice } from './service-item.entity';
 import { Session } from './session.entity';
 import { Settlement, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
@@ -30,6 +31,7 @@ export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
 export * from './centre.entity';
+export * from './centre-closure.entity';
 export * from './centre-day-digest.entity';
 export * from './emergency-alert.entity';
 export * from './family-link.entity';
@@ -87,4 +89,6 @@ export const ENTITIES = [
   SubscribeCredit,
   Settlement,
   SettlementLine,
+  ServicePrice,
+  CentreClosure,
 ];

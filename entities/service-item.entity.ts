@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { InstantColumn, TextColumn } from './columns';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { DayColumn, InstantColumn, TextColumn } from './columns';
 
 export const SERVICE_CATEGORIES = ['meal', 'bath', 'home_visit'] as const;
 export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
@@ -44,6 +44,10 @@ export class ServiceItem {
   @TextColumn(500, { default: '' })
   description!: string;
 
+  /**
+   * The price it was created with: what it costs on any day before its first dated price (ServicePrice). The price
+   * on a given day is the latest ServicePrice from on or before that day, else this.
+   */
   @Column({ type: 'int' })
   priceFen!: number;
 
@@ -57,6 +61,36 @@ export class ServiceItem {
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;
+
+  /** Optimistic concurrency: an edit or a new price sends the version it read. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
+/**
+ * A dated price of a service item (调价): from `validFrom` (a Shanghai day) on, until a later one. Bookings keep the
+ * price they were made at, so a new price never reprices a booking already made.
+ */
+@Entity('service_price')
+@Unique('uq_service_price_item_from', ['serviceItemId', 'validFrom'])
+export class ServicePrice {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  serviceItemId!: number;
+
+  @Column({ type: 'int' })
+  priceFen!: number;
+
+  @DayColumn()
+  validFrom!: string;
+
+  @Column({ type: 'int', nullable: true })
+  createdByAccountId!: number | null;
 
   @InstantColumn()
   createdAt!: Date;

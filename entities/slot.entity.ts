@@ -53,6 +53,18 @@ export class Slot {
   @Column({ type: 'simple-enum', enum: SLOT_STATUSES, default: 'open' })
   status!: SlotStatus;
 
+  /** Why it was closed (weather, kitchen trouble), as seniors and families are told; '' while open. */
+  @Column({ type: 'varchar', length: 100, default: '' })
+  closeReason!: string;
+
+  /** The day's closure (CentreClosure) that closed it, so lifting that closure reopens it; null otherwise. */
+  @Column({ type: 'int', nullable: true })
+  closureId!: number | null;
+
+  /** Optimistic concurrency for staff edits (capacity, closing); bookings change `booked` only. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
   @InstantColumn()
   createdAt!: Date;
 }

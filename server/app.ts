@@ -10,6 +10,10 @@ import { catalogueRoutes } from './http/routes/catalogue.routes';
 import { jobRoutes } from './http/routes/job.routes';
 import { noticeRoutes } from './http/routes/notice.routes';
 import { slotTemplateRoutes } from './http/routes/slot-template.routes';
+import { centreRegistryRoutes } from './http/routes/centre-registry.routes';
+import { regionRoutes } from './http/routes/region.routes';
+import { serviceItemRoutes } from './http/routes/service-item.routes';
+import { slotAdminRoutes } from './http/routes/slot-admin.routes';
 import { payRoutes } from './http/routes/pay.routes';
 import { paymentRoutes } from './http/routes/payment.routes';
 import { botRoutes } from './http/routes/bot.routes';
@@ -63,6 +67,10 @@ export function createApp(s: Services): Koa {
       accountRoutes(s),
       auditRoutes(s),
       operationsRoutes(s),
+      regionRoutes(s),
+      centreRegistryRoutes(s),
+      serviceItemRoutes(s),
+      slotAdminRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

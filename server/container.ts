@@ -9,6 +9,8 @@ import { AccountRepository } from './repositories/account.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
+import { CentreRegistryRepository } from './repositories/centre-registry.repository';
+import { SlotAdminRepository } from './repositories/slot-admin.repository';
 import { FamilyLinkRepository } from './repositories/family-link.repository';
 import { PaymentRepository } from './repositories/payment.repository';
 import { PolicyRepository } from './repositories/policy.repository';
@@ -38,6 +40,12 @@ import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } fr
 import { NoticeService } from './services/notices/notice.service';
 import { SlotTemplateRepository } from './repositories/slot-template.repository';
 import { SlotTemplateService } from './services/catalogue/slot-template.service';
+import { CentreRegistryService } from './services/catalogue/centre-registry.service';
+import { ClosureService } from './services/catalogue/closure.service';
+import { RegionService } from './services/catalogue/region.service';
+import { ServiceItemService } from './services/catalogue/service-item.service';
+import { SlotAdminService } from './services/catalogue/slot-admin.service';
+import { SlotCallOff } from './services/catalogue/slot-call-off';
 import { WechatInboxService, type Conversation } from './services/chat/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
@@ -119,6 +127,8 @@ export function buildServices(deps: Deps) {
     slotTemplates: new SlotTemplateRepository(db),
     staffAccounts: new StaffAccountRepository(db),
     operations: new OperationsRepository(db),
+    centreRegistry: new CentreRegistryRepository(db),
+    slotAdmin: new SlotAdminRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -178,7 +188,7 @@ export function buildServices(deps: Deps) {
     links: new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock),
     settler,
   });
-  const catalogue = new CatalogueService(repos.centres, repos.slots, clock);
+  const catalogue = new CatalogueService({ centres: repos.centres, slots: repos.slots, prices: repos.centreRegistry, clock });
   const bookings = new BookingService({
     db,
     clock,
@@ -289,18 +299,48 @@ export function buildServices(deps: Deps) {
       ...deps.broadcast,
     },
   });
+  const slotTemplates = new SlotTemplateService({
+    db,
+    clock,
+    templates: repos.slotTemplates,
+    slots: repos.slots,
+    centres: repos.centres,
+    closures: repos.slotAdmin,
+    access,
+    audit,
+    daysAhead: config.slotDaysAhead,
+  });
+  // The registry (regions, centres, service items and prices, slots and closures): services/catalogue/.
+  const slotCallOff = new SlotCallOff({
+    slotAdmin: repos.slotAdmin,
+    bookings: repos.bookings,
+    lifecycle,
+    accounts: repos.accounts,
+    links: repos.links,
+    notifier,
+    templates,
+    logger,
+  });
+  const registryDeps = { db, clock, registry: repos.centreRegistry, access, audit };
+  const slotAdmin = new SlotAdminService({ ...registryDeps, slotAdmin: repos.slotAdmin, slots: repos.slots, catalogue, callOff: slotCallOff });
+  const registry = {
+    regions: new RegionService({ ...registryDeps, regions: repos.regions, accounts: repos.accounts }),
+    centres: new CentreRegistryService({ ...registryDeps, regions: repos.regions, centres: repos.centres, slots: repos.slots }),
+    serviceItems: new ServiceItemService({ ...registryDeps, centres: repos.centres, slots: repos.slots }),
+    slots: slotAdmin,
+    closures: new ClosureService({
+      ...registryDeps,
+      slotAdmin: repos.slotAdmin,
+      slots: repos.slots,
+      slotTemplates,
+      slotAdminService: slotAdmin,
+      callOff: slotCallOff,
+    }),
+  };
   return {
     deps,
-    slotTemplates: new SlotTemplateService({
-      db,
-      clock,
-      templates: repos.slotTemplates,
-      slots: repos.slots,
-      centres: repos.centres,
-      access,
-      audit,
-      daysAhead: config.slotDaysAhead,
-    }),
+    slotTemplates,
+    registry,
     notices,
     broadcasts,
     repos,

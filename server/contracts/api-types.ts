@@ -152,6 +152,11 @@ export interface SlotView {
   bookingCutoffAt: string;
   cancelCutoffAt: string;
   workerName: string | null;
+  /** 'closed': staff closed it (weather, kitchen trouble); `closeReason` says why. */
+  status: 'open' | 'closed';
+  closeReason: string;
+  /** What a staff edit of the slot sends back (optimistic concurrency). */
+  version: number;
   menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
 }
 

@@ -27,6 +27,13 @@ export class CentreRepository {
     this.recentActive = new FreshReads((category) => this.queryActive(category), freshness);
   }
 
+  /** Call after committing a change to centres or their items: this instance's next reads see it. */
+  changed(): void {
+    this.recentCentres.changed();
+    this.recentItems.changed();
+    this.recentActive.changed();
+  }
+
   /** By id, shared for a moment and coalesced (FreshReads over a BatchLoader). The entity is shared: read only. */
   async load(id: number): Promise<Centre | null> {
     return (await this.recentCentres.get(id)) ?? null;

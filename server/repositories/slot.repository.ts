@@ -18,6 +18,26 @@ export interface SlotOffer {
   slot: Slot;
   item: ServiceItem;
   centre: Centre;
+  /** The item's price on the slot's day: its latest dated price from on or before that day, else its own. */
+  unitPriceFen: number;
+}
+
+/** A listed slot, its item, and the item's price on the slot's day (as in SlotOffer). */
+export interface ListedSlot {
+  slot: Slot;
+  item: ServiceItem;
+  unitPriceFen: number;
+}
+
+/**
+ * The dated price (ServicePrice) of slot `s`'s item on the slot's day, or NULL when none is set by then: one
+ * indexed lookup (uq_service_price_item_from) per slot, in the same query as the slot.
+ */
+const DATED_PRICE = `(SELECT p.priceFen FROM service_price p WHERE p.serviceItemId = s.serviceItemId AND p.validFrom <= s.date
+  ORDER BY p.validFrom DESC LIMIT 1) AS datedPriceFen`;
+
+function unitPrice(raw: Record<string, unknown>, item: ServiceItem): number {
+  return raw.datedPriceFen === null || raw.datedPriceFen === undefined ? item.priceFen : Number(raw.datedPriceFen);
 }
 
 export class SlotRepository {
@@ -31,7 +51,7 @@ export class SlotRepository {
   private readonly offerLoader = new BatchLoader<number, SlotOffer>(async (ids) => {
     const [slots, items, centres] = [this.db.rows(Slot), this.db.rows(ServiceItem), this.db.rows(Centre)];
     const raw: Array<Record<string, unknown>> = await this.db.manager.query(
-      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')}, ${centres.columnsAs('c', 'c_')}
+      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')}, ${centres.columnsAs('c', 'c_')}, ${DATED_PRICE}
        FROM ${slots.table} s JOIN ${items.table} i ON i.id = s.serviceItemId JOIN ${centres.table} c ON c.id = s.centreId
        WHERE s.id IN (${EntityRows.marks(ids.length)})`,
       ids,
@@ -39,7 +59,8 @@ export class SlotRepository {
     return new Map(
       raw.map((r) => {
         const slot = slots.hydrate(r, 's_');
-        return [slot.id, { slot, item: items.hydrate(r, 'i_'), centre: centres.hydrate(r, 'c_') }];
+        const item = items.hydrate(r, 'i_');
+        return [slot.id, { slot, item, centre: centres.hydrate(r, 'c_'), unitPriceFen: unitPrice(r, item) }];
       }),
     );
   });
@@ -47,7 +68,7 @@ export class SlotRepository {
   // The timetable and its menus are read for nearly every bot message: listings and menus are shared for a moment
   // (FreshReads). Seats left in a listing may be that old; a booking locks and checks its slot. This instance's
   // own changes to slots (seats taken or given back, slots made) drop them at once: see `changed`.
-  private readonly recentLists: FreshReads<SlotFilter, Array<{ slot: Slot; item: ServiceItem }>>;
+  private readonly recentLists: FreshReads<SlotFilter, ListedSlot[]>;
   private readonly recentMenus: FreshReads<number, Menu | undefined>;
 
   constructor(
@@ -88,14 +109,15 @@ export class SlotRepository {
 
   /** Slots with their items, as read at most a moment ago (FreshReads: identical listings, concurrent or within the
    *  window, share one query). Shared entities: read only. */
-  list(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
+  list(filter: SlotFilter): Promise<ListedSlot[]> {
     return this.recentLists.get(filter);
   }
 
-  private async query(filter: SlotFilter): Promise<Array<{ slot: Slot; item: ServiceItem }>> {
+  private async query(filter: SlotFilter): Promise<ListedSlot[]> {
     // Plain SQL (EntityRows), not a query builder, and the items joined in: the bot lists slots for most booking
     // messages.
-    const where = ['s.date BETWEEN ? AND ?', 'i.active = 1'];
+    // Slots of a retired item or a deactivated centre are not offered (they stay, for when it is active again).
+    const where = ['s.date BETWEEN ? AND ?', 'i.active = 1', 's.centreId IN (SELECT id FROM centre WHERE active = 1)'];
     const params: unknown[] = [filter.from, filter.to];
     const and = (clause: string, value: unknown) => {
       if (value === undefined) return;
@@ -108,7 +130,7 @@ export class SlotRepository {
     and('i.kind = ?', filter.kind);
     const [slots, items] = [this.db.rows(Slot), this.db.rows(ServiceItem)];
     const raw: Array<Record<string, unknown>> = await this.db.manager.query(
-      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')} FROM ${slots.table} s JOIN ${items.table} i ON i.id = s.serviceItemId
+      `SELECT ${slots.columnsAs('s', 's_')}, ${items.columnsAs('i', 'i_')}, ${DATED_PRICE} FROM ${slots.table} s JOIN ${items.table} i ON i.id = s.serviceItemId
        WHERE ${where.join(' AND ')} ORDER BY s.startsAt, s.id`,
       params,
     );
@@ -118,7 +140,7 @@ export class SlotRepository {
       const slot = slots.hydrate(r, 's_');
       let item = byId.get(slot.serviceItemId);
       if (!item) byId.set(slot.serviceItemId, (item = items.hydrate(r, 'i_')));
-      return { slot, item };
+      return { slot, item, unitPriceFen: unitPrice(r, item) };
     });
   }
 

@@ -14,4 +14,7 @@ export const ERROR_MESSAGES = {
   INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
   BOOKING_NOT_PAYABLE: (status: BookingStatus) => `这个预约${BOOKING_STATUS_LABELS[status]}，不用再付款`,
   DATE_RANGE_TOO_LONG: (maxDays: number) => `一次最多查询 ${maxDays} 天`,
+  CAPACITY_BELOW_BOOKED: (booked: number) => `已经有 ${booked} 人预约，名额不能少于 ${booked}`,
+  CENTRE_HAS_BOOKINGS: (count: number) => `这个站点还有 ${count} 个未完成的预约，请先关闭那些日子`,
+  SERVICE_ITEM_HAS_BOOKINGS: (count: number) => `这个服务项目还有 ${count} 个未完成的预约，请先关闭那些时段`,
 } as const;

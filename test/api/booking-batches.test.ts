@@ -50,6 +50,7 @@ describeEachDb('bookings decided together', (h) => {
       slot,
       item,
       centre,
+      unitPriceFen: item.priceFen,
       policies,
       quantity: 1,
       bookedBy: 'staff',

@@ -11,6 +11,8 @@ import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
 import { StaffAccountsAuditScope1796483327702 } from './1796483327702-StaffAccountsAuditScope';
+import { CentreCounterPayment1796483350800 } from './1796483350800-CentreCounterPayment';
+import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistry';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -23,4 +25,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SlotTemplates1796188873089,
   PushClaims1796313580187,
   StaffAccountsAuditScope1796483327702,
+  CentreCounterPayment1796483350800,
+  CatalogueRegistry1796483350804,
 ];

@@ -17,16 +17,19 @@ import { priceBooking, usageFrom, type PolicyTerms, type Quote, type SubsidyUsag
 /** How long a booking waits for its co-payment before it expires and its seat goes back. */
 export const PAYMENT_WINDOW_MS = 15 * MINUTE;
 
-/** The price of `quantity` of an offer's service on `serviceDate` for its senior, given what they already hold. */
+/**
+ * The price of `quantity` of an offer's service on `serviceDate` for its senior, given what they already hold. The
+ * unit price is the item's price on the service day (SlotOffer.unitPriceFen: dated prices), and the booking keeps it.
+ */
 export function priceOffer(
-  o: { item: ServiceItem; senior: Senior },
+  o: { item: ServiceItem; senior: Senior; unitPriceFen: number },
   serviceDate: string,
   quantity: number,
   usage: SubsidyUsage,
   policies: readonly PolicyTerms[],
 ): Quote {
   return priceBooking({
-    unitPriceFen: o.item.priceFen,
+    unitPriceFen: o.unitPriceFen,
     quantity,
     category: o.item.category,
     kind: o.item.kind,
@@ -52,6 +55,8 @@ export interface Reservation {
   slot: Slot;
   item: ServiceItem;
   centre: Centre;
+  /** The item's price on the slot's day. */
+  unitPriceFen: number;
   policies: SubsidyPolicy[];
   quantity: number;
   bookedBy: BookedBy;

@@ -38,6 +38,8 @@ interface Offer {
   slot: Slot;
   item: ServiceItem;
   centre: Centre;
+  /** The item's price on the slot's day (dated prices). */
+  unitPriceFen: number;
 }
 
 export interface BookingServiceDeps {

@@ -15,6 +15,7 @@ import type { CentreView, ServiceItemView, SlotView } from '../../contracts/api-
 import type { Clock } from '../../lib/clock';
 import { walkingMetres, walkingMinutes } from '../../lib/geo';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
+import type { CentreRegistryRepository } from '../../repositories/centre-registry.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
@@ -36,7 +37,8 @@ export function centreView(c: Centre): CentreView {
   };
 }
 
-export function serviceItemView(i: ServiceItem): ServiceItemView {
+/** An item as families see it; `priceFen` is its price on the day in question (today, or the slot's day). */
+export function serviceItemView(i: ServiceItem, priceFen = i.priceFen): ServiceItemView {
   return {
     id: i.id,
     centreId: i.centreId,
@@ -45,7 +47,7 @@ export function serviceItemView(i: ServiceItem): ServiceItemView {
     kindLabel: SERVICE_KIND_LABELS[i.kind],
     name: i.name,
     description: i.description,
-    priceFen: i.priceFen,
+    priceFen,
     deliveryModes: [...i.deliveryModes],
     maxQuantity: i.maxQuantity,
   };
@@ -56,12 +58,12 @@ function bookableAt(slot: Slot, now: Date): boolean {
   return slot.status === 'open' && slot.capacity > slot.booked && now < slot.bookingCutoffAt;
 }
 
-export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
+export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date, unitPriceFen = item.priceFen): SlotView {
   const remaining = Math.max(0, slot.capacity - slot.booked);
   return {
     id: slot.id,
     centreId: slot.centreId,
-    serviceItem: serviceItemView(item),
+    serviceItem: serviceItemView(item, unitPriceFen),
     date: slot.date,
     start: shanghaiTime(slot.startsAt),
     end: shanghaiTime(slot.endsAt),
@@ -74,8 +76,19 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
     bookingCutoffAt: slot.bookingCutoffAt.toISOString(),
     cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
     workerName: slot.workerName || null,
+    status: slot.status,
+    closeReason: slot.closeReason,
+    version: slot.version,
     menu: menu ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note } : null,
   };
+}
+
+export interface CatalogueServiceDeps {
+  centres: CentreRepository;
+  slots: SlotRepository;
+  /** Dated prices: an item's price today. */
+  prices: CentreRegistryRepository;
+  clock: Clock;
 }
 
 /** Longest date range one slot listing may span, so a careless client cannot ask for years of slots. */
@@ -88,12 +101,13 @@ export class CatalogueService {
    * The views are shared: read only.
    */
   private readonly views = new WeakMap<Slot, { item: ServiceItem; menu: Menu | undefined; view: SlotView }>();
+  private readonly centres: CentreRepository;
+  private readonly slotRepo: SlotRepository;
+  private readonly clock: Clock;
 
-  constructor(
-    private readonly centres: CentreRepository,
-    private readonly slotRepo: SlotRepository,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly deps: CatalogueServiceDeps) {
+    ({ centres: this.centres, slots: this.slotRepo, clock: this.clock } = deps);
+  }
 
   /** Centres by walking distance from a point; `withinMinutes` keeps those a senior can walk to in time. */
   async nearbyCentres(q: {
@@ -122,7 +136,8 @@ export class CatalogueService {
     const c = await this.centres.findById(id);
     if (!c || !c.active) throw new AppError('CENTRE_NOT_FOUND');
     const items = await this.centres.serviceItems(id);
-    return { ...centreView(c), serviceItems: items.map(serviceItemView) };
+    const today = await this.deps.prices.pricesOn(items, shanghaiDate(this.clock.now()));
+    return { ...centreView(c), serviceItems: items.map((i) => serviceItemView(i, today.get(i.id)?.priceFen)) };
   }
 
   /** Slots with seats left, menus and whether they can be booked now; the views are shared: read only. */
@@ -143,13 +158,13 @@ export class CatalogueService {
     }
     const rows = await this.slotRepo.list({ ...q, from, to });
     const menus = new Map((await this.slotRepo.menusFor(rows.map((r) => r.slot.id))).map((m) => [m.slotId, m]));
-    return rows.map(({ slot, item }) => this.viewOf(slot, item, menus.get(slot.id), now));
+    return rows.map(({ slot, item, unitPriceFen }) => this.viewOf(slot, item, menus.get(slot.id), now, unitPriceFen));
   }
 
-  private viewOf(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date): SlotView {
+  private viewOf(slot: Slot, item: ServiceItem, menu: Menu | undefined, now: Date, unitPriceFen: number): SlotView {
     let kept = this.views.get(slot);
     if (!kept || kept.item !== item || kept.menu !== menu) {
-      kept = { item, menu, view: slotView(slot, item, menu, now) };
+      kept = { item, menu, view: slotView(slot, item, menu, now, unitPriceFen) };
       this.views.set(slot, kept);
     }
     const bookable = bookableAt(slot, now);
@@ -157,10 +172,9 @@ export class CatalogueService {
   }
 
   async slot(id: number): Promise<SlotView> {
-    const slot = await this.slotRepo.findById(id);
-    if (!slot) throw new AppError('SLOT_NOT_FOUND');
-    const [item] = await this.centres.findItemsByIds([slot.serviceItemId]);
-    const [menu] = await this.slotRepo.menusFor([slot.id]);
-    return slotView(slot, item, menu, this.clock.now());
+    const offer = await this.slotRepo.loadOffer(id);
+    if (!offer) throw new AppError('SLOT_NOT_FOUND');
+    const [menu] = await this.slotRepo.menusFor([id]);
+    return slotView(offer.slot, offer.item, menu, this.clock.now(), offer.unitPriceFen);
   }
 }

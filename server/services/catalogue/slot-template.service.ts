@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock';
 import { addDays, shanghaiDate } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotTemplateRepository } from '../../repositories/slot-template.repository';
+import type { SlotAdminRepository } from '../../repositories/slot-admin.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
@@ -36,12 +37,25 @@ export interface SlotTemplateView {
   active: boolean;
 }
 
+/** A slot's times: it ends after it starts, and booking and cancelling close no later than the start. */
+export function checkPattern(input: Pick<SlotTemplateInput, 'start' | 'end' | 'bookingCutoff' | 'cancelCutoff'>): void {
+  if (input.start >= input.end) throw new AppError('SLOT_END_BEFORE_START', undefined, { fields: { end: 'not after start' } });
+  for (const [field, c] of [
+    ['bookingCutoff', input.bookingCutoff],
+    ['cancelCutoff', input.cancelCutoff],
+  ] as const) {
+    if (c.daysBefore === 0 && c.time > input.start) throw new AppError('CUTOFF_AFTER_START', undefined, { fields: { [field]: 'after the start' } });
+  }
+}
+
 export interface SlotTemplateServiceDeps {
   db: Database;
   clock: Clock;
   templates: SlotTemplateRepository;
   slots: SlotRepository;
   centres: CentreRepository;
+  /** Closures (holidays, days off): templates make no slots on them. */
+  closures: SlotAdminRepository;
   access: AccessService;
   audit: AuditService;
   daysAhead: number;
@@ -66,13 +80,7 @@ export class SlotTemplateService {
     if (!item || item.centreId !== centreId || !item.active) {
       throw new AppError('SERVICE_ITEM_NOT_IN_CENTRE', undefined, { fields: { serviceItemId: 'not a service of this centre' } });
     }
-    if (input.start >= input.end) throw new AppError('SLOT_END_BEFORE_START', undefined, { fields: { end: 'not after start' } });
-    for (const [field, c] of [
-      ['bookingCutoff', input.bookingCutoff],
-      ['cancelCutoff', input.cancelCutoff],
-    ] as const) {
-      if (c.daysBefore === 0 && c.time > input.start) throw new AppError('CUTOFF_AFTER_START', undefined, { fields: { [field]: 'after the start' } });
-    }
+    checkPattern(input);
     const now = this.deps.clock.now();
     const saved = await this.deps.db.transaction(async (em) => {
       const t = await this.deps.templates.save(
@@ -119,14 +127,22 @@ export class SlotTemplateService {
     return this.makeFrom(await this.deps.templates.active());
   }
 
+  /** One centre's slots for the next `daysAhead` days (after a closure is lifted). Returns slots made. */
+  async generateFor(centreId: number): Promise<number> {
+    return this.makeFrom(await this.deps.templates.active(centreId));
+  }
+
   private async makeFrom(templates: SlotTemplate[]): Promise<number> {
     const now = this.deps.clock.now();
     const today = shanghaiDate(now);
+    const closed = await this.closedDays(templates, today);
     let made = 0;
     for (const t of templates) {
       const rows = [];
       for (let d = 0; d < this.deps.daysAhead; d++) {
-        const slot = slotOn(t, addDays(today, d), now);
+        const date = addDays(today, d);
+        if (closed(t, date)) continue;
+        const slot = slotOn(t, date, now);
         // A slot whose booking has already closed is no use to anyone.
         if (slot && slot.bookingCutoffAt > now) rows.push(slot);
       }
@@ -136,6 +152,16 @@ export class SlotTemplateService {
     }
     if (made > 0) this.deps.slots.changed(); // new slots and menus: this instance's next listing has them
     return made;
+  }
+
+  /** Whether a closure (a holiday, a day off) keeps a template from making its slot on a day. */
+  private async closedDays(templates: SlotTemplate[], today: string): Promise<(t: SlotTemplate, date: string) => boolean> {
+    if (templates.length === 0) return () => false;
+    const closures = await this.deps.closures.activeClosures(today, addDays(today, this.deps.daysAhead - 1), [...new Set(templates.map((t) => t.centreId))]);
+    return (t, date) =>
+      closures.some(
+        (c) => c.centreId === t.centreId && c.date === date && (c.serviceItemIds.length === 0 || c.serviceItemIds.includes(String(t.serviceItemId))),
+      );
   }
 
   /** A new meal slot starts with the menu its slot had a week before (canteens rotate weekly); staff edit it. */

@@ -35,6 +35,9 @@ export function slotOn(p: SlotPattern, date: string, now: Date): Omit<Slot, 'id'
     cancelCutoffAt: shanghaiInstant(addDays(date, -p.cancelCutoffDays), p.cancelCutoffTime),
     workerName: p.workerName,
     status: 'open',
+    closeReason: '',
+    closureId: null,
+    version: 1,
     createdAt: now,
   };
 }
