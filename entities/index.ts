@@ -16,6 +16,7 @@ import { Refund } from './refund.entity';
 import { Region } from './region.entity';
 import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
+import { SeniorAssessment } from './senior-assessment.entity';
 import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
 import { Settlement, SettlementLine } from './settlement.entity';
@@ -43,6 +44,7 @@ export * from './refund.entity';
 export * from './region.entity';
 export * from './reminder.entity';
 export * from './senior.entity';
+export * from './senior-assessment.entity';
 export * from './service-item.entity';
 export * from './session.entity';
 export * from './settlement.entity';
@@ -87,4 +89,5 @@ export const ENTITIES = [
   SubscribeCredit,
   Settlement,
   SettlementLine,
+  SeniorAssessment,
 ];

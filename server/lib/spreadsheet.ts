@@ -1,4 +1,5 @@
-import { Workbook, type Worksheet } from 'exceljs';
+import fs from 'node:fs';
+import { stream, Workbook, type Worksheet } from 'exceljs';
 
 /**
  * Tables as downloadable files: xlsx through exceljs (the only module that imports it) and CSV by hand. Money comes
@@ -95,4 +96,48 @@ export function toCsv(t: Table): Buffer {
   const lines = [t.columns.map((c) => csvText(c.header)).join(',')];
   for (const r of [...t.rows, ...(t.totals ? [t.totals] : [])]) lines.push(r.map((v, i) => csvCell(t.columns[i].kind, v)).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+/** A cell as a reader of an uploaded sheet gets it: text, a number, a day (`YYYY-MM-DD`, from a date cell) or nothing. */
+export type ReadCell = string | number | null;
+
+function readCell(v: unknown): ReadCell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  // A date cell: exceljs gives the day at UTC midnight (Excel dates have no time zone).
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
+  const o = v as { richText?: Array<{ text: string }>; result?: unknown; text?: unknown; error?: unknown };
+  if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
+  if ('result' in o) return readCell(o.result);
+  if ('text' in o) return readCell(o.text);
+  return null;
+}
+
+/**
+ * The rows of an xlsx file's first worksheet, streamed (exceljs's WorkbookReader: one row at a time, shared
+ * strings cached), with the row numbers Excel shows. Cells are 0-based; empty rows are skipped by exceljs.
+ */
+export async function* xlsxRows(file: string): AsyncGenerator<{ row: number; cells: ReadCell[] }> {
+  const input = fs.createReadStream(file);
+  try {
+    const reader = new stream.xlsx.WorkbookReader(input, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    });
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = row.values as unknown[]; // 1-based, sparse
+        const cells: ReadCell[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(readCell(values[i]));
+        yield { row: row.number, cells };
+      }
+      return; // the first worksheet only
+    }
+  } finally {
+    input.destroy();
+  }
 }

@@ -13,4 +13,13 @@ export class RegionRepository {
   findByIds(ids: number[]): Promise<Region[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.db.manager.findBy(Region, { id: In(ids) });
   }
+
+  /** The region at `path` and everything below it (a district has a few hundred communities at most). */
+  findUnder(path: string): Promise<Region[]> {
+    return this.db.manager
+      .createQueryBuilder(Region, 'r')
+      .where('r.path LIKE :p', { p: `${path}%` })
+      .orderBy('r.path', 'ASC')
+      .getMany();
+  }
 }
