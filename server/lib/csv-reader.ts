@@ -27,7 +27,7 @@ export class CsvFormatError extends Error {
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
-/** Which decoder fits the first chunk. Decided once: the header line (Chinese) settles it. */
+/** Which decoder fits the first bytes. Decided once: the header line (Chinese) settles it. */
 function decoderFor(first: Buffer): { decoder: TextDecoder; skip: number } {
   if (first.length >= 3 && UTF8_BOM.every((b, i) => first[i] === b)) return { decoder: new TextDecoder('utf-8'), skip: 3 };
   try {
@@ -40,7 +40,7 @@ function decoderFor(first: Buffer): { decoder: TextDecoder; skip: number } {
 
 /** The records of a CSV byte stream, one by one. */
 export async function* csvRecords(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
-  let decoder: TextDecoder | null = null;
+  let decoder: TextDecoder | null = null as TextDecoder | null;
   let delimiter: string | null = null;
   let cells: string[] = [];
   let field = '';
@@ -59,21 +59,17 @@ export async function* csvRecords(source: AsyncIterable<Buffer | string>): Async
     return r;
   };
 
-  for await (const chunk of source) {
-    let text: string;
-    if (typeof chunk === 'string') text = chunk;
-    else {
-      if (!decoder) {
-        const d = decoderFor(chunk);
-        decoder = d.decoder;
-        text = decoder.decode(chunk.subarray(d.skip), { stream: true });
-      } else text = decoder.decode(chunk, { stream: true });
-    }
+  /** Bytes held back until there are enough to tell UTF-8 from GB18030 (a lone lead byte proves nothing). */
+  let probe: Buffer[] | null = [];
+  let probed = 0;
+  const PROBE_BYTES = 4096;
+
+  const take = function* (text: string): Generator<CsvRecord> {
     if (delimiter === null) {
       // Wait for the first line end (or the end of the file) to choose the delimiter.
       pending += text;
       const eol = pending.search(/[\r\n]/);
-      if (eol === -1) continue;
+      if (eol === -1) return;
       const first = pending.slice(0, eol);
       delimiter = first.includes('\t') && !first.includes(',') ? '\t' : ',';
       text = pending;
@@ -81,10 +77,31 @@ export async function* csvRecords(source: AsyncIterable<Buffer | string>): Async
     }
     if (row === 0 && cells.length === 0 && field === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     yield* parse(text);
+  };
+  const decideEncoding = (): string => {
+    const first = Buffer.concat(probe!);
+    probe = null;
+    const d = decoderFor(first);
+    decoder = d.decoder;
+    return decoder.decode(first.subarray(d.skip), { stream: true });
+  };
+
+  for await (const chunk of source) {
+    if (typeof chunk === 'string') {
+      yield* take(chunk);
+      continue;
+    }
+    if (probe !== null) {
+      probe.push(chunk);
+      probed += chunk.length;
+      if (probed < PROBE_BYTES) continue;
+      yield* take(decideEncoding());
+    } else yield* take(decoder!.decode(chunk, { stream: true }));
   }
+  if (probe !== null && probed > 0) yield* take(decideEncoding());
   if (decoder) {
     const rest = decoder.decode();
-    if (rest) yield* parse(rest);
+    if (rest) yield* take(rest);
   }
   if (delimiter === null && pending !== '') {
     delimiter = pending.includes('\t') && !pending.includes(',') ? '\t' : ',';
