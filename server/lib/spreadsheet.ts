@@ -141,3 +141,18 @@ export async function* xlsxRows(file: string): AsyncGenerator<{ row: number; cel
     input.destroy();
   }
 }
+
+/** A cell written to a plain sheet: text, a number, a date (shown as a date in Excel) or nothing. */
+export type SheetCell = string | number | Date | null;
+
+/**
+ * Writes rows to an xlsx file as they come (exceljs's streaming WorkbookWriter, shared strings like Excel's own
+ * files): memory stays flat however many rows. Lists people fill in (the seniors' import template) and test files.
+ */
+export async function writeXlsxFile(file: string, sheet: string, rows: Iterable<readonly SheetCell[]>): Promise<void> {
+  const wb = new stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet(sheet);
+  for (const r of rows) ws.addRow(r.map((c) => c ?? undefined)).commit();
+  ws.commit();
+  await wb.commit();
+}

@@ -170,7 +170,8 @@ export const IMPORT_TEXTS = {
   missingColumns: (columns: string[]) => `文件缺少这些列：${columns.join('、')}`,
   noHeader: '没有找到表头行：前 10 行里要有一行同时含“姓名”和“身份证号”',
   tooManyRows: (max: number) => `一个文件最多 ${max} 行老人，请分成几个文件导入`,
-  tooLarge: (maxMb: number) => `文件太大，最大 ${maxMb} MB`,
+  tooLarge: (maxBytes: number) =>
+    `文件太大，最大 ${maxBytes >= 1024 * 1024 ? `${Math.floor(maxBytes / 1024 / 1024)} MB` : `${Math.floor(maxBytes / 1024)} KB`}`,
   unreadable: (format: string) => (format === 'xlsx' ? '文件不是有效的 xlsx（可能已损坏，或是旧的 .xls 格式：请另存为 .xlsx 或 .csv）' : '文件不是有效的 CSV'),
   oldExcel: '这是旧的 .xls 格式，请在 Excel 里另存为 .xlsx 或 .csv 后再导入',
   empty: '文件里没有老人数据',

@@ -114,8 +114,7 @@ export class SeniorImportService {
     if (!hasRole(actor, 'admin') || !actor.regionPath) throw new AppError('SENIOR_IMPORT_NOT_ALLOWED');
     const declared = declaredFormat(input.contentType);
     if (declared === null) throw new AppError('IMPORT_FILE_TYPE');
-    const tooLarge = () =>
-      new AppError('IMPORT_FILE_TOO_LARGE', IMPORT_TEXTS.tooLarge(Math.floor(this.limits.maxBytes / 1024 / 1024)), { maxBytes: this.limits.maxBytes });
+    const tooLarge = () => new AppError('IMPORT_FILE_TOO_LARGE', IMPORT_TEXTS.tooLarge(this.limits.maxBytes), { maxBytes: this.limits.maxBytes });
     if (input.contentLength !== null && input.contentLength > this.limits.maxBytes) throw tooLarge();
     const upload = await spoolToTempFile(input.body, this.limits.maxBytes, this.deps.tempDir).catch((err: unknown) => {
       throw err instanceof UploadTooLargeError ? tooLarge() : err;
