@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -49,4 +51,34 @@ export async function spoolToTempFile(source: Readable, maxBytes: number, dir = 
     throw err;
   }
   return { path: file, bytes, head: Buffer.concat(heads), dispose };
+}
+
+/**
+ * Values written one JSON line each to a temporary file (mode 0600) and read back in order: a second pass over
+ * something read once (an upload's rows) without keeping it in memory.
+ */
+export class JsonLinesSpool<T> {
+  private readonly out: fs.WriteStream;
+
+  constructor(readonly path: string) {
+    this.out = fs.createWriteStream(path, { mode: 0o600 });
+  }
+
+  async write(value: T): Promise<void> {
+    if (!this.out.write(`${JSON.stringify(value)}\n`)) await once(this.out, 'drain');
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  async *read(): AsyncGenerator<T> {
+    const lines = readline.createInterface({ input: fs.createReadStream(this.path, { highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+    for await (const line of lines) if (line !== '') yield JSON.parse(line) as T;
+  }
+
+  async dispose(): Promise<void> {
+    this.out.destroy();
+    await fs.promises.rm(this.path, { force: true });
+  }
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock';
 import { CsvFormatError, csvFileRecords } from '../../lib/csv-reader';
 import { xlsxRows, type ReadCell } from '../../lib/spreadsheet';
 import { shanghaiDate } from '../../lib/time';
-import { spoolToTempFile, UploadTooLargeError } from '../../lib/upload';
+import { JsonLinesSpool, spoolToTempFile, UploadTooLargeError } from '../../lib/upload';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { RegionRepository } from '../../repositories/region.repository';
 import type { SeniorPatch, SeniorRepository } from '../../repositories/senior.repository';
@@ -67,7 +67,7 @@ export interface SeniorImportServiceDeps {
 }
 
 type Format = 'xlsx' | 'csv';
-type Mode = 'check' | 'dry' | 'apply';
+type Mode = 'dry' | 'apply';
 
 /** What one row does to the registry, decided against it a batch at a time. */
 type Decision =
@@ -80,7 +80,7 @@ interface Run {
   mode: Mode;
   fileName: string;
   places: ImportPlaces;
-  header: HeaderMap | null;
+  header: HeaderMap;
   /** The first row of each ID number among the valid rows read so far. */
   seen: Map<string, number>;
   /** Seniors without an ID hash that a row of this file has already matched by name and birth date. */
@@ -89,15 +89,17 @@ interface Run {
 }
 
 /**
- * The civil-affairs list (xlsx or csv) into the registry. The upload is kept in a temporary file and read as a
- * stream, a row at a time, in batches of `batchSize`: memory does not grow with the file except for the report
- * (one small entry per row that is not unchanged) and the ID hashes seen (for duplicates within the file).
+ * The civil-affairs list (xlsx or csv) into the registry, in constant memory but for the report (one small entry
+ * per row that is not unchanged) and the ID hashes seen (for duplicates within the file).
  *
- * A dry run reads the file once and answers what each row would do. An apply first reads the whole file through
- * (a file that turns out unreadable, or too long, half way writes nothing), then reads it again and writes batch by
- * batch, each in one transaction with its audit entries. Rows in error are skipped and reported; the others are
- * created or updated. Everything compares with what is registered, so importing the same file again changes
- * nothing, and an import interrupted half way is finished by importing the file again.
+ * The upload is streamed into a temporary file (size limit). A first pass reads it through with the streaming
+ * readers, finds the header, checks the columns and the number of rows, and spools the rows as JSON lines: a file
+ * that turns out unreadable half way stops here, before anything is written. A second pass reads the spool a batch
+ * of `batchSize` rows at a time, checks each row, decides it against the registry (one look-up per batch) and,
+ * unless it is a dry run, writes the batch in one transaction with an audit entry per senior. Rows in error are
+ * skipped and reported; the others are created or updated. Everything compares with what is registered, so
+ * importing the same file again changes nothing, and an import interrupted half way is finished by importing the
+ * file again.
  */
 export class SeniorImportService {
   private readonly limits: ImportLimits;
@@ -119,13 +121,17 @@ export class SeniorImportService {
     const upload = await spoolToTempFile(input.body, this.limits.maxBytes, this.deps.tempDir).catch((err: unknown) => {
       throw err instanceof UploadTooLargeError ? tooLarge() : err;
     });
+    const rows = new JsonLinesSpool<[number, ReadCell[]]>(`${upload.path}.rows`);
     try {
       const format = sniff(upload.head, declared);
+      // First the whole file is read through: a file that turns out unreadable or too long half way stops here,
+      // before anything is written. Its rows go to a spool of JSON lines, which the second pass reads far faster
+      // than it could parse an xlsx again.
+      const header = await this.readThrough(format, upload.path, rows);
       const places = await this.places(actor);
-      if (!input.dryRun) await this.pass(actor, format, upload.path, places, 'check', input.fileName);
-      return await this.pass(actor, format, upload.path, places, input.dryRun ? 'dry' : 'apply', input.fileName);
+      return await this.decideAll(actor, { format, header, rows, dryRun: input.dryRun, fileName: input.fileName, places });
     } finally {
-      await upload.dispose();
+      await Promise.all([rows.dispose(), upload.dispose()]);
     }
   }
 
@@ -138,65 +144,65 @@ export class SeniorImportService {
     );
   }
 
-  /** One read of the file: find the header, read each row, and (unless only checking) decide and maybe write. */
-  private async pass(actor: Actor, format: Format, file: string, places: ImportPlaces, mode: Mode, fileName: string): Promise<SeniorImportReport> {
+  /** Reads the file through: finds the header, checks the columns and the number of rows, spools the data rows. */
+  private async readThrough(format: Format, file: string, out: JsonLinesSpool<[number, ReadCell[]]>): Promise<HeaderMap> {
+    let header: HeaderMap | null = null;
+    let before = 0;
+    let count = 0;
+    for await (const r of rowsOf(format, file)) {
+      if (header === null) {
+        header = readHeader(r.row, r.cells);
+        if (header === null && ++before >= HEADER_SEARCH_ROWS) throw new AppError('IMPORT_NO_HEADER', IMPORT_TEXTS.noHeader);
+        if (header !== null) checkColumns(header);
+        continue;
+      }
+      if (r.cells.every((c) => cellText(c) === '')) continue;
+      if (++count > this.limits.maxRows)
+        throw new AppError('IMPORT_TOO_MANY_ROWS', IMPORT_TEXTS.tooManyRows(this.limits.maxRows), { maxRows: this.limits.maxRows });
+      await out.write([r.row, r.cells as ReadCell[]]);
+    }
+    await out.close();
+    if (header === null) throw new AppError('IMPORT_NO_HEADER', IMPORT_TEXTS.noHeader);
+    if (count === 0) throw new AppError('IMPORT_EMPTY', IMPORT_TEXTS.empty);
+    return header;
+  }
+
+  /** Every row, a batch at a time: decided against the registry and, unless a dry run, written. */
+  private async decideAll(
+    actor: Actor,
+    o: { format: Format; header: HeaderMap; rows: JsonLinesSpool<[number, ReadCell[]]>; dryRun: boolean; fileName: string; places: ImportPlaces },
+  ): Promise<SeniorImportReport> {
+    const { header } = o;
     const run: Run = {
       actor,
-      mode,
-      fileName,
-      places,
-      header: null,
+      mode: o.dryRun ? 'dry' : 'apply',
+      fileName: o.fileName,
+      places: o.places,
+      header,
       seen: new Map(),
       claimed: new Set(),
       report: {
-        dryRun: mode !== 'apply',
-        format,
-        headerRow: 0,
-        columns: [],
-        ignoredColumns: [],
+        dryRun: o.dryRun,
+        format: o.format,
+        headerRow: header.row,
+        columns: (Object.keys(header.header) as Array<keyof typeof header.header>).map((f) => ({ header: header.header[f]!, field: f })),
+        ignoredColumns: header.ignored,
         summary: { rows: 0, create: 0, update: 0, unchanged: 0, error: 0, duplicate: 0 },
         rows: [],
       },
     };
-    const today = shanghaiDate(this.deps.clock.now());
-    let before = 0;
+    const ctx = { header, places: o.places, today: shanghaiDate(this.deps.clock.now()), idHash: this.deps.idHash };
     let batch: Array<{ row: number; outcome: RowOutcome }> = [];
-    for await (const r of rowsOf(format, file)) {
-      if (run.header === null) {
-        run.header = readHeader(r.row, r.cells);
-        if (run.header === null) {
-          if (++before >= HEADER_SEARCH_ROWS) throw new AppError('IMPORT_NO_HEADER', IMPORT_TEXTS.noHeader);
-          continue;
-        }
-        this.acceptHeader(run, run.header);
-        continue;
-      }
-      if (r.cells.every((c) => cellText(c) === '')) continue;
-      if (++run.report.summary.rows > this.limits.maxRows) {
-        throw new AppError('IMPORT_TOO_MANY_ROWS', IMPORT_TEXTS.tooManyRows(this.limits.maxRows), { maxRows: this.limits.maxRows });
-      }
-      if (mode === 'check') continue;
-      batch.push({ row: r.row, outcome: readRow(r.row, r.cells, { header: run.header, places, today, idHash: this.deps.idHash }) });
+    for await (const [row, cells] of o.rows.read()) {
+      run.report.summary.rows++;
+      batch.push({ row, outcome: readRow(row, cells, ctx) });
       if (batch.length >= this.limits.batchSize) {
         await this.settle(run, batch);
         batch = [];
       }
     }
-    if (run.header === null) throw new AppError('IMPORT_NO_HEADER', IMPORT_TEXTS.noHeader);
-    if (run.report.summary.rows === 0) throw new AppError('IMPORT_EMPTY', IMPORT_TEXTS.empty);
     if (batch.length > 0) await this.settle(run, batch);
     return run.report;
-  }
-
-  private acceptHeader(run: Run, header: HeaderMap): void {
-    const missing = REQUIRED_COLUMNS.filter((f) => header.index[f] === undefined);
-    if (missing.length > 0) {
-      const names = missing.map((f) => IMPORT_COLUMNS[f][0]);
-      throw new AppError('IMPORT_MISSING_COLUMNS', IMPORT_TEXTS.missingColumns(names), { missing: names, headerRow: header.row });
-    }
-    run.report.headerRow = header.row;
-    run.report.columns = (Object.keys(header.header) as Array<keyof typeof header.header>).map((f) => ({ header: header.header[f]!, field: f }));
-    run.report.ignoredColumns = header.ignored;
   }
 
   /** Decides a batch against the registry and, when applying, writes it in one transaction. */
@@ -249,7 +255,7 @@ export class SeniorImportService {
     run.seen.set(v.idHash, row);
     added.seen.push(v.idHash);
     const error = (message: string, column = IMPORT_COLUMNS.idNumber[0], seniorId: number | null = null): Decision => ({
-      report: { ...base, action: 'error', seniorId, errors: [{ column: run.header!.header.idNumber ?? column, message }] },
+      report: { ...base, action: 'error', seniorId, errors: [{ column: run.header.header.idNumber ?? column, message }] },
     });
 
     let match = byHash.get(v.idHash);
@@ -282,7 +288,7 @@ export class SeniorImportService {
           ...base,
           action: 'error',
           seniorId: null,
-          errors: [{ column: run.header!.header.address!, message: IMPORT_TEXTS.required(run.header!.header.address!) }],
+          errors: [{ column: run.header.header.address!, message: IMPORT_TEXTS.required(run.header.header.address!) }],
         },
       };
     }
@@ -410,11 +416,19 @@ export class SeniorImportService {
         });
       } else {
         // Edited by someone else between the look-up and now: their edit stands; this row is reported, not written.
-        Object.assign(d.report, { action: 'error', changes: undefined, errors: [{ column: run.header!.header.name!, message: IMPORT_TEXTS.conflict }] });
+        Object.assign(d.report, { action: 'error', changes: undefined, errors: [{ column: run.header.header.name!, message: IMPORT_TEXTS.conflict }] });
       }
     }
     if (audit.length > 0) await this.deps.audit.recordMany(em, run.actor, audit);
   }
+}
+
+/** The columns every list must have are there. */
+function checkColumns(header: HeaderMap): void {
+  const missing = REQUIRED_COLUMNS.filter((f) => header.index[f] === undefined);
+  if (missing.length === 0) return;
+  const names = missing.map((f) => IMPORT_COLUMNS[f][0]);
+  throw new AppError('IMPORT_MISSING_COLUMNS', IMPORT_TEXTS.missingColumns(names), { missing: names, headerRow: header.row });
 }
 
 /** What the Content-Type says the file is; null for a type that is neither (a JSON body sent here by mistake). */
