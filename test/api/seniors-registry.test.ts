@@ -201,6 +201,22 @@ describeEachDb('seniors registry', (h) => {
     expect(audit[1].detail).toEqual({ changes: { phone: ['139****5678', '138****1234'], dietNotes: ['少盐', '软食'] } });
   });
 
+  test('two edits made at once on the same version: exactly one applies, the other is 409', async () => {
+    const created = (await post('/seniors', t.jiaxinStaff, form())).body;
+    const results = await Promise.all(
+      ['软食', '不吃辣', '糖尿病餐', '流食'].map((dietNotes, i) =>
+        patch(`/seniors/${created.id}`, i % 2 ? t.mishixiang : t.jiaxinStaff, { version: 1, dietNotes }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(winners[0].body.version).toBe(2);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(3);
+    const row = await h().db.manager.findOneByOrFail(Senior, { id: created.id });
+    expect(row).toMatchObject({ version: 2, dietNotes: winners[0].body.dietNotes });
+    expect(await h().db.manager.countBy(AuditLog, { entityType: 'senior', entityId: created.id, action: 'senior.update' })).toBe(1);
+  });
+
   test('a category counts for subsidy until its valid-until date, and no longer', async () => {
     // 66 years old: only the minimum-living (低保) policy can subsidise her lunch, at half price.
     const f = form({ categories: [{ category: 'minimum_living', evidence: '低保证 330105-0012', validUntil: addDays(TODAY, 1) }] }, '1960-05-06');
