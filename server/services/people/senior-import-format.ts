@@ -180,7 +180,7 @@ export function readRow(row: number, cells: readonly ReadCell[], ctx: RowContext
     return t;
   };
 
-  const name = text('name').replace(/\s+/g, '');
+  const name = text('name').replace(/\s+/g, ' ');
   if (name === '') fail('name', IMPORT_TEXTS.required(col('name')));
   else if ([...name].length > 32) fail('name', IMPORT_TEXTS.tooLong(32));
 
