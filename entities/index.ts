@@ -18,6 +18,8 @@ import { Region } from './region.entity';
 import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
 import { ServiceItem, ServicePrice } from './service-item.entity';
+import { SeniorAssessment } from './senior-assessment.entity';
+import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
 import { Settlement, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
@@ -45,6 +47,7 @@ export * from './refund.entity';
 export * from './region.entity';
 export * from './reminder.entity';
 export * from './senior.entity';
+export * from './senior-assessment.entity';
 export * from './service-item.entity';
 export * from './session.entity';
 export * from './settlement.entity';
@@ -91,4 +94,5 @@ export const ENTITIES = [
   SettlementLine,
   ServicePrice,
   CentreClosure,
+  SeniorAssessment,
 ];

@@ -53,6 +53,9 @@ const schema = z.object({
   MULIN_JOBS: z.string().trim().default('all'),
   MULIN_BROADCAST_RATE: z.coerce.number().int().min(1).max(100_000).default(2500),
   MULIN_SLOT_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(14),
+  MULIN_ID_HASH_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (a random secret; changing it later makes every registered ID number unfindable)',
+  }),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -144,6 +147,8 @@ export interface Config {
   readonly broadcastRate: number;
   /** How many days of slots the slots-ahead job keeps made from the centres' templates (MULIN_SLOT_DAYS_AHEAD). */
   readonly slotDaysAhead: number;
+  /** The key of the seniors' ID-number hash (MULIN_ID_HASH_KEY); absent in sandbox mode, which generates one into data/. */
+  readonly idHashKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }
     }
     if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: required with real WeChat credentials (WeChat must reach this server)');
+    if (!e.MULIN_ID_HASH_KEY)
+      problems.push("MULIN_ID_HASH_KEY: required with real credentials (the secret that hashes seniors' ID numbers; at least 32 characters)");
   }
   const templates = templateIds(e.WECHAT_TEMPLATES, problems);
   const jobs = parseJobsSetting(e.MULIN_JOBS, problems);
@@ -211,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobs,
     broadcastRate: e.MULIN_BROADCAST_RATE,
     slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
+    idHashKey: e.MULIN_ID_HASH_KEY,
   });
 }
 

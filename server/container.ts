@@ -67,6 +67,11 @@ import { PaymentReaderService } from './services/payment/payment-reader.service'
 import { PaymentService } from './services/payment/payment.service';
 import { RefundService } from './services/payment/refund.service';
 import { SeniorService } from './services/people/senior.service';
+import { hashIdNumber } from './lib/id-card';
+import { AssessmentRepository } from './repositories/assessment.repository';
+import { AssessmentService } from './services/people/assessment.service';
+import { SeniorImportService, type ImportLimits } from './services/people/senior-import.service';
+import { SeniorRegistryService } from './services/people/senior-registry.service';
 import { SettlementService } from './services/settlement/settlement.service';
 import { BotBookingFlow } from './services/chat/booking-flow';
 import { BotPeople } from './services/chat/people';
@@ -96,6 +101,10 @@ export interface Deps {
   referenceMaxAgeMs?: number;
   /** Broadcast pacing and batching (tests make the waits instant). */
   broadcast?: Partial<BroadcastOptions>;
+  /** The key of the seniors' ID-number hash (idHashKeyFor: MULIN_ID_HASH_KEY, or the sandbox's generated one). */
+  idHashKey?: string;
+  /** Limits of the seniors' list import (tests make them small). */
+  importLimits?: Partial<ImportLimits>;
 }
 
 /** The one composition root: builds every repository and service from `deps`. */
@@ -129,6 +138,7 @@ export function buildServices(deps: Deps) {
     operations: new OperationsRepository(db),
     centreRegistry: new CentreRegistryRepository(db),
     slotAdmin: new SlotAdminRepository(db),
+    assessments: new AssessmentRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -282,6 +292,29 @@ export function buildServices(deps: Deps) {
     logger,
   });
   const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
+  // ID numbers are kept only as last four digits and this keyed hash; a server built without the key (a job runner)
+  // still starts, and only hashing fails.
+  const idHashKey = deps.idHashKey ?? config.idHashKey;
+  const idHash = (idNumber: string): string => {
+    if (!idHashKey) throw new Error('MULIN_ID_HASH_KEY is not configured');
+    return hashIdNumber(idHashKey, idNumber);
+  };
+  const seniorRegistry = new SeniorRegistryService({
+    db,
+    clock,
+    seniors: repos.seniors,
+    regions: repos.regions,
+    centres: repos.centres,
+    bookings: repos.bookings,
+    slots: repos.slots,
+    links: repos.links,
+    access,
+    audit,
+    lifecycle,
+    notifier,
+    template: templates.seniorStatus,
+    idHash,
+  });
   const broadcasts = new BroadcastService({
     db,
     clock,
@@ -378,7 +411,20 @@ export function buildServices(deps: Deps) {
     emergencies,
     wechatBinding,
     conversationLog: new ConversationLogService(repos.wechatInbound, repos.seniors, access),
-    seniors: new SeniorService(repos.seniors, access, clock),
+    seniors: new SeniorService({ seniors: repos.seniors, regions: repos.regions, access, clock, idHash }),
+    seniorRegistry,
+    assessments: new AssessmentService({ db, clock, assessments: repos.assessments, seniors: repos.seniors, registry: seniorRegistry, audit }),
+    seniorImport: new SeniorImportService({
+      db,
+      clock,
+      seniors: repos.seniors,
+      regions: repos.regions,
+      centres: repos.centres,
+      access,
+      audit,
+      idHash,
+      limits: deps.importLimits,
+    }),
     settlements: new SettlementService(db, clock, repos.settlements, access, audit),
     dayEnd: new DayEndService({
       clock,

@@ -13,7 +13,7 @@ import { createSandbox, type Sandbox } from './sandbox';
 import { chatUsers } from './sandbox/chat.sandbox';
 import { systemClock } from './lib/clock';
 import { createLogger } from './logger';
-import { loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from './wechat-settings';
+import { idHashKeyFor, loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from './wechat-settings';
 import { AccountRepository } from './repositories/account.repository';
 
 function describeDatabase(config: Config): string {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   } else {
     wechat = realSettings(config);
   }
-  const services = buildServices({ config, db, clock: systemClock, logger, wechat, sandbox });
+  const services = buildServices({ config, db, clock: systemClock, logger, wechat, sandbox, idHashKey: idHashKeyFor(config) });
 
   if (config.seedDemo) {
     const seeded = await seedDemo(db, systemClock);

@@ -92,6 +92,21 @@ export function loadOrCreateSandboxCredentials(dataDir: string): SandboxCredenti
   return creds;
 }
 
+/**
+ * The key of the seniors' ID-number hash: MULIN_ID_HASH_KEY, or in sandbox mode one generated the first time into
+ * `dataDir/sandbox/id-hash-key` (file mode 0600, never committed) and kept, so that duplicates stay findable.
+ */
+export function idHashKeyFor(config: Pick<Config, 'idHashKey' | 'sandbox' | 'dataDir'>): string {
+  if (config.idHashKey) return config.idHashKey;
+  if (!config.sandbox) throw new Error('MULIN_ID_HASH_KEY: required with real credentials');
+  const file = path.join(config.dataDir, 'sandbox', 'id-hash-key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const key = alnum(48);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
 /** Settings for Mulin's gateways when the sandbox at `sandboxBase` (e.g. `http://127.0.0.1:3000/sandbox`) stands in. */
 export function sandboxSettings(creds: SandboxCredentials, sandboxBase: string, publicBaseUrl: string): WechatSettings {
   return {

@@ -11,7 +11,16 @@ export interface TemplatePair {
   mini: string;
 }
 
-export const TEMPLATE_PURPOSES = ['emergency', 'payRequest', 'staffMessage', 'dayCounts', 'serviceReminder', 'ratingRequest', 'policyNotice'] as const;
+export const TEMPLATE_PURPOSES = [
+  'emergency',
+  'payRequest',
+  'staffMessage',
+  'dayCounts',
+  'serviceReminder',
+  'ratingRequest',
+  'policyNotice',
+  'seniorStatus',
+] as const;
 export type TemplatePurpose = (typeof TEMPLATE_PURPOSES)[number];
 export type TemplateIds = Record<TemplatePurpose, TemplatePair>;
 
@@ -27,6 +36,8 @@ export const DEFAULT_TEMPLATE_IDS: TemplateIds = {
   ratingRequest: { mp: 'mulin_tpl_rating_request', mini: 'mulin_sub_rating_request' },
   /** 政策通知 broadcast by an administrator (thing1 title, thing2 summary, thing3 from, time4 date). */
   policyNotice: { mp: 'mulin_tpl_policy_notice', mini: 'mulin_sub_policy_notice' },
+  /** 档案状态变更 to the family when a senior's record is closed or opened again (thing1 senior, thing2 what, thing3 bookings, time4 when). */
+  seniorStatus: { mp: 'mulin_tpl_senior_status', mini: 'mulin_sub_senior_status' },
 };
 
 /** Mini-program pages the subscribe messages open. */
@@ -36,4 +47,5 @@ export const MINI_PAGES = {
   conversation: (seniorId: number) => `pages/staff/conversation?seniorId=${seniorId}`,
   centreDay: (centreId: number, date: string) => `pages/staff/bookings?centreId=${centreId}&date=${date}`,
   notice: (noticeId: number) => `pages/notices/detail?id=${noticeId}`,
+  bookings: () => 'pages/bookings/list',
 } as const;

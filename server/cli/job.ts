@@ -8,7 +8,7 @@ import { systemClock } from '../lib/clock';
 import { MINUTE } from '../lib/time';
 import { createLogger } from '../logger';
 import { instanceName } from '../services/scheduler/instance';
-import { loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from '../wechat-settings';
+import { idHashKeyFor, loadOrCreateSandboxCredentials, realSettings, sandboxSettings, type WechatSettings } from '../wechat-settings';
 
 const USAGE = `usage: npm run job -- <name>\n\njobs:\n${JOBS.map((j) => `  ${j.name.padEnd(22)} ${j.description}`).join('\n')}`;
 
@@ -39,7 +39,7 @@ async function run(): Promise<number> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const db = await openDatabase(config.database, logger);
   try {
-    const services = buildServices({ config, db, clock: systemClock, logger, wechat: await wechatFor(config) });
+    const services = buildServices({ config, db, clock: systemClock, logger, wechat: await wechatFor(config), idHashKey: idHashKeyFor(config) });
     const { runner } = buildScheduling(services, { instance: `cli:${instanceName()}`.slice(0, 64), jobs: [job] });
     const tick = new Date(Math.floor(systemClock.now().getTime() / MINUTE) * MINUTE);
     const r = await runner.run(job, tick, 'manual');

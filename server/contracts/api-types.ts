@@ -20,7 +20,8 @@ export type ServiceKind = 'breakfast' | 'lunch' | 'dinner' | 'bath' | 'cleaning'
 export type DeliveryMode = 'dine_in' | 'pick_up' | 'delivery' | 'at_centre' | 'at_home';
 export type CentreKind = 'street_centre' | 'care_centre' | 'neighbour_point' | 'canteen' | 'rural_point';
 export type DietFlag = 'soft' | 'low_sugar' | 'low_salt';
-export type SeniorCategory = 'hardship' | 'minimum_living' | 'low_income' | 'living_alone' | 'empty_nest' | 'family_planning_special';
+export type SeniorCategory = 'hardship' | 'minimum_living' | 'low_income' | 'disabled' | 'living_alone' | 'empty_nest' | 'very_old' | 'family_planning_special';
+export type DeactivationReason = 'moved_away' | 'deceased';
 export type Gender = 'female' | 'male';
 export type BookingStatus = 'pending_payment' | 'pending_confirmation' | 'confirmed' | 'served' | 'rated' | 'expired' | 'cancelled' | 'rejected' | 'no_show';
 export type BookedBy = 'self' | 'family' | 'staff';
@@ -78,24 +79,113 @@ export interface LoginAnswer<Instant = string> {
 
 // ---- people ----
 
+/** One category a senior holds: evidence and valid-until date; `counts` is false once the date has passed. */
+export interface CategoryRecordView {
+  category: SeniorCategory;
+  label: string;
+  /** Shown to staff and administrators only ('' for others). */
+  evidence: string;
+  validUntil: string | null;
+  counts: boolean;
+}
+
+/**
+ * A senior as the asker may see them. The phone is whole for the senior, their family and their centre's staff
+ * (who call and deliver), masked (138****5678) for administrators; the ID number is never shown, only its last
+ * four characters to staff and administrators.
+ */
 export interface SeniorView {
   id: number;
   name: string;
   gender: Gender;
+  birthDate: string;
   age: number;
   isVeryOld: boolean;
   phone: string | null;
+  phoneMasked: boolean;
   idCardLast4: string | null;
   address: string;
   regionId: number;
   homeCentreId: number | null;
+  /** The categories that count today (the valid-until date not passed); categoryRecords has them all. */
   categories: SeniorCategory[];
   categoryLabels: string[];
+  categoryRecords: CategoryRecordView[];
+  /** From the latest ability assessment (GB/T 42195-2022: 0 intact … 4 fully disabled). */
   abilityLevel: number;
+  abilityLevelLabel: string;
+  abilityAssessedOn: string | null;
+  nextAssessmentDue: string | null;
   dietNotes: string;
   emergencyContacts: EmergencyContact[];
   latitude: number | null;
   longitude: number | null;
+  active: boolean;
+  deactivationReason: DeactivationReason | null;
+  deactivatedAt: string | null;
+  deactivationNote: string;
+  /** Send it back with an edit: an edit made on an older version is refused (409 VERSION_CONFLICT). */
+  version: number;
+}
+
+/** POST /seniors/:id/deactivate. */
+export interface SeniorDeactivationAnswer {
+  senior: SeniorView;
+  /** Future bookings cancelled (and refunded through the booking life cycle). */
+  cancelledBookingIds: number[];
+  /** Family accounts told, and how many could not be reached. */
+  familyNotified: number;
+  familyUnreachable: number;
+}
+
+/** 能力评估. */
+export interface AssessmentView {
+  id: number;
+  seniorId: number;
+  assessedOn: string;
+  assessor: string;
+  level: number;
+  levelLabel: string;
+  nextDue: string | null;
+  note: string;
+  recordedByAccountId: number | null;
+  createdAt: string;
+  version: number;
+  /** True for the assessment that sets the senior's ability level now (the latest). */
+  current: boolean;
+}
+
+export type SeniorImportAction = 'create' | 'update' | 'unchanged' | 'error' | 'duplicate';
+
+/** One row of the civil-affairs list and what the import does (or, in a dry run, would do) with it. */
+export interface SeniorImportRow {
+  /** The row number as Excel shows it. */
+  row: number;
+  action: SeniorImportAction;
+  name: string;
+  idCardLast4: string | null;
+  /** The senior created or matched (after an apply; in a dry run, the one matched). */
+  seniorId: number | null;
+  /** Fields an update changes (SeniorView names), for `update`. */
+  changes?: string[];
+  /** What is wrong, per column (the file's own header), for `error`. */
+  errors?: Array<{ column: string; message: string }>;
+  /** Things to look at that do not stop the row. */
+  warnings?: string[];
+  /** For `duplicate`: the earlier row of the file with the same ID number. */
+  duplicateOfRow?: number;
+}
+
+/** POST /seniors/import: every row except the unchanged ones (counted in the summary), in file order. */
+export interface SeniorImportReport {
+  dryRun: boolean;
+  format: 'xlsx' | 'csv';
+  /** The header row's number, the columns recognised (header → field) and the ones ignored. */
+  headerRow: number;
+  columns: Array<{ header: string; field: string }>;
+  ignoredColumns: string[];
+  summary: { rows: number; create: number; update: number; unchanged: number; error: number; duplicate: number };
+  rows: SeniorImportRow[];
 }
 
 export interface FamilyLinkView {

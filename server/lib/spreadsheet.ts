@@ -1,4 +1,5 @@
-import { Workbook, type Worksheet } from 'exceljs';
+import fs from 'node:fs';
+import { stream, Workbook, type Worksheet } from 'exceljs';
 
 /**
  * Tables as downloadable files: xlsx through exceljs (the only module that imports it) and CSV by hand. Money comes
@@ -165,4 +166,63 @@ export async function toPrintableXlsx(sheets: readonly PrintSheet[], createdAt: 
     if (s.totals) add(s.totals).font = { bold: true };
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** A cell as a reader of an uploaded sheet gets it: text, a number, a day (`YYYY-MM-DD`, from a date cell) or nothing. */
+export type ReadCell = string | number | null;
+
+function readCell(v: unknown): ReadCell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  // A date cell: exceljs gives the day at UTC midnight (Excel dates have no time zone).
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString().slice(0, 10);
+  const o = v as { richText?: Array<{ text: string }>; result?: unknown; text?: unknown; error?: unknown };
+  if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
+  if ('result' in o) return readCell(o.result);
+  if ('text' in o) return readCell(o.text);
+  return null;
+}
+
+/**
+ * The rows of an xlsx file's first worksheet, streamed (exceljs's WorkbookReader: one row at a time, shared
+ * strings cached), with the row numbers Excel shows. Cells are 0-based; empty rows are skipped by exceljs.
+ */
+export async function* xlsxRows(file: string): AsyncGenerator<{ row: number; cells: ReadCell[] }> {
+  const input = fs.createReadStream(file);
+  try {
+    const reader = new stream.xlsx.WorkbookReader(input, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    });
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = row.values as unknown[]; // 1-based, sparse
+        const cells: ReadCell[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(readCell(values[i]));
+        yield { row: row.number, cells };
+      }
+      return; // the first worksheet only
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+/** A cell written to a plain sheet: text, a number, a date (shown as a date in Excel) or nothing. */
+export type SheetCell = string | number | Date | null;
+
+/**
+ * Writes rows to an xlsx file as they come (exceljs's streaming WorkbookWriter, shared strings like Excel's own
+ * files): memory stays flat however many rows. Lists people fill in (the seniors' import template) and test files.
+ */
+export async function writeXlsxFile(file: string, sheet: string, rows: Iterable<readonly SheetCell[]>): Promise<void> {
+  const wb = new stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const ws = wb.addWorksheet(sheet);
+  for (const r of rows) ws.addRow(r.map((c) => c ?? undefined)).commit();
+  ws.commit();
+  await wb.commit();
 }

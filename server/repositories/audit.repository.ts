@@ -73,6 +73,11 @@ export class AuditRepository {
     return { centreId: row.centreId === null ? null : Number(row.centreId), regionPath: row.regionPath };
   }
 
+  /** Many rows in one statement (an import writes one per senior it creates or changes). */
+  insertMany(em: EntityManager, rows: ReadonlyArray<Omit<AuditLog, 'id'>>): Promise<void> {
+    return this.db.rows(AuditLog).insertMany(em, rows);
+  }
+
   countByActorSince(accountId: number, action: string, since: Date): Promise<number> {
     return this.db.manager
       .createQueryBuilder(AuditLog, 'a')

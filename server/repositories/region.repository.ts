@@ -46,4 +46,13 @@ export class RegionRepository {
       .execute();
     return r.affected === 1;
   }
+
+  /** The region at `path` and everything below it (a district has a few hundred communities at most). */
+  findUnder(path: string): Promise<Region[]> {
+    return this.db.manager
+      .createQueryBuilder(Region, 'r')
+      .where('r.path LIKE :p', { p: `${path}%` })
+      .orderBy('r.path', 'ASC')
+      .getMany();
+  }
 }

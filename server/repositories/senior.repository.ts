@@ -8,9 +8,18 @@ export interface SeniorFilter {
   homeCentreId?: number;
   ids?: number[];
   search?: string;
+  /** Active records only (the default), deactivated ones only, or both. */
+  status?: 'active' | 'inactive' | 'all';
+  regionId?: number;
+  idCardHash?: string;
+  /** Whose next assessment is due on or before this day. */
+  assessmentDueBy?: string;
   limit: number;
   offset: number;
 }
+
+/** The registry's columns a write may set (everything but the id, the version and the creation time). */
+export type SeniorPatch = Partial<Omit<Senior, 'id' | 'version' | 'createdAt'>>;
 
 export class SeniorRepository {
   private readonly loader = new BatchLoader<number, Senior>(async (ids) => new Map((await this.findByIds(ids)).map((s) => [s.id, s])));
@@ -41,12 +50,59 @@ export class SeniorRepository {
   }
 
   async list(filter: SeniorFilter): Promise<{ items: Senior[]; total: number }> {
-    const qb = this.db.manager.createQueryBuilder(Senior, 's').where('s.active = :active', { active: true });
+    const qb = this.db.manager.createQueryBuilder(Senior, 's').where('1 = 1');
+    const status = filter.status ?? 'active';
+    if (status !== 'all') qb.andWhere('s.active = :active', { active: status === 'active' });
     if (filter.regionPath) qb.andWhere('s.regionPath LIKE :path', { path: `${filter.regionPath}%` });
+    if (filter.regionId !== undefined) qb.andWhere('s.regionId = :r', { r: filter.regionId });
     if (filter.homeCentreId !== undefined) qb.andWhere('s.homeCentreId = :c', { c: filter.homeCentreId });
     if (filter.ids) qb.andWhere(filter.ids.length ? 's.id IN (:...ids)' : '1 = 0', { ids: filter.ids });
-    if (filter.search) qb.andWhere('s.name LIKE :q', { q: `%${filter.search}%` });
+    if (filter.idCardHash) qb.andWhere('s.idCardHash = :h', { h: filter.idCardHash });
+    if (filter.assessmentDueBy) qb.andWhere('s.nextAssessmentDue <= :due', { due: filter.assessmentDueBy });
+    if (filter.search) {
+      // A name, or the last four characters of the ID number or of the phone (what people say at a counter).
+      const last4 = /^[\dX]{4}$/i.test(filter.search);
+      qb.andWhere(last4 ? '(s.name LIKE :q OR s.idCardLast4 = :l4 OR s.phone LIKE :p4)' : 's.name LIKE :q', {
+        q: `%${filter.search}%`,
+        l4: filter.search.toUpperCase(),
+        p4: `%${filter.search}`,
+      });
+    }
     const [items, total] = await qb.orderBy('s.id', 'ASC').skip(filter.offset).take(filter.limit).getManyAndCount();
     return { items, total };
+  }
+
+  findByIdCardHash(hash: string, em: EntityManager = this.db.manager): Promise<Senior | null> {
+    return em.findOneBy(Senior, { idCardHash: hash });
+  }
+
+  /** The seniors registered under any of these ID hashes (the import's duplicate check, a batch at a time). */
+  findByIdCardHashes(hashes: string[], em: EntityManager = this.db.manager): Promise<Senior[]> {
+    return this.db.rows(Senior).findIn(em, 'idCardHash', [...new Set(hashes)]);
+  }
+
+  /** Seniors registered without an ID number (before the registry kept its hash) bearing one of these names. */
+  findUnhashedByNames(names: string[], em: EntityManager = this.db.manager): Promise<Senior[]> {
+    if (names.length === 0) return Promise.resolve([]);
+    return this.db.rows(Senior).findIn(em, 'name', [...new Set(names)], 'AND idCardHash IS NULL');
+  }
+
+  /** Inserts seniors in one statement; their ids, with the ID hash each was inserted under. */
+  async insertMany(em: EntityManager, rows: ReadonlyArray<Omit<Senior, 'id'>>): Promise<Array<{ id: number; idCardHash: string | null }>> {
+    return this.db.rows(Senior).insertReturning(em, rows, ['id', 'idCardHash']);
+  }
+
+  /**
+   * An edit made on the version read: `… SET …, version = version + 1 WHERE id = ? AND version = ?`. False when the
+   * row has moved on (someone else's edit came first): the caller answers VERSION_CONFLICT.
+   */
+  async updateVersioned(em: EntityManager, id: number, version: number, patch: SeniorPatch): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(Senior)
+      .set({ ...patch, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    return r.affected === 1;
   }
 }

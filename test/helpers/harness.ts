@@ -27,6 +27,8 @@ export type DbKind = 'sqlite' | 'mariadb';
 export const T0 = '2026-12-01T00:30:00.000Z';
 export const TODAY = '2026-12-01';
 export const CONSOLE_PASSWORD = 'test-console-password';
+/** The key of the seniors' ID-number hash in tests. */
+export const TEST_ID_HASH_KEY = 'test-id-hash-key-0123456789abcdef0123456789';
 
 export interface Harness {
   kind: DbKind;
@@ -84,6 +86,8 @@ export interface HarnessOptions {
   broadcast?: Partial<BroadcastOptions>;
   /** WeChat Pay notification retry delays for the sandbox (small, so tests stay fast). */
   notifyRetryDelaysMs?: number[];
+  /** Limits of the seniors' list import. */
+  importLimits?: Partial<import('../../server/services/people/senior-import.service').ImportLimits>;
 }
 
 /**
@@ -138,6 +142,8 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
     sandbox,
     conversation,
     replyBudgetMs: opts.replyBudgetMs,
+    idHashKey: TEST_ID_HASH_KEY,
+    importLimits: opts.importLimits,
     // Broadcast pacing never waits in tests; a suite may change batching.
     broadcast: { sleep: async () => undefined, ...opts.broadcast },
   });

@@ -4,6 +4,7 @@ import type {
   BookingStatus,
   CentreKind,
   Channel,
+  DeactivationReason,
   DeliveryMode,
   DietFlag,
   Dish,
@@ -49,9 +50,10 @@ export type EntityEnumsMatch = [
   Expect<Same<Api.Dish, Dish>>,
   Expect<Same<Api.EmergencyContact, EmergencyContact>>,
   Expect<Same<Api.NoticeAudience, NoticeAudience>>,
+  Expect<Same<Api.DeactivationReason, DeactivationReason>>,
 ];
 
 test('the API types repeat the entities enums exactly (the check is the type above, at compile time)', () => {
-  const checked: EntityEnumsMatch['length'] = 19;
-  expect(checked).toBe(19);
+  const checked: EntityEnumsMatch['length'] = 20;
+  expect(checked).toBe(20);
 });

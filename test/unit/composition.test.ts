@@ -14,6 +14,7 @@ test('a mini-program-only deployment (no public account, no WeChat Pay) starts: 
     WECHAT_MINI_APPID: 'wx0123456789',
     WECHAT_MINI_SECRET: 'secret',
     PUBLIC_BASE_URL: 'https://mulin.example.org',
+    MULIN_ID_HASH_KEY: 'a-test-key-of-at-least-32-characters-long',
     LOG_LEVEL: 'silent',
   });
   expect(config.sandbox).toBe(false);

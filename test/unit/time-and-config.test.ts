@@ -46,11 +46,24 @@ describe('configuration', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const v of ['WXPAY_SERIAL_NO', 'WXPAY_PRIVATE_KEY_PATH', 'WXPAY_APIV3_KEY', 'WXPAY_PUBLIC_KEY_PATH', 'WXPAY_PUBLIC_KEY_ID', 'PUBLIC_BASE_URL']) {
+      for (const v of [
+        'WXPAY_SERIAL_NO',
+        'WXPAY_PRIVATE_KEY_PATH',
+        'WXPAY_APIV3_KEY',
+        'WXPAY_PUBLIC_KEY_PATH',
+        'WXPAY_PUBLIC_KEY_ID',
+        'PUBLIC_BASE_URL',
+        'MULIN_ID_HASH_KEY',
+      ]) {
         expect(problems).toContain(v);
       }
     }
-    const real = loadConfig({ WECHAT_MINI_APPID: 'wx1234', WECHAT_MINI_SECRET: 's', PUBLIC_BASE_URL: 'https://mulin.example.cn' });
+    const real = loadConfig({
+      WECHAT_MINI_APPID: 'wx1234',
+      WECHAT_MINI_SECRET: 's',
+      PUBLIC_BASE_URL: 'https://mulin.example.cn',
+      MULIN_ID_HASH_KEY: 'k'.repeat(32),
+    });
     expect(real.sandbox).toBe(false);
   });
   test('.env never overrides the real environment', () => {

@@ -13,6 +13,7 @@ import { PushClaims1796313580187 } from './1796313580187-PushClaims';
 import { StaffAccountsAuditScope1796483327702 } from './1796483327702-StaffAccountsAuditScope';
 import { CentreCounterPayment1796483350800 } from './1796483350800-CentreCounterPayment';
 import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistry';
+import { SeniorRegistry1796483429143 } from './1796483429143-SeniorRegistry';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   StaffAccountsAuditScope1796483327702,
   CentreCounterPayment1796483350800,
   CatalogueRegistry1796483350804,
+  SeniorRegistry1796483429143,
 ];

@@ -36,6 +36,28 @@ export class AuditService {
     });
   }
 
+  /** Several entries by one actor in one statement, inside the caller's transaction. */
+  recordMany(
+    em: Tx,
+    actor: Actor,
+    entries: ReadonlyArray<{ action: string; entity: { type: string; id: number }; detail: Record<string, unknown> }>,
+  ): Promise<void> {
+    const now = this.clock.now();
+    return this.repo.insertMany(
+      em,
+      entries.map((e) => ({
+        actorAccountId: actor.accountId,
+        actorRole: primaryRole(actor),
+        action: e.action,
+        entityType: e.entity.type,
+        entityId: e.entity.id,
+        detail: e.detail,
+        ip: actor.ip.slice(0, 64),
+        createdAt: now,
+      })),
+    );
+  }
+
   /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
   recordSystem(em: Tx, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {

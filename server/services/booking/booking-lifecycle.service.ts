@@ -83,6 +83,23 @@ export class BookingLifecycleService {
     );
   }
 
+  /**
+   * A senior's record closed (moved away, deceased): one of their bookings still to come is cancelled whatever the
+   * cut-off and whichever centre it is at, refunded in full, audit-logged. The caller (the registry) has already
+   * decided that the actor may close the record.
+   */
+  async cancelForDeparture(actor: Actor, id: number, reason: string): Promise<BookingView> {
+    const ctx = await this.deps.reader.load(id);
+    const now = this.deps.clock.now();
+    return this.move(
+      actor,
+      ctx,
+      'cancel',
+      { status: 'cancelled', closedAt: now, closedByAccountId: actor.accountId, closeReason: reason.slice(0, 200) },
+      { releaseSeats: true, audit: true, refund: { keepFen: 0, reason: PAY_TEXTS.refundCancelled } },
+    );
+  }
+
   async confirm(actor: Actor, id: number): Promise<BookingView> {
     const ctx = await this.deps.reader.load(id);
     this.deps.access.assertCanManageCentre(actor, ctx.centre);

@@ -1,4 +1,4 @@
-import type { SeniorCategory, ServiceCategory, ServiceKind, SubsidyMethod } from '../../../entities';
+import { categoriesHeldOn, type CategoryRecord, type SeniorCategory, type ServiceCategory, type ServiceKind, type SubsidyMethod } from '../../../entities';
 import { ageOn, monthRange } from '../../lib/time';
 import type { Held } from '../../repositories/booking.repository';
 import { PRICING_TEXTS as T } from '../../words/pricing';
@@ -27,6 +27,8 @@ export interface PolicyTerms {
 export interface SeniorTerms {
   birthDate: string;
   categories: SeniorCategory[];
+  /** Until when each category counts: a category past its valid-until date on the service day does not qualify. */
+  categoryRecords?: readonly CategoryRecord[] | null;
   abilityLevel: number;
   regionPath: string;
 }
@@ -100,7 +102,7 @@ function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
   if (input.serviceDate < p.validFrom || (p.validTo !== null && input.serviceDate > p.validTo)) return T.outsideDates;
   if (!s.regionPath.startsWith(p.regionPath)) return T.outsideRegion;
   if (p.minAge !== null && ageOn(s.birthDate, input.serviceDate) < p.minAge) return T.underAge(p.minAge);
-  if (p.seniorCategories.length > 0 && !p.seniorCategories.some((c) => s.categories.includes(c))) {
+  if (p.seniorCategories.length > 0 && !p.seniorCategories.some((c) => categoriesHeldOn(s, input.serviceDate).includes(c))) {
     return T.notInCategories(p.seniorCategories);
   }
   if (p.minAbilityLevel !== null && s.abilityLevel < p.minAbilityLevel) return T.abilityTooLow;
@@ -110,7 +112,7 @@ function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
 function qualification(p: PolicyTerms, input: PricingInput): string {
   const parts: string[] = [];
   if (p.minAge !== null) parts.push(T.ofAge(p.minAge));
-  const held = p.seniorCategories.filter((c) => input.senior.categories.includes(c));
+  const held = p.seniorCategories.filter((c) => categoriesHeldOn(input.senior, input.serviceDate).includes(c));
   if (held.length > 0) parts.push(T.inCategories(held));
   if (p.minAbilityLevel !== null) parts.push(T.abilityLevel(input.senior.abilityLevel));
   return parts.length > 0 ? parts.join('、') : T.qualifies;
