@@ -19,7 +19,6 @@ import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
 import { ServiceItem, ServicePrice } from './service-item.entity';
 import { SeniorAssessment } from './senior-assessment.entity';
-import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
 import { Settlement, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';

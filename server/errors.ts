@@ -26,8 +26,6 @@ export const ERRORS = {
   NO_MINI_PROGRAM_IDENTITY: { status: 403, message: '请在小程序里打开后再订阅消息' },
   SENIOR_REGISTRAR_NOT_ALLOWED: { status: 403, message: '只有服务站点工作人员和管理员可以登记或修改老人档案' },
   SENIOR_OUT_OF_SCOPE: { status: 403, message: '这位老人不在您负责的范围内' },
-  REGION_OUT_OF_SCOPE: { status: 403, message: '所选社区不在您负责的范围内' },
-  CENTRE_OUT_OF_SCOPE: { status: 403, message: '所选服务站点不在您负责的范围内' },
   SENIOR_IMPORT_NOT_ALLOWED: { status: 403, message: '只有民政管理员可以导入老人名单' },
   NOT_FOUND: { status: 404, message: '没有找到' },
   ACCOUNT_NOT_FOUND: { status: 404, message: '没有找到这个账号' },
