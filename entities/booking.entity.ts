@@ -35,6 +35,8 @@ export type Channel = (typeof CHANNELS)[number];
 @Index('idx_booking_slot', ['slotId', 'status'])
 @Index('idx_booking_centre_date', ['centreId', 'serviceDate'])
 @Index('idx_booking_status_expires', ['status', 'paymentDueAt'])
+// Covers the dashboards' counts of a day's bookings by centre and status (and who was served), read from the index alone.
+@Index('idx_booking_day_stats', ['serviceDate', 'centreId', 'status', 'category', 'quantity', 'subsidyFen', 'seniorId'])
 export class Booking {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -18,6 +18,9 @@ import { peopleRoutes } from './http/routes/people.routes';
 import { subscriptionRoutes } from './http/routes/subscription.routes';
 import { settlementRoutes } from './http/routes/settlement.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
+import { dashboardRoutes } from './http/routes/dashboard.routes';
+import { menuRoutes } from './http/routes/menu.routes';
+import { policyRoutes } from './http/routes/policy.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -57,6 +60,9 @@ export function createApp(s: Services): Koa {
       noticeRoutes(s),
       emergencyRoutes(s),
       slotTemplateRoutes(s),
+      menuRoutes(s),
+      policyRoutes(s),
+      dashboardRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

@@ -19,7 +19,8 @@ export type ServiceCategory = 'meal' | 'bath' | 'home_visit';
 export type ServiceKind = 'breakfast' | 'lunch' | 'dinner' | 'bath' | 'cleaning' | 'escort' | 'nursing' | 'haircut';
 export type DeliveryMode = 'dine_in' | 'pick_up' | 'delivery' | 'at_centre' | 'at_home';
 export type CentreKind = 'street_centre' | 'care_centre' | 'neighbour_point' | 'canteen' | 'rural_point';
-export type DietFlag = 'soft' | 'low_sugar' | 'low_salt';
+export type DietFlag = 'soft' | 'low_sugar' | 'low_salt' | 'diabetic' | 'low_fat' | 'minced' | 'vegetarian' | 'halal';
+export type Allergen = 'peanut' | 'tree_nut' | 'milk' | 'egg' | 'fish' | 'shellfish' | 'soy' | 'wheat' | 'sesame';
 export type SeniorCategory = 'hardship' | 'minimum_living' | 'low_income' | 'living_alone' | 'empty_nest' | 'family_planning_special';
 export type Gender = 'female' | 'male';
 export type BookingStatus = 'pending_payment' | 'pending_confirmation' | 'confirmed' | 'served' | 'rated' | 'expired' | 'cancelled' | 'rejected' | 'no_show';
@@ -34,6 +35,17 @@ export type NoticeStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancell
 export interface Dish {
   name: string;
   flags: DietFlag[];
+  allergens?: Allergen[];
+}
+
+/** A dish as shown: its diet tags' and allergens' words, and `tagLabels` (软食, 少盐, 含花生) to print beside its name. */
+export interface DishView {
+  name: string;
+  flags: DietFlag[];
+  allergens: Allergen[];
+  flagLabels: string[];
+  allergenLabels: string[];
+  tagLabels: string[];
 }
 
 export interface EmergencyContact {
@@ -149,7 +161,7 @@ export interface SlotView {
   bookingCutoffAt: string;
   cancelCutoffAt: string;
   workerName: string | null;
-  menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
+  menu: { dishes: DishView[]; note: string } | null;
 }
 
 // ---- bookings ----

@@ -14,4 +14,5 @@ export const ERROR_MESSAGES = {
   INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
   BOOKING_NOT_PAYABLE: (status: BookingStatus) => `这个预约${BOOKING_STATUS_LABELS[status]}，不用再付款`,
   DATE_RANGE_TOO_LONG: (maxDays: number) => `一次最多查询 ${maxDays} 天`,
+  MENU_NO_SLOT: (date: string, meal: string) => `${date} 没有${meal}时段，请先排好时段再填菜单`,
 } as const;

@@ -1,4 +1,5 @@
 import type {
+  Allergen,
   AlertStatus,
   BookedBy,
   BookingStatus,
@@ -36,6 +37,7 @@ export type EntityEnumsMatch = [
   Expect<Same<Api.DeliveryMode, DeliveryMode>>,
   Expect<Same<Api.CentreKind, CentreKind>>,
   Expect<Same<Api.DietFlag, DietFlag>>,
+  Expect<Same<Api.Allergen, Allergen>>,
   Expect<Same<Api.SeniorCategory, SeniorCategory>>,
   Expect<Same<Api.Gender, Senior['gender']>>,
   Expect<Same<Api.BookingStatus, BookingStatus>>,
@@ -52,6 +54,6 @@ export type EntityEnumsMatch = [
 ];
 
 test('the API types repeat the entities enums exactly (the check is the type above, at compile time)', () => {
-  const checked: EntityEnumsMatch['length'] = 19;
-  expect(checked).toBe(19);
+  const checked: EntityEnumsMatch['length'] = 20;
+  expect(checked).toBe(20);
 });

@@ -1,6 +1,5 @@
 import {
   CENTRE_KIND_LABELS,
-  DIET_FLAG_LABELS,
   SERVICE_KIND_LABELS,
   type Centre,
   type CentreKind,
@@ -18,6 +17,7 @@ import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
+import { dishView } from './menu-view';
 
 export type { CentreView, ServiceItemView, SlotView };
 
@@ -74,7 +74,7 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
     bookingCutoffAt: slot.bookingCutoffAt.toISOString(),
     cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
     workerName: slot.workerName || null,
-    menu: menu ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note } : null,
+    menu: menu ? { dishes: menu.dishes.map(dishView), note: menu.note } : null,
   };
 }
 
