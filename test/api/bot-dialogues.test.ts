@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Account, Booking, EmergencyAlert, Menu, Rating, Senior, WechatInbound } from '../../entities';
+import { Account, Booking, DIET_FLAG_LABELS, EmergencyAlert, Menu, Rating, Senior, WechatInbound } from '../../entities';
 import { accountNamed, JIAXIN, loginConsole, seniorNamed } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
@@ -182,7 +182,9 @@ describeEachDb('the chat bot', (h) => {
       .getOneOrFail();
     const reply = await say('o_senior_01', '今天吃什么？');
     expect(reply).toContain('今天');
-    expect(reply).toContain(`午餐：${lunch.dishes.map((d) => d.name).join('、')}`);
+    // Each dish with its diet tags, as the canteen marked them: 红烧狮子头（软食）.
+    const tagged = lunch.dishes.map((d) => (d.flags.length > 0 ? `${d.name}（${d.flags.map((f) => DIET_FLAG_LABELS[f]).join('、')}）` : d.name));
+    expect(reply).toContain(`午餐：${tagged.join('、')}`);
   });
 
   test('a location gets the centres within ten minutes on foot, with hours and phone', async () => {
