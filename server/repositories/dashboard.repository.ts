@@ -42,6 +42,27 @@ export interface AlertTiming {
   acknowledgedAt: Date | null;
 }
 
+/**
+ * Narrows the day sums: one service category; `part` 'sums' leaves the ratings out (zero), 'ratings' keeps only the
+ * days with ratings and counts nothing else. Both by default (what the roll-up stores).
+ */
+export interface DayStatFilter {
+  category?: ServiceCategory;
+  part?: 'sums' | 'ratings';
+}
+
+const STAT_COLUMNS = ['bookedPortions', 'servedPortions', 'noShowPortions', 'cancelledPortions', 'servedSubsidyFen', 'openSubsidyFen', 'ratings', 'ratingSum'];
+const ZERO = {
+  bookedPortions: 0,
+  servedPortions: 0,
+  noShowPortions: 0,
+  cancelledPortions: 0,
+  servedSubsidyFen: 0,
+  openSubsidyFen: 0,
+  ratings: 0,
+  ratingSum: 0,
+};
+
 const OPEN = ['pending_payment', 'pending_confirmation', 'confirmed'] as const;
 const CANCELLED = ['cancelled', 'rejected', 'expired'] as const;
 
@@ -71,39 +92,76 @@ export class DashboardRepository {
     return new Map(rows.map((r) => [r.period, r.rolledAt]));
   }
 
-  /** Roll-up rows of the centres (all when null) between two days. */
-  async rolledDayStats(from: string, to: string, centreIds: number[] | null): Promise<DayStat[]> {
+  /**
+   * Roll-up rows of the centres (all when null) between two days, of one category if given, only those with ratings
+   * if asked. Read as plain numbers (a year of a district is tens of thousands of rows: no entity hydration, and the
+   * day as text rather than a driver's Date).
+   */
+  async rolledDayStats(from: string, to: string, centreIds: number[] | null, only: DayStatFilter = {}): Promise<DayStat[]> {
     if (centreIds !== null && centreIds.length === 0) return [];
     const rows = this.db.rows(CentreDayStat);
     const where = [`${rows.q('serviceDate')} BETWEEN ? AND ?`];
-    if (centreIds !== null) where.push(`centreId IN (${EntityRows.marks(centreIds.length)})`);
-    const found = await rows.find(this.db.manager, `WHERE ${where.join(' AND ')}`, [from, to, ...(centreIds ?? [])]);
-    return found.map((r) => ({ ...r, serviceDate: dayValue(r.serviceDate) }));
+    const params: unknown[] = [from, to];
+    if (centreIds !== null) {
+      where.push(`centreId IN (${EntityRows.marks(centreIds.length)})`);
+      params.push(...centreIds);
+    }
+    if (only.category !== undefined) {
+      where.push('category = ?');
+      params.push(only.category);
+    }
+    if (only.part === 'ratings') where.push('ratings > 0');
+    const raw: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT CAST(${rows.q('serviceDate')} AS CHAR) AS d, centreId AS c, category AS k, ${STAT_COLUMNS.join(', ')} FROM ${rows.table} WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return raw.map((r) => ({
+      serviceDate: String(r.d),
+      centreId: num(r.c),
+      category: r.k as ServiceCategory,
+      bookedPortions: num(r.bookedPortions),
+      servedPortions: num(r.servedPortions),
+      noShowPortions: num(r.noShowPortions),
+      cancelledPortions: num(r.cancelledPortions),
+      servedSubsidyFen: num(r.servedSubsidyFen),
+      openSubsidyFen: num(r.openSubsidyFen),
+      ratings: num(r.ratings),
+      ratingSum: num(r.ratingSum),
+    }));
   }
 
   /** The same sums counted from the bookings (and their ratings) themselves. */
-  async liveDayStats(from: string, to: string, centreIds: number[] | null, em: Tx = this.db.manager): Promise<DayStat[]> {
+  async liveDayStats(from: string, to: string, centreIds: number[] | null, only: DayStatFilter = {}, em: Tx = this.db.manager): Promise<DayStat[]> {
     if (centreIds !== null && centreIds.length === 0) return [];
     const [b, r] = [this.db.rows(Booking), this.db.rows(Rating)];
     const where = ['b.serviceDate BETWEEN ? AND ?'];
     if (centreIds !== null) where.push(`b.centreId IN (${EntityRows.marks(centreIds.length)})`);
-    const params = [from, to, ...(centreIds ?? [])];
+    const params: unknown[] = [from, to, ...(centreIds ?? [])];
+    if (only.category !== undefined) {
+      where.push('b.category = ?');
+      params.push(only.category);
+    }
     const sum = (statuses: readonly string[], what: string) => `SUM(CASE WHEN b.${inList(statuses)} THEN b.${what} ELSE 0 END)`;
+    const none = Promise.resolve([] as Array<Record<string, unknown>>);
     const [sums, ratings]: [Array<Record<string, unknown>>, Array<Record<string, unknown>>] = await Promise.all([
-      em.query(
-        `SELECT b.serviceDate AS d, b.centreId AS c, b.category AS k,
-           ${sum(ACTIVE_BOOKING_STATUSES, 'quantity')} AS booked, ${sum(CLAIMABLE_BOOKING_STATUSES, 'quantity')} AS served,
-           ${sum(['no_show'], 'quantity')} AS noShow, ${sum(CANCELLED, 'quantity')} AS cancelled,
-           ${sum(CLAIMABLE_BOOKING_STATUSES, 'subsidyFen')} AS servedFen, ${sum(OPEN, 'subsidyFen')} AS openFen
-         FROM ${b.table} b WHERE ${where.join(' AND ')} GROUP BY b.serviceDate, b.centreId, b.category`,
-        params,
-      ),
-      em.query(
-        `SELECT b.serviceDate AS d, b.centreId AS c, b.category AS k, COUNT(*) AS n, SUM(r.score) AS total
-         FROM ${b.table} b JOIN ${r.table} r ON r.bookingId = b.id WHERE ${where.join(' AND ')} AND b.${inList(CLAIMABLE_BOOKING_STATUSES)}
-         GROUP BY b.serviceDate, b.centreId, b.category`,
-        params,
-      ),
+      only.part === 'ratings'
+        ? none
+        : em.query(
+            `SELECT b.serviceDate AS d, b.centreId AS c, b.category AS k,
+               ${sum(ACTIVE_BOOKING_STATUSES, 'quantity')} AS booked, ${sum(CLAIMABLE_BOOKING_STATUSES, 'quantity')} AS served,
+               ${sum(['no_show'], 'quantity')} AS noShow, ${sum(CANCELLED, 'quantity')} AS cancelled,
+               ${sum(CLAIMABLE_BOOKING_STATUSES, 'subsidyFen')} AS servedFen, ${sum(OPEN, 'subsidyFen')} AS openFen
+             FROM ${b.table} b WHERE ${where.join(' AND ')} GROUP BY b.serviceDate, b.centreId, b.category`,
+            params,
+          ),
+      only.part === 'sums'
+        ? none
+        : em.query(
+            `SELECT b.serviceDate AS d, b.centreId AS c, b.category AS k, COUNT(*) AS n, SUM(r.score) AS total
+             FROM ${b.table} b JOIN ${r.table} r ON r.bookingId = b.id WHERE ${where.join(' AND ')} AND b.${inList(CLAIMABLE_BOOKING_STATUSES)}
+             GROUP BY b.serviceDate, b.centreId, b.category`,
+            params,
+          ),
     ]);
     const stats = new Map<string, DayStat>();
     const keyOf = (x: Record<string, unknown>) => `${dayValue(x.d)}|${num(x.c)}|${String(x.k)}`;
@@ -125,6 +183,15 @@ export class DashboardRepository {
     for (const x of ratings) {
       const s = stats.get(keyOf(x));
       if (s) Object.assign(s, { ratings: num(x.n), ratingSum: num(x.total) });
+      else if (only.part === 'ratings')
+        stats.set(keyOf(x), {
+          ...ZERO,
+          serviceDate: dayValue(x.d),
+          centreId: num(x.c),
+          category: x.k as ServiceCategory,
+          ratings: num(x.n),
+          ratingSum: num(x.total),
+        });
     }
     return [...stats.values()];
   }
@@ -132,7 +199,7 @@ export class DashboardRepository {
   /** Makes the roll-up of every day from `from` to `to` afresh and marks the days rolled, in one transaction. */
   async rollDays(from: string, to: string, now: Date): Promise<number> {
     return this.db.transaction(async (em) => {
-      const stats = await this.liveDayStats(from, to, null, em);
+      const stats = await this.liveDayStats(from, to, null, {}, em);
       const rows = this.db.rows(CentreDayStat);
       await em.query(`DELETE FROM ${rows.table} WHERE ${rows.q('serviceDate')} BETWEEN ? AND ?`, [from, to]);
       for (let i = 0; i < stats.length; i += 500) await rows.insertMany(em, stats.slice(i, i + 500));

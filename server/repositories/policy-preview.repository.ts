@@ -57,16 +57,22 @@ export class PolicyPreviewRepository {
     return inside.filter((r) => r.path.split('/').length === depth + 1);
   }
 
-  /** Served (claimable) bookings of a category between two days, of seniors living in the region. */
-  async servedIn(regionPath: string, category: ServiceCategory, from: string, to: string): Promise<ServedLine[]> {
-    const [b, s] = [this.db.rows(Booking), this.db.rows(Senior)];
+  /**
+   * Served (claimable) bookings of a category between two days, of these seniors. Read from idx_booking_day_stats
+   * alone; a long list of seniors is filtered here rather than sent as an IN list.
+   */
+  async servedIn(seniorIds: ReadonlySet<number>, category: ServiceCategory, from: string, to: string): Promise<ServedLine[]> {
+    if (seniorIds.size === 0) return [];
+    const b = this.db.rows(Booking);
+    const few = seniorIds.size <= 500 ? [...seniorIds] : null;
     const raw: Array<Record<string, unknown>> = await this.db.manager.query(
       `SELECT b.seniorId AS seniorId, b.serviceDate AS serviceDate, b.kind AS kind, b.quantity AS quantity, b.unitPriceFen AS unitPriceFen, b.subsidyFen AS subsidyFen
-       FROM ${b.table} b JOIN ${s.table} s ON s.id = b.seniorId
-       WHERE b.serviceDate BETWEEN ? AND ? AND b.status IN (${EntityRows.marks(2)}) AND b.category = ? AND s.${s.q('regionPath')} LIKE ?`,
-      [from, to, 'served', 'rated', category, `${regionPath}%`],
+       FROM ${b.table} b
+       WHERE b.serviceDate BETWEEN ? AND ? AND b.status IN (${EntityRows.marks(2)}) AND b.category = ?${few ? ` AND b.seniorId IN (${EntityRows.marks(few.length)})` : ''}`,
+      [from, to, 'served', 'rated', category, ...(few ?? [])],
     );
-    return raw.map((r) => ({
+    const lines = raw.filter((r) => seniorIds.has(num(r.seniorId)));
+    return lines.map((r) => ({
       seniorId: num(r.seniorId),
       serviceDate: dayValue(r.serviceDate),
       kind: r.kind as ServiceKind,

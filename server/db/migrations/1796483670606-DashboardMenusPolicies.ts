@@ -27,7 +27,7 @@ export class DashboardMenusPolicies1796483670606 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`subsidy_policy\` ADD \`createdByAccountId\` int NULL`);
     await queryRunner.query(`ALTER TABLE \`subsidy_policy\` ADD \`updatedAt\` datetime(3) NULL`);
     await queryRunner.query(
-      `CREATE INDEX \`idx_booking_day_stats\` ON \`booking\` (\`serviceDate\`, \`centreId\`, \`status\`, \`category\`, \`quantity\`, \`subsidyFen\`, \`seniorId\`)`,
+      `CREATE INDEX \`idx_booking_day_stats\` ON \`booking\` (\`serviceDate\`, \`centreId\`, \`status\`, \`category\`, \`kind\`, \`quantity\`, \`unitPriceFen\`, \`subsidyFen\`, \`seniorId\`)`,
     );
     await queryRunner.query(`CREATE INDEX \`idx_alert_created\` ON \`emergency_alert\` (\`createdAt\`)`);
   }

@@ -77,6 +77,7 @@ export class DashboardService {
       from,
       to,
       scope.centres.map((c) => c.id),
+      { category: 'meal', part: 'sums' },
     );
     const dates = daysBetween(from, to);
     const index = new Map(dates.map((d, i) => [d, i]));
@@ -120,7 +121,7 @@ export class DashboardService {
     const month = q.month ?? today.slice(0, 7);
     const { first, last } = monthRange(`${month}-01`);
     const ids = scope.centres.map((c) => c.id);
-    const { stats } = await dayStats(this.deps.dashboards, first, last, ids);
+    const { stats } = await dayStats(this.deps.dashboards, first, last, ids, { part: 'sums' });
     const sum = (rows: DayStat[], f: (s: DayStat) => number) => rows.reduce((n, s) => n + f(s), 0);
     const spentFen = sum(stats, (s) => s.servedSubsidyFen);
     const committedFen = sum(stats, (s) => s.openSubsidyFen);
@@ -222,6 +223,7 @@ export class DashboardService {
       from,
       to,
       scope.centres.map((c) => c.id),
+      { part: 'ratings' },
     );
     const buckets = bucketsBetween(from, to, interval);
     const index = new Map(buckets.map((b, i) => [b, i]));

@@ -2,7 +2,7 @@ import { SENIOR_CATEGORIES, type SeniorCategory } from '../../../entities';
 import type { Interval, SeniorBucket } from '../../contracts/dashboard-types';
 import { AppError } from '../../errors';
 import { addDays, ageOn, isoWeekday } from '../../lib/time';
-import type { DashboardRepository, DayStat } from '../../repositories/dashboard.repository';
+import type { DashboardRepository, DayStat, DayStatFilter } from '../../repositories/dashboard.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
 
 /** The longest range one dashboard answer covers. */
@@ -52,6 +52,7 @@ export async function dayStats(
   from: string,
   to: string,
   centreIds: number[],
+  only: DayStatFilter = {},
 ): Promise<{ stats: DayStat[]; rolledUpThrough: string | null }> {
   const rolled = await repo.rolled('day', from, to);
   const missing = daysBetween(from, to).filter((d) => !rolled.has(d));
@@ -65,8 +66,8 @@ export async function dayStats(
   if (ranges.length > 4) ranges = [[missing[0], missing[missing.length - 1]]];
   const wanted = new Set(missing);
   const [stored, ...live] = await Promise.all([
-    rolled.size > 0 ? repo.rolledDayStats(from, to, centreIds) : Promise.resolve([]),
-    ...ranges.map(([a, b]) => repo.liveDayStats(a, b, centreIds)),
+    rolled.size > 0 ? repo.rolledDayStats(from, to, centreIds, only) : Promise.resolve([]),
+    ...ranges.map(([a, b]) => repo.liveDayStats(a, b, centreIds, only)),
   ]);
   const stats = [...stored.filter((s) => rolled.has(s.serviceDate)), ...live.flat().filter((s) => wanted.has(s.serviceDate))];
   const rolledDays = [...rolled.keys()].sort();

@@ -265,7 +265,7 @@ export class PolicyService {
     const terms: PolicyTerms = { ...termsOf(input), id: 0, regionPath: region.path, active: true };
     const month = lastMonth(today);
     const costOf = async (t: PolicyTerms, qualifying: ReadonlySet<number>) =>
-      simulateCost(t, qualifying, await this.deps.preview.servedIn(t.regionPath, t.category, month.first, month.last));
+      simulateCost(t, qualifying, await this.deps.preview.servedIn(qualifying, t.category, month.first, month.last));
 
     const [seniors, children] = await Promise.all([qualifyingSeniors(this.deps.preview, terms, asOf), this.deps.preview.childRegions(region.path)]);
     const cost = await costOf(terms, new Set(seniors.map((s) => s.id)));
