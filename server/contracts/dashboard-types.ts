@@ -34,8 +34,11 @@ export interface WeekMenuView {
 }
 
 export interface WeekMenuSaved extends WeekMenuView {
-  /** Meals copied from the other week that have no slot this week (a day closed, a meal not served). */
-  skipped: Array<{ date: string; kind: ServiceKind }>;
+  /**
+   * Meals not written: copied ones with no slot this week (a day closed, a meal not served), and any for a day that
+   * has already passed (those days keep the menu they were served with).
+   */
+  skipped: Array<{ date: string; kind: ServiceKind; reason: 'no_slot' | 'day_passed' }>;
 }
 
 export interface DishInput {

@@ -30,6 +30,7 @@ export const POLICY_FIELDS = {
   version: '版本号（version）要写上读取政策时的 version',
   lastDay: '最后执行日（lastDay）要写成 YYYY-MM-DD',
   replaces: '要替换的政策（replaces）要写政策编号',
+  status: '状态（status）只能是 scheduled、current、ended、superseded 或 retired',
 } as const;
 
 export const BUDGET_FIELDS = {

@@ -141,6 +141,27 @@ describeEachDb('weekly menus', (h) => {
     expect(text.split('\n').length).toBeLessThanOrEqual(6);
   });
 
+  test('on Thursday, days already gone keep the menu they were served with; the rest of the week is replaced', async () => {
+    h().clock.set('2026-12-03T00:30:00.000Z'); // Thursday 08:30
+    const staff = await loginConsole(h(), 'staff-jiaxin'); // console sessions last 12 hours
+    const before = (await week(THIS_WEEK, staff).expect(200)).body as Week;
+    const source = (await week(NEXT_WEEK, staff).expect(200)).body as Week;
+    const res = await publish(THIS_WEEK, staff, { version: before.version, copyFrom: NEXT_WEEK }).expect(200);
+    expect(res.body.skipped).toEqual(
+      expect.arrayContaining([
+        { date: '2026-12-01', kind: 'lunch', reason: 'day_passed' },
+        { date: '2026-12-02', kind: 'dinner', reason: 'day_passed' },
+      ]),
+    );
+    const after = res.body as Week;
+    for (const date of ['2026-12-01', '2026-12-02']) {
+      expect(names(meal(after, date, 'lunch'))).toEqual(names(meal(before, date, 'lunch')));
+      expect(names(meal(after, date, 'dinner'))).toEqual(names(meal(before, date, 'dinner')));
+    }
+    expect(names(meal(after, '2026-12-03', 'lunch'))).toEqual(names(meal(source, '2026-12-10', 'lunch')));
+    expect(names(meal(after, '2026-12-04', 'dinner'))).toEqual(names(meal(source, '2026-12-11', 'dinner')));
+  });
+
   test('a stale edit is refused with 409 and changes nothing; the version read goes up by one per publication', async () => {
     const before = (await week(NEXT_WEEK, staff).expect(200)).body as Week;
     expect(before.version).toBeGreaterThanOrEqual(1);
@@ -170,7 +191,7 @@ describeEachDb('weekly menus', (h) => {
     const res = await publish('2026-12-14', await loginConsole(h(), 'admin-mishixiang'), { version: 0, copyFrom: NEXT_WEEK }).expect(200);
     expect(res.body.version).toBe(1);
     expect(res.body.skipped.length).toBeGreaterThan(0); // 15–20 December have no slots yet
-    expect(res.body.skipped).toContainEqual({ date: '2026-12-15', kind: 'lunch' });
+    expect(res.body.skipped).toContainEqual({ date: '2026-12-15', kind: 'lunch', reason: 'no_slot' });
     // And the centre must exist.
     expect((await publish('2026-12-14', staff, body, 999_999).expect(404)).body.error.code).toBe('CENTRE_NOT_FOUND');
     // Another centre's week is untouched.

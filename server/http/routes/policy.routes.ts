@@ -52,9 +52,9 @@ const reviseBody = terms.and(z.object({ version: z.number({ error: F.version }).
 const previewBody = createBody.and(z.object({ replaces: positiveId(F.replaces).optional() }));
 const retireBody = z.object({ version: z.number({ error: F.version }).int(F.version).min(1, F.version), lastDay: day(F.lastDay).optional() });
 const listQuery = z.object({
-  regionId: z.coerce.number().int().positive().optional(),
-  category: z.enum(SERVICE_CATEGORIES).optional(),
-  status: z.enum(['scheduled', 'current', 'ended', 'superseded', 'retired']).optional(),
+  regionId: z.coerce.number({ error: F.regionId }).int(F.regionId).positive(F.regionId).optional(),
+  category: z.enum(SERVICE_CATEGORIES, { error: F.category }).optional(),
+  status: z.enum(['scheduled', 'current', 'ended', 'superseded', 'retired'], { error: F.status }).optional(),
   ...page,
 });
 

@@ -79,9 +79,11 @@ export class MenuService {
     this.deps.access.assertCanManageCentre(actor, centre);
     const now = this.deps.clock.now();
     const weekEnd = addDays(week, 6);
-    if (weekEnd < shanghaiDate(now)) throw new AppError('MENU_WEEK_PAST', undefined, { fields: { week: 'past' } });
+    const today = shanghaiDate(now);
+    if (weekEnd < today) throw new AppError('MENU_WEEK_PAST', undefined, { fields: { week: 'past' } });
 
-    const slots = await this.deps.menus.mealSlots(centreId, week, weekEnd);
+    // Days already gone keep the menu they were served with.
+    const slots = (await this.deps.menus.mealSlots(centreId, week, weekEnd)).filter((s) => s.date >= today);
     const slotsOf = new Map<string, number[]>();
     for (const s of slots) slotsOf.set(key(s.date, s.kind), [...(slotsOf.get(key(s.date, s.kind)) ?? []), s.slotId]);
 
@@ -103,20 +105,24 @@ export class MenuService {
       const k = key(meal.date, meal.kind);
       if (given.has(k)) throw new AppError('MENU_MEAL_REPEATED', undefined, { fields: { [`days.${i}`]: 'repeated' } });
       given.add(k);
-      if (meal.dishes.length > 0 && !slotsOf.has(k)) {
+      if (meal.dishes.length > 0 && meal.date >= today && !slotsOf.has(k)) {
         throw new AppError('MENU_NO_SLOT', ERROR_MESSAGES.MENU_NO_SLOT(meal.date, SERVICE_KIND_LABELS[meal.kind]), { fields: { [`days.${i}`]: 'no slot' } });
       }
       const dishes = meal.dishes.map((d) => ({ name: d.name, flags: [...new Set(d.flags ?? [])], allergens: [...new Set(d.allergens ?? [])] }));
       wanted.set(k, { dishes, note: meal.note ?? '', copied: false });
     }
     // Without a copy the request is the whole week: whatever was there and is not given goes.
-    const skipped: Array<{ date: string; kind: ServiceKind }> = [];
+    const skipped: WeekMenuSaved['skipped'] = [];
     const rows: Array<Omit<Menu, 'id'>> = [];
     for (const [k, m] of wanted) {
       const [date, kind] = k.split('|') as [string, ServiceKind];
       const ids = slotsOf.get(k);
+      if (date < today) {
+        if (m.dishes.length > 0) skipped.push({ date, kind, reason: 'day_passed' });
+        continue;
+      }
       if (!ids) {
-        if (m.copied) skipped.push({ date, kind });
+        if (m.copied) skipped.push({ date, kind, reason: 'no_slot' });
         continue;
       }
       if (m.dishes.length === 0) continue;
