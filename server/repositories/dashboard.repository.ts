@@ -130,6 +130,39 @@ export class DashboardRepository {
     }));
   }
 
+  /**
+   * Ratings in the roll-up summed per centre and bucket (the bucket's first day: the day itself, its week's Monday,
+   * or its month's first), all categories together: a year by month is a few hundred rows, not tens of thousands.
+   */
+  async rolledRatings(
+    from: string,
+    to: string,
+    centreIds: number[],
+    interval: 'day' | 'week' | 'month',
+  ): Promise<Array<{ bucket: string; centreId: number; ratings: number; ratingSum: number }>> {
+    if (centreIds.length === 0) return [];
+    const d = this.db.rows(CentreDayStat).q('serviceDate');
+    const bucket =
+      interval === 'day'
+        ? `CAST(${d} AS CHAR)`
+        : interval === 'month'
+          ? `SUBSTR(CAST(${d} AS CHAR), 1, 7)`
+          : this.db.kind === 'sqlite'
+            ? `date(${d}, '-' || ((CAST(strftime('%w', ${d}) AS INTEGER) + 6) % 7) || ' days')`
+            : `CAST(DATE_SUB(${d}, INTERVAL WEEKDAY(${d}) DAY) AS CHAR)`;
+    const raw: Array<Record<string, unknown>> = await this.db.manager.query(
+      `SELECT ${bucket} AS b, centreId AS c, SUM(ratings) AS n, SUM(ratingSum) AS total FROM ${this.db.rows(CentreDayStat).table}
+       WHERE ${d} BETWEEN ? AND ? AND centreId IN (${EntityRows.marks(centreIds.length)}) AND ratings > 0 GROUP BY ${bucket}, centreId`,
+      [from, to, ...centreIds],
+    );
+    return raw.map((r) => ({
+      bucket: interval === 'month' ? `${String(r.b)}-01` : String(r.b),
+      centreId: num(r.c),
+      ratings: num(r.n),
+      ratingSum: num(r.total),
+    }));
+  }
+
   /** The same sums counted from the bookings (and their ratings) themselves. */
   async liveDayStats(from: string, to: string, centreIds: number[] | null, only: DayStatFilter = {}, em: Tx = this.db.manager): Promise<DayStat[]> {
     if (centreIds !== null && centreIds.length === 0) return [];

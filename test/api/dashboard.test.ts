@@ -172,6 +172,8 @@ describeEachDb('dashboards and budgets', (h) => {
       december: (await get('/dashboard/subsidy', admin).expect(200)).body,
       seniors: (await get('/dashboard/seniors?from=2026-11&to=2026-12', admin).expect(200)).body,
       ratings: (await get(`/dashboard/ratings?${RANGE}&interval=day`, admin).expect(200)).body,
+      weeklyRatings: (await get(`/dashboard/ratings?${RANGE}`, admin).expect(200)).body,
+      monthlyRatings: (await get(`/dashboard/ratings?from=2026-11-01&to=2026-12-01&interval=month`, staff).expect(200)).body,
       staffMeals: (await get(`/dashboard/meals?${RANGE}`, staff).expect(200)).body,
     };
   }
@@ -343,6 +345,8 @@ describeEachDb('dashboards and budgets', (h) => {
     expect(byDay.body.total).toEqual({ count: [0, 2, 1, 0], average: [null, 4, 4, null] });
     const byWeek = await get(`/dashboard/ratings?${RANGE}`, admin).expect(200);
     expect(byWeek.body).toMatchObject({ interval: 'week', buckets: ['2026-11-23', '2026-11-30'], total: { count: [2, 1], average: [4, 4] } });
+    const byMonth = await get('/dashboard/ratings?from=2026-11-01&to=2026-12-01&interval=month', staff).expect(200);
+    expect(byMonth.body).toMatchObject({ buckets: ['2026-11-01', '2026-12-01'], total: { count: [2, 0], average: [4.5, null] } });
   });
 
   test('emergencies: raised, acknowledged, and the seconds it took (median, 90th percentile)', async () => {

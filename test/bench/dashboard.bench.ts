@@ -133,6 +133,12 @@ async function main(): Promise<void> {
   let server: ReturnType<typeof startMulin> | undefined;
   const failures: string[] = [];
   try {
+    const load = () =>
+      os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ');
+    console.log(`load average at the start: ${load()} (${os.cpus().length} cores)`);
     const today = shanghaiDate(new Date());
     const [district, seedMs] = await time(() => seedDistrict(pool, today, BOOKINGS, (s) => console.log(s)));
     await accounts(pool, district);
@@ -252,6 +258,7 @@ async function main(): Promise<void> {
       `\nPOST /policies/preview (district, 80+ lunch and dinner): ${p.qualifying.seniors.toLocaleString()} qualify, ${p.cost.bookings.toLocaleString()} of last month's bookings priced; p50 ${fmt(timing(previews).p50)}, max ${fmt(timing(previews).max)}`,
     );
 
+    console.log(`\nload average at the end: ${load()}`);
     console.log(failures.length === 0 ? `\nevery figure's p95 is under ${TARGET_P95_MS} ms: MET` : `\nMISSED:\n  ${failures.join('\n  ')}`);
     if (failures.length > 0) process.exitCode = 1;
   } finally {

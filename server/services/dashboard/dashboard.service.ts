@@ -21,7 +21,7 @@ import { SENIOR_BUCKET_LABELS } from '../../words/dashboard';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import { resolveScope, type Scope } from './dashboard-scope';
-import { bucketCounts, bucketOf, bucketsBetween, checkRange, dayStats, daysBetween, percentile, rate, SENIOR_BUCKETS } from './figures';
+import { bucketCounts, bucketOf, bucketsBetween, checkRange, coverage, dayStats, daysBetween, percentile, rate, SENIOR_BUCKETS } from './figures';
 
 export interface DashboardServiceDeps {
   clock: Clock;
@@ -218,21 +218,25 @@ export class DashboardService {
     const scope = await this.scope(actor, q);
     const interval = q.interval ?? 'week';
     const { from, to } = this.defaultRange(q, interval);
-    const { stats } = await dayStats(
-      this.deps.dashboards,
-      from,
-      to,
-      scope.centres.map((c) => c.id),
-      { part: 'ratings' },
-    );
+    const ids = scope.centres.map((c) => c.id);
+    // Ended days from the roll-up, summed per bucket by the database; the rest counted live.
+    const { rolled, ranges } = await coverage(this.deps.dashboards, from, to);
+    const [stored, ...live] = await Promise.all([
+      rolled ? this.deps.dashboards.rolledRatings(from, to, ids, interval) : Promise.resolve([]),
+      ...ranges.map(([a, b]) => this.deps.dashboards.liveDayStats(a, b, ids, { part: 'ratings' })),
+    ]);
+    const rows = [
+      ...stored,
+      ...live.flat().map((s) => ({ bucket: bucketOf(s.serviceDate, interval), centreId: s.centreId, ratings: s.ratings, ratingSum: s.ratingSum })),
+    ];
     const buckets = bucketsBetween(from, to, interval);
     const index = new Map(buckets.map((b, i) => [b, i]));
     const perCentre = new Map<number, { count: number[]; sum: number[] }>();
-    for (const s of stats) {
-      if (s.ratings === 0) continue;
+    for (const s of rows) {
+      const i = index.get(s.bucket);
+      if (s.ratings === 0 || i === undefined) continue;
       let row = perCentre.get(s.centreId);
       if (!row) perCentre.set(s.centreId, (row = { count: buckets.map(() => 0), sum: buckets.map(() => 0) }));
-      const i = index.get(bucketOf(s.serviceDate, interval))!;
       row.count[i] += s.ratings;
       row.sum[i] += s.ratingSum;
     }

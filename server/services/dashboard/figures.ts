@@ -54,24 +54,36 @@ export async function dayStats(
   centreIds: number[],
   only: DayStatFilter = {},
 ): Promise<{ stats: DayStat[]; rolledUpThrough: string | null }> {
-  const rolled = await repo.rolled('day', from, to);
-  const missing = daysBetween(from, to).filter((d) => !rolled.has(d));
-  let ranges: Array<[string, string]> = [];
+  const { rolled, ranges, rolledUpThrough } = await coverage(repo, from, to);
+  const [stored, ...live] = await Promise.all([
+    rolled ? repo.rolledDayStats(from, to, centreIds, only) : Promise.resolve([]),
+    ...ranges.map(([a, b]) => repo.liveDayStats(a, b, centreIds, only)),
+  ]);
+  return { stats: [...stored, ...live.flat()], rolledUpThrough };
+}
+
+/**
+ * Which days between `from` and `to` the roll-up holds (the job marks a day in the transaction that writes its
+ * rows, so a day's rows are there exactly when it is marked), and the ranges of the others, to count live.
+ */
+export async function coverage(
+  repo: DashboardRepository,
+  from: string,
+  to: string,
+): Promise<{ rolled: boolean; ranges: Array<[string, string]>; rolledUpThrough: string | null }> {
+  const marked = await repo.rolled('day', from, to);
+  const missing = daysBetween(from, to).filter((d) => !marked.has(d));
+  const ranges: Array<[string, string]> = [];
   for (const d of missing) {
     const last = ranges[ranges.length - 1];
     if (last && addDays(last[1], 1) === d) last[1] = d;
     else ranges.push([d, d]);
   }
-  // Holes are rare (the job rolls every ended day); many of them are counted in one query and sorted out here.
-  if (ranges.length > 4) ranges = [[missing[0], missing[missing.length - 1]]];
-  const wanted = new Set(missing);
-  const [stored, ...live] = await Promise.all([
-    rolled.size > 0 ? repo.rolledDayStats(from, to, centreIds, only) : Promise.resolve([]),
-    ...ranges.map(([a, b]) => repo.liveDayStats(a, b, centreIds, only)),
-  ]);
-  const stats = [...stored.filter((s) => rolled.has(s.serviceDate)), ...live.flat().filter((s) => wanted.has(s.serviceDate))];
-  const rolledDays = [...rolled.keys()].sort();
-  return { stats, rolledUpThrough: rolledDays.length > 0 ? rolledDays[rolledDays.length - 1] : null };
+  // Holes are rare (the job rolls every ended day). Many of them are counted in one query over their span, which
+  // then also counts rolled days inside it: such a span is counted live whole and the roll-up is not read.
+  if (ranges.length > 4) return { rolled: false, ranges: [[from, to]], rolledUpThrough: null };
+  const days = [...marked.keys()].sort();
+  return { rolled: marked.size > 0, ranges, rolledUpThrough: days.length > 0 ? days[days.length - 1] : null };
 }
 
 /** The buckets seniors are counted in: each registry category, then 高龄 and 失能 (once, should the registry add them). */
