@@ -3,7 +3,7 @@
  * through the API): regions, centres, seniors, ~1,000,000 bookings over the 365 days up to NOW (and the next two
  * days' bookings), their ratings and a year of emergency alerts. Deterministic: the same rows every run.
  */
-import type { Pool, ResultSetHeader } from 'mysql2/promise';
+import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { addDays, shanghaiInstant } from '../../server/lib/time';
 import { sqlStamp } from './lib';
 
@@ -318,4 +318,32 @@ export async function seedDistrict(pool: Pool, today: string, bookingsPerYear: n
     sampleStreetPath: streetPaths.find((p) => sample.regionPath.startsWith(p))!,
     bookings: total,
   };
+}
+
+/** The district an earlier run seeded into this database up to `today`, or null (then seed afresh). */
+export async function seededDistrict(pool: Pool, today: string): Promise<District | null> {
+  try {
+    const [[d]] = await pool.query<RowDataPacket[]>("SELECT id, path FROM region WHERE name = '压测区' AND level = 'district'");
+    const [[n]] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM booking WHERE serviceDate = ?', [today]);
+    if (!d || Number(n.n) === 0) return null;
+    const [[total]] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM booking');
+    const [streets] = await pool.query<RowDataPacket[]>("SELECT path FROM region WHERE level = 'street' AND parentId = ? ORDER BY id", [d.id]);
+    const [centres] = await pool.query<RowDataPacket[]>('SELECT id, regionPath FROM centre ORDER BY id');
+    const [[busiest]] = await pool.query<RowDataPacket[]>(
+      'SELECT homeCentreId AS id, COUNT(*) AS n FROM senior GROUP BY homeCentreId ORDER BY n DESC, id LIMIT 1',
+    );
+    const sample = centres.find((c) => c.id === busiest.id)!;
+    const streetPaths = streets.map((r) => String(r.path));
+    return {
+      districtId: d.id,
+      districtPath: d.path,
+      streetPaths,
+      centreIds: centres.map((c) => Number(c.id)),
+      sampleCentreId: Number(sample.id),
+      sampleStreetPath: streetPaths.find((p) => String(sample.regionPath).startsWith(p))!,
+      bookings: Number(total.n),
+    };
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,8 @@
  *   3. each dashboard for a district administrator, a street administrator and a centre's staff, ITERATIONS
  *      sequential requests each after a warm-up, then the district's set again from CONCURRENT clients at once;
  *   4. a subsidy-policy preview over the district (an administrator's occasional action: reported, no target).
- * BENCH_BOOKINGS changes the size (default 1,000,000); BENCH_ITERATIONS the requests per figure (default 60).
+ * BENCH_BOOKINGS changes the size (default 1,000,000); BENCH_ITERATIONS the requests per figure (default 60);
+ * BENCH_REUSE=1 reuses the district an earlier run seeded the same day (the database is kept after a run).
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -27,8 +28,8 @@ import { hashPassword } from '../../server/lib/password';
 import { addDays, shanghaiDate } from '../../server/lib/time';
 import { DashboardRepository } from '../../server/repositories/dashboard.repository';
 import { DashboardRollupService } from '../../server/services/dashboard/rollup.service';
-import { seedDistrict, type District } from './dashboard-seed';
-import { freshDatabase, percentile, sqlStamp, startMulin, waitForServer } from './lib';
+import { seedDistrict, seededDistrict, type District } from './dashboard-seed';
+import { freshDatabase, MYSQL_BASE, percentile, sqlStamp, startMulin, waitForServer } from './lib';
 
 const DB = 'mulin_bench_dashboard';
 const PORT = Number(process.env.BENCH_PORT ?? 3931);
@@ -126,7 +127,12 @@ async function login(username: string): Promise<string> {
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main(): Promise<void> {
-  const url = await freshDatabase(DB);
+  // BENCH_REUSE=1 keeps a database an earlier run seeded today (the roll-up is emptied, so every phase runs again).
+  const today = shanghaiDate(new Date());
+  const probe = process.env.BENCH_REUSE === '1' ? createPool({ uri: `${MYSQL_BASE}/${DB}`, connectionLimit: 2, timezone: 'Z' }) : null;
+  const reused = probe ? await seededDistrict(probe, today) : null;
+  await probe?.end();
+  const url = reused ? `${MYSQL_BASE}/${DB}` : await freshDatabase(DB);
   const db = await openDatabase({ kind: 'mariadb', url }); // the committed migrations: the schema and its indexes
   const pool = createPool({ uri: url, connectionLimit: 4, timezone: 'Z' });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mulin-bench-dashboard-'));
@@ -139,17 +145,23 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(1))
         .join(' ');
     console.log(`load average at the start: ${load()} (${os.cpus().length} cores)`);
-    const today = shanghaiDate(new Date());
-    const [district, seedMs] = await time(() => seedDistrict(pool, today, BOOKINGS, (s) => console.log(s)));
-    await accounts(pool, district);
+    let district: District;
+    if (reused) {
+      district = reused;
+      for (const t of ['centre_day_stat', 'served_senior_month', 'dashboard_rollup', 'session']) await pool.query(`DELETE FROM ${t}`);
+      console.log(`reusing the district seeded earlier today (${district.bookings.toLocaleString()} bookings); roll-up emptied`);
+    } else {
+      const [seeded, seedMs] = await time(() => seedDistrict(pool, today, BOOKINGS, (s) => console.log(s)));
+      district = seeded;
+      await accounts(pool, district);
+      console.log(`seeded in ${(seedMs / 1000).toFixed(0)} s`);
+    }
     for (const t of ['booking', 'rating', 'senior', 'emergency_alert', 'centre', 'region']) await pool.query(`ANALYZE TABLE ${t}`);
     const [[size]] = await pool.query<RowDataPacket[]>(
       `SELECT ROUND(SUM(data_length + index_length) / 1048576) AS mb FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'booking'`,
     );
     const [[bp]] = await pool.query<RowDataPacket[]>('SELECT @@innodb_buffer_pool_size / 1048576 AS mb');
-    console.log(
-      `\nseeded ${district.bookings.toLocaleString()} bookings up to ${today} in ${(seedMs / 1000).toFixed(0)} s; booking table ${size.mb} MB, InnoDB buffer pool ${Number(bp.mb)} MB`,
-    );
+    console.log(`\n${district.bookings.toLocaleString()} bookings up to ${today}; booking table ${size.mb} MB, InnoDB buffer pool ${Number(bp.mb)} MB`);
 
     server = startMulin(url, PORT, dataDir, { MULIN_JOBS: 'none', MULIN_SEED_DEMO: 'never' });
     await waitForServer(server, PORT);
