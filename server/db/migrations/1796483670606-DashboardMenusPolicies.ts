@@ -14,6 +14,10 @@ export class DashboardMenusPolicies1796483670606 implements MigrationInterface {
       `CREATE TABLE \`centre_day_stat\` (\`serviceDate\` date NOT NULL, \`centreId\` int NOT NULL, \`category\` enum ('meal', 'bath', 'home_visit') NOT NULL, \`bookedPortions\` int NOT NULL DEFAULT '0', \`servedPortions\` int NOT NULL DEFAULT '0', \`noShowPortions\` int NOT NULL DEFAULT '0', \`cancelledPortions\` int NOT NULL DEFAULT '0', \`servedSubsidyFen\` int NOT NULL DEFAULT '0', \`openSubsidyFen\` int NOT NULL DEFAULT '0', \`ratings\` int NOT NULL DEFAULT '0', \`ratingSum\` int NOT NULL DEFAULT '0', PRIMARY KEY (\`serviceDate\`, \`centreId\`, \`category\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     );
     await queryRunner.query(
+      `CREATE INDEX \`idx_day_stat_meals\` ON \`centre_day_stat\` (\`category\`, \`serviceDate\`, \`centreId\`, \`bookedPortions\`, \`servedPortions\`)`,
+    );
+    await queryRunner.query(`CREATE INDEX \`idx_day_stat_ratings\` ON \`centre_day_stat\` (\`serviceDate\`, \`centreId\`, \`ratings\`, \`ratingSum\`)`);
+    await queryRunner.query(
       `CREATE TABLE \`served_senior_month\` (\`month\` varchar(7) NOT NULL, \`scope\` varchar(100) NOT NULL, \`bucket\` varchar(32) NOT NULL, \`seniors\` int NOT NULL DEFAULT '0', PRIMARY KEY (\`month\`, \`scope\`, \`bucket\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     );
     await queryRunner.query(
@@ -44,6 +48,8 @@ export class DashboardMenusPolicies1796483670606 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`subsidy_policy\` DROP COLUMN \`previousVersionId\``);
     await queryRunner.query(`DROP TABLE \`dashboard_rollup\``);
     await queryRunner.query(`DROP TABLE \`served_senior_month\``);
+    await queryRunner.query(`DROP INDEX \`idx_day_stat_ratings\` ON \`centre_day_stat\``);
+    await queryRunner.query(`DROP INDEX \`idx_day_stat_meals\` ON \`centre_day_stat\``);
     await queryRunner.query(`DROP TABLE \`centre_day_stat\``);
     await queryRunner.query(`DROP INDEX \`uq_budget_region_month\` ON \`subsidy_budget\``);
     await queryRunner.query(`DROP TABLE \`subsidy_budget\``);

@@ -67,17 +67,19 @@ export class DashboardService {
 
   /** Meal portions booked and served per centre per day, and the served rate of the days that have ended. */
   async meals(actor: Actor, q: RangeAsk): Promise<MealsDashboard> {
-    const scope = await this.scope(actor, q);
     const today = this.today();
     const to = q.to ?? today;
     const from = q.from ?? addDays(to, -29);
     checkRange(from, to);
+    // Which days the roll-up holds is asked while the scope is worked out: two round trips at once.
+    const [scope, covered] = await Promise.all([this.scope(actor, q), coverage(this.deps.dashboards, from, to)]);
     const { stats, rolledUpThrough } = await dayStats(
       this.deps.dashboards,
       from,
       to,
       scope.centres.map((c) => c.id),
-      { category: 'meal', part: 'sums' },
+      { category: 'meal', part: 'sums', columns: ['bookedPortions', 'servedPortions'] },
+      covered,
     );
     const dates = daysBetween(from, to);
     const index = new Map(dates.map((d, i) => [d, i]));
@@ -116,12 +118,12 @@ export class DashboardService {
 
   /** The month's subsidy spent (served) and committed (still open), against the scope region's budget. */
   async subsidy(actor: Actor, q: ScopeAsk & { month?: string }): Promise<SubsidyDashboard> {
-    const scope = await this.scope(actor, q);
     const today = this.today();
     const month = q.month ?? today.slice(0, 7);
     const { first, last } = monthRange(`${month}-01`);
+    const [scope, covered] = await Promise.all([this.scope(actor, q), coverage(this.deps.dashboards, first, last)]);
     const ids = scope.centres.map((c) => c.id);
-    const { stats } = await dayStats(this.deps.dashboards, first, last, ids, { part: 'sums' });
+    const { stats } = await dayStats(this.deps.dashboards, first, last, ids, { part: 'sums', columns: ['servedSubsidyFen', 'openSubsidyFen'] }, covered);
     const sum = (rows: DayStat[], f: (s: DayStat) => number) => rows.reduce((n, s) => n + f(s), 0);
     const spentFen = sum(stats, (s) => s.servedSubsidyFen);
     const committedFen = sum(stats, (s) => s.openSubsidyFen);
@@ -215,12 +217,11 @@ export class DashboardService {
 
   /** Ratings of served bookings by service day, per centre: how many and their average, per interval. */
   async ratings(actor: Actor, q: RangeAsk & { interval?: Interval }): Promise<RatingsDashboard> {
-    const scope = await this.scope(actor, q);
     const interval = q.interval ?? 'week';
     const { from, to } = this.defaultRange(q, interval);
+    const [scope, { rolled, ranges }] = await Promise.all([this.scope(actor, q), coverage(this.deps.dashboards, from, to)]);
     const ids = scope.centres.map((c) => c.id);
     // Ended days from the roll-up, summed per bucket by the database; the rest counted live.
-    const { rolled, ranges } = await coverage(this.deps.dashboards, from, to);
     const [stored, ...live] = await Promise.all([
       rolled ? this.deps.dashboards.rolledRatings(from, to, ids, interval) : Promise.resolve([]),
       ...ranges.map(([a, b]) => this.deps.dashboards.liveDayStats(a, b, ids, { part: 'ratings' })),
@@ -260,9 +261,9 @@ export class DashboardService {
 
   /** 助急 alerts raised, acknowledged, and the seconds from raising to acknowledging (median, 90th percentile). */
   async emergencies(actor: Actor, q: RangeAsk & { interval?: Interval }): Promise<EmergencyDashboard> {
-    const scope = await this.scope(actor, q);
     const interval = q.interval ?? 'week';
     const { from, to } = this.defaultRange(q, interval);
+    const scope = await this.scope(actor, q);
     const timings = await this.deps.dashboards.alertTimings(
       shanghaiInstant(from),
       shanghaiInstant(addDays(to, 1)),

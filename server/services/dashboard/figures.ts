@@ -53,8 +53,9 @@ export async function dayStats(
   to: string,
   centreIds: number[],
   only: DayStatFilter = {},
+  covered?: Coverage,
 ): Promise<{ stats: DayStat[]; rolledUpThrough: string | null }> {
-  const { rolled, ranges, rolledUpThrough } = await coverage(repo, from, to);
+  const { rolled, ranges, rolledUpThrough } = covered ?? (await coverage(repo, from, to));
   const [stored, ...live] = await Promise.all([
     rolled ? repo.rolledDayStats(from, to, centreIds, only) : Promise.resolve([]),
     ...ranges.map(([a, b]) => repo.liveDayStats(a, b, centreIds, only)),
@@ -62,15 +63,17 @@ export async function dayStats(
   return { stats: [...stored, ...live.flat()], rolledUpThrough };
 }
 
+export interface Coverage {
+  rolled: boolean;
+  ranges: Array<[string, string]>;
+  rolledUpThrough: string | null;
+}
+
 /**
  * Which days between `from` and `to` the roll-up holds (the job marks a day in the transaction that writes its
  * rows, so a day's rows are there exactly when it is marked), and the ranges of the others, to count live.
  */
-export async function coverage(
-  repo: DashboardRepository,
-  from: string,
-  to: string,
-): Promise<{ rolled: boolean; ranges: Array<[string, string]>; rolledUpThrough: string | null }> {
+export async function coverage(repo: DashboardRepository, from: string, to: string): Promise<Coverage> {
   const marked = await repo.rolled('day', from, to);
   const missing = daysBetween(from, to).filter((d) => !marked.has(d));
   const ranges: Array<[string, string]> = [];
