@@ -8,6 +8,7 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 @Entity('emergency_alert')
 @Index('idx_alert_status_escalated', ['status', 'lastEscalatedAt'])
 @Index('idx_alert_senior', ['seniorId'])
+@Index('idx_alert_created', ['createdAt'])
 export class EmergencyAlert {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -8,7 +8,7 @@ import { CentreDayDigest } from './centre-day-digest.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
 import { JobRun, JobTick } from './job.entity';
-import { Menu } from './menu.entity';
+import { Menu, MenuWeek } from './menu.entity';
 import { Notice, NoticeDelivery } from './notice.entity';
 import { PayNotification } from './pay-notification.entity';
 import { Payment } from './payment.entity';
@@ -25,6 +25,8 @@ import { Slot } from './slot.entity';
 import { SlotTemplate } from './slot-template.entity';
 import { SubscribeCredit } from './subscribe-credit.entity';
 import { SubsidyPolicy } from './subsidy-policy.entity';
+import { SubsidyBudget } from './subsidy-budget.entity';
+import { CentreDayStat, DashboardRollup, ServedSeniorMonth } from './dashboard-stat.entity';
 import { WechatAccessToken, WechatInbound, WechatPushClaim, WechatSubscribeRefusal } from './wechat.entity';
 
 export * from './account.entity';
@@ -54,6 +56,8 @@ export * from './slot.entity';
 export * from './slot-template.entity';
 export * from './subscribe-credit.entity';
 export * from './subsidy-policy.entity';
+export * from './subsidy-budget.entity';
+export * from './dashboard-stat.entity';
 export * from './wechat.entity';
 
 export const ENTITIES = [
@@ -94,4 +98,9 @@ export const ENTITIES = [
   ServicePrice,
   CentreClosure,
   SeniorAssessment,
+  MenuWeek,
+  SubsidyBudget,
+  CentreDayStat,
+  ServedSeniorMonth,
+  DashboardRollup,
 ];

@@ -76,6 +76,31 @@ export class SubsidyPolicy {
   @TextColumn(200, { default: '' })
   description!: string;
 
+  /** Editing makes a new version: the one it replaced (null for the first), and its number (1, 2, …). */
+  @Column({ type: 'int', nullable: true })
+  previousVersionId!: number | null;
+
+  @Column({ type: 'int', default: 1 })
+  revision!: number;
+
+  /** The version that replaced this one (which then ends the day before it starts); null while it is the latest. */
+  @Column({ type: 'int', nullable: true })
+  supersededById!: number | null;
+
+  /** When an administrator retired it (its validTo is then the last day it applies). */
+  @InstantColumn({ nullable: true })
+  retiredAt!: Date | null;
+
+  /** Optimistic concurrency: an edit or retirement names the version it read (CONVENTIONS: Writes). */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
+  @Column({ type: 'int', nullable: true })
+  createdByAccountId!: number | null;
+
   @InstantColumn()
   createdAt!: Date;
+
+  @InstantColumn({ nullable: true })
+  updatedAt!: Date | null;
 }

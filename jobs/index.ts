@@ -1,3 +1,4 @@
+import { dashboardRollup } from './dashboard-rollup';
 import { dayEnd } from './day-end';
 import { emergencyEscalation } from './emergency-escalation';
 import { jobTickPurge } from './job-tick-purge';
@@ -25,6 +26,7 @@ export const JOBS = [
   noticeBroadcast,
   slotsAhead,
   wechatClaimPurge,
+  dashboardRollup,
 ] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);

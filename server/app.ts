@@ -25,6 +25,9 @@ import { wechatRoutes } from './http/routes/wechat.routes';
 import { accountRoutes } from './http/routes/account.routes';
 import { auditRoutes } from './http/routes/audit.routes';
 import { operationsRoutes } from './http/routes/operations.routes';
+import { dashboardRoutes } from './http/routes/dashboard.routes';
+import { menuRoutes } from './http/routes/menu.routes';
+import { policyRoutes } from './http/routes/policy.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -71,6 +74,9 @@ export function createApp(s: Services): Koa {
       centreRegistryRoutes(s),
       serviceItemRoutes(s),
       slotAdminRoutes(s),
+      menuRoutes(s),
+      policyRoutes(s),
+      dashboardRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

@@ -82,6 +82,15 @@ import { AccountNotifier } from './services/messaging/notifier.service';
 import { ReminderService } from './services/reminders/reminder.service';
 import { SubscriptionService } from './services/messaging/subscription.service';
 import { WechatBindingService } from './services/people/wechat-binding.service';
+import { BudgetRepository } from './repositories/budget.repository';
+import { DashboardRepository } from './repositories/dashboard.repository';
+import { MenuRepository } from './repositories/menu.repository';
+import { PolicyPreviewRepository } from './repositories/policy-preview.repository';
+import { MenuService } from './services/catalogue/menu.service';
+import { BudgetService } from './services/dashboard/budget.service';
+import { DashboardService } from './services/dashboard/dashboard.service';
+import { DashboardRollupService } from './services/dashboard/rollup.service';
+import { PolicyService } from './services/policy/policy.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -139,6 +148,10 @@ export function buildServices(deps: Deps) {
     centreRegistry: new CentreRegistryRepository(db),
     slotAdmin: new SlotAdminRepository(db),
     assessments: new AssessmentRepository(db),
+    menus: new MenuRepository(db),
+    policyPreviews: new PolicyPreviewRepository(db),
+    budgets: new BudgetRepository(db),
+    dashboards: new DashboardRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -470,6 +483,29 @@ export function buildServices(deps: Deps) {
       operations: repos.operations,
       access,
     }),
+    // Menus, subsidy policies, budgets and the dashboards (issue 22).
+    menus: new MenuService({ db, clock, menus: repos.menus, centres: repos.centres, slots: repos.slots, access, audit }),
+    policies: new PolicyService({
+      db,
+      clock,
+      policies: repos.policies,
+      preview: repos.policyPreviews,
+      regions: repos.regions,
+      centres: repos.centres,
+      access,
+      audit,
+    }),
+    budgets: new BudgetService({ db, clock, budgets: repos.budgets, regions: repos.regions, access, audit }),
+    dashboards: new DashboardService({
+      clock,
+      dashboards: repos.dashboards,
+      budgets: repos.budgets,
+      regions: repos.regions,
+      centres: repos.centres,
+      previews: repos.policyPreviews,
+      access,
+    }),
+    dashboardRollup: new DashboardRollupService({ clock, dashboards: repos.dashboards }),
   };
 }
 

@@ -19,7 +19,8 @@ export type ServiceCategory = 'meal' | 'bath' | 'home_visit';
 export type ServiceKind = 'breakfast' | 'lunch' | 'dinner' | 'bath' | 'cleaning' | 'escort' | 'nursing' | 'haircut';
 export type DeliveryMode = 'dine_in' | 'pick_up' | 'delivery' | 'at_centre' | 'at_home';
 export type CentreKind = 'street_centre' | 'care_centre' | 'neighbour_point' | 'canteen' | 'rural_point';
-export type DietFlag = 'soft' | 'low_sugar' | 'low_salt';
+export type DietFlag = 'soft' | 'low_sugar' | 'low_salt' | 'diabetic' | 'low_fat' | 'minced' | 'vegetarian' | 'halal';
+export type Allergen = 'peanut' | 'tree_nut' | 'milk' | 'egg' | 'fish' | 'shellfish' | 'soy' | 'wheat' | 'sesame';
 export type SeniorCategory = 'hardship' | 'minimum_living' | 'low_income' | 'disabled' | 'living_alone' | 'empty_nest' | 'very_old' | 'family_planning_special';
 export type DeactivationReason = 'moved_away' | 'deceased';
 export type Gender = 'female' | 'male';
@@ -35,6 +36,17 @@ export type NoticeStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancell
 export interface Dish {
   name: string;
   flags: DietFlag[];
+  allergens?: Allergen[];
+}
+
+/** A dish as shown: its diet tags' and allergens' words, and `tagLabels` (软食, 少盐, 含花生) to print beside its name. */
+export interface DishView {
+  name: string;
+  flags: DietFlag[];
+  allergens: Allergen[];
+  flagLabels: string[];
+  allergenLabels: string[];
+  tagLabels: string[];
 }
 
 export interface EmergencyContact {
@@ -247,7 +259,7 @@ export interface SlotView {
   closeReason: string;
   /** What a staff edit of the slot sends back (optimistic concurrency). */
   version: number;
-  menu: { dishes: Array<Dish & { flagLabels: string[] }>; note: string } | null;
+  menu: { dishes: DishView[]; note: string } | null;
 }
 
 // ---- bookings ----

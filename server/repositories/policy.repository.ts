@@ -1,5 +1,5 @@
 import { SubsidyPolicy, type ServiceCategory } from '../../entities';
-import type { Database } from '../db/database';
+import type { Database, Tx } from '../db/database';
 import { BatchLoader } from '../lib/batch-loader';
 import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
@@ -33,6 +33,46 @@ export class PolicyRepository {
 
   all(): Promise<SubsidyPolicy[]> {
     return this.db.manager.find(SubsidyPolicy, { order: { id: 'ASC' } });
+  }
+
+  // ---- the administrators' edits (server/services/policy/) ----
+
+  /** Call after committing a change to policies: this instance's next quote reads them afresh. */
+  changed(): void {
+    this.recent.changed();
+  }
+
+  findById(id: number): Promise<SubsidyPolicy | null> {
+    return this.db.manager.findOneBy(SubsidyPolicy, { id });
+  }
+
+  insert(em: Tx, row: Omit<SubsidyPolicy, 'id'>): Promise<SubsidyPolicy> {
+    return em.save(SubsidyPolicy, em.create(SubsidyPolicy, row));
+  }
+
+  /**
+   * Ends a policy version at `validTo` because `byId` replaces it, only if it is still the latest, not retired, and
+   * at `version`: false means someone changed it since it was read.
+   */
+  async supersede(em: Tx, id: number, version: number, byId: number, validTo: string, now: Date): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(SubsidyPolicy)
+      .set({ validTo, supersededById: byId, version: () => 'version + 1', updatedAt: now })
+      .where('id = :id AND version = :version AND supersededById IS NULL AND retiredAt IS NULL', { id, version })
+      .execute();
+    return r.affected === 1;
+  }
+
+  /** Retires a policy version (its last day `validTo`), only if it is still at `version` and neither replaced nor retired. */
+  async retire(em: Tx, id: number, version: number, validTo: string, now: Date): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(SubsidyPolicy)
+      .set({ validTo, retiredAt: now, version: () => 'version + 1', updatedAt: now })
+      .where('id = :id AND version = :version AND supersededById IS NULL AND retiredAt IS NULL', { id, version })
+      .execute();
+    return r.affected === 1;
   }
 }
 

@@ -17,4 +17,5 @@ export const ERROR_MESSAGES = {
   CAPACITY_BELOW_BOOKED: (booked: number) => `已经有 ${booked} 人预约，名额不能少于 ${booked}`,
   CENTRE_HAS_BOOKINGS: (count: number) => `这个站点还有 ${count} 个未完成的预约，请先关闭那些日子`,
   SERVICE_ITEM_HAS_BOOKINGS: (count: number) => `这个服务项目还有 ${count} 个未完成的预约，请先关闭那些时段`,
+  MENU_NO_SLOT: (date: string, meal: string) => `${date} 没有${meal}时段，请先排好时段再填菜单`,
 } as const;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Account, Rating, Senior, WechatInbound } from '../../entities';
+import { Account, Booking, DIET_FLAG_LABELS, EmergencyAlert, Menu, Rating, Senior, WechatInbound } from '../../entities';
 import { accountNamed, JIAXIN, loginConsole, seen, seniorNamed } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
@@ -199,7 +199,9 @@ describeEachDb('the chat bot', (h) => {
     const [lunch] = (await seen(h(), admin, `/slots?centreId=${zhang.homeCentreId}&kind=lunch&from=${TODAY}&to=${TODAY}`)).items;
     const reply = await say('o_senior_01', '今天吃什么？');
     expect(reply).toContain('今天');
-    expect(reply).toContain(`午餐：${lunch.menu.dishes.map((d: { name: string }) => d.name).join('、')}`);
+    // Each dish with its diet tags, as the canteen marked them: 红烧狮子头（软食）.
+    const tagged = lunch.dishes.map((d) => (d.flags.length > 0 ? `${d.name}（${d.flags.map((f) => DIET_FLAG_LABELS[f]).join('、')}）` : d.name));
+    expect(reply).toContain(`午餐：${tagged.join('、')}`);
   });
 
   test('a location gets the centres within ten minutes on foot, with hours and phone', async () => {

@@ -1,4 +1,5 @@
 import type {
+  Allergen,
   AlertStatus,
   BookedBy,
   BookingStatus,
@@ -37,6 +38,7 @@ export type EntityEnumsMatch = [
   Expect<Same<Api.DeliveryMode, DeliveryMode>>,
   Expect<Same<Api.CentreKind, CentreKind>>,
   Expect<Same<Api.DietFlag, DietFlag>>,
+  Expect<Same<Api.Allergen, Allergen>>,
   Expect<Same<Api.SeniorCategory, SeniorCategory>>,
   Expect<Same<Api.Gender, Senior['gender']>>,
   Expect<Same<Api.BookingStatus, BookingStatus>>,

@@ -29,7 +29,7 @@ Component({
             ...s,
             selected: false,
             seatsText: s.bookable ? T.seatsLeft(s.remaining) : s.remaining <= 0 ? T.full : T.closed,
-            dishes: s.menu?.dishes.map((d) => (d.flagLabels.length ? `${d.name}（${d.flagLabels.join('、')}）` : d.name)).join('、') ?? '',
+            dishes: s.menu?.dishes.map((d) => (d.tagLabels.length ? `${d.name}（${d.tagLabels.join('、')}）` : d.name)).join('、') ?? '',
             priceText: yuan(s.serviceItem.priceFen),
           };
           byDay.set(s.date, [...(byDay.get(s.date) ?? []), row]);

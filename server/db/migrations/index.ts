@@ -14,6 +14,7 @@ import { StaffAccountsAuditScope1796483327702 } from './1796483327702-StaffAccou
 import { CentreCounterPayment1796483350800 } from './1796483350800-CentreCounterPayment';
 import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistry';
 import { SeniorRegistry1796483429143 } from './1796483429143-SeniorRegistry';
+import { DashboardMenusPolicies1796483670606 } from './1796483670606-DashboardMenusPolicies';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CentreCounterPayment1796483350800,
   CatalogueRegistry1796483350804,
   SeniorRegistry1796483429143,
+  DashboardMenusPolicies1796483670606,
 ];

@@ -94,7 +94,7 @@ export interface Quote {
 }
 
 /** Why a senior does not qualify for a policy, or null when they do. */
-function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
+function ineligibility(p: PolicyTerms, input: Pick<PricingInput, 'category' | 'kind' | 'serviceDate' | 'senior'>): string | null {
   const s = input.senior;
   if (!p.active) return T.policyInactive;
   if (p.category !== input.category) return T.otherCategory;
@@ -109,6 +109,20 @@ function ineligibility(p: PolicyTerms, input: PricingInput): string | null {
   return null;
 }
 
+/**
+ * Whether a senior meets a policy's own conditions on a day (in force, region, age, categories, ability level), as
+ * a quote judges them; caps are not looked at. What a policy preview counts.
+ */
+export function seniorQualifies(p: PolicyTerms, senior: SeniorTerms, day: string): boolean {
+  return ineligibility(p, { category: p.category, kind: p.serviceKinds[0] ?? 'lunch', serviceDate: day, senior }) === null;
+}
+
+/** A policy's subsidy per portion at a price (fixed, or a percentage rounded down), never more than the price. */
+export function perPortionFen(p: Pick<PolicyTerms, 'method' | 'amountFen' | 'percent'>, unitPriceFen: number): number {
+  const raw = p.method === 'fixed' ? p.amountFen : Math.floor((unitPriceFen * p.percent) / 100);
+  return Math.max(0, Math.min(unitPriceFen, raw));
+}
+
 function qualification(p: PolicyTerms, input: PricingInput): string {
   const parts: string[] = [];
   if (p.minAge !== null) parts.push(T.ofAge(p.minAge));
@@ -116,11 +130,6 @@ function qualification(p: PolicyTerms, input: PricingInput): string {
   if (held.length > 0) parts.push(T.inCategories(held));
   if (p.minAbilityLevel !== null) parts.push(T.abilityLevel(input.senior.abilityLevel));
   return parts.length > 0 ? parts.join('、') : T.qualifies;
-}
-
-function perPortionFen(p: PolicyTerms, unitPriceFen: number): number {
-  const raw = p.method === 'fixed' ? p.amountFen : Math.floor((unitPriceFen * p.percent) / 100);
-  return Math.max(0, Math.min(unitPriceFen, raw));
 }
 
 function judge(p: PolicyTerms, input: PricingInput): PolicyVerdict & { portions: number } {

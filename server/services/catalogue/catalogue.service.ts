@@ -1,6 +1,5 @@
 import {
   CENTRE_KIND_LABELS,
-  DIET_FLAG_LABELS,
   SERVICE_KIND_LABELS,
   type Centre,
   type CentreKind,
@@ -19,6 +18,7 @@ import type { CentreRegistryRepository } from '../../repositories/centre-registr
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
+import { dishView } from './menu-view';
 
 export type { CentreView, ServiceItemView, SlotView };
 
@@ -79,7 +79,7 @@ export function slotView(slot: Slot, item: ServiceItem, menu: Menu | undefined, 
     status: slot.status,
     closeReason: slot.closeReason,
     version: slot.version,
-    menu: menu ? { dishes: menu.dishes.map((d) => ({ ...d, flagLabels: d.flags.map((f) => DIET_FLAG_LABELS[f]) })), note: menu.note } : null,
+    menu: menu ? { dishes: menu.dishes.map(dishView), note: menu.note } : null,
   };
 }
 

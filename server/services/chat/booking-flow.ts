@@ -3,6 +3,7 @@ import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCatego
 import type { Understanding } from '../../language/understand';
 import { BOT, dayLabel, SERVICE_WORDS, serviceWhat } from '../../words/bot';
 import { yuan } from '../../words/pricing';
+import { dishForChat } from '../../words/menus';
 import { BOOKING_TEXTS, CHAT_NOTICE_TEXTS } from '../../words/texts';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
@@ -236,7 +237,7 @@ export class BotBookingFlow {
       .filter((s) => s.menu && s.menu.dishes.length > 0 && (!u.meal || s.serviceItem.kind === u.meal))
       .sort(byStart);
     if (slots.length === 0) return { reply: BOT.noMenu(day), pending: null, intent: 'menu' };
-    const meals = slots.map((s) => `${s.serviceItem.kindLabel}：${s.menu!.dishes.map((d) => d.name).join('、')}`);
+    const meals = slots.map((s) => `${s.serviceItem.kindLabel}：${s.menu!.dishes.map(dishForChat).join('、')}`);
     return { reply: BOT.menuOf(day, centre?.name ?? '', meals), pending: null, intent: 'menu' };
   }
 
