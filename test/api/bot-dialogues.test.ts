@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Account, Booking, DIET_FLAG_LABELS, EmergencyAlert, Menu, Rating, Senior, WechatInbound } from '../../entities';
+import { Account, Rating, Senior, WechatInbound } from '../../entities';
 import { accountNamed, JIAXIN, loginConsole, seen, seniorNamed } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
@@ -200,7 +200,7 @@ describeEachDb('the chat bot', (h) => {
     const reply = await say('o_senior_01', '今天吃什么？');
     expect(reply).toContain('今天');
     // Each dish with its diet tags, as the canteen marked them: 红烧狮子头（软食）.
-    const tagged = lunch.dishes.map((d) => (d.flags.length > 0 ? `${d.name}（${d.flags.map((f) => DIET_FLAG_LABELS[f]).join('、')}）` : d.name));
+    const tagged = lunch.menu.dishes.map((d: { name: string; flagLabels: string[] }) => (d.flagLabels.length > 0 ? `${d.name}（${d.flagLabels.join('、')}）` : d.name));
     expect(reply).toContain(`午餐：${tagged.join('、')}`);
   });
 
