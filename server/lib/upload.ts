@@ -59,17 +59,22 @@ export async function spoolToTempFile(source: Readable, maxBytes: number, dir = 
  */
 export class JsonLinesSpool<T> {
   private readonly out: fs.WriteStream;
+  /** The stream's first error (a full disk), thrown by the next write or close; after dispose(), only kept. */
+  private failed: Error | null = null;
 
   constructor(readonly path: string) {
     this.out = fs.createWriteStream(path, { mode: 0o600 });
+    this.out.on('error', (err) => (this.failed ??= err));
   }
 
   async write(value: T): Promise<void> {
+    if (this.failed) throw this.failed;
     if (!this.out.write(`${JSON.stringify(value)}\n`)) await once(this.out, 'drain');
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.out.end(() => resolve()));
+    if (this.failed) throw this.failed;
   }
 
   async *read(): AsyncGenerator<T> {
@@ -77,6 +82,7 @@ export class JsonLinesSpool<T> {
     for await (const line of lines) if (line !== '') yield JSON.parse(line) as T;
   }
 
+  /** Stops writing (a write still on its way fails quietly) and deletes the file. */
   async dispose(): Promise<void> {
     this.out.destroy();
     await fs.promises.rm(this.path, { force: true });
