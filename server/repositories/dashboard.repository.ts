@@ -26,7 +26,7 @@ export interface DashboardCentre {
 }
 
 /** One centre's day of one category, summed (a CentreDayStat row, from the roll-up or counted live). */
-export type DayStat = Omit<CentreDayStat, never>;
+export type DayStat = CentreDayStat;
 
 /** A senior served at a centre in a period, with what the by-category counts need to know of them. */
 export interface ServedSenior {
