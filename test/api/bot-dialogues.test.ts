@@ -200,7 +200,9 @@ describeEachDb('the chat bot', (h) => {
     const reply = await say('o_senior_01', '今天吃什么？');
     expect(reply).toContain('今天');
     // Each dish with its diet tags, as the canteen marked them: 红烧狮子头（软食）.
-    const tagged = lunch.menu.dishes.map((d: { name: string; flagLabels: string[] }) => (d.flagLabels.length > 0 ? `${d.name}（${d.flagLabels.join('、')}）` : d.name));
+    const tagged = lunch.menu.dishes.map((d: { name: string; flagLabels: string[] }) =>
+      d.flagLabels.length > 0 ? `${d.name}（${d.flagLabels.join('、')}）` : d.name,
+    );
     expect(reply).toContain(`午餐：${tagged.join('、')}`);
   });
 

@@ -186,8 +186,10 @@ describeEachDb('subsidy policies', (h) => {
       hardship: 0,
       minimum_living: 0,
       low_income: 0,
+      disabled: 0,
       living_alone: 1,
       empty_nest: 0,
+      very_old: 0,
       family_planning_special: 0,
       none: 1,
     });

@@ -89,8 +89,11 @@ export async function coverage(repo: DashboardRepository, from: string, to: stri
   return { rolled: marked.size > 0, ranges, rolledUpThrough: days.length > 0 ? days[days.length - 1] : null };
 }
 
-/** The buckets seniors are counted in: each registry category, then 高龄 and 失能 (once, should the registry add them). */
-export const SENIOR_BUCKETS: SeniorBucket[] = [...new Set<SeniorBucket>([...SENIOR_CATEGORIES, 'oldest_old', 'disabled'])];
+/**
+ * The buckets seniors are counted in: each registry category, then 高龄 and 失能 (once each). The registry's recorded
+ * 高龄 category (`very_old`) is counted in 高龄 with those whose birth date says so, not as a bucket of its own.
+ */
+export const SENIOR_BUCKETS: SeniorBucket[] = [...new Set<SeniorBucket>([...SENIOR_CATEGORIES.filter((c) => c !== 'very_old'), 'oldest_old', 'disabled'])];
 
 /** 80 and over (高龄), by birth date on the day counted. */
 export const OLDEST_OLD_AGE = 80;
@@ -107,7 +110,7 @@ export function bucketCounts(
   for (const s of seniors) {
     add('all');
     const held = new Set<string>(s.categories);
-    if (ageOn(s.birthDate, ageDay) >= OLDEST_OLD_AGE) held.add('oldest_old');
+    if (held.has('very_old') || ageOn(s.birthDate, ageDay) >= OLDEST_OLD_AGE) held.add('oldest_old');
     if (s.abilityLevel >= DISABLED_LEVEL) held.add('disabled');
     for (const b of held) if (counts.has(b)) add(b);
   }
