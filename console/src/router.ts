@@ -52,7 +52,7 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: '登录', public: true } },
     { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码', public: true } },
-    { path: '/', component: () => import('./layout/AppLayout.vue'), children: [{ path: '', redirect: () => homeOf() }, ...appRoutes] },
+    { path: '/', component: () => import('./layout/AppLayout.vue'), children: [{ path: '', name: 'home', component: coming }, ...appRoutes] },
     { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在', public: true } },
   ],
 });
@@ -60,8 +60,9 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   await loadSession();
   if (to.meta.public) return true;
-  if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
-  if (!canSee(to.meta.roles)) return homeOf();
+  if (!session.user) return { name: 'login', query: to.name !== 'home' ? { next: to.fullPath } : {} };
+  // Where "/" leads depends on who signed in, so it is decided here, after the session is known.
+  if (to.name === 'home' || !canSee(to.meta.roles)) return homeOf();
   return true;
 });
 router.afterEach((to) => {
