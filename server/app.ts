@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Services } from './container';
 import { apiRouter } from './http/api-router';
+import { consoleMiddleware } from './http/console';
 import { errorMiddleware } from './http/middleware/errors';
 import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
@@ -92,6 +93,8 @@ export function createApp(s: Services): Koa {
   const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
   app.use(pay.routes()).use(pay.allowedMethods());
   if (s.deps.sandbox) app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
+  // The web console (static files built by Vite from console/): it answers /console/* only.
+  app.use(consoleMiddleware());
   app.use(api);
   return app;
 }

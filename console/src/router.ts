@@ -1,0 +1,76 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { whenUnauthenticated } from './api/client';
+import { loadSession, session } from './session';
+import type { Role } from './api/types';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string;
+    /** Who sees it in the menu and may open it. */
+    roles?: Role[];
+    /** Not built yet: the menu shows it, the page says it is coming. */
+    coming?: boolean;
+    group?: string;
+    public?: boolean;
+  }
+}
+
+const coming = () => import('./pages/ComingPage.vue');
+const STAFF: Role[] = ['staff'];
+const BOTH: Role[] = ['staff', 'admin'];
+const ADMIN: Role[] = ['admin'];
+
+/** The menu is these routes, in this order, filtered by role (layout/AppLayout.vue). */
+export const appRoutes: RouteRecordRaw[] = [
+  { path: 'dashboard', name: 'dashboard', component: coming, meta: { title: '数据看板', roles: ADMIN, coming: true, group: '概览' } },
+  { path: 'today', name: 'today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日服务', roles: STAFF, group: '日常服务' } },
+  { path: 'bookings', name: 'bookings', component: () => import('./pages/BookingsPage.vue'), meta: { title: '预约管理', roles: BOTH, group: '日常服务' } },
+  { path: 'emergencies', name: 'emergencies', component: coming, meta: { title: '紧急求助', roles: BOTH, coming: true, group: '日常服务' } },
+  { path: 'seniors', name: 'seniors', component: coming, meta: { title: '老人档案', roles: BOTH, coming: true, group: '档案' } },
+  { path: 'centres', name: 'centres', component: coming, meta: { title: '服务站点', roles: BOTH, coming: true, group: '档案' } },
+  { path: 'menus', name: 'menus', component: coming, meta: { title: '每周菜单', roles: BOTH, coming: true, group: '档案' } },
+  { path: 'policies', name: 'policies', component: coming, meta: { title: '补贴政策', roles: ADMIN, coming: true, group: '档案' } },
+  { path: 'notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { title: '政策通知', roles: ADMIN, group: '通知' } },
+  { path: 'money', name: 'money', component: () => import('./pages/MoneyPage.vue'), meta: { title: '资金与结算', roles: BOTH, group: '资金' } },
+  { path: 'staff', name: 'staff', component: coming, meta: { title: '账号管理', roles: ADMIN, coming: true, group: '系统' } },
+  { path: 'audit', name: 'audit', component: coming, meta: { title: '操作日志', roles: ADMIN, coming: true, group: '系统' } },
+  { path: 'jobs', name: 'jobs', component: coming, meta: { title: '定时任务', roles: ADMIN, coming: true, group: '系统' } },
+];
+
+export function canSee(roles: Role[] | undefined): boolean {
+  if (!roles) return true;
+  return roles.some((r) => session.user?.roles.includes(r));
+}
+
+/** Where a user lands after signing in. */
+export function homeOf(): string {
+  return session.user?.roles.includes('staff') ? '/today' : '/bookings';
+}
+
+export const router = createRouter({
+  history: createWebHistory('/console/'),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: '登录', public: true } },
+    { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码', public: true } },
+    { path: '/', component: () => import('./layout/AppLayout.vue'), children: [{ path: '', name: 'home', component: coming }, ...appRoutes] },
+    { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在', public: true } },
+  ],
+});
+
+router.beforeEach(async (to) => {
+  await loadSession();
+  if (to.meta.public) return true;
+  if (!session.user) return { name: 'login', query: to.name !== 'home' ? { next: to.fullPath } : {} };
+  // Where "/" leads depends on who signed in, so it is decided here, after the session is known.
+  if (to.name === 'home' || !canSee(to.meta.roles)) return homeOf();
+  return true;
+});
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 睦邻管理后台` : '睦邻管理后台';
+});
+
+whenUnauthenticated(() => {
+  session.user = null;
+  const here = router.currentRoute.value;
+  if (!here.meta.public) void router.replace({ name: 'login', query: { next: here.fullPath, expired: '1' } });
+});
