@@ -35,6 +35,8 @@ export const SENIOR_CATEGORY_LABELS: Record<SeniorCategory, string> = {
   living_alone: '独居',
   empty_nest: '空巢',
   family_planning_special: '计生特殊家庭',
+  disabled: '失能',
+  very_old: '高龄',
 };
 
 export const NOTICE_STATUS_LABELS: Record<string, string> = { draft: '草稿', scheduled: '待发送', sending: '发送中', sent: '已发送', cancelled: '已取消' };
