@@ -58,6 +58,14 @@ export class Centre {
   @Column({ type: 'boolean', default: false })
   autoConfirm!: boolean;
 
+  /**
+   * 现场付: the centre takes co-payments at the counter (cash, a senior card, a payment code staff scan). A booking
+   * made to pay there is booked without paying online and never expires for it; staff record what they collected
+   * at check-in.
+   */
+  @Column({ type: 'boolean', default: false })
+  counterPayment!: boolean;
+
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 

@@ -10,7 +10,7 @@ import { JobRun, JobTick } from './job.entity';
 import { Menu } from './menu.entity';
 import { Notice, NoticeDelivery } from './notice.entity';
 import { PayNotification } from './pay-notification.entity';
-import { Payment } from './payment.entity';
+import { CounterPayment, Payment } from './payment.entity';
 import { Rating } from './rating.entity';
 import { Refund } from './refund.entity';
 import { Region } from './region.entity';
@@ -18,7 +18,7 @@ import { Reminder } from './reminder.entity';
 import { Senior } from './senior.entity';
 import { ServiceItem } from './service-item.entity';
 import { Session } from './session.entity';
-import { Settlement, SettlementLine } from './settlement.entity';
+import { Settlement, SettlementDiscrepancy, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
 import { SlotTemplate } from './slot-template.entity';
 import { SubscribeCredit } from './subscribe-credit.entity';
@@ -67,6 +67,7 @@ export const ENTITIES = [
   SubsidyPolicy,
   Booking,
   Payment,
+  CounterPayment,
   Refund,
   PayNotification,
   Notice,
@@ -87,4 +88,5 @@ export const ENTITIES = [
   SubscribeCredit,
   Settlement,
   SettlementLine,
+  SettlementDiscrepancy,
 ];

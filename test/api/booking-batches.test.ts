@@ -48,6 +48,7 @@ describeEachDb('bookings decided together', (h) => {
       centre,
       policies,
       quantity: 1,
+      payAtCounter: false,
       bookedBy: 'staff',
       deliveryMode: 'dine_in',
       note: '',

@@ -10,6 +10,7 @@ import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
+import { MoneyCounterPayment1796484346146 } from './1796484346146-MoneyCounterPayment';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Settlements1796187670967,
   SlotTemplates1796188873089,
   PushClaims1796313580187,
+  MoneyCounterPayment1796484346146,
 ];

@@ -25,6 +25,11 @@ export interface CreateBookingInput {
   note?: string;
   channel: Channel;
   idempotencyKey?: string;
+  /**
+   * How the co-payment is paid: `online` (WeChat Pay) or `counter` (现场付, at a centre that takes it). Unsaid: at
+   * the counter for a booking made in chat at such a centre, online otherwise.
+   */
+  payAt?: 'online' | 'counter';
 }
 
 export interface QuoteInput {
@@ -87,6 +92,8 @@ export class BookingService {
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
     if (this.deps.clock.now() >= offer.slot.bookingCutoffAt) throw new AppError('BOOKING_CUTOFF_PASSED');
     const policies = ofCategory(active, offer.item.category);
+    if (input.payAt === 'counter' && !offer.centre.counterPayment) throw new AppError('COUNTER_PAYMENT_NOT_ACCEPTED');
+    const payAtCounter = offer.centre.counterPayment && (input.payAt ?? (input.channel === 'mp_chat' ? 'counter' : 'online')) === 'counter';
 
     try {
       const { booking, slot } = await this.deps.writer.write({
@@ -100,6 +107,7 @@ export class BookingService {
         channel: input.channel,
         idempotencyKey: key,
         requestHash,
+        payAtCounter,
       });
       return { booking: this.deps.reader.view({ ...offer, slot, booking }), replayed: false };
     } catch (err) {
@@ -145,7 +153,9 @@ export class BookingService {
 
   private requestHash(actor: Actor, input: CreateBookingInput): string {
     const seniorId = input.seniorId ?? actor.seniorId;
-    return sha256Hex(JSON.stringify([seniorId, input.slotId, input.quantity, input.deliveryMode ?? null, input.note ?? '']));
+    return sha256Hex(
+      JSON.stringify([seniorId, input.slotId, input.quantity, input.deliveryMode ?? null, input.note ?? '', ...(input.payAt ? [input.payAt] : [])]),
+    );
   }
 
   private async replay(prior: Booking, requestHash: string): Promise<{ booking: BookingView; replayed: boolean }> {
