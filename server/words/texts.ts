@@ -189,7 +189,7 @@ export const DAY_END_TEXTS = {
   unconfirmedRefunded: (fen: number) => `站点没确认，${yuan(fen).replace(' ', '')}原路退回`,
   /** thing1/thing2 of 留言提醒 to the centre's staff, the evening before. */
   unconfirmedWarningTitle: (bookings: number) => `明天有${bookings}个预约待确认`,
-  unconfirmedWarning: '已付款，不确认将在日终全额退款',
+  unconfirmedWarning: '不确认的日终自动取消，已付的全额退款',
 } as const;
 
 /** What the scheduled jobs tell people: the evening digest for centre staff. */
