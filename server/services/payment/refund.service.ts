@@ -190,6 +190,7 @@ export class RefundService {
     const decided = await this.deps.db.decide(async (em): Promise<{ planned: Refund[] } | { covered: true } | null> => {
       const booking = (await this.deps.bookings.lockedFind(em, refund.bookingId))!;
       const fresh = (await this.deps.payments.findRefund(refund.id, em))!;
+      if (fresh.resolution === 'covered') return { covered: true };
       if (fresh.status !== 'closed' || fresh.resolvedAt !== null) return null;
       const paid = (await this.deps.payments.paymentsOf(booking.id, em, true)).filter((p) => p.status === 'paid');
       const counter = await this.deps.payments.counterOf(booking.id, em);
