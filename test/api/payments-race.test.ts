@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import { Like } from 'typeorm';
 import { Account, Booking, Refund, Senior, Slot } from '../../entities';
 import { JIAXIN, loginConsole, slotOf } from '../helpers/actors';
@@ -11,7 +12,7 @@ import { mysqlAvailable } from '../helpers/mysql-env';
 // free; day end and the counter's check-in. Whatever order the database lets them commit in, every booking ends
 // holding exactly what it should: its co-payment if kept, nothing if not, and nothing paid back twice.
 
-const N = 20;
+const N = 16;
 const TODAY = '2026-12-01';
 const TOMORROW = '2026-12-02';
 const DAY3 = '2026-12-03';
@@ -62,7 +63,7 @@ maybe('money races [mariadb]', () => {
   }, 120_000);
   afterAll(async () => {
     await h?.close();
-  });
+  }, 60_000);
   beforeEach(async () => {
     h.clock.set(T0);
     await h.sandbox.wxpay.settled();
@@ -77,7 +78,10 @@ maybe('money races [mariadb]', () => {
   async function bookAll(kind: 'old' | 'poor', slot: Slot, quantity: number): Promise<Made[]> {
     const made: Made[] = [];
     for (const p of people[kind]) {
-      const res = await h.http.post('/api/v1/bookings').set('authorization', staff).send({ seniorId: p.seniorId, slotId: slot.id, quantity, channel: 'console' });
+      const res = await h.http
+        .post('/api/v1/bookings')
+        .set('authorization', staff)
+        .send({ seniorId: p.seniorId, slotId: slot.id, quantity, channel: 'console' });
       expect(res.status).toBe(201);
       made.push({ id: res.body.id, copayFen: res.body.copayFen, ...p });
     }
@@ -102,6 +106,49 @@ maybe('money races [mariadb]', () => {
     return no;
   }
 
+  /**
+   * Another transaction holding a slot's row, as a busy slot does (a batch of bookings being written): reductions
+   * or cancellations of that slot lock their bookings and then queue for the slot. `waitFor(n)` returns once `n`
+   * transactions of this database wait on locks; `release()` lets the slot go, and everything queued commits in
+   * whatever order the database picks. WeChat Pay's notifications sent while the bookings are held queue for
+   * them — the moment a decision taken on a stale read of the booking goes wrong.
+   */
+  async function holdSlot(slotId: number) {
+    const url = (h.config.database as { url: string }).url;
+    const db = url.slice(url.lastIndexOf('/') + 1);
+    const conn = await createConnection({ uri: url });
+    await conn.query('START TRANSACTION');
+    await conn.query('SELECT id FROM slot WHERE id = ? FOR UPDATE', [slotId]);
+    const waiting = async () => {
+      const [rows] = await conn.query(
+        "SELECT COUNT(*) AS n FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE t.trx_state = 'LOCK WAIT' AND p.db = ?",
+        [db],
+      );
+      return Number((rows as Array<{ n: number | string }>)[0].n);
+    };
+    let released = false;
+    return {
+      /** Until `n` transactions wait; `requests` are the HTTP calls sent, to say what became of them if they do not. */
+      async waitFor(n: number, requests: Array<Promise<{ status: number; body: { error?: { code?: string } } }>>) {
+        const answered: string[] = [];
+        for (const r of requests) void r.then((res) => answered.push(`${res.status} ${res.body?.error?.code ?? ''}`));
+        const giveUp = Date.now() + 90_000;
+        while ((await waiting()) < n) {
+          if (Date.now() > giveUp || answered.length === requests.length) {
+            throw new Error(`only ${await waiting()} of ${n} transactions came to wait; answered: ${answered.join(', ')}`);
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      },
+      async release() {
+        if (released) return;
+        released = true;
+        await conn.query('COMMIT');
+        await conn.end();
+      },
+    };
+  }
+
   /** Every booking holds what it should, nothing is on its way, and WeChat Pay's books agree with Mulin's. */
   async function expectAllRight(made: Made[], why: string) {
     for (const b of made) {
@@ -124,26 +171,46 @@ maybe('money races [mariadb]', () => {
   }
 
   test('pay vs reduce: the notification and fewer portions at once — the difference always goes back', async () => {
-    const made = await bookAll('old', await slotOf(h, JIAXIN, 'lunch', TOMORROW), 2);
+    const slot = await slotOf(h, JIAXIN, 'lunch', TOMORROW);
+    const made = await bookAll('old', slot, 2);
     const orders = [];
     for (const b of made) orders.push(await paid(b, { silent: true }));
-    const answers = await Promise.all(
-      made.map((b, i) => Promise.all([notifyPaid(h, orders[i]), h.http.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', staff).send({ quantity: 1 })])),
-    );
-    expect(answers.map(([n, r]) => [n.status, r.status])).toEqual(made.map(() => [204, 200]));
+    const busy = await holdSlot(slot.id);
+    let reductions: Array<Promise<{ status: number; body: { error?: { code?: string } } }>> = [];
+    let notifications: typeof reductions;
+    try {
+      reductions = made.map(async (b) => h.http.post(`/api/v1/bookings/${b.id}/reduce`).set('authorization', staff).send({ quantity: 1 }));
+      await busy.waitFor(made.length, reductions); // every reduction holds its booking, waiting for the slot
+      notifications = orders.map(async (no) => notifyPaid(h, no));
+      await busy.waitFor(2 * made.length, [...reductions, ...notifications]); // every notification waits for its booking
+    } finally {
+      await busy.release();
+    }
+    expect((await Promise.all(reductions)).map((r) => r.status)).toEqual(made.map(() => 200));
+    expect((await Promise.all(notifications)).map((r) => r.status)).toEqual(made.map(() => 204));
     await wxpay().settled();
     for (const b of made) expect((await moneyOf(h, b.id)).due).toBe(1200);
     await expectAllRight(made, 'pay vs reduce');
   }, 120_000);
 
   test('pay vs cancel: the notification and a cancellation at once — all of it goes back, for the reason that is true', async () => {
-    const made = await bookAll('old', await slotOf(h, JIAXIN, 'dinner', TOMORROW), 1);
+    const slot = await slotOf(h, JIAXIN, 'dinner', TOMORROW);
+    const made = await bookAll('old', slot, 1);
     const orders = [];
     for (const b of made) orders.push(await paid(b, { silent: true }));
-    const answers = await Promise.all(
-      made.map((b, i) => Promise.all([notifyPaid(h, orders[i]), h.http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', staff).send({ reason: '并发' })])),
-    );
-    expect(answers.map(([n, r]) => [n.status, r.status])).toEqual(made.map(() => [204, 200]));
+    const busy = await holdSlot(slot.id);
+    let cancels: Array<Promise<{ status: number; body: { error?: { code?: string } } }>> = [];
+    let notifications: typeof cancels;
+    try {
+      cancels = made.map(async (b) => h.http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', staff).send({ reason: '并发' }));
+      await busy.waitFor(made.length, cancels);
+      notifications = orders.map(async (no) => notifyPaid(h, no));
+      await busy.waitFor(2 * made.length, [...cancels, ...notifications]);
+    } finally {
+      await busy.release();
+    }
+    expect((await Promise.all(cancels)).map((r) => r.status)).toEqual(made.map(() => 200));
+    expect((await Promise.all(notifications)).map((r) => r.status)).toEqual(made.map(() => 204));
     await wxpay().settled();
     await expectAllRight(made, 'pay vs cancel');
     for (const b of made) {
@@ -169,8 +236,8 @@ maybe('money races [mariadb]', () => {
           .send({ code: `demo:${b.openid}` })
           .expect(200)
       ).body.token as string;
-      const second = (await h.http.post(`/api/v1/bookings/${b.id}/pay`).set('authorization', `Bearer ${mini}`).send({ via: 'miniprogram' }).expect(200)).body.payment
-        .outTradeNo as string;
+      const second = (await h.http.post(`/api/v1/bookings/${b.id}/pay`).set('authorization', `Bearer ${mini}`).send({ via: 'miniprogram' }).expect(200)).body
+        .payment.outTradeNo as string;
       expect(second).not.toBe(first);
       wxpay().pay(first, { silent: true });
       wxpay().pay(second, { silent: true });
@@ -228,7 +295,10 @@ maybe('money races [mariadb]', () => {
     const answers = await Promise.all(
       made.map((b, i) =>
         Promise.all([
-          h.http.post(`/api/v1/refunds/${abnormal[i]}/resolve-offline`).set('authorization', staff).send({ method: 'cash', reference: `R${i}` }),
+          h.http
+            .post(`/api/v1/refunds/${abnormal[i]}/resolve-offline`)
+            .set('authorization', staff)
+            .send({ method: 'cash', reference: `R${i}` }),
           h.http.post(`/api/v1/bookings/${b.id}/cancel`).set('authorization', staff).send({}),
         ]),
       ),
