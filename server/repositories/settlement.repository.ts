@@ -105,19 +105,8 @@ export class SettlementRepository {
         .andWhere('c.regionPath LIKE :path', { path: `${regionPath}%` });
     const em = this.db.manager;
     const [bookings, paid, counter, refunds] = await Promise.all([
-      scope(
-        em
-          .createQueryBuilder(Booking, 'b')
-          .select([
-            'b.id AS id',
-            'b.code AS code',
-            'b.serviceDate AS serviceDate',
-            'b.centreId AS centreId',
-            'b.subsidyPolicyId AS policyId',
-            'b.copayFen AS copayFen',
-          ])
-          .addSelect('c.regionPath', 'centreRegionPath'),
-      ).getRawMany<Raw>(),
+      // As entities, not raw rows: a service day comes back as the same 'YYYY-MM-DD' from either database.
+      scope(em.createQueryBuilder(Booking, 'b').select(['b.id', 'b.code', 'b.serviceDate', 'b.centreId', 'b.subsidyPolicyId', 'b.copayFen'])).getMany(),
       scope(
         em
           .createQueryBuilder(Payment, 'p')
@@ -157,16 +146,18 @@ export class SettlementRepository {
       list.push({ status: r.status as RefundStatus, resolution: (r.resolution ?? null) as RefundResolution | null, amountFen: n(r.fen) });
       refundsOf.set(n(r.bookingId), list);
     }
+    const regionPathOf = new Map((await this.centresByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c.regionPath]));
     return bookings.map((b) => ({
-      ...key(b),
-      bookingId: n(b.id),
-      code: String(b.code),
-      serviceDate: String(b.serviceDate).slice(0, 10),
-      centreRegionPath: String(b.centreRegionPath),
-      copayFen: n(b.copayFen),
-      paidFen: paidOf.get(n(b.id)) ?? 0,
-      counterFen: counterOf.get(n(b.id)) ?? 0,
-      refunds: refundsOf.get(n(b.id)) ?? [],
+      centreId: b.centreId,
+      policyId: b.subsidyPolicyId,
+      bookingId: b.id,
+      code: b.code,
+      serviceDate: b.serviceDate,
+      centreRegionPath: regionPathOf.get(b.centreId) ?? '',
+      copayFen: b.copayFen,
+      paidFen: paidOf.get(b.id) ?? 0,
+      counterFen: counterOf.get(b.id) ?? 0,
+      refunds: refundsOf.get(b.id) ?? [],
     }));
   }
 

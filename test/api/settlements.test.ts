@@ -1,6 +1,19 @@
 import { SETTLEMENT_FIGURES, type SettlementFigures } from '../../server/services/settlement/settlement.service';
 import pino from 'pino';
-import { AuditLog, Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Payment, Refund, Settlement, SettlementLine, Slot, SubsidyPolicy } from '../../entities';
+import {
+  AuditLog,
+  Booking,
+  Centre,
+  CLAIMABLE_BOOKING_STATUSES,
+  CounterPayment,
+  Payment,
+  Refund,
+  Settlement,
+  SettlementDiscrepancy,
+  SettlementLine,
+  Slot,
+  SubsidyPolicy,
+} from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { seedDemo } from '../../server/db/seed/demo';
@@ -23,7 +36,8 @@ const MONTH = '2026-11';
 const at = (date: string, time: string) => shanghaiInstant(date, time);
 
 type Figures = SettlementFigures;
-type Line = Figures & { centreId: number; centreName: string; policyId: number | null; policyName: string };
+type Unreconciled = { bookingId: number; bookingCode: string; serviceDate: string; copayDueFen: number; differenceFen: number } & Record<string, unknown>;
+type Line = Figures & { centreId: number; centreName: string; policyId: number | null; policyName: string; reconciled: boolean; unreconciled: Unreconciled[] };
 const FIGURES = SETTLEMENT_FIGURES;
 const zero = (): Figures => Object.fromEntries(FIGURES.map((k) => [k, 0])) as unknown as Figures;
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
@@ -193,6 +207,62 @@ describeEachDb(
         .send({ score: 4 })
         .expect(200);
 
+      // 现场付 at the canteen: staff book 陈阿毛's lunches to be paid at the counter and record what they took — all
+      // of it on the 3rd, two yuan short on the 2nd (its line is flagged, the booking listed behind it).
+      await h().db.manager.update(Centre, { name: CANTEEN }, { counterPayment: true });
+      const chenId = (await seniorNamed(h(), '陈阿毛')).id;
+      for (const [date, short, method] of [
+        ['2026-11-02', 200, 'senior_card'],
+        ['2026-11-03', 0, 'cash'],
+      ] as const) {
+        h().clock.set(at(date, '08:00'));
+        const slot = await slotOf(h(), CANTEEN, 'lunch', date);
+        const made = await h()
+          .http.post('/api/v1/bookings')
+          .set('authorization', await staff('staff-hushu-canteen'))
+          .send({ seniorId: chenId, slotId: slot.id, payAt: 'counter', channel: 'console' });
+        expect(made.status).toBe(201);
+        expect(made.body).toMatchObject({ payAtCounter: true, status: 'confirmed', copayFen: 1400 });
+        h().clock.set(at(date, '11:30'));
+        const served = await h()
+          .http.post('/api/v1/bookings/check-in')
+          .set('authorization', await staff('staff-hushu-canteen'))
+          .send({ code: made.body.code, counter: { amountFen: made.body.copayFen - short, method } });
+        expect(served.status).toBe(200);
+        ids[`counter ${date}`] = made.body.id;
+      }
+
+      // 周玉兰's two lunches at 卖鱼桥 become one; WeChat Pay cannot put the 15 元 back on her card (abnormal) and
+      // staff pay it back by bank transfer: reconciled. Her two dinners become one too, but that refund fails and is
+      // still waiting for its retry when the month is settled: flagged, 12 元 held that should go back.
+      const twoLunches = await book(at('2026-11-01', '10:00'), 'o_family_04', '周玉兰', MAIYUQIAO, 'lunch', '2026-11-02', 2);
+      const twoDinners = await book(at('2026-11-01', '10:05'), 'o_family_04', '周玉兰', MAIYUQIAO, 'dinner', '2026-11-02', 2);
+      h().clock.set(at('2026-11-01', '12:00'));
+      wxpay().setRefundKnobs({ refundOutcome: 'ABNORMAL' });
+      await h()
+        .http.post(`/api/v1/bookings/${twoLunches.id}/reduce`)
+        .set('authorization', await wx('o_family_04'))
+        .send({ quantity: 1 })
+        .expect(200);
+      await wxpay().settled();
+      wxpay().setRefundKnobs({ refundOutcome: 'SUCCESS', failRefunds: 1 });
+      await h()
+        .http.post(`/api/v1/bookings/${twoDinners.id}/reduce`)
+        .set('authorization', await wx('o_family_04'))
+        .send({ quantity: 1 })
+        .expect(200);
+      await wxpay().settled();
+      const [abnormal] = await h().db.manager.findBy(Refund, { bookingId: twoLunches.id });
+      expect(abnormal.status).toBe('abnormal');
+      await h()
+        .http.post(`/api/v1/refunds/${abnormal.id}/resolve-offline`)
+        .set('authorization', await staff('staff-maiyuqiao'))
+        .send({ method: 'bank_transfer', reference: 'ICBC-20261101-0042' })
+        .expect(200);
+      await checkIn(at('2026-11-02', '11:35'), 'staff-maiyuqiao', twoLunches.code);
+      await checkIn(at('2026-11-02', '17:10'), 'staff-maiyuqiao', twoDinners.code);
+      ids.stillRefunding = twoDinners.id;
+
       // The month's last day is November's; the next day is not.
       const last = await book(at('2026-11-29', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-30');
       await checkIn(at('2026-11-30', '11:30'), 'staff-jiaxin', last.code);
@@ -222,10 +292,11 @@ describeEachDb(
     /** November computed here from the rows themselves, for centres whose region path starts with `scope`. */
     async function expectedLines(scope: string): Promise<Map<string, Line>> {
       const em = h().db.manager;
-      const [bookings, payments, refunds, centres, policies] = await Promise.all([
+      const [bookings, payments, refunds, counters, centres, policies] = await Promise.all([
         em.find(Booking),
         em.find(Payment),
         em.find(Refund),
+        em.find(CounterPayment),
         em.find(Centre),
         em.find(SubsidyPolicy),
       ]);
@@ -242,24 +313,54 @@ describeEachDb(
             policyId: b.subsidyPolicyId,
             policyName: policyName(b.subsidyPolicyId),
             ...zero(),
+            reconciled: true,
+            unreconciled: [],
           });
         }
         return lines.get(k)!;
       };
       const inScope = (b: Booking) => centre.get(b.centreId)!.regionPath.startsWith(scope);
       const claimable = (b: Booking) => CLAIMABLE_BOOKING_STATUSES.includes(b.status) && b.serviceDate.slice(0, 7) === MONTH && inScope(b);
-      for (const b of bookings.filter(claimable)) {
+      const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((t, r) => t + r.amountFen, 0);
+      for (const b of bookings.filter(claimable).sort((x, y) => x.serviceDate.localeCompare(y.serviceDate) || x.id - y.id)) {
         const l = line(b);
         l.servedBookings += 1;
         l.servedPortions += b.quantity;
         l.priceFen += b.priceFen;
         l.subsidyFen += b.subsidyFen;
         l.copayDueFen += b.copayFen;
+        // Its money, straight from the tables.
+        const paid = sum(payments.filter((p) => p.bookingId === b.id && p.status === 'paid'));
+        const counter = sum(counters.filter((c) => c.bookingId === b.id));
+        const mine = refunds.filter((r) => r.bookingId === b.id);
+        const refunded = sum(mine.filter((r) => r.status === 'success'));
+        const offline = sum(mine.filter((r) => r.resolution === 'offline'));
+        const refunding = sum(
+          mine.filter((r) => ['pending', 'processing', 'failed'].includes(r.status) || (r.status === 'abnormal' && r.resolution !== 'offline')),
+        );
+        l.copayPaidFen += paid;
+        l.copayCounterFen += counter;
+        l.copayRefundedFen += refunded;
+        l.copayRefundedOfflineFen += offline;
+        const collected = paid + counter - refunded - offline;
+        if (collected !== b.copayFen) {
+          l.unreconciledBookings += 1;
+          l.reconciled = false;
+          l.unreconciled.push({
+            bookingId: b.id,
+            bookingCode: b.code,
+            serviceDate: b.serviceDate,
+            copayDueFen: b.copayFen,
+            paidFen: paid,
+            counterFen: counter,
+            refundedFen: refunded,
+            refundedOfflineFen: offline,
+            refundingFen: refunding,
+            collectedFen: collected,
+            differenceFen: collected - b.copayFen,
+          });
+        }
       }
-      for (const p of payments.filter((x) => x.status === 'paid' && claimable(byId.get(x.bookingId)!)))
-        line(byId.get(p.bookingId)!).copayPaidFen += p.amountFen;
-      for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!)))
-        line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
       const from = at('2026-11-01', '00:00').getTime();
       const to = at('2026-12-01', '00:00').getTime();
       for (const r of refunds) {
@@ -269,12 +370,15 @@ describeEachDb(
         l.refundCount += 1;
         l.refundFen += r.amountFen;
       }
-      for (const l of lines.values()) l.copayCollectedFen = l.copayPaidFen - l.copayRefundedFen;
+      for (const l of lines.values()) {
+        l.copayCollectedFen = l.copayPaidFen + l.copayCounterFen - l.copayRefundedFen - l.copayRefundedOfflineFen;
+        l.reconciled = l.reconciled && l.copayCollectedFen === l.copayDueFen;
+      }
       return lines;
     }
 
     const keyed = (lines: Line[]) => new Map(lines.map((l) => [`${l.centreName}|${l.policyName}`, l]));
-    const totalsOf = (lines: Iterable<Figures>) => {
+    const totalsOf = (lines: Iterable<Figures>): Figures => {
       const t = zero();
       for (const l of lines) for (const k of FIGURES) t[k] += l[k];
       return t;
@@ -347,9 +451,43 @@ describeEachDb(
       });
       expect(got.get(`${CANTEEN}|高龄老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 300, copayCollectedFen: 1100 });
       expect(got.has(`${ZUOJIA}|米市巷街道低收入老人午餐补贴`)).toBe(false); // the no-show
-      expect(res.body.totals).toMatchObject({ servedBookings: 8, subsidyFen: 900 + 750 + 1500 + 300 + 300, refundCount: 3 });
+      expect(res.body.totals).toMatchObject({ servedBookings: 12, subsidyFen: 900 + 750 + 1500 + 300 + 300 + 300 + 300, refundCount: 3 });
       // price = subsidy + co-payment due, on every line.
       for (const l of res.body.lines as Line[]) expect(l.priceFen).toBe(l.subsidyFen + l.copayDueFen);
+      // The claim is the served bookings' subsidy, to the fen.
+      const served = (await h().db.manager.find(Booking)).filter((b) => CLAIMABLE_BOOKING_STATUSES.includes(b.status) && b.serviceDate.startsWith(MONTH));
+      expect(res.body.totals.subsidyFen).toBe(served.reduce((t, b) => t + b.subsidyFen, 0));
+
+      // 现场付 at the canteen, counted apart from WeChat Pay; the lunch two yuan short flags its line and is listed.
+      const counter = got.get(`${CANTEEN}|无补贴`)!;
+      expect(counter).toMatchObject({
+        servedBookings: 2,
+        copayDueFen: 2800,
+        copayPaidFen: 0,
+        copayCounterFen: 2600,
+        copayCollectedFen: 2600,
+        reconciled: false,
+        unreconciledBookings: 1,
+      });
+      expect(counter.unreconciled).toEqual([
+        expect.objectContaining({
+          bookingId: ids['counter 2026-11-02'],
+          serviceDate: '2026-11-02',
+          copayDueFen: 1400,
+          counterFen: 1200,
+          collectedFen: 1200,
+          differenceFen: -200,
+        }),
+      ]);
+      // 卖鱼桥: the abnormal refund paid back by bank transfer reconciles; the dinner whose refund is still to be
+      // retried does not (12 元 held that should go back).
+      const maiyuqiao = got.get(`${MAIYUQIAO}|高龄老人助餐补贴`)!;
+      expect(maiyuqiao).toMatchObject({ servedBookings: 3, copayDueFen: 3300, copayRefundedOfflineFen: 1500, reconciled: false, unreconciledBookings: 1 });
+      expect(maiyuqiao.unreconciled).toEqual([expect.objectContaining({ bookingId: ids.stillRefunding, refundingFen: 1200, differenceFen: 1200 })]);
+      expect(got.get(`${JIAXIN}|高龄老人助餐补贴`)).toMatchObject({ reconciled: true, unreconciled: [], unreconciledBookings: 0 });
+      expect(res.body.totals.unreconciledBookings).toBe(2);
+      const stored = await h().db.manager.findBy(SettlementDiscrepancy, { settlementId: res.body.id });
+      expect(stored.map((d) => d.bookingId).sort()).toEqual([ids['counter 2026-11-02'], ids.stillRefunding].sort());
     });
 
     test('the xlsx and the CSV carry the same numbers, in yuan, with Chinese headers', async () => {
@@ -359,9 +497,19 @@ describeEachDb(
         lines: Line[];
         totals: Figures;
       };
+      const inFile = FIGURES.filter((k) => k !== 'unreconciledBookings');
+      const check = (ok: boolean, n: number) => (ok ? '相符' : `不符：${n} 个预约`);
       const rows: Cell[][] = [
-        ...json.lines.map((l) => [l.centreName, l.policyName, ...FIGURES.map((k) => l[k])]),
-        ['合计', '', ...FIGURES.map((k) => json.totals[k])],
+        ...json.lines.map((l) => [l.centreName, l.policyName, ...inFile.map((k) => l[k]), check(l.reconciled, l.unreconciledBookings)]),
+        [
+          '合计',
+          '',
+          ...inFile.map((k) => json.totals[k]),
+          check(
+            json.lines.every((l) => l.reconciled),
+            json.totals.unreconciledBookings,
+          ),
+        ],
       ];
       const headers = [
         '站点',
@@ -371,13 +519,16 @@ describeEachDb(
         '服务金额(元)',
         '补贴金额(元)',
         '应付自付(元)',
-        '实付(元)',
+        '微信实付(元)',
+        '现场收取(元)',
         '已退自付(元)',
+        '线下退回(元)',
         '个人自付(元)',
         '本月退款笔数',
         '退款(元)',
+        '自付核对',
       ];
-      const money = new Set([4, 5, 6, 7, 8, 9, 11]);
+      const money = new Set([4, 5, 6, 7, 8, 9, 10, 11, 13]);
 
       const xlsx = await h()
         .http.get(`/api/v1/settlements/${MONTH}.xlsx`)
@@ -403,6 +554,27 @@ describeEachDb(
         for (let c = 2; c < headers.length; c++) expect(money.has(c) ? Math.round((r[c] as number) * 100) : r[c]).toBe(rows[i][c]);
       });
       expect(sheets.get('说明')![0][0]).toBe('拱墅区2026年11月助老服务补贴结算');
+      // The bookings behind the flagged lines, one row each, with what was due and what came in and went out.
+      const behind = sheets.get('自付不符明细')!;
+      expect(behind[0]).toEqual([
+        '站点',
+        '补贴政策',
+        '预约码',
+        '服务日期',
+        '应付自付(元)',
+        '微信实付(元)',
+        '现场收取(元)',
+        '已退自付(元)',
+        '线下退回(元)',
+        '退款未完成(元)',
+        '个人自付(元)',
+        '差额(元)',
+      ]);
+      const listed = json.lines.flatMap((l) =>
+        l.unreconciled.map((u) => [l.centreName, l.policyName, u.bookingCode, u.serviceDate, Number(yuan(u.differenceFen))]),
+      );
+      expect(behind.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[11]])).toEqual(listed);
+      expect(listed).toHaveLength(2);
 
       const csv = await h()
         .http.get(`/api/v1/settlements/${MONTH}.csv`)
@@ -539,6 +711,9 @@ describeEachDb(
       expect(regenerated.status).toBe(200);
       expect(regenerated.body).toMatchObject({ version: 2, trigger: 'admin', generatedAt: at('2026-12-01', '10:30').toISOString() });
       expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ refundCount: 1, refundFen: 1200 });
+      // Reconciliation also retried the dinner's failed refund: that line's money adds up now.
+      expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ reconciled: true, unreconciledBookings: 0, unreconciled: [] });
+      expect(maiyuqiaoLine(before)).toMatchObject({ reconciled: false });
       await expectMatches(regenerated.body, '/');
       expect(regenerated.body.totals.subsidyFen).toBe(before.totals.subsidyFen);
       expect(await h().db.manager.count(Settlement)).toBe(1);
