@@ -1,4 +1,4 @@
-import { ACTIVE_BOOKING_STATUSES, Booking, Centre } from '../../entities';
+import { ACTIVE_BOOKING_STATUSES, AuditLog, Booking, Centre } from '../../entities';
 import { CANTEEN, centreNamed, JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 import { moneyOf } from '../helpers/money';
@@ -80,6 +80,8 @@ describeEachDb('paying at the counter (现场付)', (h) => {
     const l = await ledger(made.body.id);
     expect(l).toMatchObject({ paidFen: 0, counterFen: 1100, refundedFen: 0, dueFen: 1100, heldFen: 1100, payments: [] });
     expect(l.counter).toMatchObject({ amountFen: 1100, method: 'senior_card', methodLabel: '老人卡' });
+    const log = await h().db.manager.findOneByOrFail(AuditLog, { action: 'booking.counter_payment', entityId: made.body.id });
+    expect(log.detail).toEqual({ amountFen: 1100, method: 'senior_card', copayFen: 1100 });
 
     const day = await h().http.get(`/api/v1/payments?centreId=${canteenId}&date=${TODAY}`).set('authorization', staffAuth).expect(200);
     expect(day.body.counter).toEqual([expect.objectContaining({ bookingId: made.body.id, amountFen: 1100, method: 'senior_card', copayFen: 1100 })]);

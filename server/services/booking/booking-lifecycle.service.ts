@@ -179,9 +179,18 @@ export class BookingLifecycleService {
         this.assertCheckIn(locked, ctx.centre, collected);
         if (!collected || !this.collectsAtCounter(locked, ctx.centre)) return;
         await this.deps.money.recordCounter(em, locked, { ...collected, collectedByAccountId: actor.accountId, collectedAt: now });
+        await this.deps.audit.record(
+          em,
+          actor,
+          'booking.counter_payment',
+          { type: 'booking', id: locked.id },
+          { amountFen: collected.amountFen, method: collected.method, copayFen: locked.copayFen },
+        );
       },
-      // An online order left open is closed (one paid after all is refunded: the counter took the money).
-      refund: (locked) => ({ keepFen: locked.copayFen, reason: PAY_TEXTS.refundPaidAtCounter }),
+      // Taken at the counter: an online order left open is closed (one paid after all is refunded: the counter
+      // took the money). Any other check-in leaves the money as it is.
+      refund: (locked) =>
+        collected && this.collectsAtCounter(locked, ctx.centre) ? { keepFen: locked.copayFen, reason: PAY_TEXTS.refundPaidAtCounter } : null,
     });
   }
 
@@ -334,7 +343,7 @@ export class BookingLifecycleService {
       /** Only if the quantity is still what it was read as (two reductions at once must not both apply). */
       sameQuantity?: boolean;
       /** Refund what was paid beyond `keepFen` (worked out from the locked row and the patch), after the move commits. */
-      refund?: (locked: Booking, patch: Partial<Booking>) => { keepFen: number; reason: string };
+      refund?: (locked: Booking, patch: Partial<Booking>) => { keepFen: number; reason: string } | null;
     },
   ): Promise<BookingView> {
     this.assertState(ctx.booking, action);
