@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Booking, CounterPayment, LIVE_REFUND_STATUSES, PayNotification, Payment, Refund, type PaymentStatus, type RefundStatus } from '../../entities';
+import { Booking, CounterPayment, PayNotification, Payment, Refund, type PaymentStatus, type RefundStatus } from '../../entities';
 import type { Database } from '../db/database';
 
 /** Payments, refunds and the notifications WeChat Pay sent about them. */
@@ -86,19 +86,6 @@ export class PaymentRepository {
     const qb = em.createQueryBuilder(Refund, 'r').where('r.bookingId = :bookingId', { bookingId }).orderBy('r.id', 'ASC');
     if (lock && this.db.kind !== 'sqlite') qb.setLock('pessimistic_write');
     return qb.getMany();
-  }
-
-  /**
-   * Fen refunded, on its way back, stuck on the way (abnormal), or paid back by hand, from a payment: what may never
-   * be refunded again. A closed refund brought nothing back and does not count (unless staff paid it back by hand).
-   */
-  async committedRefundFen(em: EntityManager, paymentId: number): Promise<number> {
-    const rows: Array<{ total: string | number | null }> = await em
-      .createQueryBuilder(Refund, 'r')
-      .select('SUM(r.amountFen)', 'total')
-      .where("r.paymentId = :paymentId AND (r.status IN (:...live) OR r.resolution = 'offline')", { paymentId, live: LIVE_REFUND_STATUSES })
-      .getRawMany();
-    return Number(rows[0]?.total ?? 0);
   }
 
   /** Closed refunds of these payments that nobody has dealt with become `covered`: a later refund paid that back. */

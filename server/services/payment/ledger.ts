@@ -1,4 +1,4 @@
-import type { Booking, BookingStatus, CounterPayment, Payment, Refund } from '../../../entities';
+import { LIVE_REFUND_STATUSES, type Booking, type BookingStatus, type CounterPayment, type Payment, type Refund } from '../../../entities';
 
 /** Statuses of a booking whose co-payment is kept (paid, or to be collected at the counter). */
 export const KEPT_STATUSES: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated', 'no_show'];
@@ -29,16 +29,12 @@ export interface MoneyPosition {
   dueFen: number;
 }
 
-/** A refund that is money going back (or gone back) to the payer, and must never be planned again. */
+/**
+ * A refund that is money going back (or gone back) to the payer, and must never be planned again: back, on its way,
+ * stuck on the way (abnormal), or paid back by hand. A closed one brought nothing back (until paid back by hand).
+ */
 export function refundCommitted(r: Pick<Refund, 'status' | 'resolution'>): boolean {
-  return (
-    r.status === 'pending' ||
-    r.status === 'processing' ||
-    r.status === 'success' ||
-    r.status === 'failed' ||
-    r.status === 'abnormal' ||
-    r.resolution === 'offline'
-  );
+  return LIVE_REFUND_STATUSES.includes(r.status) || r.resolution === 'offline';
 }
 
 /**
