@@ -88,14 +88,16 @@ export class PaymentRepository {
     return qb.getMany();
   }
 
-  /** Closed refunds of these payments that nobody has dealt with become `covered`: a later refund paid that back. */
-  async coverClosed(em: EntityManager, paymentIds: number[], now: Date): Promise<number> {
-    if (paymentIds.length === 0) return 0;
+  /**
+   * A booking's closed refunds that nobody has dealt with become `covered`: a later refund paid that back. Found
+   * through the booking's index, so it touches no other booking's rows (which concurrent decisions hold).
+   */
+  async coverClosed(em: EntityManager, bookingId: number, now: Date): Promise<number> {
     const r = await em
       .createQueryBuilder()
       .update(Refund)
       .set({ resolution: 'covered', resolvedAt: now, updatedAt: now })
-      .where("paymentId IN (:...paymentIds) AND status = 'closed' AND resolvedAt IS NULL", { paymentIds })
+      .where("bookingId = :bookingId AND status = 'closed' AND resolvedAt IS NULL", { bookingId })
       .execute();
     return r.affected ?? 0;
   }

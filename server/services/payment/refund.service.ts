@@ -86,11 +86,7 @@ export class RefundService {
       planned.push(await this.insert(em, paid[i], amount, reason, requestedBy));
       left -= amount;
     }
-    await this.deps.payments.coverClosed(
-      em,
-      paid.map((p) => p.id),
-      this.deps.clock.now(),
-    );
+    await this.deps.payments.coverClosed(em, paid[0].bookingId, this.deps.clock.now());
     return planned;
   }
 
@@ -246,7 +242,7 @@ export class RefundService {
         const counter = await this.deps.payments.counterOf(booking.id, em);
         const owed = positionOf(booking, paid, refunds, counter).heldFen - onlineDueFen(booking, counter?.amountFen ?? 0) - (counter?.amountFen ?? 0);
         if (owed < fresh.amountFen) {
-          if (owed <= 0) await this.deps.payments.coverClosed(em, [fresh.paymentId], now);
+          if (owed <= 0) await this.deps.payments.coverClosed(em, fresh.bookingId, now);
           return 'covered';
         }
       }
