@@ -124,6 +124,13 @@ export class Booking {
   @InstantColumn()
   updatedAt!: Date;
 
+  /**
+   * 现场付: the co-payment is to be collected at the counter when the booking is checked in (a centre with
+   * `counterPayment`), not paid online. Paying online before the day is still possible and turns this off.
+   */
+  @Column({ type: 'boolean', default: false })
+  payAtCounter!: boolean;
+
   /** While pending_payment: when the booking expires unpaid. */
   @InstantColumn({ nullable: true })
   paymentDueAt!: Date | null;

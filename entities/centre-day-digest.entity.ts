@@ -11,6 +11,8 @@ export interface DigestSlotLine {
   booked: number;
   /** The same split by delivery mode (dine_in, pick_up, delivery, …). */
   byMode: Record<string, number>;
+  /** Of those, bookings still waiting for the centre's confirmation (staff are warned: unconfirmed ones are refunded at day end). */
+  unconfirmed?: number;
 }
 
 /**

@@ -58,7 +58,11 @@ export class Centre {
   @Column({ type: 'boolean', default: false })
   autoConfirm!: boolean;
 
-  /** Whether the counter collects co-payments (现场付: cash, senior card, a scanned code) beside WeChat Pay. */
+  /**
+   * 现场付: the centre takes co-payments at the counter (cash, a senior card, a payment code staff scan). A booking
+   * made to pay there is booked without paying online and never expires for it; staff record what they collected
+   * at check-in.
+   */
   @Column({ type: 'boolean', default: false })
   counterPayment!: boolean;
 

@@ -11,7 +11,7 @@ import { JobRun, JobTick } from './job.entity';
 import { Menu, MenuWeek } from './menu.entity';
 import { Notice, NoticeDelivery } from './notice.entity';
 import { PayNotification } from './pay-notification.entity';
-import { Payment } from './payment.entity';
+import { CounterPayment, Payment } from './payment.entity';
 import { Rating } from './rating.entity';
 import { Refund } from './refund.entity';
 import { Region } from './region.entity';
@@ -20,7 +20,7 @@ import { Senior } from './senior.entity';
 import { ServiceItem, ServicePrice } from './service-item.entity';
 import { SeniorAssessment } from './senior-assessment.entity';
 import { Session } from './session.entity';
-import { Settlement, SettlementLine } from './settlement.entity';
+import { Settlement, SettlementDiscrepancy, SettlementLine } from './settlement.entity';
 import { Slot } from './slot.entity';
 import { SlotTemplate } from './slot-template.entity';
 import { SubscribeCredit } from './subscribe-credit.entity';
@@ -75,6 +75,7 @@ export const ENTITIES = [
   SubsidyPolicy,
   Booking,
   Payment,
+  CounterPayment,
   Refund,
   PayNotification,
   Notice,
@@ -103,4 +104,5 @@ export const ENTITIES = [
   CentreDayStat,
   ServedSeniorMonth,
   DashboardRollup,
+  SettlementDiscrepancy,
 ];

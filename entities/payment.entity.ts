@@ -73,3 +73,39 @@ export class Payment {
   @InstantColumn()
   updatedAt!: Date;
 }
+
+/** How staff took a co-payment at the counter. */
+export const COUNTER_METHODS = ['cash', 'senior_card', 'scanned_code'] as const;
+export type CounterMethod = (typeof COUNTER_METHODS)[number];
+
+/**
+ * 现场付: a co-payment staff collected at the counter when they checked the booking in (cash, the senior's card, a
+ * payment code they scanned), recorded beside WeChat Pay's payments and counted apart from them. At most one per
+ * booking: a booking is checked in once.
+ */
+@Entity('counter_payment')
+@Index('idx_counter_payment_centre', ['centreId', 'collectedAt'])
+export class CounterPayment {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Index('uq_counter_payment_booking', { unique: true })
+  @Column({ type: 'int' })
+  bookingId!: number;
+
+  @Column({ type: 'int' })
+  centreId!: number;
+
+  /** What was collected; may be less than the co-payment due (the shortfall is shown to staff and in the settlement). */
+  @FenColumn()
+  amountFen!: number;
+
+  @Column({ type: 'simple-enum', enum: COUNTER_METHODS })
+  method!: CounterMethod;
+
+  @Column({ type: 'int' })
+  collectedByAccountId!: number;
+
+  @InstantColumn()
+  collectedAt!: Date;
+}

@@ -9,8 +9,22 @@ import { FenColumn, InstantColumn, TextColumn } from './columns';
  */
 export const REFUND_STATUSES = ['pending', 'processing', 'success', 'abnormal', 'closed', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
-/** Refunds that are, or may still become, money back to the payer. */
-export const LIVE_REFUND_STATUSES: readonly RefundStatus[] = ['pending', 'processing', 'success', 'failed'];
+/**
+ * Refunds that are, or may still become, money back to the payer: never to be planned again. An abnormal refund
+ * left WeChat Pay's hands towards the payer and stuck; it is settled outside WeChat Pay, never refunded twice.
+ */
+export const LIVE_REFUND_STATUSES: readonly RefundStatus[] = ['pending', 'processing', 'success', 'failed', 'abnormal'];
+
+/**
+ * How staff (or Mulin) dealt with a closed or abnormal refund: `retried` (a new refund replaces a closed one),
+ * `covered` (a later refund already paid back that amount), `offline` (the money went back outside WeChat Pay:
+ * cash, a bank transfer, the merchant platform; counted as refunded from then on).
+ */
+export const REFUND_RESOLUTIONS = ['retried', 'covered', 'offline'] as const;
+export type RefundResolution = (typeof REFUND_RESOLUTIONS)[number];
+/** How money went back outside WeChat Pay. */
+export const OFFLINE_REFUND_METHODS = ['cash', 'bank_transfer', 'merchant_platform', 'other'] as const;
+export type OfflineRefundMethod = (typeof OFFLINE_REFUND_METHODS)[number];
 
 /** 退款 of (part of) a payment. */
 @Entity('refund')
@@ -56,9 +70,26 @@ export class Refund {
   @TextColumn(200, { default: '' })
   lastError!: string;
 
-  /** A closed or abnormal refund that staff have dealt with (retried as a new refund, or settled by hand). */
+  /** A closed or abnormal refund that has been dealt with (retried as a new refund, covered, or settled by hand). */
   @InstantColumn({ nullable: true })
   resolvedAt!: Date | null;
+
+  @Column({ type: 'simple-enum', enum: REFUND_RESOLUTIONS, nullable: true })
+  resolution!: RefundResolution | null;
+
+  /** Who resolved it; null when Mulin did (a later refund covered it). */
+  @Column({ type: 'int', nullable: true })
+  resolvedByAccountId!: number | null;
+
+  /** `offline`: how the money went back, and the reference staff gave (a transfer number, a receipt). */
+  @Column({ type: 'simple-enum', enum: OFFLINE_REFUND_METHODS, nullable: true })
+  offlineMethod!: OfflineRefundMethod | null;
+
+  @TextColumn(64, { default: '' })
+  offlineReference!: string;
+
+  @TextColumn(200, { default: '' })
+  resolutionNote!: string;
 
   @InstantColumn({ nullable: true })
   succeededAt!: Date | null;

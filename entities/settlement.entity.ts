@@ -102,9 +102,24 @@ export class SettlementLine {
   @FenColumn()
   copayPaidFen!: number;
 
+  /** 现场收取: co-payments staff collected at the counter for those bookings (现场付). */
+  @FenColumn()
+  copayCounterFen!: number;
+
   /** 已退自付: refunds that succeeded for those bookings (fewer portions, duplicate payments), as of generation. */
   @FenColumn()
   copayRefundedFen!: number;
+
+  /** 线下退回: refunds of those bookings that staff paid back outside WeChat Pay (an abnormal refund settled by hand). */
+  @FenColumn()
+  copayRefundedOfflineFen!: number;
+
+  /**
+   * Bookings of this line whose co-payment does not reconcile: what was collected for them (paid + counter −
+   * refunded − paid back by hand) is not the co-payment due. Each is listed in settlement_discrepancy.
+   */
+  @Column({ type: 'int', default: 0 })
+  unreconciledBookings!: number;
 
   /** 本月退款笔数 / 退款: refunds of any of the centre's bookings whose money went back during the month. */
   @Column({ type: 'int', default: 0 })
@@ -112,4 +127,60 @@ export class SettlementLine {
 
   @FenColumn()
   refundFen!: number;
+}
+
+/**
+ * One booking behind a settlement line whose co-payment does not reconcile when the settlement was made: collected
+ * (WeChat Pay paid + counter − refunded − refunded by hand) differs from the co-payment due. Stored with the
+ * settlement, so the frozen file lists exactly the bookings its flags were about.
+ */
+@Entity('settlement_discrepancy')
+@Index('idx_settlement_discrepancy_settlement', ['settlementId'])
+export class SettlementDiscrepancy {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  settlementId!: number;
+
+  @Column({ type: 'int' })
+  centreId!: number;
+
+  @TextColumn(255)
+  centreRegionPath!: string;
+
+  @Column({ type: 'int', nullable: true })
+  policyId!: number | null;
+
+  @Column({ type: 'int' })
+  bookingId!: number;
+
+  @TextColumn(12)
+  bookingCode!: string;
+
+  @TextColumn(10)
+  serviceDate!: string;
+
+  @FenColumn()
+  copayDueFen!: number;
+
+  @FenColumn()
+  paidFen!: number;
+
+  @FenColumn()
+  counterFen!: number;
+
+  @FenColumn()
+  refundedFen!: number;
+
+  @FenColumn()
+  refundedOfflineFen!: number;
+
+  /** Refunds decided and not yet back (pending, processing, failed) or stuck (abnormal, not yet settled by hand). */
+  @FenColumn()
+  refundingFen!: number;
+
+  /** collected − due: negative is a shortfall, positive is money held that should go back. */
+  @Column({ type: 'int', default: 0 })
+  differenceFen!: number;
 }

@@ -162,6 +162,7 @@ export function buildServices(deps: Deps) {
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
   const notifier = new AccountNotifier(messenger, logger);
+  const payLinks = new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock);
   // Built before the booking services: they tell it, inside their transactions, when a booking moves.
   const reminders = new ReminderService({
     clock,
@@ -173,6 +174,7 @@ export function buildServices(deps: Deps) {
     messenger,
     templates,
     logger,
+    payLink: (accountId, booking) => (payLinks.enabled && booking.paymentDueAt ? payLinks.link(accountId, booking) : null),
   });
   const bookingWriter = new BookingWriter({ db, clock, bookings: repos.bookings, slots: repos.slots, seniors: repos.seniors, audit, reminders });
   const bookingReader = new BookingReaderService({
@@ -208,8 +210,9 @@ export function buildServices(deps: Deps) {
     refunds,
     pay,
     logger,
-    links: new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock),
+    links: payLinks,
     settler,
+    reminders,
   });
   const catalogue = new CatalogueService({ centres: repos.centres, slots: repos.slots, prices: repos.centreRegistry, clock });
   const bookings = new BookingService({
@@ -410,6 +413,7 @@ export function buildServices(deps: Deps) {
     bookings,
     payments,
     paymentReader: new PaymentReaderService({
+      clock,
       settings: deps.wechat,
       payments: repos.payments,
       bookings: repos.bookings,
@@ -442,6 +446,8 @@ export function buildServices(deps: Deps) {
     dayEnd: new DayEndService({
       clock,
       lifecycle,
+      reader: bookingReader,
+      links: repos.links,
       centres: repos.centres,
       digests: repos.dayDigests,
       accounts: repos.accounts,

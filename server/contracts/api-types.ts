@@ -302,6 +302,9 @@ export interface BookingView {
   channel: BookingChannel;
   note: string;
   createdAt: string;
+  /** 现场付: the co-payment is collected at the counter at check-in, not paid online. */
+  payAtCounter: boolean;
+  /** While waiting for payment: when the booking is given up unpaid (its seat goes back). */
   paymentDueAt: string | null;
   cancelCutoffAt: string;
   confirmedAt: string | null;
@@ -346,20 +349,53 @@ export interface RefundView {
   needsStaff: boolean;
   createdAt: string;
   succeededAt: string | null;
+  /** How a closed or abnormal refund was dealt with: retried, covered by a later refund, or paid back by hand. */
+  resolution: 'retried' | 'covered' | 'offline' | null;
+  resolutionLabel: string | null;
+  /** Paid back by hand: how, and the reference staff gave. */
+  offline: { method: 'cash' | 'bank_transfer' | 'merchant_platform' | 'other'; methodLabel: string; reference: string; note: string } | null;
+  resolvedAt: string | null;
 }
 
-/** What a booking's money looks like: paid − refunded equals the co-payment while it is kept, and 0 once it is not. */
+/** 现场付: a co-payment staff collected at the counter at check-in. */
+export interface CounterPaymentView {
+  id: number;
+  bookingId: number;
+  amountFen: number;
+  method: 'cash' | 'senior_card' | 'scanned_code';
+  methodLabel: string;
+  collectedByAccountId: number;
+  collectedAt: string;
+}
+
+/**
+ * What a booking's money looks like: paid + counter − refunded − refunded by hand equals the co-payment while the
+ * booking is kept (and, to be paid at the counter, served), and 0 once it is not — when nothing is on its way.
+ */
 export interface LedgerView {
   bookingId: number;
   copayFen: number;
-  /** Received from WeChat Pay and not flagged as mismatching. */
+  /** Received from WeChat Pay (a payment whose notification did not match is not counted until WeChat Pay confirms it). */
   paidFen: number;
-  /** Back with the payer. */
+  /** Collected by staff at the counter (现场付). */
+  counterFen: number;
+  /** Back with the payer through WeChat Pay. */
   refundedFen: number;
   /** Decided and on its way back (pending, processing, or failed and waiting for a retry). */
   refundingFen: number;
+  /** Abnormal: WeChat Pay could not return it and staff have not yet paid it back by hand. */
+  abnormalFen: number;
+  /** Paid back by hand, outside WeChat Pay. */
+  refundedOfflineFen: number;
+  /** Closed refunds nobody has dealt with yet: still owed to the payer. */
+  owedFen: number;
+  /** What the centre should hold for the booking now. */
+  dueFen: number;
+  /** What it holds once every refund decided has landed: equal to `dueFen` when the money is right. */
+  heldFen: number;
   payments: PaymentView[];
   refunds: RefundView[];
+  counter: CounterPaymentView | null;
 }
 
 /** What a mini-program passes to `wx.requestPayment` (the JSAPI pay page passes the same to WeixinJSBridge). */

@@ -38,6 +38,21 @@ export class Database {
 
   transaction<T>(work: (em: Tx) => Promise<T>): Promise<T> {
     if (this.kind !== 'sqlite') return this.ds.transaction(work);
+    return this.queued(work);
+  }
+
+  /**
+   * A transaction that decides money. On MariaDB it runs READ COMMITTED: every read sees what is committed now, not
+   * a REPEATABLE READ snapshot taken before the row lock it waited for, and locking reads take no gap locks (two
+   * refunds of two bookings inserted at once cannot deadlock on an empty index range). The caller locks the
+   * booking's row first (BookingRepository.lockedFind), which orders every decision about one booking.
+   */
+  decide<T>(work: (em: Tx) => Promise<T>): Promise<T> {
+    if (this.kind !== 'sqlite') return this.ds.transaction('READ COMMITTED', work);
+    return this.queued(work);
+  }
+
+  private queued<T>(work: (em: Tx) => Promise<T>): Promise<T> {
     const run = this.tail.then(() => this.ds.transaction(work));
     this.tail = run.catch(() => undefined);
     return run;

@@ -16,12 +16,20 @@ export interface TableColumn {
 
 export type Cell = string | number;
 
-export interface Table {
+/** A sheet of rows under headers. */
+export interface Sheet {
   sheet: string;
   columns: readonly TableColumn[];
   rows: ReadonlyArray<readonly Cell[]>;
+}
+
+export interface Table extends Sheet {
+  /** Rows to draw attention to (filled light red in xlsx), by index into `rows`. */
+  highlight?: readonly boolean[];
   /** Shown last, in bold. */
   totals?: readonly Cell[];
+  /** Further sheets of rows (xlsx only; CSV carries the first sheet). */
+  sheets?: readonly Sheet[];
   /** A second sheet of label/value pairs (title, when generated, what each column means). */
   about?: { sheet: string; rows: ReadonlyArray<readonly [string, string]> };
   /** The workbook's creation time (exceljs would otherwise take the machine's clock). */
@@ -45,6 +53,17 @@ export async function toXlsx(t: Table): Promise<Buffer> {
   wb.creator = 'Mulin';
   wb.created = t.createdAt;
   wb.modified = t.createdAt;
+  const ws = dataSheet(wb, t);
+  t.rows.forEach((_, i) => {
+    if (t.highlight?.[i]) ws.getRow(i + 2).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFD7D7' } };
+  });
+  if (t.totals) ws.addRow(t.totals.map((v, i) => fenCell(t.columns[i].kind, v))).font = { bold: true };
+  for (const extra of t.sheets ?? []) dataSheet(wb, extra);
+  if (t.about) aboutSheet(wb.addWorksheet(t.about.sheet), t.about.rows);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function dataSheet(wb: Workbook, t: Sheet): Worksheet {
   const ws = wb.addWorksheet(t.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = t.columns.map((c) => ({
     header: c.header,
@@ -52,11 +71,8 @@ export async function toXlsx(t: Table): Promise<Buffer> {
     style: c.kind === 'fen' ? { numFmt: '0.00' } : c.kind === 'count' ? { numFmt: '0' } : {},
   }));
   ws.getRow(1).font = { bold: true };
-  const add = (cells: readonly Cell[]) => ws.addRow(cells.map((v, i) => fenCell(t.columns[i].kind, v)));
-  for (const r of t.rows) add(r);
-  if (t.totals) add(t.totals).font = { bold: true };
-  if (t.about) aboutSheet(wb.addWorksheet(t.about.sheet), t.about.rows);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  for (const r of t.rows) ws.addRow(r.map((v, i) => fenCell(t.columns[i].kind, v)));
+  return ws;
 }
 
 function aboutSheet(ws: Worksheet, rows: ReadonlyArray<readonly [string, string]>): void {

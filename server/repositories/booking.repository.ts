@@ -152,9 +152,17 @@ export class BookingRepository {
     return r.affected === 1;
   }
 
-  /** Locks a booking's row until the transaction ends (SQLite's transaction queue already serialises writers). */
-  async lock(em: EntityManager, id: number): Promise<void> {
-    if (this.db.kind !== 'sqlite') await em.query('SELECT id FROM booking WHERE id = ? FOR UPDATE', [id]);
+  /**
+   * Locks a booking's row until the transaction ends and reads it as it is now: the first thing every transaction
+   * that decides money does. A locking read sees the latest committed row; a plain read inside a MariaDB
+   * transaction would see its REPEATABLE READ snapshot, which may be older than the lock it waited for (a payment
+   * settled on the co-payment from before a reduction did exactly that). SQLite's transaction queue already
+   * serialises writers, so there it is a plain read.
+   */
+  async lockedFind(em: EntityManager, id: number): Promise<Booking | null> {
+    const qb = em.createQueryBuilder(Booking, 'b').where('b.id = :id', { id });
+    if (this.db.kind !== 'sqlite') qb.setLock('pessimistic_write');
+    return qb.getOne();
   }
 
   /** Bookings still waiting for payment whose time to pay ended at or before `at` (idx_booking_status_expires). */
@@ -180,16 +188,28 @@ export class BookingRepository {
     return { items, total };
   }
 
-  /** Confirmed bookings whose slot ended before `before` and were never checked in. */
-  async findUnservedBefore(before: Date, limit: number): Promise<Booking[]> {
+  /** Bookings in `status` (confirmed: never checked in; pending_confirmation: never confirmed) whose slot ended before `before`. */
+  async findUnservedBefore(before: Date, limit: number, status: BookingStatus = 'confirmed'): Promise<Booking[]> {
     return this.db.manager
       .createQueryBuilder(Booking, 'b')
       .innerJoin('slot', 's', 's.id = b.slotId')
-      .where('b.status = :status', { status: 'confirmed' })
+      .where('b.status = :status', { status })
       .andWhere('s.endsAt < :before', { before })
       .orderBy('b.id', 'ASC')
       .take(limit)
       .getMany();
+  }
+
+  /** Paid bookings still waiting for their centre's confirmation on service days in [from, to] (staff must act). */
+  awaitingConfirmation(centreIds: number[] | null, from: string, to: string, limit: number): Promise<Booking[]> {
+    const qb = this.db.manager
+      .createQueryBuilder(Booking, 'b')
+      .where('b.status = :status AND b.serviceDate BETWEEN :from AND :to', { status: 'pending_confirmation', from, to })
+      .orderBy('b.serviceDate', 'ASC')
+      .addOrderBy('b.id', 'ASC')
+      .take(limit);
+    if (centreIds) qb.andWhere(centreIds.length ? 'b.centreId IN (:...centreIds)' : '1 = 0', { centreIds });
+    return qb.getMany();
   }
 
   insertRating(em: EntityManager, rating: Omit<Rating, 'id'>): Promise<Rating> {

@@ -13,24 +13,25 @@ export class DayDigestRepository {
     return slots.flatMap((slot) => (items.has(slot.serviceItemId) ? [{ slot, item: items.get(slot.serviceItemId)! }] : []));
   }
 
-  /** Portions booked per slot and delivery mode, for bookings of a centre's day in the given statuses. */
+  /** Portions (and bookings) per slot and delivery mode, for bookings of a centre's day in the given statuses. */
   async bookedOn(
     centreId: number,
     date: string,
     statuses: readonly BookingStatus[],
-  ): Promise<Array<{ slotId: number; deliveryMode: string; portions: number }>> {
-    const rows: Array<{ slotId: number | string; deliveryMode: string; portions: number | string }> = await this.db.manager
+  ): Promise<Array<{ slotId: number; deliveryMode: string; portions: number; bookings: number }>> {
+    const rows: Array<{ slotId: number | string; deliveryMode: string; portions: number | string; bookings: number | string }> = await this.db.manager
       .createQueryBuilder()
       .select('b.slotId', 'slotId')
       .addSelect('b.deliveryMode', 'deliveryMode')
       .addSelect('SUM(b.quantity)', 'portions')
+      .addSelect('COUNT(*)', 'bookings')
       .from('booking', 'b')
       .where('b.centreId = :centreId AND b.serviceDate = :date AND b.status IN (:...statuses)', { centreId, date, statuses })
       .groupBy('b.slotId')
       .addGroupBy('b.deliveryMode')
       .getRawMany();
     // MariaDB returns SUM() as a decimal string.
-    return rows.map((r) => ({ slotId: Number(r.slotId), deliveryMode: r.deliveryMode, portions: Number(r.portions) }));
+    return rows.map((r) => ({ slotId: Number(r.slotId), deliveryMode: r.deliveryMode, portions: Number(r.portions), bookings: Number(r.bookings) }));
   }
 
   /** Takes the (centre, day) digest; false when it was already taken (sent, or being sent, by an earlier run). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Booking, LIVE_REFUND_STATUSES, PayNotification, Payment, Refund, type PaymentStatus, type RefundStatus } from '../../entities';
+import { Booking, CounterPayment, PayNotification, Payment, Refund, type PaymentStatus, type RefundStatus } from '../../entities';
 import type { Database } from '../db/database';
 
 /** Payments, refunds and the notifications WeChat Pay sent about them. */
@@ -81,18 +81,36 @@ export class PaymentRepository {
     return qb.getOne();
   }
 
-  refundsOf(bookingId: number, em: EntityManager = this.db.manager): Promise<Refund[]> {
-    return em.find(Refund, { where: { bookingId }, order: { id: 'ASC' } });
+  /** A booking's refunds, oldest first; with `lock`, locked (inside a deciding transaction, after the booking's lock). */
+  async refundsOf(bookingId: number, em: EntityManager = this.db.manager, lock = false): Promise<Refund[]> {
+    const qb = em.createQueryBuilder(Refund, 'r').where('r.bookingId = :bookingId', { bookingId }).orderBy('r.id', 'ASC');
+    if (lock && this.db.kind !== 'sqlite') qb.setLock('pessimistic_write');
+    return qb.getMany();
   }
 
-  /** Fen refunded, or on its way back, from a payment: what may not be refunded again. */
-  async committedRefundFen(em: EntityManager, paymentId: number): Promise<number> {
-    const rows: Array<{ total: string | number | null }> = await em
-      .createQueryBuilder(Refund, 'r')
-      .select('SUM(r.amountFen)', 'total')
-      .where('r.paymentId = :paymentId AND r.status IN (:...live)', { paymentId, live: LIVE_REFUND_STATUSES })
-      .getRawMany();
-    return Number(rows[0]?.total ?? 0);
+  /**
+   * A booking's closed refunds that nobody has dealt with become `covered`: a later refund paid that back. Found
+   * through the booking's index, so it touches no other booking's rows (which concurrent decisions hold).
+   */
+  async coverClosed(em: EntityManager, bookingId: number, now: Date): Promise<number> {
+    const r = await em
+      .createQueryBuilder()
+      .update(Refund)
+      .set({ resolution: 'covered', resolvedAt: now, updatedAt: now })
+      .where("bookingId = :bookingId AND status = 'closed' AND resolvedAt IS NULL", { bookingId })
+      .execute();
+    return r.affected ?? 0;
+  }
+
+  /** Marks a closed or abnormal refund dealt with, if nobody has yet; false when someone had. */
+  async resolveRefund(em: EntityManager, id: number, patch: Partial<Refund>): Promise<boolean> {
+    const r = await em
+      .createQueryBuilder()
+      .update(Refund)
+      .set(patch)
+      .where("id = :id AND status IN ('closed', 'abnormal') AND resolvedAt IS NULL", { id })
+      .execute();
+    return r.affected === 1;
   }
 
   async updateRefund(em: EntityManager, id: number, from: readonly RefundStatus[], patch: Partial<Refund>): Promise<boolean> {
@@ -118,6 +136,39 @@ export class PaymentRepository {
       .orderBy('r.id', 'DESC')
       .take(limit)
       .getMany();
+  }
+
+  // ---- At the counter (现场付) ----
+
+  insertCounter(em: EntityManager, row: Omit<CounterPayment, 'id'>): Promise<CounterPayment> {
+    return em.save(CounterPayment, em.create(CounterPayment, row));
+  }
+
+  counterOf(bookingId: number, em: EntityManager = this.db.manager): Promise<CounterPayment | null> {
+    return em.findOneBy(CounterPayment, { bookingId });
+  }
+
+  /** Counter payments of bookings at a centre on a service day (staff's daily reconciliation). */
+  async countersOfCentreDay(centreId: number, date: string): Promise<Array<{ counter: CounterPayment; booking: Booking }>> {
+    const rows = await this.db.manager
+      .createQueryBuilder(CounterPayment, 'c')
+      .innerJoinAndMapOne('c.booking', Booking, 'b', 'b.id = c.bookingId')
+      .where('b.centreId = :centreId AND b.serviceDate = :date', { centreId, date })
+      .orderBy('c.id', 'ASC')
+      .getMany();
+    return rows.map((c) => ({ counter: c, booking: (c as CounterPayment & { booking: Booking }).booking }));
+  }
+
+  /** Counter payments that fell short of the co-payment due (staff look at these). */
+  async counterShortfalls(limit: number): Promise<Array<{ counter: CounterPayment; booking: Booking }>> {
+    const rows = await this.db.manager
+      .createQueryBuilder(CounterPayment, 'c')
+      .innerJoinAndMapOne('c.booking', Booking, 'b', 'b.id = c.bookingId')
+      .where('c.amountFen < b.copayFen')
+      .orderBy('c.id', 'DESC')
+      .take(limit)
+      .getMany();
+    return rows.map((c) => ({ counter: c, booking: (c as CounterPayment & { booking: Booking }).booking }));
   }
 
   // ---- Notifications ----

@@ -1,5 +1,19 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Booking, CLAIMABLE_BOOKING_STATUSES, Centre, Payment, Refund, Region, Settlement, SettlementLine, SubsidyPolicy } from '../../entities';
+import {
+  Booking,
+  CLAIMABLE_BOOKING_STATUSES,
+  Centre,
+  CounterPayment,
+  Payment,
+  Refund,
+  Region,
+  Settlement,
+  SettlementDiscrepancy,
+  SettlementLine,
+  SubsidyPolicy,
+  type RefundResolution,
+  type RefundStatus,
+} from '../../entities';
 import type { Database } from '../db/database';
 
 /** A (centre, policy) group of a month; policyId null = bookings no policy subsidised. */
@@ -14,6 +28,18 @@ export interface ServedGroup extends GroupKey {
   priceFen: number;
   subsidyFen: number;
   copayFen: number;
+}
+
+/** A claimable booking with its money, for a settlement's lines and the bookings that do not reconcile. */
+export interface ServedMoney extends GroupKey {
+  bookingId: number;
+  code: string;
+  serviceDate: string;
+  centreRegionPath: string;
+  copayFen: number;
+  paidFen: number;
+  counterFen: number;
+  refunds: Array<{ status: RefundStatus; resolution: RefundResolution | null; amountFen: number }>;
 }
 
 export interface MoneyGroup extends GroupKey {
@@ -66,30 +92,73 @@ export class SettlementRepository {
     }));
   }
 
-  /** WeChat Pay payments received (status paid) for the claimable bookings, per centre and policy. */
-  async paidForServed(first: string, last: string, regionPath: string): Promise<MoneyGroup[]> {
-    const qb = this.db.manager
-      .createQueryBuilder(Payment, 'p')
-      .innerJoin(Booking, 'b', 'b.id = p.bookingId')
-      .select('b.centreId', 'centreId')
-      .addSelect('b.subsidyPolicyId', 'policyId')
-      .addSelect('COUNT(*)', 'count')
-      .addSelect('SUM(p.amountFen)', 'fen')
-      .where("p.status = 'paid'");
-    return this.money(await this.claimable(qb, first, last, regionPath).getRawMany());
-  }
-
-  /** Refunds that succeeded (so far) for the claimable bookings, per centre and policy. */
-  async refundedForServed(first: string, last: string, regionPath: string): Promise<MoneyGroup[]> {
-    const qb = this.db.manager
-      .createQueryBuilder(Refund, 'r')
-      .innerJoin(Booking, 'b', 'b.id = r.bookingId')
-      .select('b.centreId', 'centreId')
-      .addSelect('b.subsidyPolicyId', 'policyId')
-      .addSelect('COUNT(*)', 'count')
-      .addSelect('SUM(r.amountFen)', 'fen')
-      .where("r.status = 'success'");
-    return this.money(await this.claimable(qb, first, last, regionPath).getRawMany());
+  /**
+   * Every claimable booking of the month in the region with its money: WeChat Pay paid, collected at the counter,
+   * and its refunds by how they ended (one grouped query each, joined here by booking id).
+   */
+  async moneyOfServed(first: string, last: string, regionPath: string): Promise<ServedMoney[]> {
+    const scope = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) =>
+      qb
+        .innerJoin(Centre, 'c', 'c.id = b.centreId')
+        .andWhere('b.status IN (:...claimable)', { claimable: CLAIMABLE_BOOKING_STATUSES })
+        .andWhere('b.serviceDate >= :first AND b.serviceDate <= :last', { first, last })
+        .andWhere('c.regionPath LIKE :path', { path: `${regionPath}%` });
+    const em = this.db.manager;
+    const [bookings, paid, counter, refunds] = await Promise.all([
+      // As entities, not raw rows: a service day comes back as the same 'YYYY-MM-DD' from either database.
+      scope(em.createQueryBuilder(Booking, 'b').select(['b.id', 'b.code', 'b.serviceDate', 'b.centreId', 'b.subsidyPolicyId', 'b.copayFen'])).getMany(),
+      scope(
+        em
+          .createQueryBuilder(Payment, 'p')
+          .innerJoin(Booking, 'b', 'b.id = p.bookingId')
+          .select('p.bookingId', 'bookingId')
+          .addSelect('SUM(p.amountFen)', 'fen')
+          .where("p.status = 'paid'"),
+      )
+        .groupBy('p.bookingId')
+        .getRawMany<Raw>(),
+      scope(
+        em
+          .createQueryBuilder(CounterPayment, 'k')
+          .innerJoin(Booking, 'b', 'b.id = k.bookingId')
+          .select('k.bookingId', 'bookingId')
+          .addSelect('k.amountFen', 'fen'),
+      ).getRawMany<Raw>(),
+      scope(
+        em
+          .createQueryBuilder(Refund, 'r')
+          .innerJoin(Booking, 'b', 'b.id = r.bookingId')
+          .select('r.bookingId', 'bookingId')
+          .addSelect('r.status', 'status')
+          .addSelect('r.resolution', 'resolution')
+          .addSelect('SUM(r.amountFen)', 'fen'),
+      )
+        .groupBy('r.bookingId')
+        .addGroupBy('r.status')
+        .addGroupBy('r.resolution')
+        .getRawMany<Raw>(),
+    ]);
+    const paidOf = new Map(paid.map((r) => [n(r.bookingId), n(r.fen)]));
+    const counterOf = new Map(counter.map((r) => [n(r.bookingId), n(r.fen)]));
+    const refundsOf = new Map<number, ServedMoney['refunds']>();
+    for (const r of refunds) {
+      const list = refundsOf.get(n(r.bookingId)) ?? [];
+      list.push({ status: r.status as RefundStatus, resolution: (r.resolution ?? null) as RefundResolution | null, amountFen: n(r.fen) });
+      refundsOf.set(n(r.bookingId), list);
+    }
+    const regionPathOf = new Map((await this.centresByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c.regionPath]));
+    return bookings.map((b) => ({
+      centreId: b.centreId,
+      policyId: b.subsidyPolicyId,
+      bookingId: b.id,
+      code: b.code,
+      serviceDate: b.serviceDate,
+      centreRegionPath: regionPathOf.get(b.centreId) ?? '',
+      copayFen: b.copayFen,
+      paidFen: paidOf.get(b.id) ?? 0,
+      counterFen: counterOf.get(b.id) ?? 0,
+      refunds: refundsOf.get(b.id) ?? [],
+    }));
   }
 
   /**
@@ -156,6 +225,21 @@ export class SettlementRepository {
 
   update(em: EntityManager, id: number, patch: Partial<Settlement>): Promise<unknown> {
     return em.update(Settlement, { id }, patch);
+  }
+
+  discrepanciesOf(settlementId: number): Promise<SettlementDiscrepancy[]> {
+    return this.db.manager.find(SettlementDiscrepancy, { where: { settlementId }, order: { centreId: 'ASC', serviceDate: 'ASC', bookingId: 'ASC' } });
+  }
+
+  /** The settlement's bookings that do not reconcile become exactly `rows` (inside the caller's transaction). */
+  async replaceDiscrepancies(em: EntityManager, settlementId: number, rows: Array<Omit<SettlementDiscrepancy, 'id' | 'settlementId'>>): Promise<void> {
+    await em.delete(SettlementDiscrepancy, { settlementId });
+    for (let i = 0; i < rows.length; i += 500) {
+      await em.insert(
+        SettlementDiscrepancy,
+        rows.slice(i, i + 500).map((r) => ({ ...r, settlementId })),
+      );
+    }
   }
 
   /** The settlement's lines become exactly `lines` (inside the caller's transaction). */

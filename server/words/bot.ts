@@ -19,6 +19,23 @@ export function dayLabel(date: string, today: string, tomorrow: string, dayAfter
   return base;
 }
 
+/** "上午9点半", "中午12点", "下午4点45分", "晚上9点46分": a Shanghai "HH:mm" as a senior says it. */
+export function spokenTime(hhmm: string): string {
+  const [h, m] = hhmm.split(':').map(Number);
+  const part = h < 5 ? '凌晨' : h < 11 ? '上午' : h < 13 ? '中午' : h < 18 ? '下午' : '晚上';
+  const hour = h > 12 ? h - 12 : h;
+  return `${part}${hour}点${m === 0 ? '' : m === 30 ? '半' : `${m}分`}`;
+}
+
+/** "今天", "明天", "后天", or "12月5日": a day as short as it can be said. */
+export function shortDay(date: string, today: string, tomorrow: string, dayAfter: string): string {
+  if (date === today) return '今天';
+  if (date === tomorrow) return '明天';
+  if (date === dayAfter) return '后天';
+  const [, m, d] = date.split('-').map(Number);
+  return `${m}月${d}日`;
+}
+
 /** The public account's custom menu (server/services/chat/mp-menu.ts): top names at most 4 characters, sub 8. */
 export const MENU_BUTTONS = {
   bookMeal: '订饭',
@@ -97,9 +114,18 @@ export const BOT = {
   noServiceSlot: (what: string) => `最近两周没有空的${what}时间。\n请打电话问问站点。`,
   booked: (who: string | null, day: string, what: string, code: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n取餐/服务时报预约码：${code}`,
   bookedNeedsConfirm: (who: string | null, day: string, what: string) => `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n站点确认后就算定了。`,
-  payNow: (copayFen: number, due: string, link: string) =>
-    `还要付 ${yuan(copayFen)}，请在 ${due} 前付，过时自动取消。\n<a href="${link}">点这里付款</a>\n不方便付？回复“家人付”，我们请家人代付。`,
-  payAtCentre: (copayFen: number) => `还要付 ${yuan(copayFen)}，请到站点付款。`,
+  // ---- paying (a chat booking with a co-payment): at most three short lines, ending with what to say next ----
+  /** Not booked until paid; `by` is payBy(…); the link is this senior's own pay page. */
+  notBookedUntilPaid: (who: string | null, day: string, what: string, copayFen: number, by: string, link: string) =>
+    `还没订好，付了才算：${who ? `给${who}订的` : ''}${day} ${what}\n要付 ${yuan(copayFen)}，${by}前<a href="${link}">点这里付款</a>\n不方便付？回复“家人付”，我们请家人代付。`,
+  /** The same without WeChat Pay to pay with here: the family pays in the mini-program. */
+  notBookedAskFamily: (who: string | null, day: string, what: string, copayFen: number, by: string) =>
+    `还没订好，付了才算：${who ? `给${who}订的` : ''}${day} ${what}\n要付 ${yuan(copayFen)}，${by}前请家人在小程序里付。\n回复“家人付”，我们去请家人付。`,
+  /** 现场付: booked now, the co-payment is taken at the counter (`code` once the centre has confirmed it). */
+  bookedPayAtCounter: (who: string | null, day: string, what: string, copayFen: number, code: string | null) =>
+    `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n${code ? `到时候在站点付 ${yuan(copayFen)}，报预约码：${code}` : `站点确认后就算定了，到时候在站点付 ${yuan(copayFen)}。`}\n想取消就说“取消”。`,
+  /** "明天上午9点半" — when to pay by, as it is said: the day (今天/明天/后天, or the date) and the time in words. */
+  payBy: (day: string, hhmm: string) => `${day}${spokenTime(hhmm)}`,
   notBooked: '好的，没有订。\n想订的时候再跟我说。',
   offerGone: '刚才的预订已经过时了，没有订上。\n请再说一次，比如“明天中午订一份饭”。',
   bookFailed: (why: string) => `没订上：${why}\n回复“帮助”看我能做什么。`,

@@ -1,4 +1,5 @@
 import type { BookingStatus } from '../../entities';
+import { yuan } from './pricing';
 import { BOOKING_ACTION_LABELS, BOOKING_STATUS_LABELS, type BookingAction } from './texts';
 
 /**
@@ -12,6 +13,7 @@ export const ERROR_MESSAGES = {
   WRONG_DAY: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
   /** Also for ALREADY_RATED, which is the same refusal when the action is rating. */
   INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
+  COUNTER_AMOUNT_TOO_HIGH: (copayFen: number) => `收的钱比应付的多：这个预约应付 ${yuan(copayFen)}`,
   BOOKING_NOT_PAYABLE: (status: BookingStatus) => `这个预约${BOOKING_STATUS_LABELS[status]}，不用再付款`,
   DATE_RANGE_TOO_LONG: (maxDays: number) => `一次最多查询 ${maxDays} 天`,
   CAPACITY_BELOW_BOOKED: (booked: number) => `已经有 ${booked} 人预约，名额不能少于 ${booked}`,

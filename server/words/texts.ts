@@ -1,4 +1,5 @@
-import type { BookingStatus, DeliveryMode, PaymentStatus, RefundStatus } from '../../entities';
+import { yuan } from './pricing';
+import type { BookingStatus, CounterMethod, DeliveryMode, OfflineRefundMethod, PaymentStatus, RefundResolution, RefundStatus } from '../../entities';
 
 /** Words people read about bookings, in one place so they can be reviewed together. */
 export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
@@ -39,6 +40,8 @@ export type BookingAction = keyof typeof BOOKING_ACTION_LABELS;
 /** Why a booking was cancelled, as staff read it (refusals are error codes: server/errors.ts). */
 export const BOOKING_TEXTS = {
   cancelledInChat: (byFamily: boolean) => (byFamily ? '家属在公众号取消' : '老人在公众号取消'),
+  /** Closed at day end: the centre never confirmed it (nor checked it in); what was paid went back in full. */
+  notConfirmed: '站点到服务结束还没有确认，自动取消并全额退款',
 } as const;
 
 /** What the public-account endpoint says when the bot itself failed (the bot's own words are in server/words/bot.ts). */
@@ -70,6 +73,7 @@ export const ACCOUNT_TEXTS = {
 export const FIELD_TEXTS = {
   linkCode: '绑定码是 6 位数字',
   reasonRequired: '请填写原因',
+  referenceRequired: '请填写凭证号（转账流水号、收据号等）',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */
@@ -91,6 +95,26 @@ export const REFUND_STATUS_LABELS: Record<RefundStatus, string> = {
   failed: '退款没有成功，等待重试',
 };
 
+export const REFUND_RESOLUTION_LABELS: Record<RefundResolution, string> = {
+  retried: '已重新退款',
+  covered: '后来的退款已经退回了这笔钱',
+  offline: '已在微信支付以外退回',
+};
+
+export const OFFLINE_REFUND_METHOD_LABELS: Record<OfflineRefundMethod, string> = {
+  cash: '现金',
+  bank_transfer: '银行转账',
+  merchant_platform: '微信支付商户平台处理',
+  other: '其他方式',
+};
+
+/** 现场付: how staff took the co-payment at the counter. */
+export const COUNTER_METHOD_LABELS: Record<CounterMethod, string> = {
+  cash: '现金',
+  senior_card: '老人卡',
+  scanned_code: '扫码',
+};
+
 /** Words about money: reasons shown on refunds and flags staff read. */
 export const PAY_TEXTS = {
   refundCancelled: '预约已取消，退回自付金额',
@@ -99,8 +123,13 @@ export const PAY_TEXTS = {
   refundLate: '付款时预约已失效，自动全额退回',
   refundOverpaid: '付款后份数已减少，多付的部分自动退回',
   refundDuplicate: '这个预约已经付过钱了，重复的付款自动全额退回',
+  refundPaidAtCounter: '已在站点现场付款，线上付的钱自动全额退回',
+  refundNotNeeded: '这个预约已经不用付钱了，付的钱自动全额退回',
+  refundUnconfirmed: '站点到服务结束还没有确认这个预约，全额退回',
   lateFlag: (status: string) => `付款到账时预约${status}，已自动全额退款`,
   duplicateFlag: '同一个预约收到第二笔付款，已自动全额退款',
+  paidAtCounterFlag: '预约已在站点现场收款，线上付款已自动全额退款',
+  notNeededFlag: '付款到账时预约已不用付钱，已自动全额退款',
   mismatchFlag: (what: string) => `微信支付通知与订单不符（${what}），没有确认预约，请核对`,
   unknownOrder: '收到的付款通知找不到对应的订单，请核对',
   unknownRefund: '收到的退款通知找不到对应的退款单，请核对',
@@ -154,6 +183,15 @@ export const EMERGENCY_TEXTS = {
   centreStaff: (centreName: string | null) => `${centreName ?? '站点'}工作人员`,
 } as const;
 
+/** What day end tells people about money: a refund for a booking the centre never confirmed, the warning to staff. */
+export const DAY_END_TEXTS = {
+  /** thing4 of 服务提醒 to the senior and the family (≤ 20 characters). */
+  unconfirmedRefunded: (fen: number) => `站点没确认，${yuan(fen).replace(' ', '')}原路退回`,
+  /** thing1/thing2 of 留言提醒 to the centre's staff, the evening before. */
+  unconfirmedWarningTitle: (bookings: number) => `明天有${bookings}个预约待确认`,
+  unconfirmedWarning: '不确认的日终自动取消，已付的全额退款',
+} as const;
+
 /** What the scheduled jobs tell people: the evening digest for centre staff. */
 export const JOB_TEXTS = {
   /** thing3/4/5 of the evening digest (each one line of at most 20 characters). */
@@ -179,6 +217,11 @@ export const REMINDER_TEXTS = {
   hourBefore: (time: string) => `今天${time}开始，还有约一小时`,
   /** thing3 of the rating request: the senior answers in the public-account chat (the bot waits for it). */
   ratingHow: '回复数字1到5为这次服务打分',
+  /** 代付请求 (payRequest) fields of the reminder to pay a chat booking: thing1 to the senior, or to the family. */
+  payDue: '预约还没付款，付了才算订好',
+  payFor: (seniorName: string) => `${seniorName}的预约可以帮忙付款`,
+  /** thing2: which booking, e.g. "12月2日 午餐". */
+  payWhat: (date: string, kind: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${kind}`,
 } as const;
 
 /** 月度补贴结算: the column headers of the downloaded files, the names in them, and what administrators are told. */
@@ -191,12 +234,24 @@ export const SETTLEMENT_TEXTS = {
     price: '服务金额(元)',
     subsidy: '补贴金额(元)',
     copayDue: '应付自付(元)',
-    copayPaid: '实付(元)',
+    copayPaid: '微信实付(元)',
+    copayCounter: '现场收取(元)',
     copayRefunded: '已退自付(元)',
+    copayRefundedOffline: '线下退回(元)',
     copayCollected: '个人自付(元)',
     refundCount: '本月退款笔数',
     refund: '退款(元)',
+    reconciled: '自付核对',
   },
+  discrepancyHeaders: {
+    code: '预约码',
+    date: '服务日期',
+    refunding: '退款未完成(元)',
+    difference: '差额(元)',
+  },
+  discrepancySheet: '自付不符明细',
+  reconciledYes: '相符',
+  reconciledNo: (bookings: number) => `不符：${bookings} 个预约`,
   noPolicy: '无补贴',
   totals: '合计',
   sheet: '补贴结算',
@@ -209,10 +264,13 @@ export const SETTLEMENT_TEXTS = {
     ['服务金额', '这些预约的价格合计 = 补贴金额 + 应付自付'],
     ['补贴金额', '这些预约按各自适用的补贴政策享受的政府补贴，即向民政申领的金额'],
     ['应付自付', '这些预约老人或家属应付的部分'],
-    ['实付', '这些预约通过微信支付实际收到的金额'],
-    ['已退自付', '截至生成时，这些预约已退回的金额（如减少份数、重复付款）'],
-    ['个人自付', '实付 − 已退自付，即这些预约实际收取的个人自付'],
+    ['微信实付', '这些预约通过微信支付实际收到的金额'],
+    ['现场收取', '这些预约由站点在核销时现场收取的金额（现金、老人卡、扫码），不经过微信支付'],
+    ['已退自付', '截至生成时，这些预约通过微信支付已退回的金额（如减少份数、重复付款）'],
+    ['线下退回', '截至生成时，微信支付退不回去（退款异常、退款关闭）而由站点在微信支付以外退还的金额'],
+    ['个人自付', '微信实付 + 现场收取 − 已退自付 − 线下退回，即这些预约实际收取的个人自付'],
     ['本月退款笔数、退款', '当月退款成功（微信支付退款成功时间）的退款，不论对应预约是哪一天、是否已核销（取消、站点未接单、减少份数等）'],
+    ['自付核对', '每个预约的个人自付都等于应付自付时为“相符”；否则为“不符”，并在“自付不符明细”表逐个列出（差额为负是少收，为正是多收待退）'],
   ] as ReadonlyArray<readonly [string, string]>,
   generatedAt: '生成时间',
   version: '版本',

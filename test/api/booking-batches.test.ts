@@ -53,6 +53,7 @@ describeEachDb('bookings decided together', (h) => {
       unitPriceFen: item.priceFen,
       policies,
       quantity: 1,
+      payAtCounter: false,
       bookedBy: 'staff',
       deliveryMode: 'dine_in',
       note: '',

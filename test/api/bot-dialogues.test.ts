@@ -111,8 +111,8 @@ describeEachDb('the chat bot', (h) => {
     expect(await activeOf('张桂英')).toHaveLength(0); // an offer reserves nothing
 
     const done = await say('o_senior_01', '好');
-    expect(done).toContain('订好了');
-    expect(done).toContain('还要付 12 元');
+    expect(done).toContain('还没订好，付了才算');
+    expect(done).toContain('要付 12 元');
     const link = /href="([^"]+)"/.exec(done)![1];
     expect(link).toContain('/pay/jsapi?t=');
     const [booking] = await activeOf('张桂英');
@@ -380,7 +380,7 @@ describeEachDb('the chat bot', (h) => {
     expect(replies.length).toBeGreaterThanOrEqual(2);
     const content = (x: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(x)?.[1];
     expect(new Set(replies.map(content)).size).toBe(1);
-    expect(content(replies[0])).toContain('订好了');
+    expect(content(replies[0])).toContain('付了才算');
     expect(await activeOf('李建国')).toHaveLength(1);
     expect(await h().db.manager.countBy(WechatInbound, { dedupeKey: 'msg:7700000002' })).toBe(1);
     const [booking] = await activeOf('李建国');

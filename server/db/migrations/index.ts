@@ -15,6 +15,7 @@ import { CentreCounterPayment1796483350800 } from './1796483350800-CentreCounter
 import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistry';
 import { SeniorRegistry1796483429143 } from './1796483429143-SeniorRegistry';
 import { DashboardMenusPolicies1796483670606 } from './1796483670606-DashboardMenusPolicies';
+import { MoneyCounterPayment1796484346146 } from './1796484346146-MoneyCounterPayment';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CatalogueRegistry1796483350804,
   SeniorRegistry1796483429143,
   DashboardMenusPolicies1796483670606,
+  MoneyCounterPayment1796484346146,
 ];

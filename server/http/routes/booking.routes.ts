@@ -1,6 +1,6 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { BOOKING_STATUSES, CHANNELS, DELIVERY_MODES } from '../../../entities';
+import { BOOKING_STATUSES, CHANNELS, COUNTER_METHODS, DELIVERY_MODES } from '../../../entities';
 import type { Services } from '../../container';
 import { FIELD_TEXTS } from '../../words/texts';
 import { actorOf, requireAuth } from '../middleware/auth';
@@ -11,6 +11,8 @@ const createBody = quoteBody.extend({
   deliveryMode: z.enum(DELIVERY_MODES).optional(),
   note: z.string().max(200).optional(),
   channel: z.enum(CHANNELS).default('miniprogram'),
+  /** 现场付: pay at the counter (a centre that takes it) instead of online. */
+  payAt: z.enum(['online', 'counter']).optional(),
 });
 const idempotencyKey = z
   .string()
@@ -35,7 +37,11 @@ const listQuery = z.object({
 });
 const reasonBody = z.object({ reason: z.string().trim().max(200).default('') });
 const rejectBody = z.object({ reason: z.string().trim().min(1, FIELD_TEXTS.reasonRequired).max(200) });
-const checkInBody = z.object({ code: z.string().trim().min(4).max(32) });
+const checkInBody = z.object({
+  code: z.string().trim().min(4).max(32),
+  /** 现场付: what staff collected at the counter, in fen, and how. */
+  counter: z.object({ amountFen: z.number().int().min(0).max(1_000_000), method: z.enum(COUNTER_METHODS) }).optional(),
+});
 const rateBody = z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(500).default('') });
 
 export function bookingRoutes(s: Services): Router {
@@ -56,7 +62,8 @@ export function bookingRoutes(s: Services): Router {
     ctx.body = await s.bookingReader.list(actorOf(ctx), { ...q, statuses: status });
   });
   r.post('/bookings/check-in', async (ctx) => {
-    ctx.body = await s.lifecycle.checkIn(actorOf(ctx), parse(checkInBody, ctx.request.body).code);
+    const body = parse(checkInBody, ctx.request.body);
+    ctx.body = await s.lifecycle.checkIn(actorOf(ctx), body.code, body.counter);
   });
   r.get('/bookings/:id', async (ctx) => {
     ctx.body = await s.bookingReader.get(actorOf(ctx), parse(idParam, ctx.params).id);

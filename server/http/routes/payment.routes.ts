@@ -1,5 +1,7 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
+import { OFFLINE_REFUND_METHODS } from '../../../entities';
+import { FIELD_TEXTS } from '../../words/texts';
 import type { Services } from '../../container';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { day, id, idParam, parse } from '../validate';
@@ -7,8 +9,13 @@ import { day, id, idParam, parse } from '../validate';
 const payBody = z.object({ via: z.enum(['miniprogram', 'mp']).default('miniprogram') });
 const reduceBody = z.object({ quantity: z.number().int().min(1).max(20) });
 const centreDayQuery = z.object({ centreId: id, date: day });
+const resolveBody = z.object({
+  method: z.enum(OFFLINE_REFUND_METHODS),
+  reference: z.string().trim().min(1, FIELD_TEXTS.referenceRequired).max(64),
+  note: z.string().trim().max(200).default(''),
+});
 
-/** Co-payments: paying a booking, its payments and refunds; staff's daily list, problems, and refund retries. */
+/** Co-payments: paying a booking, its payments and refunds; staff's daily list, problems, refund retries and refunds paid back by hand. */
 export function paymentRoutes(s: Services): Router {
   const r = new Router();
   r.use(requireAuth(s.auth));
@@ -30,6 +37,9 @@ export function paymentRoutes(s: Services): Router {
   });
   r.post('/refunds/:id/retry', async (ctx) => {
     ctx.body = await s.refunds.retry(actorOf(ctx), parse(idParam, ctx.params).id);
+  });
+  r.post('/refunds/:id/resolve-offline', async (ctx) => {
+    ctx.body = await s.refunds.resolveOffline(actorOf(ctx), parse(idParam, ctx.params).id, parse(resolveBody, ctx.request.body ?? {}));
   });
   return r;
 }

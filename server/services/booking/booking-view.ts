@@ -31,6 +31,7 @@ export function bookingView(b: Booking, slot: Slot, item: ServiceItem, centre: C
     channel: b.channel,
     note: b.note,
     createdAt: b.createdAt.toISOString(),
+    payAtCounter: b.payAtCounter,
     paymentDueAt: iso(b.paymentDueAt),
     cancelCutoffAt: slot.cancelCutoffAt.toISOString(),
     confirmedAt: iso(b.confirmedAt),

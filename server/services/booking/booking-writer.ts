@@ -14,8 +14,22 @@ import type { BookingReminders } from '../reminders/reminder.service';
 import type { Held } from '../../repositories/booking.repository';
 import { priceBooking, usageFrom, type PolicyTerms, type Quote, type SubsidyUsage } from './pricing';
 
-/** How long a booking waits for its co-payment before it expires and its seat goes back. */
+/** How long a booking waits for its co-payment before it expires and its seat goes back (the payer is at hand). */
 export const PAYMENT_WINDOW_MS = 15 * MINUTE;
+/** The longest an unpaid chat booking holds its seat and the day's subsidy. */
+export const CHAT_PAYMENT_HOLD_MS = 24 * 60 * MINUTE;
+
+/**
+ * When an unpaid booking expires. One made in the mini-program is paid there and then: 15 minutes. One made in chat
+ * is often paid by someone else (the family, later) or by a senior who needs time: it is held until the slot's
+ * booking cut-off — the last moment anyone else could have booked the seat — for at most a day, never less than
+ * 15 minutes.
+ */
+export function paymentDeadline(channel: Channel, slot: Pick<Slot, 'bookingCutoffAt'>, now: Date): Date {
+  const soonest = now.getTime() + PAYMENT_WINDOW_MS;
+  if (channel !== 'mp_chat') return new Date(soonest);
+  return new Date(Math.max(soonest, Math.min(slot.bookingCutoffAt.getTime(), now.getTime() + CHAT_PAYMENT_HOLD_MS)));
+}
 
 /**
  * The price of `quantity` of an offer's service on `serviceDate` for its senior, given what they already hold. The
@@ -65,6 +79,8 @@ export interface Reservation {
   channel: Channel;
   idempotencyKey: string | null;
   requestHash: string | null;
+  /** 现场付: the co-payment is to be collected at the counter (the centre takes counter payment). */
+  payAtCounter: boolean;
 }
 
 export interface Reserved {
@@ -244,8 +260,9 @@ export class BookingWriter {
       const o = outcomes[i];
       if (!('ok' in o) || rowOf[i] === undefined) continue;
       o.ok.booking = saved[rowOf[i]];
-      // Auto-confirmed (nothing to pay, a centre that confirms by itself): its reminders are planned with it.
-      if (o.ok.booking.status === 'confirmed') await this.deps.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
+      // Auto-confirmed (nothing to pay, a centre that confirms by itself): its reminders are planned with it; so is
+      // the reminder to pay one that waits for its co-payment.
+      if (o.ok.booking.status === 'confirmed' || o.ok.booking.status === 'pending_payment') await this.deps.reminders.bookingMoved(em, o.ok.booking, o.ok.slot);
       if (r.bookedBy === 'staff') {
         const b = o.ok.booking;
         await this.deps.audit.record(
@@ -275,7 +292,9 @@ export class BookingWriter {
     const remaining = Math.max(0, slot.capacity - slot.booked);
     if (r.quantity > remaining) return new AppError('SLOT_FULL', ERROR_MESSAGES.SLOT_FULL(remaining), { remaining });
     const quote = priceOffer(r, slot.date, r.quantity, usage, r.policies);
-    const status: BookingStatus = quote.copayFen > 0 ? 'pending_payment' : r.centre.autoConfirm ? 'confirmed' : 'pending_confirmation';
+    // A co-payment to collect at the counter does not hold the booking back: it is booked now, and paid on the day.
+    const payAtCounter = r.payAtCounter && quote.copayFen > 0;
+    const status: BookingStatus = quote.copayFen > 0 && !payAtCounter ? 'pending_payment' : r.centre.autoConfirm ? 'confirmed' : 'pending_confirmation';
     return {
       code: bookingCode(),
       seniorId: r.senior.id,
@@ -303,7 +322,8 @@ export class BookingWriter {
       note: r.note.slice(0, 200),
       createdAt: now,
       updatedAt: now,
-      paymentDueAt: status === 'pending_payment' ? new Date(now.getTime() + PAYMENT_WINDOW_MS) : null,
+      payAtCounter,
+      paymentDueAt: status === 'pending_payment' ? paymentDeadline(r.channel, slot, now) : null,
       paidAt: null,
       confirmedAt: status === 'confirmed' ? now : null,
       confirmedByAccountId: null,

@@ -25,6 +25,11 @@ export interface CreateBookingInput {
   note?: string;
   channel: Channel;
   idempotencyKey?: string;
+  /**
+   * How the co-payment is paid: `online` (WeChat Pay) or `counter` (现场付, at a centre that takes it). Unsaid: at
+   * the counter for a booking made in chat at such a centre, online otherwise.
+   */
+  payAt?: 'online' | 'counter';
 }
 
 export interface QuoteInput {
@@ -91,6 +96,8 @@ export class BookingService {
     if (offer.slot.status !== 'open') throw new AppError('SLOT_CLOSED');
     if (this.deps.clock.now() >= bookableUntil(offer.slot, input.channel)) throw new AppError('BOOKING_CUTOFF_PASSED');
     const policies = ofCategory(active, offer.item.category);
+    if (input.payAt === 'counter' && !offer.centre.counterPayment) throw new AppError('COUNTER_PAYMENT_NOT_ACCEPTED');
+    const payAtCounter = offer.centre.counterPayment && (input.payAt ?? (input.channel === 'mp_chat' ? 'counter' : 'online')) === 'counter';
 
     try {
       const { booking, slot } = await this.deps.writer.write({
@@ -104,6 +111,7 @@ export class BookingService {
         channel: input.channel,
         idempotencyKey: key,
         requestHash,
+        payAtCounter,
       });
       return { booking: this.deps.reader.view({ ...offer, slot, booking }), replayed: false };
     } catch (err) {
@@ -149,7 +157,9 @@ export class BookingService {
 
   private requestHash(actor: Actor, input: CreateBookingInput): string {
     const seniorId = input.seniorId ?? actor.seniorId;
-    return sha256Hex(JSON.stringify([seniorId, input.slotId, input.quantity, input.deliveryMode ?? null, input.note ?? '']));
+    return sha256Hex(
+      JSON.stringify([seniorId, input.slotId, input.quantity, input.deliveryMode ?? null, input.note ?? '', ...(input.payAt ? [input.payAt] : [])]),
+    );
   }
 
   private async replay(prior: Booking, requestHash: string): Promise<{ booking: BookingView; replayed: boolean }> {

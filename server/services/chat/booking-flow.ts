@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
 import type { Understanding } from '../../language/understand';
-import { BOT, dayLabel, SERVICE_WORDS, serviceWhat } from '../../words/bot';
+import { BOT, dayLabel, SERVICE_WORDS, serviceWhat, shortDay } from '../../words/bot';
 import { yuan } from '../../words/pricing';
 import { dishForChat } from '../../words/menus';
 import { BOOKING_TEXTS, CHAT_NOTICE_TEXTS } from '../../words/texts';
@@ -171,20 +171,25 @@ export class BotBookingFlow {
     const who = t.forOther ? t.senior.name : null;
     const day = this.day(booking.serviceDate, t.now);
     const what = serviceWhat(booking.slot.start, booking.serviceItem.kindLabel, booking.serviceItem.category === 'meal' ? booking.quantity : null);
+    if (booking.payAtCounter) {
+      // 现场付: booked now, paid at the counter on the day.
+      const reply = BOT.bookedPayAtCounter(who, day, what, booking.copayFen, booking.status === 'confirmed' ? booking.code : null);
+      return { reply, pending: null, intent: 'confirm' };
+    }
     if (booking.status === 'pending_payment' && booking.paymentDueAt) {
-      const head = BOT.bookedNeedsConfirm(who, day, what).split('\n')[0];
+      // Not booked until paid, and said so plainly: held until the slot's cut-off, the family told they can pay.
+      const due = new Date(booking.paymentDueAt);
+      const today = shanghaiDate(t.now);
+      const by = BOT.payBy(shortDay(shanghaiDate(due), today, addDays(today, 1), addDays(today, 2)), shanghaiTime(due));
+      const pending: Pending = { kind: 'after_booking', seniorId: t.senior.id, bookingId: booking.id };
       let link: string;
       try {
-        link = this.deps.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: new Date(booking.paymentDueAt) });
+        link = this.deps.payments.payLink(t.actor.accountId, { id: booking.id, paymentDueAt: due });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        return { reply: `${head}\n${BOT.payAtCentre(booking.copayFen)}`, pending: null, intent: 'confirm' };
+        return { reply: BOT.notBookedAskFamily(who, day, what, booking.copayFen, by), pending, intent: 'confirm' };
       }
-      return {
-        reply: `${head}\n${BOT.payNow(booking.copayFen, shanghaiTime(new Date(booking.paymentDueAt)), link)}`,
-        pending: { kind: 'after_booking', seniorId: t.senior.id, bookingId: booking.id },
-        intent: 'confirm',
-      };
+      return { reply: BOT.notBookedUntilPaid(who, day, what, booking.copayFen, by, link), pending, intent: 'confirm' };
     }
     const reply = booking.status === 'confirmed' ? BOT.booked(who, day, what, booking.code) : BOT.bookedNeedsConfirm(who, day, what);
     return { reply, pending: null, intent: 'confirm' };

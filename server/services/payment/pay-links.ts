@@ -23,6 +23,11 @@ export class PayLinks {
     this.key = apiV3Key ? Buffer.from(hkdfSync('sha256', apiV3Key, 'mulin', 'chat pay link', 32)) : null;
   }
 
+  /** Whether links can be made (WeChat Pay is configured). */
+  get enabled(): boolean {
+    return this.key !== null;
+  }
+
   link(accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>): string {
     if (!this.key || !booking.paymentDueAt) throw new AppError('PAYMENT_UNAVAILABLE');
     const body = `${VERSION}.${booking.id}.${accountId}.${Math.floor(booking.paymentDueAt.getTime() / 1000)}`;

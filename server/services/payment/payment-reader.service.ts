@@ -1,5 +1,7 @@
 import type { Booking, Payment } from '../../../entities';
 import { AppError } from '../../errors';
+import type { Clock } from '../../lib/clock';
+import { addDays, shanghaiDate } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { PaymentRepository } from '../../repositories/payment.repository';
@@ -7,9 +9,11 @@ import type { WechatSettings } from '../../wechat-settings';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingReaderService } from '../booking/booking-reader.service';
-import { paymentView, refundView, type LedgerView, type PaymentView, type RefundView } from './payment-view';
+import { positionOf } from './ledger';
+import { counterView, paymentView, refundView, type LedgerView, type PaymentView } from './payment-view';
 
 export interface PaymentReaderServiceDeps {
+  clock: Clock;
   settings: WechatSettings;
   payments: PaymentRepository;
   bookings: BookingRepository;
@@ -30,48 +34,77 @@ export class PaymentReaderService {
   }
 
   private async ledgerOf(booking: Booking): Promise<LedgerView> {
-    const [payments, refunds] = await Promise.all([this.deps.payments.paymentsOf(booking.id), this.deps.payments.refundsOf(booking.id)]);
-    const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((s, r) => s + r.amountFen, 0);
+    const [payments, refunds, counter] = await Promise.all([
+      this.deps.payments.paymentsOf(booking.id),
+      this.deps.payments.refundsOf(booking.id),
+      this.deps.payments.counterOf(booking.id),
+    ]);
+    const pos = positionOf(booking, payments, refunds, counter);
     return {
       bookingId: booking.id,
       copayFen: booking.copayFen,
-      paidFen: sum(payments.filter((p) => p.status === 'paid')),
-      refundedFen: sum(refunds.filter((r) => r.status === 'success')),
-      refundingFen: sum(refunds.filter((r) => r.status === 'pending' || r.status === 'processing' || r.status === 'failed')),
+      paidFen: pos.paidFen,
+      counterFen: pos.counterFen,
+      refundedFen: pos.refundedFen,
+      refundingFen: pos.refundingFen,
+      abnormalFen: pos.abnormalFen,
+      refundedOfflineFen: pos.offlineFen,
+      owedFen: pos.closedFen,
+      dueFen: pos.dueFen,
+      heldFen: pos.heldFen,
       payments: payments.map((p) => this.view(p)),
       refunds: refunds.map(refundView),
+      counter: counter ? counterView(counter) : null,
     };
   }
 
-  /** Staff and admins: payments for a centre's bookings on a service day, with totals. */
+  /**
+   * Staff and admins: a centre's money for a service day — WeChat Pay's payments and what was collected at the
+   * counter, each with its own totals (they reach the centre by different roads).
+   */
   async centreDay(actor: Actor, centreId: number, date: string) {
     const centre = await this.deps.centres.findById(centreId);
     if (!centre) throw new AppError('CENTRE_NOT_FOUND');
     this.deps.access.assertCanManageCentre(actor, centre);
-    const rows = await this.deps.payments.ofCentreDay(centreId, date);
+    const [rows, counters] = await Promise.all([this.deps.payments.ofCentreDay(centreId, date), this.deps.payments.countersOfCentreDay(centreId, date)]);
     const items = rows.map(({ payment, booking }) => ({ ...this.view(payment), bookingCode: booking.code, bookingStatus: booking.status }));
+    const counter = counters.map(({ counter: c, booking }) => ({ ...counterView(c), bookingCode: booking.code, copayFen: booking.copayFen }));
     const paid = items.filter((p) => p.status === 'paid');
     return {
       centreId,
       date,
       items,
-      totals: { paidFen: paid.reduce((s, p) => s + p.amountFen, 0), paidCount: paid.length, flaggedCount: items.filter((p) => p.flagged).length },
+      counter,
+      totals: {
+        paidFen: paid.reduce((s, p) => s + p.amountFen, 0),
+        paidCount: paid.length,
+        flaggedCount: items.filter((p) => p.flagged).length,
+        counterFen: counter.reduce((s, c) => s + c.amountFen, 0),
+        counterCount: counter.length,
+        counterShortFen: counter.reduce((s, c) => s + Math.max(0, c.copayFen - c.amountFen), 0),
+      },
     };
   }
 
   /**
-   * What staff must look at: payments flagged (mismatching, or refunded because they came too late), refunds that
-   * did not bring the money back, and notifications Mulin could not match (admins only: they belong to no centre).
+   * What staff must look at: payments flagged (mismatching, or refunded because they came too late or twice),
+   * refunds that did not bring the money back (failed, abnormal, closed — until retried, covered by a later refund
+   * or paid back by hand), counter payments that fell short of the co-payment, paid bookings still waiting for the
+   * centre's confirmation today or tomorrow (unconfirmed at day end, they are refunded in full), and notifications
+   * Mulin could not match (admins only: they belong to no centre).
    */
-  async problems(actor: Actor, limit = 200): Promise<{ payments: PaymentView[]; refunds: RefundView[]; notifications: unknown[] }> {
+  async problems(actor: Actor, limit = 200) {
     this.deps.access.assertStaffOrAdmin(actor);
-    const [payments, refunds, notifications] = await Promise.all([
+    const today = shanghaiDate(this.deps.clock.now());
+    const [payments, refunds, notifications, shortfalls, awaiting] = await Promise.all([
       this.deps.payments.flaggedPayments(limit),
       this.deps.payments.refundsNeedingStaff(limit),
       this.deps.payments.flaggedNotifications(limit),
+      this.deps.payments.counterShortfalls(limit),
+      this.deps.bookings.awaitingConfirmation(null, today, addDays(today, 1), limit),
     ]);
     const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId)])];
-    const bookings = await this.deps.bookings.findByIds(bookingIds);
+    const bookings = [...(await this.deps.bookings.findByIds(bookingIds)), ...shortfalls.map((x) => x.booking), ...awaiting];
     const centres = new Map((await this.deps.centres.findByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c]));
     const manages = new Set(
       bookings
@@ -85,6 +118,24 @@ export class PaymentReaderService {
     return {
       payments: payments.filter((p) => manages.has(p.bookingId)).map((p) => this.view(p)),
       refunds: refunds.filter((r) => manages.has(r.bookingId)).map(refundView),
+      counterShortfalls: shortfalls
+        .filter((x) => manages.has(x.booking.id))
+        .map(({ counter, booking }) => ({
+          ...counterView(counter),
+          bookingCode: booking.code,
+          copayFen: booking.copayFen,
+          shortFen: booking.copayFen - counter.amountFen,
+        })),
+      awaitingConfirmation: awaiting
+        .filter((b) => manages.has(b.id))
+        .map((b) => ({
+          bookingId: b.id,
+          bookingCode: b.code,
+          centreId: b.centreId,
+          serviceDate: b.serviceDate,
+          copayFen: b.copayFen,
+          payAtCounter: b.payAtCounter,
+        })),
       notifications: admin
         ? notifications.map((n) => ({
             id: n.id,

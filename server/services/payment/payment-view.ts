@@ -1,8 +1,8 @@
-import type { Payment, Refund } from '../../../entities';
-import type { LedgerView, PaymentView, RefundView } from '../../contracts/api-types';
-import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS } from '../../words/texts';
+import type { CounterPayment, Payment, Refund } from '../../../entities';
+import type { CounterPaymentView, LedgerView, PaymentView, RefundView } from '../../contracts/api-types';
+import { COUNTER_METHOD_LABELS, OFFLINE_REFUND_METHOD_LABELS, PAYMENT_STATUS_LABELS, REFUND_RESOLUTION_LABELS, REFUND_STATUS_LABELS } from '../../words/texts';
 
-export type { LedgerView, PaymentView, RefundView };
+export type { CounterPaymentView, LedgerView, PaymentView, RefundView };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -41,5 +41,24 @@ export function refundView(r: Refund): RefundView {
     needsStaff: ['failed', 'abnormal', 'closed'].includes(r.status) && r.resolvedAt === null,
     createdAt: r.createdAt.toISOString(),
     succeededAt: iso(r.succeededAt),
+    resolution: r.resolution,
+    resolutionLabel: r.resolution ? REFUND_RESOLUTION_LABELS[r.resolution] : null,
+    offline:
+      r.resolution === 'offline' && r.offlineMethod
+        ? { method: r.offlineMethod, methodLabel: OFFLINE_REFUND_METHOD_LABELS[r.offlineMethod], reference: r.offlineReference, note: r.resolutionNote }
+        : null,
+    resolvedAt: iso(r.resolvedAt),
+  };
+}
+
+export function counterView(c: CounterPayment): CounterPaymentView {
+  return {
+    id: c.id,
+    bookingId: c.bookingId,
+    amountFen: c.amountFen,
+    method: c.method,
+    methodLabel: COUNTER_METHOD_LABELS[c.method],
+    collectedByAccountId: c.collectedByAccountId,
+    collectedAt: c.collectedAt.toISOString(),
   };
 }

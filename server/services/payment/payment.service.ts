@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Booking, PayNotificationOutcome, Payment, Refund } from '../../../entities';
+import type { Booking, CounterMethod, PayNotificationOutcome, Payment, Refund } from '../../../entities';
 import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { verifyPayNotification, type HeaderBag } from '../../gateways/wechat-pay-notify';
@@ -18,6 +18,7 @@ import type { WechatSettings } from '../../wechat-settings';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingContext, BookingReaderService } from '../booking/booking-reader.service';
+import type { BookingReminders } from '../reminders/reminder.service';
 import type { PayLinks } from './pay-links';
 import { PAID_STATUSES, type PaymentSettler, type TransactionResource } from './payment-settler';
 import { paymentView, type PaymentView } from './payment-view';
@@ -49,6 +50,7 @@ export interface PaymentServiceDeps {
   logger: Logger;
   links: PayLinks;
   settler: PaymentSettler;
+  reminders: BookingReminders;
 }
 
 /**
@@ -93,31 +95,28 @@ export class PaymentService {
   private async prepayFor(accountId: number, ctx: BookingContext, via: PayVia): Promise<PrepayResult> {
     const b = ctx.booking;
     const now = this.deps.clock.now();
-    if (b.copayFen === 0) throw new AppError('PAYMENT_NOT_NEEDED');
-    if (PAID_STATUSES.includes(b.status)) throw new AppError('ALREADY_PAID');
-    if (b.status === 'expired' || (b.status === 'pending_payment' && b.paymentDueAt !== null && b.paymentDueAt <= now)) {
-      throw new AppError('PAYMENT_EXPIRED');
-    }
-    if (b.status !== 'pending_payment') {
-      throw new AppError('BOOKING_NOT_PAYABLE', ERROR_MESSAGES.BOOKING_NOT_PAYABLE(b.status), { status: b.status });
-    }
+    const refused = this.unpayable(b, now);
+    if (refused) throw refused;
     if (!this.deps.pay) throw new AppError('PAYMENT_UNAVAILABLE');
     const account = await this.deps.accounts.findById(accountId);
     const openid = via === 'miniprogram' ? account?.miniOpenid : account?.mpOpenid;
     if (!account || !account.active || !openid) throw new AppError('NO_WECHAT_IDENTITY');
     const appId = via === 'miniprogram' ? this.deps.settings.mini.appId : this.deps.settings.mp.appId;
-    const same = (p: Payment) => p.appid === appId && p.payerOpenid === openid && p.amountFen === b.copayFen;
+    const same = (p: Payment, copayFen: number) => p.appid === appId && p.payerOpenid === openid && p.amountFen === copayFen;
 
     // Someone else's open order for this booking (the senior in chat, now the daughter in the mini-program) is
     // closed first, so that at most one can still be paid; one that turns out paid settles the booking instead.
     for (const p of await this.deps.payments.paymentsOf(b.id)) {
-      if (p.status === 'created' && !same(p)) await this.deps.settler.closeOrSettle(p);
+      if (p.status === 'created' && !same(p, b.copayFen)) await this.deps.settler.closeOrSettle(p);
     }
-    const decided = await this.deps.db.transaction(async (em) => {
-      await this.deps.bookings.lock(em, b.id);
-      const booking = (await this.deps.bookings.findById(b.id, em))!;
-      if (booking.status !== 'pending_payment') return { status: booking.status };
-      const open = (await this.deps.payments.paymentsOf(b.id, em, true)).find((p) => p.status === 'created' && same(p));
+    // Lock first, then read: the order is opened for the booking as it is now (portions dropped a moment ago).
+    const decided = await this.deps.db.decide(async (em): Promise<{ payment: Payment } | { refused: AppError }> => {
+      const booking = (await this.deps.bookings.lockedFind(em, b.id))!;
+      const no = this.unpayable(booking, now);
+      if (no) return { refused: no };
+      const payments = await this.deps.payments.paymentsOf(b.id, em, true);
+      if (payments.some((p) => p.status === 'paid')) return { refused: new AppError('ALREADY_PAID') };
+      const open = payments.find((p) => p.status === 'created' && same(p, booking.copayFen));
       if (open) return { payment: open };
       const payment = await this.deps.payments.insertPayment(em, {
         bookingId: b.id,
@@ -126,11 +125,12 @@ export class PaymentService {
         mchid: this.deps.settings.pay.mchId,
         payerAccountId: account.id,
         payerOpenid: openid,
-        amountFen: b.copayFen,
+        amountFen: booking.copayFen,
         status: 'created',
         prepayId: null,
         transactionId: null,
-        expiresAt: booking.paymentDueAt!,
+        // A booking to be paid at the counter may be paid online until its service begins.
+        expiresAt: booking.paymentDueAt ?? ctx.slot.startsAt,
         paidAt: null,
         closedAt: null,
         rawNotification: null,
@@ -141,7 +141,7 @@ export class PaymentService {
       });
       return { payment };
     });
-    if (!decided.payment) throw new AppError(PAID_STATUSES.includes(decided.status) ? 'ALREADY_PAID' : 'PAYMENT_EXPIRED');
+    if ('refused' in decided) throw decided.refused;
     const payment = decided.payment;
     if (payment.prepayId) return { payment: this.view(payment), requestPayment: this.deps.pay.requestPayment(appId, payment.prepayId) };
 
@@ -173,6 +173,19 @@ export class PaymentService {
     }
   }
 
+  /**
+   * Why a booking cannot be paid online now, or null: it is free, paid, past its time to pay, or closed. A booking
+   * to be paid at the counter (现场付) may still be paid online until it is served.
+   */
+  private unpayable(b: Booking, now: Date): AppError | null {
+    if (b.copayFen === 0) return new AppError('PAYMENT_NOT_NEEDED');
+    if (b.status === 'pending_payment') return b.paymentDueAt !== null && b.paymentDueAt <= now ? new AppError('PAYMENT_EXPIRED') : null;
+    if (b.payAtCounter && (b.status === 'pending_confirmation' || b.status === 'confirmed')) return null;
+    if (PAID_STATUSES.includes(b.status)) return new AppError('ALREADY_PAID');
+    if (b.status === 'expired') return new AppError('PAYMENT_EXPIRED');
+    return new AppError('BOOKING_NOT_PAYABLE', ERROR_MESSAGES.BOOKING_NOT_PAYABLE(b.status), { status: b.status });
+  }
+
   // ---- What WeChat Pay tells us ----
 
   /**
@@ -185,7 +198,7 @@ export class PaymentService {
     const r = n.resource;
     let refunds: Refund[] = [];
     const outcome = await this.deps.db.retryingDeadlocks(() =>
-      this.deps.db.transaction(async (em) => {
+      this.deps.db.decide(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, null, rawBody);
         if (!note) return 'duplicate' as const;
         let result: { outcome: PayNotificationOutcome; detail: string; refunds?: Refund[] };
@@ -209,7 +222,7 @@ export class PaymentService {
     const n = verifyPayNotification<RefundResource>(this.verification(headers, rawBody));
     const r = n.resource;
     return this.deps.db.retryingDeadlocks(() =>
-      this.deps.db.transaction(async (em) => {
+      this.deps.db.decide(async (em) => {
         const note = await this.record(em, n.id, n.eventType, r.out_trade_no ?? null, r.out_refund_no ?? null, rawBody);
         if (!note) return 'duplicate' as const;
         const result = n.eventType.startsWith('REFUND.')
@@ -264,9 +277,10 @@ export class PaymentService {
   // ---- Time ----
 
   /**
-   * Bookings unpaid when their time to pay ran out (15 minutes after booking): their orders are closed at WeChat
-   * Pay and they expire, giving their seats back. Driven by `paymentDueAt` in the database, so a restart loses
-   * nothing; the scheduler calls it every minute. An order found paid at the last moment confirms its booking.
+   * Bookings unpaid when their time to pay ran out (`paymentDueAt`: 15 minutes after booking in the mini-program,
+   * the slot's booking cut-off for one made in chat): their orders are closed at WeChat Pay and they expire, giving
+   * their seats back. Driven by `paymentDueAt` in the database, so a restart loses nothing; the scheduler calls it
+   * every minute. An order found paid at the last moment confirms its booking.
    */
   async expireUnpaid(batch = 200): Promise<{ expired: number; paid: number }> {
     const now = this.deps.clock.now();
@@ -281,15 +295,16 @@ export class PaymentService {
         paid++;
         continue;
       }
-      const moved = await this.deps.db.transaction(async (em) => {
-        const ok = await this.deps.bookings.transition(em, b.id, ['pending_payment'], {
-          status: 'expired',
-          closedAt: now,
-          closeReason: PAY_TEXTS.closedUnpaid,
-          updatedAt: now,
-        });
-        if (ok) await this.deps.slots.release(em, b.slotId, b.quantity);
-        return ok;
+      const moved = await this.deps.db.decide(async (em) => {
+        // Lock first, then read: a payment, a reduction to free or a later deadline may have come in meanwhile.
+        const booking = await this.deps.bookings.lockedFind(em, b.id);
+        if (!booking || booking.status !== 'pending_payment' || booking.paymentDueAt === null || booking.paymentDueAt > now) return false;
+        if ((await this.deps.payments.paymentsOf(b.id, em, true)).some((p) => p.status === 'paid')) return false;
+        const patch = { status: 'expired' as const, closedAt: now, closeReason: PAY_TEXTS.closedUnpaid, updatedAt: now };
+        await this.deps.bookings.transition(em, b.id, ['pending_payment'], patch);
+        await this.deps.slots.release(em, booking.slotId, booking.quantity);
+        await this.deps.reminders.bookingMoved(em, { ...booking, ...patch });
+        return true;
       });
       if (moved) {
         expired++;
@@ -321,24 +336,49 @@ export class PaymentService {
   // ---- The booking life cycle's side of money ----
 
   /**
-   * Inside the transaction that closes a booking (cancelled, rejected) or lowers its price: plans the refund of
-   * what was paid beyond `keepFen`; returns what to do after commit (send the refunds, close orders that can no
-   * longer be paid).
+   * Inside the deciding transaction that closes a booking (cancelled, rejected) or lowers its price, after the
+   * booking's row was locked: plans the refund of what was paid beyond `keepFen` (less what was collected at the
+   * counter); returns what to do after commit (send the refunds, close orders that can no longer be paid, or that
+   * the booking no longer needs).
    */
-  async onBookingChanged(em: Tx, booking: Booking, keepFen: number, reason: string, requestedBy: number | null): Promise<() => Promise<void>> {
+  async onBookingChanged(
+    em: Tx,
+    booking: Booking,
+    keepFen: number,
+    reason: string,
+    requestedBy: number | null,
+  ): Promise<{ afterCommit: () => Promise<void>; refundFen: number }> {
     const all = await this.deps.payments.paymentsOf(booking.id, em, true);
+    const counter = await this.deps.payments.counterOf(booking.id, em);
     const planned = await this.deps.refunds.planBeyond(
       em,
       all.filter((p) => p.status === 'paid'),
-      keepFen,
+      keepFen - (counter?.amountFen ?? 0),
       reason,
       requestedBy,
     );
+    // An order still open for the old amount is closed, so that the next payment asks for the new one.
     const open = all.filter((p) => p.status === 'created');
-    return async () => {
-      for (const p of open) await this.deps.settler.closeOrSettle(p);
-      await this.deps.refunds.send(planned);
+    return {
+      refundFen: planned.reduce((s, r) => s + r.amountFen, 0),
+      afterCommit: async () => {
+        for (const p of open) await this.deps.settler.closeOrSettle(p);
+        await this.deps.refunds.send(planned);
+      },
     };
+  }
+
+  /**
+   * 现场付, inside the check-in's transaction (the booking's row locked): what staff collected at the counter,
+   * recorded beside WeChat Pay's payments. What is less than the co-payment shows as a shortfall to staff and in
+   * the settlement.
+   */
+  async recordCounter(
+    em: Tx,
+    booking: Booking,
+    collected: { amountFen: number; method: CounterMethod; collectedByAccountId: number; collectedAt: Date },
+  ): Promise<void> {
+    await this.deps.payments.insertCounter(em, { bookingId: booking.id, centreId: booking.centreId, ...collected });
   }
 
   private view(p: Payment): PaymentView {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Payment, Refund, RefundStatus } from '../../../entities';
+import type { OfflineRefundMethod, Payment, Refund, RefundStatus } from '../../../entities';
 import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import { WechatPayError, type RefundResult, type WechatPayGateway } from '../../gateways/wechat-pay.gateway';
@@ -13,6 +13,7 @@ import { PAY_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
+import { onlineDueFen, positionOf, refundCommitted } from './ledger';
 import { refundView, type RefundView } from './payment-view';
 
 /** The decrypted resource of a REFUND.* notification (WeChat Pay v3). */
@@ -66,12 +67,18 @@ export class RefundService {
   constructor(private readonly deps: RefundServiceDeps) {}
 
   /**
-   * Inside a transaction that holds the booking's row and its payments' rows: refunds whatever of `paid` is beyond
-   * `keepFen` and not refunded already, newest payment first. Returns the refunds to `send` after commit.
+   * Inside a deciding transaction that holds the booking's row (locked first) and its payments' rows: refunds
+   * whatever of `paid` is beyond `keepFen`, newest payment first. What may still be refunded from a payment is its
+   * amount less every refund that is money back, on its way back, stuck on the way (abnormal) or paid back by hand;
+   * a closed refund brought nothing back, so its amount is planned again here — and, once this plan leaves nothing
+   * owed, every closed refund of these payments is marked covered: retrying it would pay the family twice.
+   * Returns the refunds to `send` after commit.
    */
   async planBeyond(em: Tx, paid: readonly Payment[], keepFen: number, reason: string, requestedBy: number | null): Promise<Refund[]> {
-    const refundable = await Promise.all(paid.map(async (p) => p.amountFen - (await this.deps.payments.committedRefundFen(em, p.id))));
-    let left = refundable.reduce((a, b) => a + b, 0) - keepFen;
+    if (paid.length === 0) return [];
+    const refunds = await this.deps.payments.refundsOf(paid[0].bookingId, em, true);
+    const refundable = paid.map((p) => p.amountFen - refunds.filter((r) => r.paymentId === p.id && refundCommitted(r)).reduce((s, r) => s + r.amountFen, 0));
+    let left = refundable.reduce((a, b) => a + b, 0) - Math.max(0, keepFen);
     const planned: Refund[] = [];
     for (let i = paid.length - 1; i >= 0 && left > 0; i--) {
       const amount = Math.min(left, refundable[i]);
@@ -79,16 +86,8 @@ export class RefundService {
       planned.push(await this.insert(em, paid[i], amount, reason, requestedBy));
       left -= amount;
     }
+    await this.deps.payments.coverClosed(em, paid[0].bookingId, this.deps.clock.now());
     return planned;
-  }
-
-  /** Inside a transaction: refunds up to `amountFen` of one paid payment (less if part was refunded already). */
-  async planForPayment(em: Tx, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund | null> {
-    // Two decisions about one payment (a late notification and a cancellation) must not both refund it in full:
-    // the payment's row lock orders them, and the second sees the first one's refund.
-    await this.deps.payments.findByOutTradeNo(em, payment.outTradeNo, true);
-    const amount = Math.min(amountFen, payment.amountFen - (await this.deps.payments.committedRefundFen(em, payment.id)));
-    return amount > 0 ? this.insert(em, payment, amount, reason, requestedBy) : null;
   }
 
   private insert(em: Tx, payment: Payment, amountFen: number, reason: string, requestedBy: number | null): Promise<Refund> {
@@ -107,6 +106,11 @@ export class RefundService {
       attempts: 0,
       lastError: '',
       resolvedAt: null,
+      resolution: null,
+      resolvedByAccountId: null,
+      offlineMethod: null,
+      offlineReference: '',
+      resolutionNote: '',
       createdAt: now,
       updatedAt: now,
     });
@@ -162,7 +166,9 @@ export class RefundService {
 
   /**
    * Staff retry a refund that did not bring the money back: a failed one is sent again as it was (same
-   * out_refund_no); a closed one becomes a new refund of the same amount, and the closed one is marked dealt with.
+   * out_refund_no); a closed one is planned again against what the booking still owes back — a new refund, or, when
+   * a later refund (a further reduction, the cancellation) already paid that amount back, nothing: then it is marked
+   * covered, leaves the problems list, and the retry is refused with REFUND_ALREADY_COVERED.
    */
   async retry(actor: Actor, refundId: number): Promise<RefundView> {
     const refund = await this.deps.payments.findRefund(refundId);
@@ -172,19 +178,95 @@ export class RefundService {
       await this.deps.audit.record(this.deps.db.manager, actor, 'refund.retry', { type: 'refund', id: refund.id }, { outRefundNo: refund.outRefundNo });
       return refundView(await this.sendOne(refund));
     }
+    if (refund.status === 'closed' && refund.resolution === 'covered') throw new AppError('REFUND_ALREADY_COVERED');
     if (refund.status !== 'closed' || refund.resolvedAt !== null) {
       throw new AppError('REFUND_NOT_RETRYABLE', undefined, { status: refund.status });
     }
     const now = this.deps.clock.now();
-    const replacement = await this.deps.db.transaction(async (em) => {
-      if (!(await this.deps.payments.updateRefund(em, refund.id, ['closed'], { resolvedAt: now, updatedAt: now }))) return null;
-      const payment = (await this.deps.payments.findPayment(refund.paymentId, em))!;
-      const next = await this.planForPayment(em, payment, refund.amountFen, refund.reason, actor.accountId);
-      await this.deps.audit.record(em, actor, 'refund.retry', { type: 'refund', id: refund.id }, { replacedBy: next?.outRefundNo ?? null });
-      return next;
+    const decided = await this.deps.db.decide(async (em): Promise<{ planned: Refund[] } | { covered: true } | null> => {
+      const booking = (await this.deps.bookings.lockedFind(em, refund.bookingId))!;
+      const fresh = (await this.deps.payments.findRefund(refund.id, em))!;
+      if (fresh.resolution === 'covered') return { covered: true };
+      if (fresh.status !== 'closed' || fresh.resolvedAt !== null) return null;
+      const paid = (await this.deps.payments.paymentsOf(booking.id, em, true)).filter((p) => p.status === 'paid');
+      const counter = await this.deps.payments.counterOf(booking.id, em);
+      const planned = await this.planBeyond(em, paid, onlineDueFen(booking, counter?.amountFen ?? 0), fresh.reason, actor.accountId);
+      if (planned.length === 0) {
+        await this.deps.audit.record(em, actor, 'refund.retry', { type: 'refund', id: refund.id }, { covered: true });
+        return { covered: true };
+      }
+      await this.deps.payments.updateRefund(em, refund.id, ['closed'], {
+        resolution: 'retried',
+        resolvedByAccountId: actor.accountId,
+        resolvedAt: now,
+        updatedAt: now,
+      });
+      await this.deps.audit.record(
+        em,
+        actor,
+        'refund.retry',
+        { type: 'refund', id: refund.id },
+        { replacedBy: planned.map((r) => r.outRefundNo), amountFen: planned.reduce((s, r) => s + r.amountFen, 0) },
+      );
+      return { planned };
     });
-    if (!replacement) throw new AppError('REFUND_NOT_RETRYABLE');
-    return refundView(await this.sendOne(replacement));
+    if (!decided) throw new AppError('REFUND_NOT_RETRYABLE');
+    if ('covered' in decided) throw new AppError('REFUND_ALREADY_COVERED');
+    const [first, ...more] = decided.planned;
+    const sent = await this.sendOne(first);
+    await this.send(more);
+    return refundView(sent);
+  }
+
+  /**
+   * 线下退回: a refund WeChat Pay could not finish (abnormal: the card was closed, the account frozen) or gave up on
+   * (closed) is paid back outside WeChat Pay — cash at the counter, a bank transfer, the merchant platform's own
+   * abnormal-refund handling. Staff say who, how and a reference; it is audit-logged, counted by the ledger and the
+   * settlement as refunded by hand, and never refunded again. A closed refund that a later refund already covered
+   * cannot be paid back a second time (REFUND_ALREADY_COVERED).
+   */
+  async resolveOffline(actor: Actor, refundId: number, how: { method: OfflineRefundMethod; reference: string; note: string }): Promise<RefundView> {
+    const refund = await this.deps.payments.findRefund(refundId);
+    if (!refund) throw new AppError('REFUND_NOT_FOUND');
+    await this.assertManages(actor, refund.bookingId);
+    const now = this.deps.clock.now();
+    const outcome = await this.deps.db.decide(async (em): Promise<'done' | 'covered' | 'not_resolvable'> => {
+      const booking = (await this.deps.bookings.lockedFind(em, refund.bookingId))!;
+      const fresh = (await this.deps.payments.findRefund(refund.id, em))!;
+      if (fresh.resolvedAt !== null || (fresh.status !== 'abnormal' && fresh.status !== 'closed'))
+        return fresh.resolution === 'covered' ? 'covered' : 'not_resolvable';
+      if (fresh.status === 'closed') {
+        // Only what the booking still owes back may be paid back by hand.
+        const paid = (await this.deps.payments.paymentsOf(booking.id, em, true)).filter((p) => p.status === 'paid');
+        const refunds = await this.deps.payments.refundsOf(booking.id, em, true);
+        const counter = await this.deps.payments.counterOf(booking.id, em);
+        const owed = positionOf(booking, paid, refunds, counter).heldFen - onlineDueFen(booking, counter?.amountFen ?? 0) - (counter?.amountFen ?? 0);
+        if (owed < fresh.amountFen) {
+          if (owed <= 0) await this.deps.payments.coverClosed(em, fresh.bookingId, now);
+          return 'covered';
+        }
+      }
+      await this.deps.payments.resolveRefund(em, fresh.id, {
+        resolution: 'offline',
+        resolvedAt: now,
+        resolvedByAccountId: actor.accountId,
+        offlineMethod: how.method,
+        offlineReference: how.reference.slice(0, 64),
+        resolutionNote: how.note.slice(0, 200),
+        updatedAt: now,
+      });
+      await this.deps.audit.record(
+        em,
+        actor,
+        'refund.resolve_offline',
+        { type: 'refund', id: fresh.id },
+        { bookingId: fresh.bookingId, amountFen: fresh.amountFen, status: fresh.status, method: how.method, reference: how.reference, note: how.note },
+      );
+      return 'done';
+    });
+    if (outcome === 'covered') throw new AppError('REFUND_ALREADY_COVERED');
+    if (outcome === 'not_resolvable') throw new AppError('REFUND_NOT_RESOLVABLE', undefined, { status: refund.status });
+    return refundView((await this.deps.payments.findRefund(refund.id))!);
   }
 
   /**
@@ -197,7 +279,10 @@ export class RefundService {
     rawBody: string | null,
   ): Promise<{ outcome: 'refund_updated' | 'refund_already_final' | 'unknown_refund' | 'mismatch'; detail: string }> {
     const outRefundNo = resource.out_refund_no ?? '';
-    const refund = outRefundNo ? await this.deps.payments.findByOutRefundNo(em, outRefundNo, true) : null;
+    // The booking's row first, as in every decision about its money; then the refund's, read as it is now.
+    const unlocked = outRefundNo ? await this.deps.payments.findByOutRefundNo(em, outRefundNo) : null;
+    if (unlocked) await this.deps.bookings.lockedFind(em, unlocked.bookingId);
+    const refund = unlocked ? await this.deps.payments.findByOutRefundNo(em, outRefundNo, true) : null;
     if (!refund) return { outcome: 'unknown_refund', detail: PAY_TEXTS.unknownRefund };
     const payment = (await this.deps.payments.findPayment(refund.paymentId, em))!;
     const status = FROM_WECHAT[resource.refund_status as RefundResult['status']];
@@ -241,7 +326,7 @@ export class RefundService {
         try {
           const answer = await this.deps.pay.queryRefund(r.outRefundNo);
           const payment = (await this.deps.payments.findPayment(r.paymentId))!;
-          await this.deps.db.transaction((em) =>
+          await this.deps.db.decide((em) =>
             this.settle(
               em,
               {

@@ -33,3 +33,15 @@ export function serviceReminderTimes(serviceDate: string, startsAt: Date, now: D
 export function ratingRequestTime(servedAt: Date): Date {
   return outOfQuietHours(new Date(servedAt.getTime() + RATING_AFTER_MS));
 }
+
+/** How long before an unpaid chat booking's deadline the senior is reminded to pay. */
+export const PAYMENT_REMINDER_BEFORE_MS = HOUR;
+
+/**
+ * When to remind a senior to pay a chat booking held until `due`: an hour before (out of quiet hours), or null when
+ * that is not worth it — too soon after booking (they have just been given the link) or too late to still pay.
+ */
+export function paymentReminderTime(due: Date, now: Date): Date | null {
+  const at = outOfQuietHours(new Date(due.getTime() - PAYMENT_REMINDER_BEFORE_MS));
+  return at.getTime() - now.getTime() >= HOUR && at < due ? at : null;
+}

@@ -19,15 +19,22 @@ import type { FamilyLinkRepository } from '../../repositories/family-link.reposi
 import type { ReminderRepository, PlannedReminder } from '../../repositories/reminder.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SubscribeCreditRepository } from '../../repositories/subscribe-credit.repository';
+import { yuan } from '../../words/pricing';
 import { REMINDER_TEXTS } from '../../words/texts';
 import { MINI_PAGES, type TemplateIds, type TemplatePair } from '../../wechat-templates';
-import { outOfQuietHours, ratingRequestTime, serviceReminderTimes } from './reminder-times';
+import { outOfQuietHours, paymentReminderTime, ratingRequestTime, serviceReminderTimes } from './reminder-times';
 
 /** What the booking services tell reminders, inside the transaction that moves a booking (one call per move). */
 export interface BookingReminders {
   bookingMoved(em: Tx, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void>;
 }
-export type MovedBooking = Pick<Booking, 'id' | 'status' | 'seniorId' | 'slotId' | 'serviceDate' | 'servedAt'>;
+export type MovedBooking = Pick<
+  Booking,
+  'id' | 'status' | 'seniorId' | 'slotId' | 'serviceDate' | 'servedAt' | 'channel' | 'paymentDueAt' | 'bookedByAccountId' | 'createdAt'
+>;
+
+/** A pay link for an account to pay a booking (server/services/payment/pay-links.ts), or null without WeChat Pay. */
+export type PayLinkMaker = (accountId: number, booking: Pick<Booking, 'id' | 'paymentDueAt'>) => string | null;
 
 const SERVICE_KINDS: readonly ReminderKind[] = ['day_before', 'hour_before'];
 const ALL_KINDS: readonly ReminderKind[] = ['day_before', 'hour_before', 'payment_due', 'rating_request'];
@@ -66,6 +73,7 @@ export interface ReminderServiceDeps {
   messenger: WechatMessenger;
   templates: TemplateIds;
   logger: Logger;
+  payLink: PayLinkMaker;
 }
 
 /**
@@ -82,6 +90,9 @@ export class ReminderService implements BookingReminders {
   constructor(private readonly deps: ReminderServiceDeps) {}
 
   async bookingMoved(em: Tx, booking: MovedBooking, slot?: Pick<Slot, 'startsAt'>): Promise<void> {
+    if (booking.status === 'pending_payment') return this.planPaymentDue(em, booking);
+    // Whatever it moved to, it no longer waits for its co-payment.
+    if (!CLOSED.includes(booking.status)) await this.deps.reminders.cancelForBooking(em, booking.id, ['payment_due']);
     if (booking.status === 'confirmed') return this.planService(em, booking, slot);
     if (booking.status === 'served') {
       await this.deps.reminders.cancelForBooking(em, booking.id, SERVICE_KINDS);
@@ -111,6 +122,32 @@ export class ReminderService implements BookingReminders {
         const dueAt = times[kind as 'day_before' | 'hour_before'];
         if (dueAt) rows.push({ bookingId: booking.id, accountId: a.id, kind, dueAt });
       }
+    }
+    await this.deps.reminders.plan(em, rows, now);
+  }
+
+  /**
+   * A chat booking held unpaid until its deadline (the slot's cut-off): the linked family hear at once that they
+   * can pay it, and the senior is reminded an hour before the deadline (both out of quiet hours, and only while
+   * there is time to pay). A booking paid on the spot (the mini-program's 15 minutes) needs neither.
+   */
+  private async planPaymentDue(em: Tx, booking: MovedBooking): Promise<void> {
+    if (booking.channel !== 'mp_chat' || !booking.paymentDueAt) return;
+    const now = this.deps.clock.now();
+    const due = booking.paymentDueAt;
+    const rows: PlannedReminder[] = [];
+    const tellFamily = outOfQuietHours(now);
+    if (tellFamily < due) {
+      for (const { account } of await this.deps.links.familyOf(booking.seniorId, em)) {
+        if (account.id !== booking.bookedByAccountId && (account.miniOpenid || account.mpOpenid)) {
+          rows.push({ bookingId: booking.id, accountId: account.id, kind: 'payment_due', dueAt: tellFamily });
+        }
+      }
+    }
+    const remindSenior = paymentReminderTime(due, now);
+    if (remindSenior) {
+      const senior = await this.deps.reminders.seniorAccount(em, booking.seniorId);
+      if (senior?.mpOpenid) rows.push({ bookingId: booking.id, accountId: senior.id, kind: 'payment_due', dueAt: remindSenior });
     }
     await this.deps.reminders.plan(em, rows, now);
   }
@@ -185,6 +222,7 @@ export class ReminderService implements BookingReminders {
   private tooLate(kind: ReminderKind, booking: Booking, slot: Slot): string | null {
     const now = this.deps.clock.now();
     if (kind === 'rating_request') return null;
+    if (kind === 'payment_due') return booking.paymentDueAt && now >= booking.paymentDueAt ? 'missed: the time to pay has ended' : null;
     if (now >= slot.startsAt) return 'missed: the service has begun';
     if (kind === 'day_before' && shanghaiDate(now) >= booking.serviceDate) return 'missed: it is already the service day';
     return null;
@@ -196,7 +234,9 @@ export class ReminderService implements BookingReminders {
    */
   private async deliver(row: Reminder, account: Account, booking: Booking, slot: Slot, centre: Centre): Promise<Delivery> {
     const now = this.deps.clock.now();
-    const { templates, data } = await this.message(row.kind, booking, slot, centre);
+    const { templates, data } = await this.message(row.kind, booking, slot, centre, account);
+    // A reminder to pay opens the pay page (signed for this account) when read on the public account.
+    const url = row.kind === 'payment_due' ? this.deps.payLink(account.id, booking) : null;
     try {
       const isSenior = account.seniorId === booking.seniorId;
       if (!isSenior && account.miniOpenid && (await this.deps.credits.spend(account.id, templates.mini, now))) {
@@ -206,15 +246,34 @@ export class ReminderService implements BookingReminders {
         await this.deps.credits.clear(account.id, templates.mini, now);
       }
       if (!account.mpOpenid) return { failed: 'unreachable: no consent credit and not following the public account' };
-      await this.deps.messenger.sendTemplate(account.mpOpenid, templates.mp, data);
+      await this.deps.messenger.sendTemplate(account.mpOpenid, templates.mp, data, url ? { url } : {});
       return { channel: 'template' };
     } catch (err) {
       return { failed: err instanceof WechatApiError ? `${err.errcode} ${err.errmsg}` : String((err as Error)?.message ?? err) };
     }
   }
 
-  private async message(kind: ReminderKind, booking: Booking, slot: Slot, centre: Centre): Promise<{ templates: TemplatePair; data: Record<string, string> }> {
+  private async message(
+    kind: ReminderKind,
+    booking: Booking,
+    slot: Slot,
+    centre: Centre,
+    account: Account,
+  ): Promise<{ templates: TemplatePair; data: Record<string, string> }> {
     const service = REMINDER_TEXTS.service(SERVICE_KIND_LABELS[booking.kind], centre.name);
+    if (kind === 'payment_due') {
+      const senior = await this.deps.seniors.load(booking.seniorId);
+      const due = booking.paymentDueAt ?? slot.bookingCutoffAt;
+      return {
+        templates: this.deps.templates.payRequest,
+        data: {
+          thing1: account.seniorId === booking.seniorId ? REMINDER_TEXTS.payDue : REMINDER_TEXTS.payFor(senior?.name ?? ''),
+          thing2: REMINDER_TEXTS.payWhat(booking.serviceDate, SERVICE_KIND_LABELS[booking.kind]),
+          amount3: yuan(booking.copayFen).replace(' ', ''),
+          time4: REMINDER_TEXTS.startsAt(shanghaiDate(due), shanghaiTime(due)),
+        },
+      };
+    }
     if (kind === 'rating_request') {
       const at = booking.servedAt ?? slot.startsAt;
       return {

@@ -1,4 +1,4 @@
-import type { Region, Settlement, SettlementLine, SettlementTrigger } from '../../../entities';
+import type { Region, Settlement, SettlementDiscrepancy, SettlementLine, SettlementTrigger } from '../../../entities';
 import type { Database } from '../../db/database';
 import { AppError, ERRORS } from '../../errors';
 import type { Clock } from '../../lib/clock';
@@ -9,10 +9,15 @@ import { SETTLEMENT_TEXTS } from '../../words/texts';
 import type { AccessService } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
+import { positionOf } from '../payment/ledger';
 
 type LineFigures = Omit<SettlementLine, 'id' | 'settlementId'>;
+type Discrepancy = Omit<SettlementDiscrepancy, 'id' | 'settlementId'>;
 
-/** The numbers of one line (or the totals), in fen; `copayCollectedFen` = paid − refunded. */
+/**
+ * The numbers of one line (or the totals), in fen; `copayCollectedFen` = paid (WeChat Pay) + collected at the
+ * counter − refunded − refunded by hand, which reconciles when it equals `copayDueFen` for every booking.
+ */
 export interface SettlementFigures {
   servedBookings: number;
   servedPortions: number;
@@ -20,10 +25,30 @@ export interface SettlementFigures {
   subsidyFen: number;
   copayDueFen: number;
   copayPaidFen: number;
+  copayCounterFen: number;
   copayRefundedFen: number;
+  copayRefundedOfflineFen: number;
   copayCollectedFen: number;
   refundCount: number;
   refundFen: number;
+  /** Bookings whose co-payment does not reconcile (listed in `unreconciled`). */
+  unreconciledBookings: number;
+}
+
+/** A booking behind a line whose co-payment does not reconcile: what was due and what came in and went out. */
+export interface DiscrepancyView {
+  bookingId: number;
+  bookingCode: string;
+  serviceDate: string;
+  copayDueFen: number;
+  paidFen: number;
+  counterFen: number;
+  refundedFen: number;
+  refundedOfflineFen: number;
+  refundingFen: number;
+  collectedFen: number;
+  /** collected − due: negative is a shortfall, positive is money held that should go back. */
+  differenceFen: number;
 }
 
 export interface SettlementLineView extends SettlementFigures {
@@ -31,6 +56,9 @@ export interface SettlementLineView extends SettlementFigures {
   centreName: string;
   policyId: number | null;
   policyName: string;
+  /** The line's money adds up: every booking's collected co-payment equals what it owed. */
+  reconciled: boolean;
+  unreconciled: DiscrepancyView[];
 }
 
 export interface SettlementView {
@@ -64,10 +92,13 @@ export const SETTLEMENT_FIGURES: ReadonlyArray<keyof SettlementFigures> = [
   'subsidyFen',
   'copayDueFen',
   'copayPaidFen',
+  'copayCounterFen',
   'copayRefundedFen',
+  'copayRefundedOfflineFen',
   'copayCollectedFen',
   'refundCount',
   'refundFen',
+  'unreconciledBookings',
 ];
 
 export function previousMonth(month: string): string {
@@ -144,15 +175,17 @@ export class SettlementService {
       : { fileName, asciiFileName, contentType: 'text/csv; charset=utf-8', body: toCsv(table) };
   }
 
-  /** The figures of a month for a region, computed now from bookings, payments and refunds (nothing stored). */
-  async compute(month: string, regionPath: string): Promise<LineFigures[]> {
+  /**
+   * The figures of a month for a region, computed now from bookings, payments, counter payments and refunds
+   * (nothing stored): the lines, and the bookings behind them whose co-payment does not reconcile.
+   */
+  async compute(month: string, regionPath: string): Promise<{ lines: LineFigures[]; discrepancies: Discrepancy[] }> {
     const { first, last } = monthRange(`${month}-01`);
     const from = shanghaiInstant(first);
     const to = shanghaiInstant(addDays(last, 1));
-    const [served, paid, refunded, refundsInMonth] = await Promise.all([
+    const [served, money, refundsInMonth] = await Promise.all([
       this.repo.servedByCentreAndPolicy(first, last, regionPath),
-      this.repo.paidForServed(first, last, regionPath),
-      this.repo.refundedForServed(first, last, regionPath),
+      this.repo.moneyOfServed(first, last, regionPath),
       this.repo.refundsSucceededBetween(from, to, regionPath),
     ]);
     const lines = new Map<string, { key: GroupKey; f: Omit<SettlementFigures, 'copayCollectedFen'> }>();
@@ -167,9 +200,12 @@ export class SettlementService {
           subsidyFen: 0,
           copayDueFen: 0,
           copayPaidFen: 0,
+          copayCounterFen: 0,
           copayRefundedFen: 0,
+          copayRefundedOfflineFen: 0,
           refundCount: 0,
           refundFen: 0,
+          unreconciledBookings: 0,
         };
         lines.set(id, (l = { key: { centreId: k.centreId, policyId: k.policyId }, f }));
       }
@@ -183,8 +219,36 @@ export class SettlementService {
         subsidyFen: s.subsidyFen,
         copayDueFen: s.copayFen,
       });
-    for (const p of paid) line(p).copayPaidFen = p.fen;
-    for (const r of refunded) line(r).copayRefundedFen = r.fen;
+    const discrepancies: Discrepancy[] = [];
+    for (const b of money) {
+      // A served booking is kept and not waiting for the counter: all of its co-payment is due.
+      const pos = positionOf({ status: 'served', copayFen: b.copayFen, payAtCounter: false }, [{ status: 'paid', amountFen: b.paidFen }], b.refunds, {
+        amountFen: b.counterFen,
+      });
+      const f = line(b);
+      f.copayPaidFen += pos.paidFen;
+      f.copayCounterFen += pos.counterFen;
+      f.copayRefundedFen += pos.refundedFen;
+      f.copayRefundedOfflineFen += pos.offlineFen;
+      const collectedFen = pos.paidFen + pos.counterFen - pos.refundedFen - pos.offlineFen;
+      if (collectedFen === b.copayFen) continue;
+      f.unreconciledBookings++;
+      discrepancies.push({
+        centreId: b.centreId,
+        centreRegionPath: b.centreRegionPath,
+        policyId: b.policyId,
+        bookingId: b.bookingId,
+        bookingCode: b.code,
+        serviceDate: b.serviceDate,
+        copayDueFen: b.copayFen,
+        paidFen: pos.paidFen,
+        counterFen: pos.counterFen,
+        refundedFen: pos.refundedFen,
+        refundedOfflineFen: pos.offlineFen,
+        refundingFen: pos.refundingFen + pos.abnormalFen,
+        differenceFen: collectedFen - b.copayFen,
+      });
+    }
     for (const r of refundsInMonth) Object.assign(line(r), { refundCount: r.count, refundFen: r.fen });
 
     const keys = [...lines.values()].map((l) => l.key);
@@ -194,21 +258,24 @@ export class SettlementService {
     ]);
     const centre = new Map(centres.map((c) => [c.id, c]));
     const policy = new Map(policies.map((p) => [p.id, p]));
-    return [...lines.values()]
-      .sort((a, b) => a.key.centreId - b.key.centreId || (a.key.policyId ?? Infinity) - (b.key.policyId ?? Infinity))
-      .map(({ key, f }) => ({
-        centreId: key.centreId,
-        centreName: centre.get(key.centreId)?.name ?? String(key.centreId),
-        centreRegionPath: centre.get(key.centreId)?.regionPath ?? '',
-        policyId: key.policyId,
-        policyName: key.policyId === null ? SETTLEMENT_TEXTS.noPolicy : (policy.get(key.policyId)?.name ?? String(key.policyId)),
-        ...f,
-      }));
+    return {
+      lines: [...lines.values()]
+        .sort((a, b) => a.key.centreId - b.key.centreId || (a.key.policyId ?? Infinity) - (b.key.policyId ?? Infinity))
+        .map(({ key, f }) => ({
+          centreId: key.centreId,
+          centreName: centre.get(key.centreId)?.name ?? String(key.centreId),
+          centreRegionPath: centre.get(key.centreId)?.regionPath ?? '',
+          policyId: key.policyId,
+          policyName: key.policyId === null ? SETTLEMENT_TEXTS.noPolicy : (policy.get(key.policyId)?.name ?? String(key.policyId)),
+          ...f,
+        })),
+      discrepancies,
+    };
   }
 
   /** Creates the month's settlement, or replaces its lines when `regenerate`; never both for one (month, region). */
   private async store(month: string, region: Region, actor: Actor | null, regenerate: boolean): Promise<{ created: boolean; settlement: Settlement }> {
-    const lines = await this.compute(month, region.path);
+    const { lines, discrepancies } = await this.compute(month, region.path);
     const now = this.clock.now();
     const trigger: SettlementTrigger = actor ? 'admin' : 'job';
     // Two generations of one month at once (a second instance, a double click) meet on the unique (month, region):
@@ -236,12 +303,14 @@ export class SettlementService {
             });
           }
           await this.repo.replaceLines(em, settlement.id, lines);
+          await this.repo.replaceDiscrepancies(em, settlement.id, discrepancies);
           const detail = {
             month,
             regionId: region.id,
             version: settlement.version,
             lines: lines.length,
             subsidyFen: lines.reduce((sum, l) => sum + l.subsidyFen, 0),
+            unreconciledBookings: discrepancies.length,
           };
           const action = existing ? 'settlement.regenerate' : 'settlement.generate';
           if (actor) await this.audit.record(em, actor, action, { type: 'settlement', id: settlement.id }, detail);
@@ -265,24 +334,51 @@ export class SettlementService {
   private async viewOf(actor: Actor, s: Settlement): Promise<SettlementView> {
     const scopePath = actor.regionPath ?? s.regionPath;
     const scopeRegion = scopePath === s.regionPath ? null : await this.repo.regionById(lastRegionId(scopePath));
+    const behind = new Map<string, DiscrepancyView[]>();
+    for (const d of await this.repo.discrepanciesOf(s.id)) {
+      const k = `${d.centreId}:${d.policyId ?? ''}`;
+      const list = behind.get(k) ?? [];
+      list.push({
+        bookingId: d.bookingId,
+        bookingCode: d.bookingCode,
+        serviceDate: d.serviceDate,
+        copayDueFen: d.copayDueFen,
+        paidFen: d.paidFen,
+        counterFen: d.counterFen,
+        refundedFen: d.refundedFen,
+        refundedOfflineFen: d.refundedOfflineFen,
+        refundingFen: d.refundingFen,
+        collectedFen: d.copayDueFen + d.differenceFen,
+        differenceFen: d.differenceFen,
+      });
+      behind.set(k, list);
+    }
     const lines = (await this.repo.linesOf(s.id))
       .filter((l) => l.centreRegionPath.startsWith(scopePath))
-      .map((l): SettlementLineView => ({
-        centreId: l.centreId,
-        centreName: l.centreName,
-        policyId: l.policyId,
-        policyName: l.policyName,
-        servedBookings: l.servedBookings,
-        servedPortions: l.servedPortions,
-        priceFen: l.priceFen,
-        subsidyFen: l.subsidyFen,
-        copayDueFen: l.copayDueFen,
-        copayPaidFen: l.copayPaidFen,
-        copayRefundedFen: l.copayRefundedFen,
-        copayCollectedFen: l.copayPaidFen - l.copayRefundedFen,
-        refundCount: l.refundCount,
-        refundFen: l.refundFen,
-      }));
+      .map((l): SettlementLineView => {
+        const copayCollectedFen = l.copayPaidFen + l.copayCounterFen - l.copayRefundedFen - l.copayRefundedOfflineFen;
+        return {
+          centreId: l.centreId,
+          centreName: l.centreName,
+          policyId: l.policyId,
+          policyName: l.policyName,
+          servedBookings: l.servedBookings,
+          servedPortions: l.servedPortions,
+          priceFen: l.priceFen,
+          subsidyFen: l.subsidyFen,
+          copayDueFen: l.copayDueFen,
+          copayPaidFen: l.copayPaidFen,
+          copayCounterFen: l.copayCounterFen,
+          copayRefundedFen: l.copayRefundedFen,
+          copayRefundedOfflineFen: l.copayRefundedOfflineFen,
+          copayCollectedFen,
+          refundCount: l.refundCount,
+          refundFen: l.refundFen,
+          unreconciledBookings: l.unreconciledBookings,
+          reconciled: l.unreconciledBookings === 0 && copayCollectedFen === l.copayDueFen,
+          unreconciled: behind.get(`${l.centreId}:${l.policyId ?? ''}`) ?? [],
+        };
+      });
     const totals = Object.fromEntries(SETTLEMENT_FIGURES.map((k) => [k, lines.reduce((sum, l) => sum + l[k], 0)])) as unknown as SettlementFigures;
     return {
       id: s.id,
@@ -309,10 +405,13 @@ export class SettlementService {
       { header: h.subsidy, kind: 'fen' },
       { header: h.copayDue, kind: 'fen' },
       { header: h.copayPaid, kind: 'fen' },
+      { header: h.copayCounter, kind: 'fen' },
       { header: h.copayRefunded, kind: 'fen' },
+      { header: h.copayRefundedOffline, kind: 'fen' },
       { header: h.copayCollected, kind: 'fen' },
       { header: h.refundCount, kind: 'count' },
       { header: h.refund, kind: 'fen' },
+      { header: h.reconciled, kind: 'text', width: 22 },
     ];
     const figures = (f: SettlementFigures) => [
       f.servedBookings,
@@ -321,16 +420,57 @@ export class SettlementService {
       f.subsidyFen,
       f.copayDueFen,
       f.copayPaidFen,
+      f.copayCounterFen,
       f.copayRefundedFen,
+      f.copayRefundedOfflineFen,
       f.copayCollectedFen,
       f.refundCount,
       f.refundFen,
     ];
+    const check = (ok: boolean, n: number) => (ok ? SETTLEMENT_TEXTS.reconciledYes : SETTLEMENT_TEXTS.reconciledNo(n));
+    const totalsOk = v.lines.every((l) => l.reconciled);
+    const d = SETTLEMENT_TEXTS.discrepancyHeaders;
     return {
       sheet: SETTLEMENT_TEXTS.sheet,
       columns,
-      rows: v.lines.map((l) => [l.centreName, l.policyName, ...figures(l)]),
-      totals: [SETTLEMENT_TEXTS.totals, '', ...figures(v.totals)],
+      rows: v.lines.map((l) => [l.centreName, l.policyName, ...figures(l), check(l.reconciled, l.unreconciledBookings)]),
+      highlight: v.lines.map((l) => !l.reconciled),
+      totals: [SETTLEMENT_TEXTS.totals, '', ...figures(v.totals), check(totalsOk, v.totals.unreconciledBookings)],
+      sheets: [
+        {
+          sheet: SETTLEMENT_TEXTS.discrepancySheet,
+          columns: [
+            { header: h.centre, kind: 'text', width: 34 },
+            { header: h.policy, kind: 'text', width: 30 },
+            { header: d.code, kind: 'text', width: 14 },
+            { header: d.date, kind: 'text', width: 12 },
+            { header: h.copayDue, kind: 'fen' },
+            { header: h.copayPaid, kind: 'fen' },
+            { header: h.copayCounter, kind: 'fen' },
+            { header: h.copayRefunded, kind: 'fen' },
+            { header: h.copayRefundedOffline, kind: 'fen' },
+            { header: d.refunding, kind: 'fen' },
+            { header: h.copayCollected, kind: 'fen' },
+            { header: d.difference, kind: 'fen' },
+          ],
+          rows: v.lines.flatMap((l) =>
+            l.unreconciled.map((x) => [
+              l.centreName,
+              l.policyName,
+              x.bookingCode,
+              x.serviceDate,
+              x.copayDueFen,
+              x.paidFen,
+              x.counterFen,
+              x.refundedFen,
+              x.refundedOfflineFen,
+              x.refundingFen,
+              x.collectedFen,
+              x.differenceFen,
+            ]),
+          ),
+        },
+      ],
       about: {
         sheet: SETTLEMENT_TEXTS.aboutSheet,
         rows: [
