@@ -84,6 +84,8 @@ export interface HarnessOptions {
   broadcast?: Partial<BroadcastOptions>;
   /** WeChat Pay notification retry delays for the sandbox (small, so tests stay fast). */
   notifyRetryDelaysMs?: number[];
+  /** Fail any read or write outside a running transaction (default true; see DatabaseOptions). */
+  strictTransactions?: boolean;
 }
 
 /** Credentials are generated once per test file (RSA key generation is the slow part), never stored. */
@@ -97,7 +99,7 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
   const database = await databaseFor(kind);
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database } as Config;
   const clock = new FakeClock(T0);
-  const db = await openDatabase(database, undefined, opts.poolSize);
+  const db = await openDatabase(database, undefined, { poolSize: opts.poolSize, strictTransactions: opts.strictTransactions ?? true });
   try {
     if (opts.seed !== false) await seedDemo(db, clock, { consolePassword: CONSOLE_PASSWORD });
   } catch (err) {

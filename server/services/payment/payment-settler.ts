@@ -82,7 +82,7 @@ export class PaymentSettler {
       updatedAt: now,
     });
     const booking = (await this.deps.bookings.findById(p.bookingId, em))!;
-    const centre = await this.deps.centres.findById(booking.centreId);
+    const centre = await this.deps.centres.findById(booking.centreId, em);
     const next: BookingStatus = centre?.autoConfirm ? 'confirmed' : 'pending_confirmation';
     const moved = await this.deps.bookings.transition(em, booking.id, ['pending_payment'], {
       status: next,

@@ -108,7 +108,7 @@ export class FamilyLinkService {
             revokedAt: null,
             revokedByAccountId: null,
           });
-      const account = (await this.deps.accounts.findById(actor.accountId))!;
+      const account = (await this.deps.accounts.findById(actor.accountId, em))!;
       if (!account.roles.includes('family')) {
         account.roles = [...account.roles, 'family'];
         account.updatedAt = now;
