@@ -1,4 +1,5 @@
 import { Account } from './account.entity';
+import { AttemptLimit } from './attempt-limit.entity';
 import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
@@ -26,6 +27,7 @@ import { SubsidyPolicy } from './subsidy-policy.entity';
 import { WechatAccessToken, WechatInbound, WechatPushClaim, WechatSubscribeRefusal } from './wechat.entity';
 
 export * from './account.entity';
+export * from './attempt-limit.entity';
 export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
@@ -87,4 +89,5 @@ export const ENTITIES = [
   SubscribeCredit,
   Settlement,
   SettlementLine,
+  AttemptLimit,
 ];

@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { Services } from './container';
 import { apiRouter } from './http/api-router';
 import { errorMiddleware } from './http/middleware/errors';
+import { securityHeaders } from './http/middleware/security-headers';
 import { authRoutes } from './http/routes/auth.routes';
 import { bookingRoutes } from './http/routes/booking.routes';
 import { catalogueRoutes } from './http/routes/catalogue.routes';
@@ -21,8 +22,11 @@ import { wechatRoutes } from './http/routes/wechat.routes';
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
-  const app = new Koa({ proxy: s.deps.config.env === 'production' });
+  // Behind one load balancer: the client's address is the one it appends to X-Forwarded-For (maxIpsCount 1), not the
+  // leftmost, which the client writes itself and would give every guess a fresh address (AttemptLimiter).
+  const app = new Koa({ proxy: s.deps.config.env === 'production', maxIpsCount: 1 });
   app.silent = true; // errors are logged once, by the error middleware
+  app.use(securityHeaders());
   app.use(errorMiddleware(s.deps.logger));
 
   const root = new Router();
@@ -39,6 +43,7 @@ export function createApp(s: Services): Koa {
       status: ok ? 'ok' : 'unavailable',
       database: { kind: s.deps.db.kind, ok, latencyMs: Number(process.hrtime.bigint() - started) / 1e6 },
       sandbox: s.deps.config.sandbox,
+      ...(s.deps.config.sandboxWarning ? { warning: s.deps.config.sandboxWarning } : {}),
     };
   });
 
@@ -64,7 +69,7 @@ export function createApp(s: Services): Koa {
   // (a mini-program-only deployment) there is no /wechat to serve. First after the error middleware: it is the
   // busiest route, and no other router need look at its requests.
   if (s.deps.wechat.mp.token) {
-    const wechat = wechatRoutes(s.deps.wechat, s.inbox, s.deps.clock);
+    const wechat = wechatRoutes(s.deps.wechat, s.inbox, s.deps.clock, s.deps.config.wechatMaxSkewSeconds);
     app.use(wechat.routes()).use(wechat.allowedMethods());
   }
   app.use(root.routes()).use(root.allowedMethods());

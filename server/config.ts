@@ -26,7 +26,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: databaseUrl,
   MULIN_DATA_DIR: z.string().trim().min(1).default('data'),
-  MULIN_SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  MULIN_SEED_DEMO: z.enum(['auto', 'never']).optional(),
+  MULIN_SANDBOX: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WECHAT_MP_APPID: optionalText,
   WECHAT_MP_SECRET: optionalText,
@@ -53,6 +54,8 @@ const schema = z.object({
   MULIN_JOBS: z.string().trim().default('all'),
   MULIN_BROADCAST_RATE: z.coerce.number().int().min(1).max(100_000).default(2500),
   MULIN_SLOT_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(14),
+  MULIN_DB_LOCK_WAIT_S: z.coerce.number().int().min(1).max(50).default(5),
+  MULIN_WECHAT_MAX_SKEW_S: z.coerce.number().int().min(30).max(3600).default(300),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -114,7 +117,9 @@ export interface Config {
   readonly logLevel: string;
   readonly dataDir: string;
   readonly seedDemo: boolean;
-  readonly database: { readonly kind: 'mariadb'; readonly url: string } | { readonly kind: 'sqlite'; readonly file: string };
+  readonly database:
+    | { readonly kind: 'mariadb'; readonly url: string; /** InnoDB lock wait per statement (MULIN_DB_LOCK_WAIT_S). */ readonly lockWaitSeconds?: number }
+    | { readonly kind: 'sqlite'; readonly file: string };
   readonly wechat: {
     readonly mpAppId?: string;
     readonly mpSecret?: string;
@@ -137,6 +142,11 @@ export interface Config {
   readonly templates: TemplateIds;
   /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
   readonly sandbox: boolean;
+  /**
+   * Set when the sandbox runs with NODE_ENV=production (only with MULIN_SANDBOX=1): anyone can sign in as a demo
+   * user there, so the banner and /healthz say so in these words.
+   */
+  readonly sandboxWarning: string | null;
   readonly publicBaseUrl: string;
   /** The scheduled jobs this instance registers (MULIN_JOBS): all of them, or these names. */
   readonly jobs: JobSelection;
@@ -144,6 +154,8 @@ export interface Config {
   readonly broadcastRate: number;
   /** How many days of slots the slots-ahead job keeps made from the centres' templates (MULIN_SLOT_DAYS_AHEAD). */
   readonly slotDaysAhead: number;
+  /** /wechat refuses a push whose signed timestamp is further than this from now (MULIN_WECHAT_MAX_SKEW_S). */
+  readonly wechatMaxSkewSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +174,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   const real = [e.WECHAT_MINI_APPID, e.WECHAT_MINI_SECRET, e.WECHAT_MP_APPID, e.WECHAT_MP_SECRET, e.WXPAY_MCHID];
   const sandbox = real.every((v) => v === undefined);
+  // The sandbox lets anyone sign in as demo staff without a password and lists users and pay orders under /sandbox:
+  // a production deployment that merely forgot its credentials must not fall into it.
+  if (sandbox && e.NODE_ENV === 'production' && e.MULIN_SANDBOX !== '1') {
+    problems.push(
+      'WECHAT_MINI_APPID / WECHAT_MP_APPID / WXPAY_MCHID: NODE_ENV=production needs real WeChat credentials; to run the built-in sandbox in production on purpose, set MULIN_SANDBOX=1',
+    );
+  }
+  if (!sandbox && e.MULIN_SANDBOX === '1')
+    problems.push('MULIN_SANDBOX: =1 asks for the built-in sandbox, but real WeChat credentials are set: remove one or the other');
   if (!sandbox) {
     // Half a set of credentials would silently fall back to nothing: name what is missing instead.
     if (e.WECHAT_MINI_APPID && !e.WECHAT_MINI_SECRET) problems.push('WECHAT_MINI_SECRET: required when WECHAT_MINI_APPID is set');
@@ -185,8 +206,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     dataDir: e.MULIN_DATA_DIR,
-    seedDemo: e.MULIN_SEED_DEMO === 'auto',
-    database: url ? { kind: 'mariadb' as const, url } : { kind: 'sqlite' as const, file: `${e.MULIN_DATA_DIR}/mulin.sqlite` },
+    // A production database is never filled with the demo district unless asked.
+    seedDemo: (e.MULIN_SEED_DEMO ?? (e.NODE_ENV === 'production' ? 'never' : 'auto')) === 'auto',
+    database: url
+      ? { kind: 'mariadb' as const, url, lockWaitSeconds: e.MULIN_DB_LOCK_WAIT_S }
+      : { kind: 'sqlite' as const, file: `${e.MULIN_DATA_DIR}/mulin.sqlite` },
     wechat: {
       mpAppId: e.WECHAT_MP_APPID,
       mpSecret: e.WECHAT_MP_SECRET,
@@ -207,10 +231,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     templates,
     sandbox,
+    sandboxWarning:
+      sandbox && e.NODE_ENV === 'production'
+        ? 'SANDBOX MODE IN PRODUCTION (MULIN_SANDBOX=1): no real WeChat; anyone can sign in as a demo user and /sandbox lists users and pay orders'
+        : null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     jobs,
     broadcastRate: e.MULIN_BROADCAST_RATE,
     slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
+    wechatMaxSkewSeconds: e.MULIN_WECHAT_MAX_SKEW_S,
   });
 }
 

@@ -6,6 +6,7 @@ import { WechatPayGateway } from './gateways/wechat-pay.gateway';
 import type { Clock } from './lib/clock';
 import { REFERENCE_MAX_AGE_MS } from './lib/fresh-reads';
 import { AccountRepository } from './repositories/account.repository';
+import { AttemptLimitRepository } from './repositories/attempt-limit.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
@@ -39,6 +40,7 @@ import { SlotTemplateService } from './services/catalogue/slot-template.service'
 import { WechatInboxService, type Conversation } from './services/chat/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
+import { AttemptLimiter } from './services/access/attempt-limiter';
 import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
@@ -90,6 +92,7 @@ export function buildServices(deps: Deps) {
   const freshness = { clock, maxAgeMs: deps.referenceMaxAgeMs ?? REFERENCE_MAX_AGE_MS };
   const repos = {
     accounts: new AccountRepository(db),
+    attemptLimits: new AttemptLimitRepository(db),
     audit: new AuditRepository(db),
     bookings: new BookingRepository(db),
     bindCodes: new BindCodeRepository(db),
@@ -120,6 +123,7 @@ export function buildServices(deps: Deps) {
   const pay = deps.wechat.pay.mchId ? new WechatPayGateway(deps.wechat, clock) : null;
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
+  const attempts = new AttemptLimiter({ db, clock, limits: repos.attemptLimits, audit });
   const notifier = new AccountNotifier(messenger, logger);
   // Built before the booking services: they tell it, inside their transactions, when a booking moves.
   const reminders = new ReminderService({
@@ -199,7 +203,7 @@ export function buildServices(deps: Deps) {
     links: repos.links,
     seniors: repos.seniors,
     accounts: repos.accounts,
-    auditRepo: repos.audit,
+    attempts,
     access,
     audit,
     bindCodes: repos.bindCodes,
@@ -245,9 +249,9 @@ export function buildServices(deps: Deps) {
     accounts: repos.accounts,
     seniors: repos.seniors,
     links: repos.links,
-    inbound: repos.wechatInbound,
     binding: wechatBinding,
     familyLinks,
+    attempts,
   });
   const bot = new ChatBot({
     clock,
@@ -300,7 +304,8 @@ export function buildServices(deps: Deps) {
     audit,
     messenger,
     pay,
-    auth: new AuthService(repos.accounts, messenger, clock),
+    attempts,
+    auth: new AuthService(repos.accounts, messenger, clock, attempts),
     bot,
     inbox: new WechatInboxService({
       inbound: repos.wechatInbound,

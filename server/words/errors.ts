@@ -14,4 +14,13 @@ export const ERROR_MESSAGES = {
   INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,
   BOOKING_NOT_PAYABLE: (status: BookingStatus) => `这个预约${BOOKING_STATUS_LABELS[status]}，不用再付款`,
   DATE_RANGE_TOO_LONG: (maxDays: number) => `一次最多查询 ${maxDays} 天`,
+  LOGIN_TOO_MANY_TRIES: (waitSeconds: number) => `登录失败次数太多，请${waitWords(waitSeconds)}后再试`,
+  LINK_CODE_TOO_MANY_TRIES: (waitSeconds: number) => `绑定码输错次数太多，请${waitWords(waitSeconds)}后再试`,
 } as const;
+
+/** " 30 秒", " 15 分钟", " 1 小时" (rounded up: nobody is told to come back too early). */
+function waitWords(seconds: number): string {
+  if (seconds < 60) return ` ${seconds} 秒`;
+  if (seconds < 3600) return ` ${Math.ceil(seconds / 60)} 分钟`;
+  return ` ${Math.ceil(seconds / 3600)} 小时`;
+}

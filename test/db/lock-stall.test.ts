@@ -56,7 +56,7 @@ describeEachDb(
       const statuses = result.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s >= 500)).toEqual([]);
-      for (const r of result.filter((x) => x.status !== 201)) expect(['LINK_CODE_INVALID', 'TOO_MANY_ATTEMPTS']).toContain(r.body.error.code);
+      for (const r of result.filter((x) => x.status !== 201)) expect(['LINK_CODE_INVALID', 'LINK_CODE_TOO_MANY_TRIES']).toContain(r.body.error.code);
       expect(probes).toBeGreaterThan(0);
       expect(slowestMs).toBeLessThan(SECOND);
     });

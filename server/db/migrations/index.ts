@@ -10,6 +10,8 @@ import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
+import { AttemptLimits1796485894482 } from './1796485894482-AttemptLimits';
+import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -21,4 +23,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Settlements1796187670967,
   SlotTemplates1796188873089,
   PushClaims1796313580187,
+  AttemptLimits1796485894482,
+  Utf8mb4Tables1796485894483,
 ];
