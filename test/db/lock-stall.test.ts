@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { createConnection } from 'mysql2/promise';
 import { Refund } from '../../entities';
 import { JIAXIN, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
-import { describeEachDb, T0, type Harness } from '../helpers/harness';
+import { describeEachDb, startHarness, T0, type Harness } from '../helpers/harness';
+import { mysqlAvailable } from '../helpers/mysql-env';
 
 // Issue 20: thirty people redeeming one family-link code at once froze the whole API for 50 seconds. A transaction
 // that held the code's row lock read the account outside itself, on a second pooled connection; the other 29 held
@@ -109,3 +111,66 @@ describeEachDb(
   // Far fewer pooled connections than racers, as in production under a burst; and no guard, to see what MariaDB does.
   { poolSize: 2, strictTransactions: false },
 );
+
+(mysqlAvailable() ? describe : describe.skip)('a request waiting on a lock, on MariaDB', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Two pooled connections and a 2-second lock wait.
+    h = await startHarness('mariadb', { poolSize: 2, lockWaitSeconds: 2, strictTransactions: false });
+  });
+  afterAll(() => h?.close());
+
+  test('/healthz answers at once while every pooled connection waits on a lock; a request that waits gives up with 503 BUSY', async () => {
+    const zhang = await seniorNamed(h, '张桂英');
+    const issued = await h.http
+      .post(`/api/v1/seniors/${zhang.id}/link-codes`)
+      .set('authorization', await loginWechat(h, 'o_mini_senior_01'))
+      .expect(201);
+    const racer = await loginWechat(h, 'busy-racer');
+    const holder = await createConnection({ uri: (h.db.ds.options as { url: string }).url });
+    const runners = [h.db.ds.createQueryRunner(), h.db.ds.createQueryRunner()];
+    try {
+      // Someone else (a console edit, say) holds the code's row, and both pooled connections wait for it.
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM family_link_code WHERE code = ? FOR UPDATE', [issued.body.code]);
+      const waits = runners.map(async (r) => {
+        await r.startTransaction();
+        return r.query('SELECT id FROM family_link_code WHERE code = ? FOR UPDATE', [issued.body.code]);
+      });
+      // Both are stuck behind the lock (their statements in progress), well before their 2 seconds are up.
+      const stuck = async () => {
+        const [rows] = await holder.query(
+          "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE 'SELECT id FROM family_link_code%FOR UPDATE'",
+        );
+        return Number((rows as Array<{ n: number }>)[0].n);
+      };
+      const deadline = performance.now() + 1500;
+      while ((await stuck()) < 2) {
+        expect(performance.now()).toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const started = performance.now();
+      const health = await h.http.get('/healthz');
+      expect(health.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(500);
+
+      // The pool's connections wait 2 seconds, not MariaDB's 50.
+      for (const w of waits) await expect(w).rejects.toMatchObject({ driverError: { code: 'ER_LOCK_WAIT_TIMEOUT' } });
+      for (const r of runners) {
+        await r.rollbackTransaction();
+        await r.release();
+      }
+
+      const busy = await h.http.post('/api/v1/family-links').set('authorization', racer).send({ code: issued.body.code });
+      expect(busy.status).toBe(503);
+      expect(busy.body.error).toEqual({ code: 'BUSY', message: '现在办理的人比较多，请稍后再试' });
+      expect(busy.headers['retry-after']).toBe('1');
+    } finally {
+      for (const r of runners) if (!r.isReleased) await r.release();
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+    // The row is free again: the code still works, and the busy answer did not count as a wrong guess.
+    expect((await h.http.post('/api/v1/family-links').set('authorization', racer).send({ code: issued.body.code })).status).toBe(201);
+  });
+});
