@@ -12,6 +12,7 @@ import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
 import { AttemptLimits1796485894482 } from './1796485894482-AttemptLimits';
 import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
+import { EmergencyJoins1796489238842 } from './1796489238842-EmergencyJoins';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   PushClaims1796313580187,
   AttemptLimits1796485894482,
   Utf8mb4Tables1796485894483,
+  EmergencyJoins1796489238842,
 ];
