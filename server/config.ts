@@ -56,6 +56,8 @@ const schema = z.object({
   MULIN_SLOT_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(14),
   MULIN_DB_LOCK_WAIT_S: z.coerce.number().int().min(1).max(50).default(5),
   MULIN_WECHAT_MAX_SKEW_S: z.coerce.number().int().min(30).max(3600).default(300),
+  MULIN_RETAIN_CHAT_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MULIN_RETAIN_AUDIT_DAYS: z.coerce.number().int().min(180).max(3650).default(1095),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -156,6 +158,8 @@ export interface Config {
   readonly slotDaysAhead: number;
   /** /wechat refuses a push whose signed timestamp is further than this from now (MULIN_WECHAT_MAX_SKEW_S). */
   readonly wechatMaxSkewSeconds: number;
+  /** How long personal data is kept (MULIN_RETAIN_CHAT_DAYS, MULIN_RETAIN_AUDIT_DAYS; see PersonalDataRetention). */
+  readonly retention: { readonly chatLogDays: number; readonly auditLogDays: number };
 }
 
 export class ConfigError extends Error {
@@ -240,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     broadcastRate: e.MULIN_BROADCAST_RATE,
     slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
     wechatMaxSkewSeconds: e.MULIN_WECHAT_MAX_SKEW_S,
+    retention: { chatLogDays: e.MULIN_RETAIN_CHAT_DAYS, auditLogDays: e.MULIN_RETAIN_AUDIT_DAYS },
   });
 }
 

@@ -7,6 +7,7 @@ import type { Clock } from './lib/clock';
 import { REFERENCE_MAX_AGE_MS } from './lib/fresh-reads';
 import { AccountRepository } from './repositories/account.repository';
 import { AttemptLimitRepository } from './repositories/attempt-limit.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
@@ -41,6 +42,7 @@ import { WechatInboxService, type Conversation } from './services/chat/wechat-in
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
 import { AttemptLimiter } from './services/access/attempt-limiter';
+import { PersonalDataRetention } from './services/privacy/retention.service';
 import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
@@ -305,6 +307,7 @@ export function buildServices(deps: Deps) {
     messenger,
     pay,
     attempts,
+    retention: new PersonalDataRetention({ clock, retention: new RetentionRepository(db), attempts, periods: config.retention }),
     auth: new AuthService(repos.accounts, messenger, clock, attempts),
     bot,
     inbox: new WechatInboxService({

@@ -18,7 +18,7 @@ export const ERRORS = {
   PAYER_NOT_ALLOWED: { status: 403, message: '只有老人本人或家属可以付款' },
   RATER_NOT_ALLOWED: { status: 403, message: '只有老人本人或家属可以评价' },
   ALERT_RAISER_NOT_ALLOWED: { status: 403, message: '只有老人本人或家属可以发出求助' },
-  CHAT_LOG_NOT_ALLOWED: { status: 403, message: '只有服务站点和管理员可以查看对话记录' },
+  CHAT_LOG_NOT_ALLOWED: { status: 403, message: '只有服务站点、管理员和老人本人可以查看对话记录' },
   NOTICE_PUBLISHER_NOT_ALLOWED: { status: 403, message: '只有民政管理员可以发布通知' },
   NOTICE_REGION_OUT_OF_SCOPE: { status: 403, message: '只能给您管辖范围内的地区发通知' },
   SETTLEMENT_VIEW_NOT_ALLOWED: { status: 403, message: '只有管理员可以查看补贴结算' },
