@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import type { Services } from './container';
-import { apiRouter } from './http/api-router';
+import { apiRouter, routesOf, type RouteInfo } from './http/api-router';
 import { errorMiddleware } from './http/middleware/errors';
 import { securityHeaders } from './http/middleware/security-headers';
 import { authRoutes } from './http/routes/auth.routes';
@@ -19,6 +19,13 @@ import { peopleRoutes } from './http/routes/people.routes';
 import { subscriptionRoutes } from './http/routes/subscription.routes';
 import { settlementRoutes } from './http/routes/settlement.routes';
 import { wechatRoutes } from './http/routes/wechat.routes';
+
+const ROUTES = new WeakMap<Koa, RouteInfo[]>();
+
+/** Every route an app built by createApp serves, from its routers themselves (the RBAC matrix test walks them). */
+export function routesOfApp(app: Koa): RouteInfo[] {
+  return ROUTES.get(app) ?? [];
+}
 
 /** The HTTP application. Entry points only: parse, authorise, call one service, shape the answer. */
 export function createApp(s: Services): Koa {
@@ -68,15 +75,22 @@ export function createApp(s: Services): Koa {
   // WeChat's push reads its own raw XML body: no body parser in front of it. Without a public account configured
   // (a mini-program-only deployment) there is no /wechat to serve. First after the error middleware: it is the
   // busiest route, and no other router need look at its requests.
+  const routers: Router[] = [root];
   if (s.deps.wechat.mp.token) {
     const wechat = wechatRoutes(s.deps.wechat, s.inbox, s.deps.clock, s.deps.config.wechatMaxSkewSeconds);
     app.use(wechat.routes()).use(wechat.allowedMethods());
+    routers.push(wechat);
   }
   app.use(root.routes()).use(root.allowedMethods());
   // WeChat Pay's notifications are verified against their exact bytes: no body parser in front of them either.
   const pay = payRoutes(s.payments, s.deps.logger, s.deps.wechat.sandbox);
   app.use(pay.routes()).use(pay.allowedMethods());
-  if (s.deps.sandbox) app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
+  routers.push(pay);
+  if (s.deps.sandbox) {
+    app.use(s.deps.sandbox.router.routes()).use(s.deps.sandbox.router.allowedMethods());
+    routers.push(s.deps.sandbox.router);
+  }
   app.use(api);
+  ROUTES.set(app, [...routers.flatMap((r) => routesOf(r)), ...api.routes]);
   return app;
 }
