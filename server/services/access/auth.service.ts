@@ -74,7 +74,8 @@ export class AuthService {
     );
     const ok = await verifyPassword(password, account?.passwordHash ?? null);
     if (!account || !ok || !account.active) {
-      await attempt.failed('auth.login_failed', { username: username.slice(0, 64) });
+      // The name typed is kept only when it is an account's: an unknown one is often a password typed in the wrong box.
+      await attempt.failed('auth.login_failed', account ? { username: account.username } : { unknownUsername: true });
       throw new AppError('INVALID_CREDENTIALS');
     }
     await attempt.succeeded({ reset: ['login_account'] });
