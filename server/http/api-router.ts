@@ -43,9 +43,7 @@ export interface RouteInfo {
 
 /** The routes a router serves (HEAD, which @koa/router adds to every GET, left out), under `prefix`. */
 export function routesOf(router: Router, prefix = ''): RouteInfo[] {
-  return router.stack.flatMap((layer) =>
-    layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: `${prefix}${String(layer.path)}` })),
-  );
+  return router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: `${prefix}${String(layer.path)}` })));
 }
 
 /** `/bookings/:id/cancel` → `bookings`. */
