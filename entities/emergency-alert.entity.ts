@@ -1,7 +1,8 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { InstantColumn, TextColumn } from './columns';
 
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+/** `joined`: raised again by the same senior within minutes of an open alert, recorded under it (joinedAlertId). */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'joined'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** 助急: raised by a senior (or for them); goes to family and centre at once, escalates when unacknowledged. */
@@ -31,6 +32,10 @@ export class EmergencyAlert {
 
   @Column({ type: 'simple-enum', enum: ALERT_STATUSES })
   status!: AlertStatus;
+
+  /** For a `joined` raise: the open alert it was added to, which is the one handled and escalated. */
+  @Column({ type: 'int', nullable: true })
+  joinedAlertId!: number | null;
 
   /** 0 = first notification; each escalation adds one. */
   @Column({ type: 'int', default: 0 })

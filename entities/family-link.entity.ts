@@ -35,6 +35,7 @@ export class FamilyLink {
 /** A one-time 6-digit code a senior (or staff for them) hands to a family member; valid 24 h, single use. */
 @Entity('family_link_code')
 @Index('idx_family_link_code_code', ['code'])
+@Index('idx_family_link_code_senior', ['seniorId'])
 export class FamilyLinkCode {
   @PrimaryGeneratedColumn()
   id!: number;

@@ -1,4 +1,5 @@
 import { Account } from './account.entity';
+import { AttemptLimit } from './attempt-limit.entity';
 import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
@@ -30,6 +31,7 @@ import { CentreDayStat, DashboardRollup, ServedSeniorMonth } from './dashboard-s
 import { WechatAccessToken, WechatInbound, WechatPushClaim, WechatSubscribeRefusal } from './wechat.entity';
 
 export * from './account.entity';
+export * from './attempt-limit.entity';
 export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
@@ -105,4 +107,5 @@ export const ENTITIES = [
   ServedSeniorMonth,
   DashboardRollup,
   SettlementDiscrepancy,
+  AttemptLimit,
 ];

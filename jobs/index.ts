@@ -6,6 +6,7 @@ import { monthlySettlement } from './monthly-settlement';
 import { noticeBroadcast } from './notice-broadcast';
 import { paymentExpiry } from './payment-expiry';
 import { paymentReconcile } from './payment-reconcile';
+import { personalDataPurge } from './personal-data-purge';
 import { reminders } from './reminders';
 import { slotsAhead } from './slots-ahead';
 import { wechatClaimPurge } from './wechat-claim-purge';
@@ -27,6 +28,7 @@ export const JOBS = [
   slotsAhead,
   wechatClaimPurge,
   dashboardRollup,
+  personalDataPurge,
 ] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);

@@ -26,7 +26,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: databaseUrl,
   MULIN_DATA_DIR: z.string().trim().min(1).default('data'),
-  MULIN_SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  MULIN_SEED_DEMO: z.enum(['auto', 'never']).optional(),
+  MULIN_SANDBOX: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WECHAT_MP_APPID: optionalText,
   WECHAT_MP_SECRET: optionalText,
@@ -56,6 +57,10 @@ const schema = z.object({
   MULIN_ID_HASH_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters (a random secret; changing it later makes every registered ID number unfindable)',
   }),
+  MULIN_DB_LOCK_WAIT_S: z.coerce.number().int().min(1).max(50).default(5),
+  MULIN_WECHAT_MAX_SKEW_S: z.coerce.number().int().min(30).max(3600).default(300),
+  MULIN_RETAIN_CHAT_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  MULIN_RETAIN_AUDIT_DAYS: z.coerce.number().int().min(180).max(3650).default(1095),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -117,7 +122,9 @@ export interface Config {
   readonly logLevel: string;
   readonly dataDir: string;
   readonly seedDemo: boolean;
-  readonly database: { readonly kind: 'mariadb'; readonly url: string } | { readonly kind: 'sqlite'; readonly file: string };
+  readonly database:
+    | { readonly kind: 'mariadb'; readonly url: string; /** InnoDB lock wait per statement (MULIN_DB_LOCK_WAIT_S). */ readonly lockWaitSeconds?: number }
+    | { readonly kind: 'sqlite'; readonly file: string };
   readonly wechat: {
     readonly mpAppId?: string;
     readonly mpSecret?: string;
@@ -140,6 +147,11 @@ export interface Config {
   readonly templates: TemplateIds;
   /** True when no real WeChat credentials are configured: the built-in sandbox stands in for WeChat. */
   readonly sandbox: boolean;
+  /**
+   * Set when the sandbox runs with NODE_ENV=production (only with MULIN_SANDBOX=1): anyone can sign in as a demo
+   * user there, so the banner and /healthz say so in these words.
+   */
+  readonly sandboxWarning: string | null;
   readonly publicBaseUrl: string;
   /** The scheduled jobs this instance registers (MULIN_JOBS): all of them, or these names. */
   readonly jobs: JobSelection;
@@ -149,6 +161,10 @@ export interface Config {
   readonly slotDaysAhead: number;
   /** The key of the seniors' ID-number hash (MULIN_ID_HASH_KEY); absent in sandbox mode, which generates one into data/. */
   readonly idHashKey?: string;
+  /** /wechat refuses a push whose signed timestamp is further than this from now (MULIN_WECHAT_MAX_SKEW_S). */
+  readonly wechatMaxSkewSeconds: number;
+  /** How long personal data is kept (MULIN_RETAIN_CHAT_DAYS, MULIN_RETAIN_AUDIT_DAYS; see PersonalDataRetention). */
+  readonly retention: { readonly chatLogDays: number; readonly auditLogDays: number };
 }
 
 export class ConfigError extends Error {
@@ -167,6 +183,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   const real = [e.WECHAT_MINI_APPID, e.WECHAT_MINI_SECRET, e.WECHAT_MP_APPID, e.WECHAT_MP_SECRET, e.WXPAY_MCHID];
   const sandbox = real.every((v) => v === undefined);
+  // The sandbox lets anyone sign in as demo staff without a password and lists users and pay orders under /sandbox:
+  // a production deployment that merely forgot its credentials must not fall into it.
+  if (sandbox && e.NODE_ENV === 'production' && e.MULIN_SANDBOX !== '1') {
+    problems.push(
+      'WECHAT_MINI_APPID / WECHAT_MP_APPID / WXPAY_MCHID: NODE_ENV=production needs real WeChat credentials; to run the built-in sandbox in production on purpose, set MULIN_SANDBOX=1',
+    );
+  }
+  if (!sandbox && e.MULIN_SANDBOX === '1')
+    problems.push('MULIN_SANDBOX: =1 asks for the built-in sandbox, but real WeChat credentials are set: remove one or the other');
   if (!sandbox) {
     // Half a set of credentials would silently fall back to nothing: name what is missing instead.
     if (e.WECHAT_MINI_APPID && !e.WECHAT_MINI_SECRET) problems.push('WECHAT_MINI_SECRET: required when WECHAT_MINI_APPID is set');
@@ -192,8 +217,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     dataDir: e.MULIN_DATA_DIR,
-    seedDemo: e.MULIN_SEED_DEMO === 'auto',
-    database: url ? { kind: 'mariadb' as const, url } : { kind: 'sqlite' as const, file: `${e.MULIN_DATA_DIR}/mulin.sqlite` },
+    // A production database is never filled with the demo district unless asked.
+    seedDemo: (e.MULIN_SEED_DEMO ?? (e.NODE_ENV === 'production' ? 'never' : 'auto')) === 'auto',
+    database: url
+      ? { kind: 'mariadb' as const, url, lockWaitSeconds: e.MULIN_DB_LOCK_WAIT_S }
+      : { kind: 'sqlite' as const, file: `${e.MULIN_DATA_DIR}/mulin.sqlite` },
     wechat: {
       mpAppId: e.WECHAT_MP_APPID,
       mpSecret: e.WECHAT_MP_SECRET,
@@ -214,11 +242,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     templates,
     sandbox,
+    sandboxWarning:
+      sandbox && e.NODE_ENV === 'production'
+        ? 'SANDBOX MODE IN PRODUCTION (MULIN_SANDBOX=1): no real WeChat; anyone can sign in as a demo user and /sandbox lists users and pay orders'
+        : null,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     jobs,
     broadcastRate: e.MULIN_BROADCAST_RATE,
     slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
     idHashKey: e.MULIN_ID_HASH_KEY,
+    wechatMaxSkewSeconds: e.MULIN_WECHAT_MAX_SKEW_S,
+    retention: { chatLogDays: e.MULIN_RETAIN_CHAT_DAYS, auditLogDays: e.MULIN_RETAIN_AUDIT_DAYS },
   });
 }
 

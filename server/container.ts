@@ -6,6 +6,8 @@ import { WechatPayGateway } from './gateways/wechat-pay.gateway';
 import type { Clock } from './lib/clock';
 import { REFERENCE_MAX_AGE_MS } from './lib/fresh-reads';
 import { AccountRepository } from './repositories/account.repository';
+import { AttemptLimitRepository } from './repositories/attempt-limit.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { BookingRepository } from './repositories/booking.repository';
 import { CentreRepository } from './repositories/centre.repository';
@@ -49,6 +51,8 @@ import { SlotCallOff } from './services/catalogue/slot-call-off';
 import { WechatInboxService, type Conversation } from './services/chat/wechat-inbox.service';
 import type { WechatSettings } from './wechat-settings';
 import { AccessService } from './services/access/access.service';
+import { AttemptLimiter } from './services/access/attempt-limiter';
+import { PersonalDataRetention } from './services/privacy/retention.service';
 import { AuditService } from './services/access/audit.service';
 import { AuthService } from './services/access/auth.service';
 import { AccountService } from './services/access/account.service';
@@ -122,6 +126,7 @@ export function buildServices(deps: Deps) {
   const freshness = { clock, maxAgeMs: deps.referenceMaxAgeMs ?? REFERENCE_MAX_AGE_MS };
   const repos = {
     accounts: new AccountRepository(db),
+    attemptLimits: new AttemptLimitRepository(db),
     audit: new AuditRepository(db),
     bookings: new BookingRepository(db),
     bindCodes: new BindCodeRepository(db),
@@ -161,6 +166,7 @@ export function buildServices(deps: Deps) {
   const pay = deps.wechat.pay.mchId ? new WechatPayGateway(deps.wechat, clock) : null;
   const access = new AccessService(repos.links);
   const audit = new AuditService(repos.audit, clock);
+  const attempts = new AttemptLimiter({ db, clock, limits: repos.attemptLimits, audit });
   const notifier = new AccountNotifier(messenger, logger);
   const payLinks = new PayLinks(deps.wechat.pay.apiV3Key, config.publicBaseUrl, clock);
   // Built before the booking services: they tell it, inside their transactions, when a booking moves.
@@ -243,7 +249,7 @@ export function buildServices(deps: Deps) {
     links: repos.links,
     seniors: repos.seniors,
     accounts: repos.accounts,
-    auditRepo: repos.audit,
+    attempts,
     access,
     audit,
     bindCodes: repos.bindCodes,
@@ -289,9 +295,9 @@ export function buildServices(deps: Deps) {
     accounts: repos.accounts,
     seniors: repos.seniors,
     links: repos.links,
-    inbound: repos.wechatInbound,
     binding: wechatBinding,
     familyLinks,
+    attempts,
   });
   const bot = new ChatBot({
     clock,
@@ -397,7 +403,9 @@ export function buildServices(deps: Deps) {
     audit,
     messenger,
     pay,
-    auth: new AuthService(repos.accounts, messenger, clock),
+    attempts,
+    retention: new PersonalDataRetention({ clock, retention: new RetentionRepository(db), attempts, periods: config.retention }),
+    auth: new AuthService(repos.accounts, messenger, clock, attempts),
     bot,
     inbox: new WechatInboxService({
       inbound: repos.wechatInbound,
@@ -466,7 +474,7 @@ export function buildServices(deps: Deps) {
       regions: repos.regions,
       access,
       audit,
-      auditRepo: repos.audit,
+      attempts,
     }),
     auditLog: new AuditLogService({ audit: repos.audit, accounts: repos.accounts }),
     counter: new CounterService({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError, type Config } from './config';
 import { configFromEnvironment } from './bootstrap';
 import { createApp } from './app';
+import { answerClientErrors } from './http/client-errors';
 import { buildScheduling, buildServices, selectJobs } from './container';
 import { JOBS } from '../jobs';
 import { instanceName } from './services/scheduler/instance';
@@ -61,11 +62,22 @@ async function main(): Promise<void> {
 
   const app = createApp(services);
   const server = app.listen(config.port, () => {
-    const base = `http://localhost:${config.port}`;
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const base = `http://localhost:${port}`;
     const credentials = path.join(config.dataDir, 'demo-accounts.txt');
+    const loud = config.sandboxWarning
+      ? [
+          '',
+          '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+          `  !!! ${config.sandboxWarning}`,
+          '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+          '',
+        ]
+      : [];
     console.log(
       [
         '',
+        ...loud,
         `  Mulin 睦邻 is up on ${base}`,
         `  database   ${describeDatabase(config)}`,
         `  WeChat     ${config.sandbox ? 'sandbox mode (no real WeChat credentials configured)' : `real credentials, public URL ${config.publicBaseUrl}`}`,
@@ -74,18 +86,20 @@ async function main(): Promise<void> {
         config.sandbox ? `  chat       ${base}/sandbox/chat  (talk to the public account as a demo senior or family member)` : '',
         fs.existsSync(credentials) ? `  console    demo staff/admin passwords in ${path.resolve(credentials)}` : '',
         `  jobs       ${scheduler.jobNames.length ? scheduler.jobNames.join(', ') : 'none (MULIN_JOBS=none)'}`,
-        '',
+        ...loud,
       ]
-        .filter((l) => l !== '')
+        .filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== ''))
         .join('\n'),
     );
+    if (config.sandboxWarning) logger.warn(config.sandboxWarning);
   });
+  answerClientErrors(server);
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     // No new ticks from here; runs in progress finish (or the 10 s below ends them) before the database closes.
     const stopped = scheduler.stop();
-    server.close(() => void stopped.then(() => db.ds.destroy()).then(() => process.exit(0)));
+    server.close(() => void stopped.then(() => db.close()).then(() => process.exit(0)));
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));

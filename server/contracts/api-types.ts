@@ -29,7 +29,7 @@ export type BookedBy = 'self' | 'family' | 'staff';
 export type BookingChannel = 'mp_chat' | 'miniprogram' | 'console' | 'phone' | 'counter';
 export type PaymentStatus = 'created' | 'paid' | 'closed' | 'failed';
 export type RefundStatus = 'pending' | 'processing' | 'success' | 'abnormal' | 'closed' | 'failed';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'joined';
 export type AlertChannel = 'mp_chat' | 'miniprogram' | 'console' | 'device';
 export type NoticeStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
 

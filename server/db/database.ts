@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { DatabaseKind } from '../config';
 import { EntityRows } from './entity-rows';
+import { HealthProbe } from './health-probe';
 
 /**
  * A unit of work on the database: the transaction a service opened with `db.transaction(…)`, which it hands to
@@ -16,16 +18,44 @@ export type Tx = EntityManager;
  * On SQLite we therefore run write transactions one at a time through an in-process queue. The embedded
  * database serves one process, so a process-local queue is enough; MariaDB gets real concurrent transactions.
  */
+export interface DatabaseOptions {
+  /**
+   * Fail loudly when a transaction's callback reaches outside it: `db.manager` used, or another `db.transaction`
+   * opened, while one runs. Such a read or write takes a second pooled connection while the first holds its locks;
+   * thirty of them waiting on one row lock took every connection and froze the whole API until MariaDB's lock wait
+   * ran out (issue 20). The tests turn it on; production does not pay for the bookkeeping.
+   */
+  strictTransactions?: boolean;
+}
+
+/** Thrown (with strictTransactions) when code inside a transaction reaches the database outside it. */
+export class OutsideTransactionError extends Error {
+  constructor(what: string) {
+    super(`${what} inside a running db.transaction callback: pass the callback's Tx (em) instead, or do it before or after the transaction`);
+    this.name = 'OutsideTransactionError';
+  }
+}
+
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly entityRows = new Map<EntityTarget<ObjectLiteral>, EntityRows<ObjectLiteral>>();
+  /** With strictTransactions: the transaction the current async call chain runs inside, while it is open. */
+  private readonly running: AsyncLocalStorage<{ open: boolean }> | null;
+  private readonly probe: HealthProbe | null;
 
   constructor(
     readonly ds: DataSource,
     readonly kind: DatabaseKind,
-  ) {}
+    options: DatabaseOptions = {},
+  ) {
+    this.running = options.strictTransactions ? new AsyncLocalStorage() : null;
+    const url = (ds.options as { url?: string }).url;
+    this.probe = kind === 'mariadb' && url ? new HealthProbe(url) : null;
+  }
 
+  /** The manager outside any transaction (each query takes a pooled connection of its own). */
   get manager(): Tx {
+    if (this.running?.getStore()?.open) throw new OutsideTransactionError('db.manager used');
     return this.ds.manager;
   }
 
@@ -37,8 +67,7 @@ export class Database {
   }
 
   transaction<T>(work: (em: Tx) => Promise<T>): Promise<T> {
-    if (this.kind !== 'sqlite') return this.ds.transaction(work);
-    return this.queued(work);
+    return this.open(work);
   }
 
   /**
@@ -48,14 +77,28 @@ export class Database {
    * booking's row first (BookingRepository.lockedFind), which orders every decision about one booking.
    */
   decide<T>(work: (em: Tx) => Promise<T>): Promise<T> {
-    if (this.kind !== 'sqlite') return this.ds.transaction('READ COMMITTED', work);
-    return this.queued(work);
+    return this.open(work, 'READ COMMITTED');
   }
 
-  private queued<T>(work: (em: Tx) => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => this.ds.transaction(work));
+  private open<T>(work: (em: Tx) => Promise<T>, isolation?: 'READ COMMITTED'): Promise<T> {
+    // A transaction inside a transaction takes a second connection while the first holds its locks (on SQLite it
+    // would wait for itself in the queue below).
+    if (this.running?.getStore()?.open) return Promise.reject(new OutsideTransactionError('db.transaction opened'));
+    const guarded = this.guard(work);
+    if (this.kind !== 'sqlite') return isolation ? this.ds.transaction(isolation, guarded) : this.ds.transaction(guarded);
+    const run = this.tail.then(() => this.ds.transaction(guarded));
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  private guard<T>(work: (em: Tx) => Promise<T>): (em: Tx) => Promise<T> {
+    const running = this.running;
+    if (!running) return work;
+    return (em) => {
+      const marker = { open: true };
+      // Work the callback started but did not await may outlive it: once it is over, that is no longer "inside".
+      return running.run(marker, () => work(em)).finally(() => (marker.open = false));
+    };
   }
 
   /** `FOR UPDATE` where the database has row locks; SQLite's queue already serialises writers. */
@@ -90,7 +133,14 @@ export class Database {
     }
   }
 
+  /** Does the database answer? On MariaDB over a connection of its own, so a busy pool cannot make it look down. */
   async ping(): Promise<void> {
+    if (this.probe) return this.probe.ping();
     await this.ds.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.probe?.close();
+    await this.ds.destroy();
   }
 }

@@ -12,7 +12,7 @@ import type { Middleware, Next, ParameterizedContext } from 'koa';
  * alone with `before`, so its middleware runs only for its routes; and a request is offered only to the areas with
  * a route under its first path segment, in the order the areas were given. Paths, 404s and 405s are as before.
  */
-export function apiRouter(prefix: string, areas: Router[], before: Middleware[]): Middleware {
+export function apiRouter(prefix: string, areas: Router[], before: Middleware[]): Middleware & { routes: RouteInfo[] } {
   const bySegment = new Map<string, Step[]>();
   for (const area of areas) {
     const wrapped = new Router({ prefix });
@@ -27,11 +27,23 @@ export function apiRouter(prefix: string, areas: Router[], before: Middleware[])
   }
   const chains = new Map([...bySegment].map(([segment, list]) => [segment, chain(list)]));
   const start = `${prefix}/`;
-  return function api(ctx, next) {
+  const api: Middleware = function api(ctx, next) {
     if (!ctx.path.startsWith(start)) return next();
     const run = chains.get(firstSegment(ctx.path.slice(prefix.length)));
     return run ? run(ctx, next) : next();
   };
+  return Object.assign(api, { routes: areas.flatMap((area) => routesOf(area, prefix)) });
+}
+
+/** A route as served: `GET`, `/api/v1/bookings/:id`. */
+export interface RouteInfo {
+  method: string;
+  path: string;
+}
+
+/** The routes a router serves (HEAD, which @koa/router adds to every GET, left out), under `prefix`. */
+export function routesOf(router: Router, prefix = ''): RouteInfo[] {
+  return router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((method) => ({ method, path: `${prefix}${String(layer.path)}` })));
 }
 
 /** `/bookings/:id/cancel` → `bookings`. */

@@ -3,7 +3,8 @@
  * daylight saving since 1991, so a fixed offset is exact and far cheaper than Intl on hot paths.
  */
 export const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-export const MINUTE = 60_000;
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 

@@ -62,8 +62,8 @@ export class AccountRepository {
     return (await this.byMpOpenid.load(openid)) ?? null;
   }
 
-  findById(id: number): Promise<Account | null> {
-    return this.db.manager.findOneBy(Account, { id });
+  findById(id: number, em: EntityManager = this.db.manager): Promise<Account | null> {
+    return em.findOneBy(Account, { id });
   }
 
   findByMiniOpenid(openid: string): Promise<Account | null> {

@@ -78,13 +78,6 @@ export class AuditRepository {
     return this.db.rows(AuditLog).insertMany(em, rows);
   }
 
-  countByActorSince(accountId: number, action: string, since: Date): Promise<number> {
-    return this.db.manager
-      .createQueryBuilder(AuditLog, 'a')
-      .where('a.actorAccountId = :accountId AND a.action = :action AND a.createdAt > :since', { accountId, action, since })
-      .getCount();
-  }
-
   forEntity(entityType: string, entityId: number): Promise<AuditLog[]> {
     return this.db.manager.find(AuditLog, { where: { entityType, entityId }, order: { id: 'ASC' } });
   }

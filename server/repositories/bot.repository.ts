@@ -46,6 +46,17 @@ export class BindCodeRepository {
     return em.createQueryBuilder(SeniorBindCode, 'c').where('c.scene = :scene AND c.usedAt IS NULL AND c.sceneExpiresAt > :now', { scene, now }).getOne();
   }
 
+  /** Ends a senior's unused codes and QR scenes now (a new one replaces them). */
+  async expireOf(em: EntityManager, seniorId: number, now: Date): Promise<number> {
+    const r = await em
+      .createQueryBuilder()
+      .update(SeniorBindCode)
+      .set({ codeExpiresAt: now, sceneExpiresAt: now })
+      .where('seniorId = :seniorId AND usedAt IS NULL AND (codeExpiresAt > :now OR sceneExpiresAt > :now)', { seniorId, now })
+      .execute();
+    return r.affected ?? 0;
+  }
+
   /** Spends it exactly once: of two racing uses only one sees `true`. */
   async use(em: EntityManager, id: number, accountId: number, now: Date): Promise<boolean> {
     const r = await em

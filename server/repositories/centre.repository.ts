@@ -1,5 +1,5 @@
 import { Centre, ServiceItem, type ServiceCategory } from '../../entities';
-import type { Database } from '../db/database';
+import type { Database, Tx } from '../db/database';
 import { BatchLoader } from '../lib/batch-loader';
 import { FreshReads, type Freshness } from '../lib/fresh-reads';
 
@@ -44,8 +44,8 @@ export class CentreRepository {
     return (await this.itemLoader.load(id)) ?? null;
   }
 
-  findById(id: number): Promise<Centre | null> {
-    return this.db.manager.findOneBy(Centre, { id });
+  findById(id: number, em: Tx = this.db.manager): Promise<Centre | null> {
+    return em.findOneBy(Centre, { id });
   }
 
   findByIds(ids: number[]): Promise<Centre[]> {

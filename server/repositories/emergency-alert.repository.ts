@@ -12,8 +12,23 @@ function enclosingPaths(regionPath: string): string[] {
 export class EmergencyAlertRepository {
   constructor(private readonly db: Database) {}
 
-  insert(alert: Omit<EmergencyAlert, 'id'>): Promise<EmergencyAlert> {
-    return this.db.manager.save(EmergencyAlert, this.db.manager.create(EmergencyAlert, alert));
+  insert(em: EntityManager, alert: Omit<EmergencyAlert, 'id'>): Promise<EmergencyAlert> {
+    return em.save(EmergencyAlert, em.create(EmergencyAlert, alert));
+  }
+
+  /**
+   * The alert a new raise by this senior joins: their latest alert raised (or joined) since `since`, followed to the
+   * alert it joined, if that one is still open or acknowledged.
+   */
+  async joinableFor(em: EntityManager, seniorId: number, since: Date): Promise<EmergencyAlert | null> {
+    const latest = await em
+      .createQueryBuilder(EmergencyAlert, 'a')
+      .where('a.seniorId = :seniorId AND a.createdAt > :since', { seniorId, since })
+      .orderBy('a.id', 'DESC')
+      .getOne();
+    if (!latest) return null;
+    const target = latest.joinedAlertId !== null ? await em.findOneBy(EmergencyAlert, { id: latest.joinedAlertId }) : latest;
+    return target && (target.status === 'open' || target.status === 'acknowledged') ? target : null;
   }
 
   findById(id: number): Promise<EmergencyAlert | null> {

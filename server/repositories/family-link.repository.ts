@@ -79,6 +79,17 @@ export class FamilyLinkRepository {
     return em.createQueryBuilder(FamilyLinkCode, 'c').where('c.code = :code AND c.usedAt IS NULL AND c.expiresAt > :now', { code, now }).getOne();
   }
 
+  /** Ends a senior's live codes now (a new one replaces them). */
+  async expireCodesOf(em: EntityManager, seniorId: number, now: Date): Promise<number> {
+    const r = await em
+      .createQueryBuilder()
+      .update(FamilyLinkCode)
+      .set({ expiresAt: now })
+      .where('seniorId = :seniorId AND usedAt IS NULL AND expiresAt > :now', { seniorId, now })
+      .execute();
+    return r.affected ?? 0;
+  }
+
   insertCode(em: EntityManager, code: Omit<FamilyLinkCode, 'id'>): Promise<FamilyLinkCode> {
     return em.save(FamilyLinkCode, em.create(FamilyLinkCode, code));
   }

@@ -21,6 +21,12 @@ export class PaymentRepository {
     return qb.getOne();
   }
 
+  /** The payments with these merchant order numbers (those that are ours). */
+  paymentsByOutTradeNos(outTradeNos: string[]): Promise<Payment[]> {
+    if (outTradeNos.length === 0) return Promise.resolve([]);
+    return this.db.manager.createQueryBuilder(Payment, 'p').where('p.outTradeNo IN (:...outTradeNos)', { outTradeNos }).getMany();
+  }
+
   /** A booking's payments, oldest first; with `lock`, read current (not from a snapshot) and locked. */
   async paymentsOf(bookingId: number, em: EntityManager = this.db.manager, lock = false): Promise<Payment[]> {
     const qb = em.createQueryBuilder(Payment, 'p').where('p.bookingId = :bookingId', { bookingId }).orderBy('p.id', 'ASC');

@@ -81,9 +81,10 @@ export class WechatInboundRepository {
     return this.db.manager.findOneBy(WechatInbound, { dedupeKey });
   }
 
-  /** A senior's conversation with the bot, newest first (their own messages and their family's about them). */
-  conversationOf(seniorId: number, limit: number, beforeId?: number): Promise<WechatInbound[]> {
+  /** A senior's conversation with the bot, newest first (their own messages and their family's about them, or only one account's). */
+  conversationOf(seniorId: number, limit: number, beforeId?: number, accountId?: number): Promise<WechatInbound[]> {
     const q = this.db.manager.createQueryBuilder(WechatInbound, 'w').where('w.seniorId = :seniorId', { seniorId });
+    if (accountId !== undefined) q.andWhere('w.accountId = :accountId', { accountId });
     if (beforeId !== undefined) q.andWhere('w.id < :beforeId', { beforeId });
     return q.orderBy('w.id', 'DESC').take(limit).getMany();
   }

@@ -20,4 +20,14 @@ export const ERROR_MESSAGES = {
   CENTRE_HAS_BOOKINGS: (count: number) => `这个站点还有 ${count} 个未完成的预约，请先关闭那些日子`,
   SERVICE_ITEM_HAS_BOOKINGS: (count: number) => `这个服务项目还有 ${count} 个未完成的预约，请先关闭那些时段`,
   MENU_NO_SLOT: (date: string, meal: string) => `${date} 没有${meal}时段，请先排好时段再填菜单`,
+  LOGIN_TOO_MANY_TRIES: (waitSeconds: number) => `登录失败次数太多，请${waitWords(waitSeconds)}后再试`,
+  PASSWORD_TOO_MANY_TRIES: (waitSeconds: number) => `原密码输错次数太多，请${waitWords(waitSeconds)}后再试`,
+  LINK_CODE_TOO_MANY_TRIES: (waitSeconds: number) => `绑定码输错次数太多，请${waitWords(waitSeconds)}后再试`,
 } as const;
+
+/** " 30 秒", " 15 分钟", " 1 小时" (rounded up: nobody is told to come back too early). */
+function waitWords(seconds: number): string {
+  if (seconds < 60) return ` ${seconds} 秒`;
+  if (seconds < 3600) return ` ${Math.ceil(seconds / 60)} 分钟`;
+  return ` ${Math.ceil(seconds / 3600)} 小时`;
+}

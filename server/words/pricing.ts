@@ -37,4 +37,6 @@ export const PRICING_TEXTS = {
   // ---- the quote's reason ----
   noSubsidyBecause: (why: string) => `本次没有补贴：${why}`,
   noPolicy: '本次服务没有适用的补贴政策',
+  /** A walk-in quote at a centre that is not the senior's: the price, without the senior's circumstances. */
+  reasonWithheld: '补贴已按老人的资格计算；依据只向老人所在站点和管理员显示',
 } as const;

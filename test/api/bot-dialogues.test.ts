@@ -362,7 +362,7 @@ describeEachDb('the chat bot', (h) => {
     const { token } = h().wechat.mp;
     let n = 0;
     const post = (content: string, msgId: string) => {
-      const timestamp = String(1764550000 + ++n);
+      const timestamp = String(Math.floor(h().clock.now().getTime() / 1000) + ++n);
       const nonce = String(500 + n);
       const xml = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_senior_02]]></FromUserName><CreateTime>1764550000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
       return h()

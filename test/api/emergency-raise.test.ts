@@ -20,6 +20,7 @@ describeEachDb('助急 from the mini-program', (h) => {
   });
 
   test('a linked daughter may raise one for her mother; an unlinked user, staff and bad input may not', async () => {
+    h().clock.advance(3600_000); // an hour after the test above: a new emergency, not a repeat of that one
     const zhang = await seniorNamed(h(), '张桂英');
     const daughter = await loginWechat(h(), 'o_family_01');
     const raised = await h().http.post('/api/v1/emergencies').set('authorization', daughter).send({ seniorId: zhang.id, message: '电话打不通' });

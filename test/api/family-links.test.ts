@@ -66,16 +66,20 @@ describeEachDb('family links', (h) => {
     expect(late.body.error.code).toBe('LINK_CODE_INVALID');
   });
 
-  test('guessing codes is stopped after five wrong tries', async () => {
+  test('guessing codes is slowed down, then stopped after five wrong tries', async () => {
     const guesser = await loginWechat(h(), 'code-guesser');
-    const codes = ['000001', '000002', '000003', '000004', '000005'];
-    for (const code of codes) {
-      const r = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code });
-      expect(r.body.error.code).toBe('LINK_CODE_INVALID');
-    }
-    const blocked = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '000006' });
+    const guess = (code: string) => h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code });
+    // Three tries at once, the fourth makes the next wait 5 seconds, the fifth locks for a quarter hour.
+    for (const code of ['000001', '000002', '000003', '000004']) expect((await guess(code)).body.error.code).toBe('LINK_CODE_INVALID');
+    const tooSoon = await guess('000005');
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.body.error).toEqual({ code: 'LINK_CODE_TOO_MANY_TRIES', message: '绑定码输错次数太多，请 5 秒后再试', details: { retryAfterSeconds: 5 } });
+    expect(tooSoon.headers['retry-after']).toBe('5');
+    h().clock.advance(5000);
+    expect((await guess('000005')).body.error.code).toBe('LINK_CODE_INVALID');
+    const blocked = await guess('000006');
     expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toEqual({ code: 'LINK_CODE_TOO_MANY_TRIES', message: '绑定码输错次数太多，请 15 分钟后再试' });
+    expect(blocked.body.error).toMatchObject({ code: 'LINK_CODE_TOO_MANY_TRIES', message: '绑定码输错次数太多，请 15 分钟后再试' });
     const malformed = await h().http.post('/api/v1/family-links').set('authorization', guesser).send({ code: '12ab' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.details.fields.code).toBe('绑定码是 6 位数字');

@@ -7,6 +7,7 @@ import { createConnection } from 'mysql2/promise';
 import pino from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../server/app';
+import { answerClientErrors } from '../../server/http/client-errors';
 import { loadConfig, type Config } from '../../server/config';
 import { buildServices, type Services } from '../../server/container';
 import type { Database } from '../../server/db/database';
@@ -50,7 +51,7 @@ export interface Harness {
 
 let counter = 0;
 
-async function databaseFor(kind: DbKind): Promise<Config['database']> {
+async function databaseFor(kind: DbKind, lockWaitSeconds?: number): Promise<Config['database']> {
   counter++;
   if (kind === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mulin-test-'));
@@ -62,7 +63,7 @@ async function databaseFor(kind: DbKind): Promise<Config['database']> {
   await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await conn.end();
-  return { kind: 'mariadb', url: `${TEST_MYSQL_URL}/${name}` };
+  return { kind: 'mariadb', url: `${TEST_MYSQL_URL}/${name}`, lockWaitSeconds };
 }
 
 async function dropDatabase(database: Config['database']): Promise<void> {
@@ -88,6 +89,10 @@ export interface HarnessOptions {
   notifyRetryDelaysMs?: number[];
   /** Limits of the seniors' list import. */
   importLimits?: Partial<import('../../server/services/people/senior-import.service').ImportLimits>;
+  /** MariaDB's InnoDB lock wait for the pool's connections (default DEFAULT_LOCK_WAIT_SECONDS). */
+  lockWaitSeconds?: number;
+  /** Fail any read or write outside a running transaction (default true; see DatabaseOptions). */
+  strictTransactions?: boolean;
 }
 
 /**
@@ -105,10 +110,10 @@ const runCredentials = (): SandboxCredentials | undefined => {
  * built-in WeChat sandbox mounted at /sandbox on the same server and the gateways pointed at it over HTTP.
  */
 export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Promise<Harness> {
-  const database = await databaseFor(kind);
+  const database = await databaseFor(kind, opts.lockWaitSeconds);
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database } as Config;
   const clock = new FakeClock(T0);
-  const db = await openDatabase(database, undefined, opts.poolSize);
+  const db = await openDatabase(database, undefined, { poolSize: opts.poolSize, strictTransactions: opts.strictTransactions ?? true });
   try {
     if (opts.seed !== false) await seedDemo(db, clock, { consolePassword: CONSOLE_PASSWORD });
   } catch (err) {
@@ -148,6 +153,7 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
     broadcast: { sleep: async () => undefined, ...opts.broadcast },
   });
   server.on('request', createApp(services).callback());
+  answerClientErrors(server);
   return {
     kind,
     db,
@@ -162,7 +168,7 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
     http: supertest.agent(server),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.ds.destroy();
+      await db.close();
       await dropDatabase(database);
     },
   };

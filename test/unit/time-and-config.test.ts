@@ -30,7 +30,12 @@ describe('configuration', () => {
     expect(c.wechat.apiBase).toBe('https://api.weixin.qq.com');
   });
   test('DATABASE_URL selects MariaDB/MySQL for mysql:// and mariadb://', () => {
-    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/mulin' }).database).toEqual({ kind: 'mariadb', url: 'mysql://u:p@db:3306/mulin' });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/mulin' }).database).toEqual({
+      kind: 'mariadb',
+      url: 'mysql://u:p@db:3306/mulin',
+      lockWaitSeconds: 5,
+    });
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/mulin', MULIN_DB_LOCK_WAIT_S: '2' }).database).toMatchObject({ lockWaitSeconds: 2 });
     expect(loadConfig({ DATABASE_URL: 'mariadb://u@db/mulin' }).database.kind).toBe('mariadb');
   });
   test('a wrong value stops the start with a message naming the variable', () => {

@@ -5,7 +5,7 @@ export class Reminders1796187483516 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      `CREATE TABLE \`subscribe_credit\` (\`id\` int NOT NULL AUTO_INCREMENT, \`accountId\` int NOT NULL, \`templateId\` varchar(64) NOT NULL, \`credits\` int NOT NULL DEFAULT '0', \`updatedAt\` datetime(3) NOT NULL, UNIQUE INDEX \`uq_subscribe_credit\` (\`accountId\`, \`templateId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`,
+      `CREATE TABLE \`subscribe_credit\` (\`id\` int NOT NULL AUTO_INCREMENT, \`accountId\` int NOT NULL, \`templateId\` varchar(64) NOT NULL, \`credits\` int NOT NULL DEFAULT '0', \`updatedAt\` datetime(3) NOT NULL, UNIQUE INDEX \`uq_subscribe_credit\` (\`accountId\`, \`templateId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     );
     await queryRunner.query(`ALTER TABLE \`reminder\` ADD \`claimToken\` varchar(36) NULL`);
     await queryRunner.query(`ALTER TABLE \`reminder\` ADD \`claimedAt\` datetime(3) NULL`);

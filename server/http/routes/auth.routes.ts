@@ -15,7 +15,7 @@ export function authRoutes(s: Services): Router {
   });
   r.post('/auth/password-login', async (ctx) => {
     const { username, password } = parse(passwordLogin, ctx.request.body);
-    ctx.body = await s.auth.loginWithPassword(username, password);
+    ctx.body = await s.auth.loginWithPassword(username, password, ctx.ip);
   });
   r.post('/auth/logout', requireAuth(s.auth, { duringPasswordChange: true }), async (ctx) => {
     await s.auth.logout(bearerToken(ctx)!);

@@ -18,18 +18,22 @@ const MAX_BODY = '64kb';
  * - POST checks the plain signature before the body is even read, and in safe mode the `msg_signature` over the
  *   envelope's Encrypt before anything is decrypted; then decrypts with the appid, padding and length checked;
  * - the body is read with a size limit (413) and must be a well-formed WeChat `<xml>` message (400, never a 500);
- * - signatures are compared in constant time;
+ * - signatures are compared in constant time, and a signed timestamp more than `maxSkewSeconds` from now is refused
+ *   (a captured push replayed a month later used to be accepted; the MsgId dedupe still catches retries within it);
  * - a reply's CreateTime is in seconds (co-wechat wrote milliseconds), from the injected clock, and its text is in
  *   CDATA that stays well-formed whatever the text holds.
  * The conversation happens in WechatInboxService (dedupe, reply budget) and the bot behind it.
  */
-export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService, clock: Clock): Router {
+export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService, clock: Clock, maxSkewSeconds: number): Router {
   const { token, aesKey, appId } = settings.mp;
   const crypto = aesKey ? new WechatMessageCrypto(token, aesKey, appId) : null;
   const router = new Router();
+  /** WeChat signs the time it sent the request: seconds since the epoch, near our own. */
+  const fresh = (timestamp: string) => /^\d{1,12}$/.test(timestamp) && Math.abs(Number(timestamp) - clock.now().getTime() / 1000) <= maxSkewSeconds;
 
   router.get('/wechat', (ctx) => {
     const q = pushQuery(ctx);
+    if (!fresh(q.timestamp)) return stale(ctx);
     if (q.encrypted) {
       if (!crypto || !sameSignature(q.msgSignature, crypto.envelopeSignature(q.timestamp, q.nonce, q.echostr))) return refuse(ctx);
       try {
@@ -47,6 +51,7 @@ export function wechatRoutes(settings: WechatSettings, inbox: WechatInboxService
 
   router.post('/wechat', async (ctx) => {
     const q = pushQuery(ctx);
+    if (!fresh(q.timestamp)) return stale(ctx);
     if (!q.encrypted && !sameSignature(q.signature, plainSignature(token, q.timestamp, q.nonce))) return refuse(ctx);
     const xml = await readBody(ctx);
     if (xml === null) return;
@@ -121,6 +126,10 @@ function isMessage(doc: XmlElement): doc is XmlElement & InboundMessage {
 
 function refuse(ctx: Context): void {
   fail(ctx, 401, 'Invalid signature');
+}
+
+function stale(ctx: Context): void {
+  fail(ctx, 401, 'Timestamp out of range');
 }
 
 function fail(ctx: Context, status: number, body: string): null {

@@ -5,8 +5,7 @@ import { AppError, ERRORS } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { hashPassword, sha256Hex, verifyPassword } from '../../lib/password';
 import { oneTimePassword } from '../../lib/random';
-import { MINUTE } from '../../lib/time';
-import type { AuditRepository } from '../../repositories/audit.repository';
+import type { AttemptLimiter } from './attempt-limiter';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { RegionRepository } from '../../repositories/region.repository';
 import type { AccountPatch, StaffAccountRepository } from '../../repositories/staff-account.repository';
@@ -17,8 +16,6 @@ import type { AuditService } from './audit.service';
 import { passwordProblem } from './password-policy';
 
 /** Wrong old passwords allowed in the window before changing one's password is refused for a while. */
-const PASSWORD_TRIES = 5;
-const PASSWORD_TRIES_WINDOW_MS = 15 * MINUTE;
 
 export interface CreateAccountInput {
   username: string;
@@ -57,7 +54,8 @@ export interface AccountServiceDeps {
   regions: RegionRepository;
   access: AccessService;
   audit: AuditService;
-  auditRepo: AuditRepository;
+  /** Wrong old passwords are counted (and then refused for a while) by the shared attempt limiter. */
+  attempts: AttemptLimiter;
 }
 
 /** Where a console account belongs: its role, and the centre (staff) or region (administrators) that places it. */
@@ -225,16 +223,16 @@ export class AccountService {
     if (!account) throw new AppError('UNAUTHENTICATED');
     if (!account.username || !account.passwordHash) throw new AppError('PASSWORD_NOT_SET');
     const now = this.deps.clock.now();
-    const failures = await this.deps.auditRepo.countByActorSince(
-      account.id,
-      'account.change_password_failed',
-      new Date(now.getTime() - PASSWORD_TRIES_WINDOW_MS),
-    );
-    if (failures >= PASSWORD_TRIES) throw new AppError('PASSWORD_TOO_MANY_TRIES');
+    const attempt = await this.deps.attempts.begin([{ policy: 'password_change', id: String(account.id) }], {
+      ip: actor.ip,
+      actor,
+      entity: { type: 'account', id: account.id },
+    });
     if (!(await verifyPassword(oldPassword, account.passwordHash))) {
-      await this.deps.db.transaction((em) => this.deps.audit.record(em, actor, 'account.change_password_failed', { type: 'account', id: account.id }));
+      await attempt.failed('account.change_password_failed');
       throw new AppError('OLD_PASSWORD_WRONG', undefined, { fields: { oldPassword: ERRORS.OLD_PASSWORD_WRONG.message } });
     }
+    await attempt.succeeded({ reset: ['password_change'] });
     if (oldPassword === newPassword) throw new AppError('PASSWORD_UNCHANGED', undefined, { fields: { newPassword: ERRORS.PASSWORD_UNCHANGED.message } });
     const problem = passwordProblem(newPassword, account.username);
     if (problem) throw new AppError('PASSWORD_TOO_WEAK', PASSWORD_PROBLEMS[problem], { fields: { newPassword: PASSWORD_PROBLEMS[problem] } });

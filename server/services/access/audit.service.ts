@@ -64,6 +64,20 @@ export class AuditService {
     );
   }
 
+  /** Something done by someone not signed in (a wrong password for an account, say): recorded with their address. */
+  recordAnonymous(em: Tx, ip: string, action: string, entity: { type: string; id: number }, detail: Record<string, unknown> = {}): Promise<unknown> {
+    return this.repo.insert(em, {
+      actorAccountId: null,
+      actorRole: 'anonymous',
+      action,
+      entityType: entity.type,
+      entityId: entity.id,
+      detail,
+      ip: ip.slice(0, 64),
+      createdAt: this.clock.now(),
+    });
+  }
+
   /** An action no person took (a scheduled job escalating an alert): recorded under the role `system`. */
   recordSystem(em: Tx, action: string, entity: AuditTarget, detail: Record<string, unknown> = {}): Promise<unknown> {
     return this.repo.insert(em, {

@@ -10,6 +10,7 @@ import { DAY } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
 import { ACCOUNT_TEXTS } from '../../words/texts';
 import { actorForAccount, type Actor } from './actor';
+import type { AttemptLimiter } from './attempt-limiter';
 
 const MINI_SESSION_DAYS = 30;
 const CONSOLE_SESSION_HOURS = 12;
@@ -28,6 +29,8 @@ export class AuthService {
     private readonly accounts: AccountRepository,
     private readonly wechat: WechatLoginGateway,
     private readonly clock: Clock,
+    /** Password guessing is slowed down and then locked, per username and per address (issue 20). */
+    private readonly attempts: AttemptLimiter,
   ) {}
 
   async loginWithWechatCode(code: string): Promise<LoginResult> {
@@ -59,10 +62,23 @@ export class AuthService {
     return this.startSession(account, 'miniprogram', MINI_SESSION_DAYS * DAY);
   }
 
-  async loginWithPassword(username: string, password: string): Promise<LoginResult> {
+  async loginWithPassword(username: string, password: string, ip: string): Promise<LoginResult> {
     const account = await this.accounts.findByUsername(username);
+    // Usernames compare case-insensitively on MariaDB: `Admin` must count against `admin`.
+    const attempt = await this.attempts.begin(
+      [
+        { policy: 'login_account', id: username.trim().toLowerCase() },
+        { policy: 'login_ip', id: ip },
+      ],
+      { ip, entity: { type: 'account', id: account?.id ?? 0 } },
+    );
     const ok = await verifyPassword(password, account?.passwordHash ?? null);
-    if (!account || !ok || !account.active) throw new AppError('INVALID_CREDENTIALS');
+    if (!account || !ok || !account.active) {
+      // The name typed is kept only when it is an account's: an unknown one is often a password typed in the wrong box.
+      await attempt.failed('auth.login_failed', account ? { username: account.username } : { unknownUsername: true });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await attempt.succeeded({ reset: ['login_account'] });
     return this.startSession(account, 'console', CONSOLE_SESSION_HOURS * 3600_000);
   }
 

@@ -10,6 +10,7 @@ import { ofCategory, type PolicyRepository } from '../../repositories/policy.rep
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
+import { PRICING_TEXTS } from '../../words/pricing';
 import type { AccessService } from '../access/access.service';
 import type { Actor } from '../access/actor';
 import type { BookingReaderService } from './booking-reader.service';
@@ -70,8 +71,17 @@ export class BookingService {
     const offer = await this.offer(actor, input.seniorId, input.slotId);
     await this.deps.access.bookerFor(actor, offer.senior, offer.centre);
     this.checkQuantity(offer.item, input.quantity);
-    const [usage, policies] = await Promise.all([this.usage(offer), this.deps.policies.recentFor(offer.item.category)]);
-    return { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
+    const [usage, policies, relation] = await Promise.all([
+      this.usage(offer),
+      this.deps.policies.recentFor(offer.item.category),
+      this.deps.access.relationTo(actor, offer.senior),
+    ]);
+    const quote = { ...priceOffer(offer, offer.slot.date, input.quantity, usage, policies), slotId: offer.slot.id, seniorId: offer.senior.id };
+    // Staff may book a walk-in at their own centre for any senior, but the reasons (hardship, minimum living
+    // allowance, …) are the senior's circumstances: only for those who may see the senior. Ids are sequential, so
+    // without this one centre's staff could read the categories of a whole district.
+    if (relation !== null) return quote;
+    return { ...quote, policy: null, reason: PRICING_TEXTS.reasonWithheld, considered: [] };
   }
 
   /**

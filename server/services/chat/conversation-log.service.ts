@@ -7,7 +7,11 @@ import type { Actor } from '../access/actor';
 
 export type { ExchangeView };
 
-/** What a senior (and their family, about them) said to the bot and what it answered: for the centre's staff. */
+/**
+ * What a senior (and their family, about them) said to the bot and what it answered: for the centre's staff and the
+ * administrators over it. The senior may read their own side of it — what they said and were answered (个人信息保护法
+ * art. 45: a person may see what is kept about them) — but not what their family said.
+ */
 export class ConversationLogService {
   constructor(
     private readonly inbound: WechatInboundRepository,
@@ -19,8 +23,8 @@ export class ConversationLogService {
     const senior = await this.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.access.assertCanSeeSenior(actor, senior);
-    if (rel !== 'staff' && rel !== 'admin') throw new AppError('CHAT_LOG_NOT_ALLOWED');
-    const rows = await this.inbound.conversationOf(seniorId, q.limit, q.before);
+    if (rel !== 'staff' && rel !== 'admin' && rel !== 'self') throw new AppError('CHAT_LOG_NOT_ALLOWED');
+    const rows = await this.inbound.conversationOf(seniorId, q.limit, q.before, rel === 'self' ? actor.accountId : undefined);
     return {
       items: rows.map((r) => ({
         id: r.id,

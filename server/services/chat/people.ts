@@ -3,12 +3,11 @@ import { FEMALE_RELATIONS, MALE_RELATIONS } from '../../language/patterns';
 import type { Understanding } from '../../language/understand';
 import { BOT } from '../../words/bot';
 import { AppError } from '../../errors';
-import { HOUR } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
-import type { WechatInboundRepository } from '../../repositories/wechat-inbound.repository';
 import { actorForAccount, type Actor } from '../access/actor';
+import type { Attempt, AttemptLimiter } from '../access/attempt-limiter';
 import type { FamilyLinkService } from '../people/family-link.service';
 import type { BindOutcome, WechatBindingService } from '../people/wechat-binding.service';
 
@@ -29,9 +28,6 @@ export interface BindAnswer {
   seniorId?: number | null;
   accountId?: number | null;
 }
-
-/** Wrong binding codes allowed per hour before the bot stops trying them (6 digits are guessable). */
-const MAX_WRONG_CODES_PER_HOUR = 5;
 
 /** The senior a request is about: named, by relation word, oneself, the only one — or the candidates to ask. */
 export function pickSenior(s: Speaker, u: Understanding): Senior | Senior[] | null {
@@ -55,9 +51,9 @@ export interface BotPeopleDeps {
   accounts: AccountRepository;
   seniors: SeniorRepository;
   links: FamilyLinkRepository;
-  inbound: WechatInboundRepository;
   binding: WechatBindingService;
   familyLinks: FamilyLinkService;
+  attempts: AttemptLimiter;
 }
 
 /**
@@ -86,11 +82,30 @@ export class BotPeople {
     return this.bound(await this.deps.binding.bindByScene(openid, scene), 'bind_scene', true);
   }
 
-  /** Six digits sent in chat: a senior's binding code, or else a family-link code from a parent. */
-  async redeemCode(s: Speaker, code: string, now: Date): Promise<BindAnswer> {
-    if ((await this.deps.inbound.countSince(s.openid, 'code_wrong', new Date(now.getTime() - HOUR))) >= MAX_WRONG_CODES_PER_HOUR) {
-      return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
+  /**
+   * Six digits sent in chat: a senior's binding code, or else a family-link code from a parent. Each try is counted
+   * per WeChat user before the code is looked at (AttemptLimiter), so codes sent all at once cannot beat the limit;
+   * a code that was right gives its try back.
+   */
+  async redeemCode(s: Speaker, code: string, _now: Date): Promise<BindAnswer> {
+    let attempt: Attempt;
+    try {
+      attempt = await this.deps.attempts.begin([{ policy: 'code_openid', id: s.openid }], {
+        ip: 'wechat',
+        ...(s.actor ? { actor: s.actor } : {}),
+        entity: { type: 'account', id: s.account?.id ?? 0 },
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'LINK_CODE_TOO_MANY_TRIES') return { reply: BOT.codeTooManyTries, intent: 'code_refused', pending: null };
+      throw err;
     }
+    const answer = await this.tryCode(s, code);
+    if (answer.intent === 'code_wrong') await attempt.failed('chat_code.failed');
+    else await attempt.succeeded();
+    return answer;
+  }
+
+  private async tryCode(s: Speaker, code: string): Promise<BindAnswer> {
     if (await this.deps.binding.isLiveCode(code)) return this.bound(await this.deps.binding.bindByCode(s.openid, code), 'bind_code', false);
     // Not a senior's binding code: perhaps a family-link code from a parent. A stranger gets an account only for a
     // code that is live, so a wrong guess leaves nothing behind.

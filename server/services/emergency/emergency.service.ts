@@ -19,12 +19,21 @@ import type { AuditService } from '../access/audit.service';
 import type { AccountNotifier, NoticeOutcome } from '../messaging/notifier.service';
 
 export interface RaisedAlert {
+  /** The alert being handled: this one, or the open one it joined. */
   alertId: number;
+  /** Raised again within JOIN_WINDOW_MS of an open alert: recorded under it, nobody paged again. */
+  joined: boolean;
   /** Who heard about it, as the senior reads it: family names and "工作人员". */
   notified: string[];
   centrePhone: string;
   outcomes: Array<{ accountId: number; role: 'family' | 'staff'; outcome: NoticeOutcome }>;
 }
+
+/**
+ * A senior who raises help again within this long of their open (or acknowledged) alert is in the same emergency:
+ * the probes left 326 open alerts, each paging family and staff. Measured from the latest raise, so a storm stays one.
+ */
+export const JOIN_WINDOW_MS = 10 * MINUTE;
 
 /** An alert nobody has acknowledged for this long goes up one level. */
 export const ESCALATE_AFTER_MS = 5 * MINUTE;
@@ -52,7 +61,8 @@ export interface EmergencyServiceDeps {
 
 /**
  * 助急: a senior's call for help. The alert row is written first (so escalation can find it whatever happens
- * next), then every linked family member and the staff of the senior's centre are told at once, in parallel.
+ * next), then every linked family member and the staff of the senior's centre are told at once, in parallel. The
+ * same senior raising it again within minutes joins that alert instead of paging everyone again.
  */
 export class EmergencyService {
   constructor(private readonly deps: EmergencyServiceDeps) {}
@@ -60,13 +70,14 @@ export class EmergencyService {
   async raise(input: { senior: Senior; raisedByAccountId: number; channel: EmergencyAlert['channel']; message: string }): Promise<RaisedAlert> {
     const { senior } = input;
     const now = this.deps.clock.now();
-    const alert = await this.deps.alerts.insert({
+    const row: Omit<EmergencyAlert, 'id'> = {
       seniorId: senior.id,
       centreId: senior.homeCentreId,
       raisedByAccountId: input.raisedByAccountId,
       channel: input.channel,
       message: [...input.message].slice(0, 500).join(''),
       status: 'open',
+      joinedAlertId: null,
       escalationLevel: 0,
       lastEscalatedAt: now,
       acknowledgedByAccountId: null,
@@ -74,8 +85,15 @@ export class EmergencyService {
       resolvedAt: null,
       resolution: '',
       createdAt: now,
+    };
+    // One senior's raises are decided one at a time (their row locked for a moment): the first is an alert and
+    // pages everyone at once; the ones that follow within JOIN_WINDOW_MS are recorded under it and page nobody again.
+    const { alert, joined } = await this.deps.db.transaction(async (em) => {
+      await this.deps.seniors.lockMany(em, [senior.id]);
+      const open = await this.deps.alerts.joinableFor(em, senior.id, new Date(now.getTime() - JOIN_WINDOW_MS));
+      const saved = await this.deps.alerts.insert(em, open ? { ...row, status: 'joined', joinedAlertId: open.id } : row);
+      return { alert: open ?? saved, joined: open ? saved : null };
     });
-    this.deps.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
 
     const [kin, staff, centre] = await Promise.all([
       this.deps.links.familyOf(senior.id),
@@ -83,7 +101,18 @@ export class EmergencyService {
       senior.homeCentreId ? this.deps.centres.load(senior.homeCentreId) : Promise.resolve(null),
     ]);
     const family = kin.filter((k) => k.account.id !== input.raisedByAccountId).map((k) => k.account);
+    const staffToTell = staff.filter((a) => a.id !== input.raisedByAccountId);
     const relation = new Map(kin.map((k) => [k.account.id, k.relation]));
+    const nameOf = (a: Account) => relation.get(a.id) || a.displayName;
+    if (joined) {
+      // Answered at once, like the first: the people it names were told by the alert this one joined.
+      this.deps.logger.warn({ alertId: alert.id, joinedId: joined.id, seniorId: senior.id }, 'emergency raised again: joined the open alert');
+      const told = family.map(nameOf);
+      if (staffToTell.length > 0) told.push(EMERGENCY_TEXTS.centreStaff(centre?.name ?? null));
+      return { alertId: alert.id, joined: true, notified: told, centrePhone: centre?.phone ?? '', outcomes: [] };
+    }
+    this.deps.logger.warn({ alertId: alert.id, seniorId: senior.id }, 'emergency raised');
+
     const notice = {
       templates: this.deps.templates.emergency,
       data: {
@@ -96,15 +125,14 @@ export class EmergencyService {
     };
     const sent = await Promise.all([
       ...family.map(async (a) => ({ account: a, role: 'family' as const, outcome: await this.deps.notifier.notify(a, notice) })),
-      ...staff
-        .filter((a) => a.id !== input.raisedByAccountId)
-        .map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.deps.notifier.notify(a, notice) })),
+      ...staffToTell.map(async (a) => ({ account: a, role: 'staff' as const, outcome: await this.deps.notifier.notify(a, notice) })),
     ]);
     const reached = sent.filter((s) => s.outcome === 'subscribe' || s.outcome === 'template');
-    const notified = reached.filter((s) => s.role === 'family').map((s) => relation.get(s.account.id) || s.account.displayName);
+    const notified = reached.filter((s) => s.role === 'family').map((s) => nameOf(s.account));
     if (reached.some((s) => s.role === 'staff')) notified.push(EMERGENCY_TEXTS.centreStaff(centre?.name ?? null));
     return {
       alertId: alert.id,
+      joined: false,
       notified,
       centrePhone: centre?.phone ?? '',
       outcomes: sent.map((s) => ({ accountId: s.account.id, role: s.role, outcome: s.outcome })),

@@ -91,7 +91,9 @@ export class PaymentReaderService {
    * refunds that did not bring the money back (failed, abnormal, closed — until retried, covered by a later refund
    * or paid back by hand), counter payments that fell short of the co-payment, paid bookings still waiting for the
    * centre's confirmation today or tomorrow (unconfirmed at day end, they are refunded in full), and notifications
-   * Mulin could not match (admins only: they belong to no centre).
+   * Mulin flagged (administrators only). Each for those over its centre; a notification that matches no order of
+   * ours belongs to no centre, so only the administrators of a whole top-level region (the district) see it — a
+   * street's administrators used to see every one.
    */
   async problems(actor: Actor, limit = 200) {
     this.deps.access.assertStaffOrAdmin(actor);
@@ -103,7 +105,10 @@ export class PaymentReaderService {
       this.deps.payments.counterShortfalls(limit),
       this.deps.bookings.awaitingConfirmation(null, today, addDays(today, 1), limit),
     ]);
-    const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId)])];
+    const admin = actor.roles.includes('admin');
+    const ours = admin ? await this.deps.payments.paymentsByOutTradeNos([...new Set(notifications.flatMap((n) => (n.outTradeNo ? [n.outTradeNo] : [])))]) : [];
+    const bookingOfOrder = new Map(ours.map((p) => [p.outTradeNo, p.bookingId]));
+    const bookingIds = [...new Set([...payments.map((p) => p.bookingId), ...refunds.map((r) => r.bookingId), ...ours.map((p) => p.bookingId)])];
     const bookings = [...(await this.deps.bookings.findByIds(bookingIds)), ...shortfalls.map((x) => x.booking), ...awaiting];
     const centres = new Map((await this.deps.centres.findByIds([...new Set(bookings.map((b) => b.centreId))])).map((c) => [c.id, c]));
     const manages = new Set(
@@ -114,7 +119,11 @@ export class PaymentReaderService {
         })
         .map((b) => b.id),
     );
-    const admin = actor.roles.includes('admin');
+    const wholeRegion = admin && actor.regionPath !== null && actor.regionPath.split('/').filter(Boolean).length === 1;
+    const maySee = (outTradeNo: string | null) => {
+      const bookingId = outTradeNo ? bookingOfOrder.get(outTradeNo) : undefined;
+      return bookingId === undefined ? wholeRegion : manages.has(bookingId);
+    };
     return {
       payments: payments.filter((p) => manages.has(p.bookingId)).map((p) => this.view(p)),
       refunds: refunds.filter((r) => manages.has(r.bookingId)).map(refundView),
@@ -137,16 +146,18 @@ export class PaymentReaderService {
           payAtCounter: b.payAtCounter,
         })),
       notifications: admin
-        ? notifications.map((n) => ({
-            id: n.id,
-            notificationId: n.notificationId,
-            eventType: n.eventType,
-            outTradeNo: n.outTradeNo,
-            outRefundNo: n.outRefundNo,
-            outcome: n.outcome,
-            detail: n.detail,
-            receivedAt: n.receivedAt.toISOString(),
-          }))
+        ? notifications
+            .filter((n) => maySee(n.outTradeNo))
+            .map((n) => ({
+              id: n.id,
+              notificationId: n.notificationId,
+              eventType: n.eventType,
+              outTradeNo: n.outTradeNo,
+              outRefundNo: n.outRefundNo,
+              outcome: n.outcome,
+              detail: n.detail,
+              receivedAt: n.receivedAt.toISOString(),
+            }))
         : [],
     };
   }

@@ -93,7 +93,7 @@ export class PaymentSettler {
     const counterFen = counter?.amountFen ?? 0;
 
     if (booking.status === 'pending_payment') {
-      const centre = await this.deps.centres.findById(booking.centreId);
+      const centre = await this.deps.centres.findById(booking.centreId, em);
       const next: BookingStatus = centre?.autoConfirm ? 'confirmed' : 'pending_confirmation';
       const patch: Partial<Booking> = { status: next, paidAt, paymentDueAt: null, ...(next === 'confirmed' ? { confirmedAt: now } : {}), updatedAt: now };
       await this.deps.bookings.transition(em, booking.id, ['pending_payment'], patch);

@@ -1,18 +1,18 @@
 import type { Account, FamilyLink } from '../../../entities';
-import type { Database } from '../../db/database';
+import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { FamilyLinkView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { maskPhone } from '../../lib/mask';
 import { sixDigitCode } from '../../lib/random';
-import { DAY, MINUTE } from '../../lib/time';
+import { DAY } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
-import type { AuditRepository } from '../../repositories/audit.repository';
 import type { BindCodeRepository } from '../../repositories/bot.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { AccessService } from '../access/access.service';
 import { hasRole, type Actor } from '../access/actor';
+import type { AttemptLimiter, AttemptSubject } from '../access/attempt-limiter';
 import type { AuditService } from '../access/audit.service';
 
 const CODE_TTL_MS = DAY;
@@ -22,16 +22,12 @@ export interface FamilyLinkServiceDeps {
   links: FamilyLinkRepository;
   seniors: SeniorRepository;
   accounts: AccountRepository;
-  auditRepo: AuditRepository;
+  attempts: AttemptLimiter;
   access: AccessService;
   audit: AuditService;
   /** Senior WeChat-binding codes share the 6-digit space: a live code must not mean both. */
   bindCodes: BindCodeRepository;
 }
-
-/** Six digits are guessable by brute force; a handful of wrong tries per quarter hour is not. */
-const MAX_FAILED_REDEEMS = 5;
-const FAILED_REDEEM_WINDOW_MS = 15 * MINUTE;
 
 export type { FamilyLinkView };
 
@@ -47,6 +43,8 @@ export class FamilyLinkService {
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     return this.deps.db.transaction(async (em) => {
+      // One live code per senior: a new one ends the older ones (one senior had 75 live codes).
+      await this.deps.links.expireCodesOf(em, seniorId, now);
       // Live codes must be unique, or one code would open two seniors; retry the rare collision.
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
@@ -73,50 +71,52 @@ export class FamilyLinkService {
     return (await this.deps.links.findLiveCode(code, this.deps.clock.now())) !== null;
   }
 
-  /** A family member types the code: the link is made and the code is spent, together or not at all. */
+  /**
+   * A family member types the code: the link is made and the code is spent, together or not at all. Each try is
+   * counted first (AttemptLimiter: per account, and per address from the mini-program), so guessing is slowed
+   * down and then locked however many tries are sent at once; a right code gives its try back.
+   */
   async redeem(actor: Actor, code: string, relation = ''): Promise<FamilyLinkView> {
+    const subjects: AttemptSubject[] = [{ policy: 'code_account', id: String(actor.accountId) }];
+    // From the chat the address is WeChat's; the chat counts its tries per WeChat user (BotPeople).
+    if (actor.ip !== 'wechat') subjects.push({ policy: 'code_ip', id: actor.ip });
+    const attempt = await this.deps.attempts.begin(subjects, { ip: actor.ip, actor, entity: { type: 'account', id: actor.accountId } });
     const now = this.deps.clock.now();
-    const since = new Date(now.getTime() - FAILED_REDEEM_WINDOW_MS);
-    if ((await this.deps.auditRepo.countByActorSince(actor.accountId, 'family_link_code.failed', since)) >= MAX_FAILED_REDEEMS) {
-      throw new AppError('LINK_CODE_TOO_MANY_TRIES');
-    }
     const live = await this.deps.links.findLiveCode(code, now);
     if (!live) {
-      await this.deps.db.transaction((em) => this.deps.audit.record(em, actor, 'family_link_code.failed', { type: 'account', id: actor.accountId }));
+      await attempt.failed('family_link_code.failed');
       throw new AppError('LINK_CODE_INVALID');
     }
-    if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('OWN_LINK_CODE');
-    const link = await this.deps.db.transaction(async (em) => {
-      const existing = await this.deps.links.findPair(em, live.seniorId, actor.accountId);
-      if (existing && existing.revokedAt === null) throw new AppError('ALREADY_LINKED');
-      if (!(await this.deps.links.useCode(em, live.id, actor.accountId, now))) throw new AppError('LINK_CODE_INVALID');
-      const saved = existing
-        ? await this.deps.links.saveLink(em, {
-            ...existing,
-            relation: relation.slice(0, 16),
-            createdVia: 'code',
-            createdAt: now,
-            revokedAt: null,
-            revokedByAccountId: null,
-          })
-        : await this.deps.links.saveLink(em, {
-            seniorId: live.seniorId,
-            familyAccountId: actor.accountId,
-            relation: relation.slice(0, 16),
-            createdVia: 'code',
-            createdAt: now,
-            revokedAt: null,
-            revokedByAccountId: null,
-          });
-      const account = (await this.deps.accounts.findById(actor.accountId))!;
-      if (!account.roles.includes('family')) {
-        account.roles = [...account.roles, 'family'];
-        account.updatedAt = now;
-        await this.deps.accounts.save(account, em);
-      }
-      return saved;
-    });
+    let link: FamilyLink;
+    try {
+      if (hasRole(actor, 'senior') && actor.seniorId === live.seniorId) throw new AppError('OWN_LINK_CODE');
+      link = await this.deps.db.transaction((em) => this.link(em, actor, live.seniorId, live.id, relation, now));
+    } catch (err) {
+      // Spent by someone else a moment ago: as wrong as a guess. Anything else was a right code.
+      if (err instanceof AppError && err.code === 'LINK_CODE_INVALID') await attempt.failed('family_link_code.failed');
+      else await attempt.succeeded();
+      throw err;
+    }
+    await attempt.succeeded();
     return (await this.views([link], true))[0];
+  }
+
+  /** Inside the redeeming transaction: every read and write through `em`, none outside while the code is locked. */
+  private async link(em: Tx, actor: Actor, seniorId: number, codeId: number, relation: string, now: Date): Promise<FamilyLink> {
+    const existing = await this.deps.links.findPair(em, seniorId, actor.accountId);
+    if (existing && existing.revokedAt === null) throw new AppError('ALREADY_LINKED');
+    if (!(await this.deps.links.useCode(em, codeId, actor.accountId, now))) throw new AppError('LINK_CODE_INVALID');
+    const fields = { relation: relation.slice(0, 16), createdVia: 'code' as const, createdAt: now, revokedAt: null, revokedByAccountId: null };
+    const saved = existing
+      ? await this.deps.links.saveLink(em, { ...existing, ...fields })
+      : await this.deps.links.saveLink(em, { seniorId, familyAccountId: actor.accountId, ...fields });
+    const account = (await this.deps.accounts.findById(actor.accountId, em))!;
+    if (!account.roles.includes('family')) {
+      account.roles = [...account.roles, 'family'];
+      account.updatedAt = now;
+      await this.deps.accounts.save(account, em);
+    }
+    return saved;
   }
 
   /** A family member's seniors, or a senior's family members. */

@@ -68,6 +68,8 @@ export class WechatBindingService {
     const now = this.deps.clock.now();
     const scene = `${BIND_SCENE_PREFIX}${randomBytes(12).toString('base64url')}`;
     const row = await this.deps.db.transaction(async (em) => {
+      // One live code (and QR code) per senior: a new one ends the older ones (one senior had 75 live codes).
+      await this.deps.codes.expireOf(em, seniorId, now);
       for (let attempt = 0; attempt < 20; attempt++) {
         const code = sixDigitCode();
         // A live code must mean one thing: not another senior's, and not a family-link code either.
