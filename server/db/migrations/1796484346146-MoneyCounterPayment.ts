@@ -1,8 +1,8 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * Money (issue 19): 现场付 (centre.counterPayment, booking.payAtCounter, counter_payment), how a closed or abnormal
- * refund was dealt with (retried, covered by a later refund, paid back by hand), and the settlement's counter and
+ * Money (issue 19): 现场付 (booking.payAtCounter and counter_payment; centre.counterPayment came with
+ * CentreCounterPayment1796483350800), how a closed or abnormal refund was dealt with (retried, covered by a later refund, paid back by hand), and the settlement's counter and
  * paid-back-by-hand columns with the bookings that do not reconcile (settlement_discrepancy).
  */
 
@@ -17,7 +17,6 @@ export class MoneyCounterPayment1796484346146 implements MigrationInterface {
       `CREATE TABLE \`settlement_discrepancy\` (\`id\` int NOT NULL AUTO_INCREMENT, \`settlementId\` int NOT NULL, \`centreId\` int NOT NULL, \`centreRegionPath\` varchar(255) NOT NULL, \`policyId\` int NULL, \`bookingId\` int NOT NULL, \`bookingCode\` varchar(12) NOT NULL, \`serviceDate\` varchar(10) NOT NULL, \`copayDueFen\` int NOT NULL DEFAULT '0', \`paidFen\` int NOT NULL DEFAULT '0', \`counterFen\` int NOT NULL DEFAULT '0', \`refundedFen\` int NOT NULL DEFAULT '0', \`refundedOfflineFen\` int NOT NULL DEFAULT '0', \`refundingFen\` int NOT NULL DEFAULT '0', \`differenceFen\` int NOT NULL DEFAULT '0', INDEX \`idx_settlement_discrepancy_settlement\` (\`settlementId\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
     );
     await queryRunner.query(`ALTER TABLE \`booking\` ADD \`payAtCounter\` tinyint NOT NULL DEFAULT 0`);
-    await queryRunner.query(`ALTER TABLE \`centre\` ADD \`counterPayment\` tinyint NOT NULL DEFAULT 0`);
     await queryRunner.query(`ALTER TABLE \`refund\` ADD \`resolution\` enum ('retried', 'covered', 'offline') NULL`);
     await queryRunner.query(`ALTER TABLE \`refund\` ADD \`resolvedByAccountId\` int NULL`);
     await queryRunner.query(`ALTER TABLE \`refund\` ADD \`offlineMethod\` enum ('cash', 'bank_transfer', 'merchant_platform', 'other') NULL`);
@@ -39,7 +38,6 @@ export class MoneyCounterPayment1796484346146 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE \`refund\` DROP COLUMN \`offlineMethod\``);
     await queryRunner.query(`ALTER TABLE \`refund\` DROP COLUMN \`resolvedByAccountId\``);
     await queryRunner.query(`ALTER TABLE \`refund\` DROP COLUMN \`resolution\``);
-    await queryRunner.query(`ALTER TABLE \`centre\` DROP COLUMN \`counterPayment\``);
     await queryRunner.query(`ALTER TABLE \`booking\` DROP COLUMN \`payAtCounter\``);
     await queryRunner.query(`DROP INDEX \`idx_settlement_discrepancy_settlement\` ON \`settlement_discrepancy\``);
     await queryRunner.query(`DROP TABLE \`settlement_discrepancy\``);
