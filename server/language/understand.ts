@@ -1,5 +1,24 @@
 import { shanghaiDate } from '../lib/time';
-import { ALONE, AWAY, CALL_OFF, DONE, GREETING_MEAL, HABIT, HEADCOUNT, LONELY, NO_BOOKING, OWN_COOKING, PAUSE, PRICE, SMALL_TALK } from './cues';
+import {
+  ALONE,
+  ASKING_VERB,
+  ASKS_ONLY,
+  AWAY,
+  CALL_OFF,
+  DONE,
+  GREETING_MEAL,
+  HABIT,
+  HEAD_PAIR,
+  HEADCOUNT,
+  LONELY,
+  NO_BOOKING,
+  OWN_COOKING,
+  PAST_END,
+  PAUSE,
+  POLITE_REQUEST,
+  PRICE,
+  SMALL_TALK,
+} from './cues';
 import { readDanger, type DangerKind } from './danger';
 import { extractDate } from './dates';
 import { consume, firstIn } from './lexicon';
@@ -198,6 +217,7 @@ export function understand(text: string, now: Date): Understanding {
 
   // ---- how many (我们俩, 老两口), then who for: a name, a relation, or the sender
   let heads: number | undefined;
+  w = w.replace(HEAD_PAIR, () => ((heads ??= 2), '_'));
   w = consume(HEADCOUNT, w, (n) => {
     heads ??= n;
   });
@@ -338,7 +358,8 @@ export function understand(text: string, now: Date): Understanding {
     if (FAMILY_CODE.test(s)) return 'family_code';
     if (CHILD_CODE.test(s)) return 'code';
     if (PAY_BY_FAMILY.test(s)) return 'pay_by_family';
-    if (HUMAN.test(r)) return 'human';
+    const human = HUMAN.test(r);
+    if (human && !isBath && !isVisit) return 'human';
     if (NEARBY.test(r)) return 'nearby';
     if (HELP_STRONG.test(r)) return 'help';
     if (MY_BOOKINGS.test(r) || MY_BOOKED.test(w)) return 'my_bookings';
@@ -351,25 +372,33 @@ export function understand(text: string, now: Date): Understanding {
     if (!ASKING.test(r) && rated) return 'rate';
     if (!ordered && (DONE.test(s) || HABIT.test(r))) return 'small_talk';
     if (talk && !ordered) return 'small_talk';
+    // "我女儿今天来给我做饭了": told, about today or before, with nothing asked.
+    if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return 'small_talk';
+    // A question that only wants to know is no order ("你们中午吃什么呀" is not "订"; "能帮我订吗" is).
+    const asksOnly = ASKS_ONLY.test(bare) && !POLITE_REQUEST.test(r);
 
     // ---- requests, by their evidence
-    if (isBath || isVisit) {
+    if ((isBath || isVisit) && !asksOnly) {
       const rest = r.replace(BATH, '').replace(VISIT_KINDS.re, '').replace(SERVICE_FILLER, '');
       if (SERVICE_ASK.test(r) || rest.length <= 2 || ordered) return isBath ? 'book_bath' : 'book_visit';
     }
-    if ((isMeal && MEAL_VERB.test(r)) || MEAL_SERVICE.test(r) || (ordered && mealContext)) return 'book_meal';
-    // A diet note for a named day or meal is an order with a note ("明天午饭少放盐").
-    if (diet !== undefined && (u.date !== undefined || mealNoun)) return 'book_meal';
+    if (!asksOnly) {
+      if ((isMeal && MEAL_VERB.test(r)) || MEAL_SERVICE.test(r) || (ordered && mealContext)) return 'book_meal';
+      // A diet note or a way of eating for a named day or meal is an order ("明天午饭少放盐", "明天中午的饭我自己去拿").
+      if ((diet !== undefined || u.delivery !== undefined) && (u.date !== undefined || meal !== undefined || mealNoun)) return 'book_meal';
+    }
+    if (human) return 'human';
     if (RATE_WORD.test(r) || rated) return 'rate';
     if (greeted) return 'help';
-    // A fragment that names a meal and little else ("明天午饭", "午饭两份", "午饭送到家") is an order.
-    if (isMeal && r.replace(MEAL_FRAGMENT_FILLER, '').length <= 2) return 'book_meal';
+    // A fragment that names a meal, or a day and a meal, and little else ("明天午饭", "午饭两份", "明天，不对，是大后天中午").
+    const fragment = r.replace(MEAL_FRAGMENT_FILLER, '').length <= 2;
+    if (fragment && !asksOnly && (isMeal || (u.date !== undefined && meal !== undefined))) return 'book_meal';
     if (isMeal || isBath || isVisit || mealContext) return 'small_talk';
     return 'unknown';
   }
 }
 
 /** What may stand beside a meal word in a fragment order ("明天的午饭", "午饭吧"). */
-const MEAL_FRAGMENT_FILLER = /[饭餐的了吧啊呀个我要份还是就]|伙食|盒饭/g;
+const MEAL_FRAGMENT_FILLER = /[饭餐的了吧啊呀个我要份还是就哦嗯]|不对|伙食|盒饭/g;
 /** A meal verb that orders even when someone is alone ("就我一个人吃，来一份"). */
 const MEAL_VERB_ORDER = /订|来_|要_|送/;

@@ -396,5 +396,5 @@ export const REQUESTS: readonly Case[] = [
   c('今天天气不错', 'small_talk'),
   c('我孙子考上大学了', 'small_talk'),
   c('哈哈哈', 'unknown'),
-  c('我家猫丢了', 'unknown'),
+  c('我家猫丢了', 'unknown', {}, 'small_talk'),
 ];
