@@ -14,8 +14,12 @@ import {
   NO_BOOKING,
   OWN_COOKING,
   PAST_END,
+  A_NOT_A,
+  GREETING_SHORT,
+  NO_CALLS,
   PAUSE,
   POLITE_REQUEST,
+  POSTPONE,
   PRICE,
   SMALL_TALK,
 } from './cues';
@@ -187,7 +191,7 @@ export function understand(text: string, now: Date): Understanding {
   const s = canonical(dotted === input ? normalized : normalize(dotted));
   const danger = readDanger(canonical(withBreaks(dotted)));
   const u: Understanding = { intent: 'unknown', normalized };
-  let w = s;
+  let w = s.includes('不') ? s.replace(A_NOT_A, '是否$1') : s;
 
   // ---- binding code
   const digits = DIGIT_CODE.exec(w);
@@ -337,6 +341,7 @@ export function understand(text: string, now: Date): Understanding {
       if (u.quantity === undefined && !mealNoun && !callsOff && DENY.test(bare)) return 'deny';
     }
     if (GREETING_MEAL.test(bare)) return 'small_talk';
+    if (GREETING_SHORT.test(s)) return 'help';
 
     // ---- feelings come before any reading of portions or of "no" ("就我一个人" is no "1 份"; "孩子们都不来看我")
     if (LONELY.test(s) && !ordered && !isBath && !isVisit) return 'lonely';
@@ -345,13 +350,15 @@ export function understand(text: string, now: Date): Understanding {
     if (STATUS.test(r)) return 'my_bookings';
     if (NO_BOOKING.test(w)) return u.date !== undefined ? 'cancel' : 'deny';
     const off = CALL_OFF.exec(w);
-    if (off && !(CALL_OFF_SEND.test(off[0]) && u.delivery !== undefined && u.delivery !== 'delivery')) {
+    // "不要送，我自己来拿" with an order is a way of eating; without one it changes what was booked.
+    if (off && !(CALL_OFF_SEND.test(off[0]) && u.delivery !== undefined && u.delivery !== 'delivery' && ordered)) {
       if (u.service === undefined) u.service = CALLED_OFF_SERVICE.find(([re]) => re.test(off[0]))?.[1];
       return 'cancel';
     }
     if (PAUSE.test(r) || (AWAY.test(r) && (u.date !== undefined || meal !== undefined || u.service !== undefined))) return 'cancel';
     if (CANCEL.test(r)) return 'cancel';
     if (OWN_COOKING.test(r) && !ordered && !DONE.test(s)) return 'deny';
+    if (NO_CALLS.test(r) || (POSTPONE.test(r) && !ordered)) return 'deny';
     if (ALONE.test(s) && !ordered && !isBath && !isVisit && !MEAL_VERB_ORDER.test(r)) return 'lonely';
 
     // ---- asking for something in particular

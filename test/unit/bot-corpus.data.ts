@@ -1,5 +1,6 @@
 import { EMERGENCIES } from './bot-corpus.emergencies';
 import { HOLDOUT } from './bot-corpus.holdout';
+import { HOLDOUT2 } from './bot-corpus.holdout2';
 import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
@@ -8,9 +9,13 @@ import { REQUESTS } from './bot-corpus.requests';
 export { NOW, type Case, type Expected } from './bot-corpus.kit';
 
 /** The corpus by the file it is kept in: each file is one kind of message (see its header). */
-export const CORPUS_FILES = { requests: REQUESTS, emergencies: EMERGENCIES, 'no-offer': NO_OFFER, more: MORE, holdout: HOLDOUT } as const satisfies Record<
-  string,
-  readonly Case[]
->;
+export const CORPUS_FILES = {
+  requests: REQUESTS,
+  emergencies: EMERGENCIES,
+  'no-offer': NO_OFFER,
+  more: MORE,
+  holdout: HOLDOUT,
+  holdout2: HOLDOUT2,
+} as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();
