@@ -29,7 +29,9 @@ export type DangerKind =
   | 'intruder'
   | 'fire'
   | 'gas'
-  | 'despair';
+  | 'despair'
+  | 'missing'
+  | 'trapped';
 
 export interface Danger {
   kind: DangerKind;
@@ -48,7 +50,8 @@ const BODY = '(?:头|脑袋|脑壳|肚子|肚皮|胃|腰|背|后背|腿|膝盖|�
 const CHEST = '(?:心口窝?|胸口|胸膛|胸|心脏|心窝子?)';
 const HURT = '(?:疼|痛|通)';
 /** Said after a milder sign, these make it sure: "疼得厉害", "晕得站不住", "难受得要死". */
-const STRONG = /厉害|要命|受不了|不行|要死|死了|打滚|钻心|要炸|裂开|遭不住|动不了|走不了|走不动|站不住|站不起来|下不了床|冷汗|一身汗|吓人|越来越|直冒汗|止不住/;
+const STRONG =
+  /厉害|要命|受不了|不行|要死|死了|打滚|钻心|要炸|裂开|遭不住|动不了|走不了|走不动|站不住|站不起来|下不了床|冷汗|一身汗|吓人|越来越|直冒汗|止不住|不止|不停/;
 
 type Rule = readonly [DangerKind, boolean, RegExp, boolean?];
 
@@ -353,7 +356,45 @@ const RULES: readonly Rule[] = [
       '(?:快|赶紧)来(?!一份|两份|份|吃|拿)',
     ]),
   ],
+  // accidents, someone missing or trapped, sudden losses, what was left on the stove
+  ['fall', true, r(['被[^|]{0,4}撞(?:倒|伤|了)', '撞倒', '车祸', '(?:就|一下子?|突然|猛地)倒(?:了|下|地)', '眼前一黑'])],
+  [
+    'missing',
+    true,
+    r([
+      `(?:老伴|老头子?|老太婆|妈|爸|奶奶|爷爷|外婆|外公|他|她|人)${G(8)}(?:走丢|走失|不见了|找不到了?|没回来|没回家|联系不上|电话(?:也)?(?:不接|没人接|打不通))`,
+      '走丢',
+      '走失',
+      '失踪',
+      '跑出去[^|]{0,4}找不到',
+    ]),
+  ],
+  ['trapped', true, r([`(?:关|困|卡|锁)(?:在|住)${G(6)}(?:里|电梯|出不来|出不去)`, '被困', '出不来了', '出不去了'])],
+  ['fire', true, r(['忘(?:了)?关(?:火|煤气|燃气)', '(?:火|煤气|燃气)(?:没|忘)关', '焦糊味', '糊味', '烧焦'])],
+  [
+    'condition',
+    true,
+    r([
+      `突然${G(3)}(?:看不见|看不清|听不见|没知觉|没感觉|不能动|动不了|不认人|说不出|倒)`,
+      '剧痛',
+      '剧烈',
+      '绞痛',
+      '不认人',
+      '把药(?:都|全)吃了',
+      '药(?:都|全)吃了',
+      `被${G(3)}烫`,
+      '(?:拉|吐|咳|尿|便)了?(?:好多|很多|一大?口|不少)的?血',
+      '(?:呕吐|吐|拉)(?:个)?不(?:止|停)',
+      '心(?:脏|口)?[^]{0,8}(?:受不了|不行了|要炸|要命)',
+    ]),
+  ],
+  ['despair', true, r(['不想(?:再)?醒'])],
   // ---- not sure: ask first
+  [
+    'condition',
+    false,
+    r(['看不(?:清|见)', '听不(?:见|清)', '没知觉', '尿不出', '冒充', '(?:破|划|割|抓|擦|咬)(?:了个)?(?:口子|伤)', '伤口', '中暑', '头痛脑热']),
+  ],
   ['pain', false, r([`${BODY}${NG(4)}(?:${HURT}|胀|酸|麻|肿|发麻|发胀|发酸|抽)`, `(?:肚子|胃)${NG(2)}(?:难受|不舒服|绞)`, '(?:疼|痛)得'])],
   [
     'condition',
@@ -472,7 +513,7 @@ export function readDanger(t: string): Danger | undefined {
   let found: Danger | undefined;
   let foundEnd = -1;
   for (const [kind, sure, re, mood] of RULES) {
-    if (found && (found.sure || !sure)) break;
+    if (found?.sure) break;
     re.lastIndex = 0;
     for (let m = re.exec(t); m; m = re.exec(t)) {
       const end = m.index + m[0].length;

@@ -344,7 +344,8 @@ export function understand(text: string, now: Date): Understanding {
     if (GREETING_SHORT.test(s)) return 'help';
 
     // ---- feelings come before any reading of portions or of "no" ("就我一个人" is no "1 份"; "孩子们都不来看我")
-    if (LONELY.test(s) && !ordered && !isBath && !isVisit) return 'lonely';
+    const portions = u.quantity !== undefined && mealContext && heads === undefined && !ALONE.test(s.replace(QUANTITY_PORTION, ''));
+    if (LONELY.test(s) && !ordered && !portions && !isBath && !isVisit) return 'lonely';
 
     // ---- saying no: to booking at all, or to something booked
     if (STATUS.test(r)) return 'my_bookings';
@@ -358,7 +359,7 @@ export function understand(text: string, now: Date): Understanding {
     if (PAUSE.test(r) || (AWAY.test(r) && (u.date !== undefined || meal !== undefined || u.service !== undefined))) return 'cancel';
     if (CANCEL.test(r)) return 'cancel';
     if (OWN_COOKING.test(r) && !ordered && !DONE.test(s)) return 'deny';
-    if (NO_CALLS.test(r) || (POSTPONE.test(r) && !ordered)) return 'deny';
+    if (NO_CALLS.test(r) || (NO_MONEY.test(r) && !PAY_BY_FAMILY.test(s)) || (POSTPONE.test(r) && !ordered)) return 'deny';
     if (ALONE.test(s) && !ordered && !isBath && !isVisit && !MEAL_VERB_ORDER.test(r)) return 'lonely';
 
     // ---- asking for something in particular
@@ -379,6 +380,7 @@ export function understand(text: string, now: Date): Understanding {
     if (!ASKING.test(r) && rated) return 'rate';
     if (!ordered && (DONE.test(s) || HABIT.test(r))) return 'small_talk';
     if (talk && !ordered) return 'small_talk';
+    if (thanked && !ordered && u.date === undefined) return 'small_talk';
     // "我女儿今天来给我做饭了": told, about today or before, with nothing asked.
     if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return 'small_talk';
     // A question that only wants to know is no order ("你们中午吃什么呀" is not "订"; "能帮我订吗" is).
@@ -404,6 +406,11 @@ export function understand(text: string, now: Date): Understanding {
     return 'unknown';
   }
 }
+
+/** "一份就行": a portion said, so "就我自己吃，一份就行" is an order, not loneliness. */
+const QUANTITY_PORTION = /[一两俩二三四五1-9]份/g;
+/** "没钱订饭了": a no. */
+const NO_MONEY = /没钱/;
 
 /** What may stand beside a meal word in a fragment order ("明天的午饭", "午饭吧"). */
 const MEAL_FRAGMENT_FILLER = /[饭餐的了吧啊呀个我要份还是就哦嗯]|不对|伙食|盒饭/g;
