@@ -3,6 +3,7 @@ import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
+import { ChatHandover, EmergencyCheck } from './chat-safety.entity';
 import { CentreDayDigest } from './centre-day-digest.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
@@ -30,6 +31,7 @@ export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
 export * from './centre.entity';
+export * from './chat-safety.entity';
 export * from './centre-day-digest.entity';
 export * from './emergency-alert.entity';
 export * from './family-link.entity';
@@ -81,6 +83,8 @@ export const ENTITIES = [
   WechatSubscribeRefusal,
   BotConversation,
   SeniorBindCode,
+  EmergencyCheck,
+  ChatHandover,
   JobTick,
   JobRun,
   CentreDayDigest,

@@ -1,4 +1,5 @@
 import { dayEnd } from './day-end';
+import { emergencyChecks } from './emergency-checks';
 import { emergencyEscalation } from './emergency-escalation';
 import { jobTickPurge } from './job-tick-purge';
 import { monthlySettlement } from './monthly-settlement';
@@ -18,6 +19,7 @@ export const JOBS = [
   paymentExpiry,
   paymentReconcile,
   emergencyEscalation,
+  emergencyChecks,
   dayEnd,
   jobTickPurge,
   monthlySettlement,

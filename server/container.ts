@@ -22,6 +22,7 @@ import { WechatInboundRepository } from './repositories/wechat-inbound.repositor
 import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
+import { ChatHandoverRepository, EmergencyCheckRepository } from './repositories/chat-safety.repository';
 import { JobRepository } from './repositories/job.repository';
 import { DayEndService } from './services/booking/day-end.service';
 import type { Job } from './services/scheduler/job';
@@ -57,6 +58,8 @@ import { SettlementService } from './services/settlement/settlement.service';
 import { BotBookingFlow } from './services/chat/booking-flow';
 import { BotPeople } from './services/chat/people';
 import { ChatBot } from './services/chat/chat-bot.service';
+import { ChatHandoverService } from './services/chat/handover.service';
+import { BotSafety } from './services/chat/safety';
 import { ConversationLogService } from './services/chat/conversation-log.service';
 import { EmergencyService } from './services/emergency/emergency.service';
 import { AccountNotifier } from './services/messaging/notifier.service';
@@ -111,6 +114,8 @@ export function buildServices(deps: Deps) {
     notices: new NoticeRepository(db),
     regions: new RegionRepository(db),
     slotTemplates: new SlotTemplateRepository(db),
+    emergencyChecks: new EmergencyCheckRepository(db),
+    handovers: new ChatHandoverRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -235,6 +240,7 @@ export function buildServices(deps: Deps) {
     bookings,
     lifecycle,
     reader: bookingReader,
+    bookingRows: repos.bookings,
     payments,
     centres: repos.centres,
     links: repos.links,
@@ -249,18 +255,43 @@ export function buildServices(deps: Deps) {
     binding: wechatBinding,
     familyLinks,
   });
+  const botSafety = new BotSafety({
+    clock,
+    emergencies,
+    checks: repos.emergencyChecks,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    inbound: repos.wechatInbound,
+    notifier,
+    templates,
+    texts: messenger,
+    logger,
+  });
+  const chatHandover = new ChatHandoverService({
+    db,
+    clock,
+    handovers: repos.handovers,
+    conversations: repos.botConversations,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    seniors: repos.seniors,
+    notifier,
+    templates,
+    texts: messenger,
+    access,
+    audit,
+    logger,
+  });
   const bot = new ChatBot({
     clock,
     conversations: repos.botConversations,
-    accounts: repos.accounts,
-    centres: repos.centres,
     catalogue,
     booking: botFlow,
     people: botPeople,
     familyLinks,
-    emergencies,
-    notifier,
-    templates,
+    safety: botSafety,
+    handover: chatHandover,
     logger,
   });
   const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
@@ -302,6 +333,8 @@ export function buildServices(deps: Deps) {
     pay,
     auth: new AuthService(repos.accounts, messenger, clock),
     bot,
+    botSafety,
+    chatHandover,
     inbox: new WechatInboxService({
       inbound: repos.wechatInbound,
       bot: deps.conversation ?? bot,

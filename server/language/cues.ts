@@ -99,3 +99,10 @@ export const HEADCOUNT = lexicon<number>([
   [3, '我们仨 我们三个人 我们三个 一家三口 三口人 三个人 我们三口'],
   [4, '一家四口 四口人 四个人 我们四个'],
 ]);
+
+/** Which kind of small talk, for the answer: thanks, the weather, or anything else. Read on the normalised text. */
+export function smallTalkKind(normalized: string): 'thanks' | 'weather' | 'other' {
+  if (/谢|辛苦|感谢|麻烦你们/.test(normalized)) return 'thanks';
+  if (/雨|雪|冷|热|风|天气|太阳|降温|升温|暖和|凉快/.test(normalized)) return 'weather';
+  return 'other';
+}

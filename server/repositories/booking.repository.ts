@@ -199,4 +199,9 @@ export class BookingRepository {
   findRating(bookingId: number): Promise<Rating | null> {
     return this.db.manager.findOneBy(Rating, { bookingId });
   }
+
+  /** The senior's latest meal booking (any status): the centre, meal and way of eating they chose last time. */
+  lastMealOf(seniorId: number): Promise<Booking | null> {
+    return this.db.manager.findOne(Booking, { where: { seniorId, category: 'meal' }, order: { serviceDate: 'DESC', id: 'DESC' } });
+  }
 }

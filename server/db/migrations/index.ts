@@ -10,6 +10,7 @@ import { Reminders1796187483516 } from './1796187483516-Reminders';
 import { Settlements1796187670967 } from './1796187670967-Settlements';
 import { SlotTemplates1796188873089 } from './1796188873089-SlotTemplates';
 import { PushClaims1796313580187 } from './1796313580187-PushClaims';
+import { ChatSafety1796485086161 } from './1796485086161-ChatSafety';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Settlements1796187670967,
   SlotTemplates1796188873089,
   PushClaims1796313580187,
+  ChatSafety1796485086161,
 ];
