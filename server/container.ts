@@ -60,6 +60,7 @@ import { BotPeople } from './services/chat/people';
 import { ChatBot } from './services/chat/chat-bot.service';
 import { ChatHandoverService } from './services/chat/handover.service';
 import { BotSafety } from './services/chat/safety';
+import { UsualMealService } from './services/booking/usual-meal.service';
 import { ConversationLogService } from './services/chat/conversation-log.service';
 import { EmergencyService } from './services/emergency/emergency.service';
 import { AccountNotifier } from './services/messaging/notifier.service';
@@ -333,6 +334,7 @@ export function buildServices(deps: Deps) {
     pay,
     auth: new AuthService(repos.accounts, messenger, clock),
     bot,
+    usualMeal: new UsualMealService({ clock, bookingRows: repos.bookings, seniors: repos.seniors, catalogue, bookings, access }),
     botSafety,
     chatHandover,
     inbox: new WechatInboxService({

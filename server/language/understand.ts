@@ -335,7 +335,7 @@ export function understand(text: string, now: Date): Understanding {
         return 'choose';
       }
       if (u.choice !== undefined && CHOOSE_PREFIX_ONLY.test(bare)) return 'choose';
-      if (u.quantity === undefined && !mealNoun && CONFIRM.test(bare)) return 'confirm';
+      if (u.quantity === undefined && !mealNoun && u.date === undefined && meal === undefined && CONFIRM.test(bare)) return 'confirm';
       // A "no" that names a day or a meal ("明天中午不用送了") calls off what was booked for it.
       const callsOff = NO_LONGER_WANTED.test(bare) || ((u.date !== undefined || meal !== undefined) && (CANCEL.test(r) || CALL_OFF.test(w)));
       if (u.quantity === undefined && !mealNoun && !callsOff && DENY.test(bare)) return 'deny';
@@ -370,7 +370,7 @@ export function understand(text: string, now: Date): Understanding {
     if (human && !isBath && !isVisit) return 'human';
     if (NEARBY.test(r)) return 'nearby';
     if (HELP_STRONG.test(r)) return 'help';
-    if (MY_BOOKINGS.test(r) || MY_BOOKED.test(w)) return 'my_bookings';
+    if (MY_BOOKED.test(w) || (MY_BOOKINGS.test(r) && !WANTS_TO_ORDER.test(w))) return 'my_bookings';
     if (PRICE.test(r)) return 'price';
     if (MENU_STRONG.test(r) || (mealContext && WHAT.test(r))) return 'menu';
 
@@ -409,6 +409,8 @@ export function understand(text: string, now: Date): Understanding {
 
 /** "一份就行": a portion said, so "就我自己吃，一份就行" is an order, not loneliness. */
 const QUANTITY_PORTION = /[一两俩二三四五1-9]份/g;
+/** "…我想订一份": an order said beside a question about what there is ("今天晚上还有饭吗"). */
+const WANTS_TO_ORDER = /(?:想|要|我)订|订_|订(?:个|份|一)/;
 /** "没钱订饭了": a no. */
 const NO_MONEY = /没钱/;
 

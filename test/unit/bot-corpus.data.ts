@@ -2,6 +2,7 @@ import { EMERGENCIES } from './bot-corpus.emergencies';
 import { HOLDOUT } from './bot-corpus.holdout';
 import { HOLDOUT2 } from './bot-corpus.holdout2';
 import { HOLDOUT3 } from './bot-corpus.holdout3';
+import { HOLDOUT4 } from './bot-corpus.holdout4';
 import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
@@ -18,6 +19,7 @@ export const CORPUS_FILES = {
   holdout: HOLDOUT,
   holdout2: HOLDOUT2,
   holdout3: HOLDOUT3,
+  holdout4: HOLDOUT4,
 } as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();

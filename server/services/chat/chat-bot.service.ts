@@ -159,6 +159,7 @@ export class ChatBot implements Conversation {
 
     // ---- a person has the conversation: the bot only takes back what it does itself ----
     let back = false;
+    const hadHandover = pending?.kind === 'handover';
     if (pending?.kind === 'handover') {
       const senior = seniorById(pending.seniorId);
       if (senior) {
@@ -173,7 +174,8 @@ export class ChatBot implements Conversation {
     const answered = pending ? await this.answerPending(s, u, said, pending, withSenior) : null;
     const result = answered ?? (await this.request(s, u, said, now, withSenior, pending !== null));
     if (back) result.reply = `${BOT.botBackBefore}${result.reply}`;
-    if (back && result.pending === undefined) result.pending = null;
+    // The hand-over's step is over whatever was answered: it must not catch the next message.
+    if (hadHandover && result.pending === undefined) result.pending = null;
     return result;
   }
 
