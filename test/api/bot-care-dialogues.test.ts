@@ -2,7 +2,7 @@ import { Booking, EmergencyAlert, EmergencyCheck } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling, buildServices, type Services } from '../../server/container';
 import type { JobRunner } from '../../server/services/scheduler/job-runner';
-import { seniorNamed } from '../helpers/actors';
+import { JIAXIN, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0 } from '../helpers/harness';
 
 /**
@@ -150,12 +150,26 @@ describeEachDb('the chat bot cares', (h) => {
     expect(price).not.toMatch(offers);
   });
 
+  test("tomorrow's usual meal (the mini-program's one-tap card): what she had last time, for her and her family only", async () => {
+    const li = await seniorNamed(h(), '李建国');
+    const son = await loginWechat(h(), 'o_family_02');
+    const usual = () => h().http.get(`/api/v1/seniors/${li.id}/usual-meal`).set('authorization', son);
+    expect((await usual().expect(200)).body).toEqual({ usual: null }); // no last time
+    const today = await slotOf(h(), JIAXIN, 'lunch', T0.slice(0, 10));
+    await h().http.post('/api/v1/bookings').set('authorization', son).send({ seniorId: li.id, slotId: today.id, deliveryMode: 'pick_up' }).expect(201);
+    const { body } = await usual().expect(200);
+    expect(body.usual).toMatchObject({ seniorId: li.id, date: '2026-12-02', start: '11:00', kind: 'lunch', deliveryMode: 'pick_up', priceFen: 1500 });
+    expect(body.usual.subsidyFen + body.usual.copayFen).toBe(1500);
+    const stranger = await loginWechat(h(), 'o_family_01');
+    expect((await h().http.get(`/api/v1/seniors/${li.id}/usual-meal`).set('authorization', stranger)).status).toBe(403);
+  });
+
   test('a head-count is a number of portions', async () => {
     const offer = await say('o_senior_02', '我们俩明天中午订饭，送到家');
     expect(offer).toContain('11:00 午饭 2 份，送到家');
     expect(offer).toContain('30 元');
     expect(await say('o_senior_02', '不订了')).toContain('不订');
     const li = await seniorNamed(h(), '李建国');
-    expect(await h().db.manager.countBy(Booking, { seniorId: li.id })).toBe(0);
+    expect(await h().db.manager.countBy(Booking, { seniorId: li.id, quantity: 2 })).toBe(0);
   });
 });
