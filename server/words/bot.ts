@@ -90,6 +90,11 @@ export function serviceWhat(start: string, kind: ServiceKind, portions: number |
   return portions === null ? `${start} ${KIND_WORDS[kind]}` : `${start} ${KIND_WORDS[kind]} ${portions} 份`;
 }
 
+/** A person as a senior calls them: "赵敏（嘉新社区居家养老服务照料中心）", a console name, is 赵敏. */
+export function personName(displayName: string): string {
+  return displayName.replace(/\s*[（(].*$/, '').trim() || displayName;
+}
+
 /** A list as one line: "女儿、儿子和嘉新站". */
 function spoken(names: string[]): string {
   if (names.length <= 1) return names.join('');

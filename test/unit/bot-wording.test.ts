@@ -1,4 +1,4 @@
-import { BOT, centreShortName } from '../../server/words/bot';
+import { BOT, centreShortName, personName } from '../../server/words/bot';
 
 /**
  * Every reply in server/words/bot.ts, filled in with realistic (long) values, held to the wording rules for
@@ -159,6 +159,11 @@ describe('every bot reply keeps to the wording rules', () => {
       expect(text).toContain('打 120');
     }
     for (const [key, text] of replies) if (/emergency|Emergency/.test(key)) expect(text).not.toMatch(/开门|把门打开/);
+  });
+
+  test('people by the name a senior calls them', () => {
+    expect(personName('赵敏（嘉新社区居家养老服务照料中心）')).toBe('赵敏');
+    expect(personName('王芳')).toBe('王芳');
   });
 
   test('centres by their short names', () => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ChatHandover, Senior } from '../../../entities';
 import type { Intent, Understanding } from '../../language/understand';
-import { BOT, centreShortName } from '../../words/bot';
+import { BOT, centreShortName, personName } from '../../words/bot';
 import { CHAT_NOTICE_TEXTS } from '../../words/texts';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
@@ -160,13 +160,11 @@ export class ChatHandoverService {
     const handover = h;
     const centre = handover.centreId !== null ? await this.deps.centres.load(handover.centreId) : null;
     const first = handover.takenByAccountId === null;
-    const sent = await this.deps.texts.sendText(
-      handover.openid,
-      BOT.staffSays(centre ? centreShortName(centre.name) : '', actor.displayName, text.trim(), first),
-    );
+    const name = personName(actor.displayName);
+    const sent = await this.deps.texts.sendText(handover.openid, BOT.staffSays(centre ? centreShortName(centre.name) : '', name, text.trim(), first));
     if (sent === 'outside_window') throw new AppError('CHAT_WINDOW_CLOSED');
     await this.deps.db.transaction(async (em) => {
-      await this.deps.handovers.take(handover.id, actor.accountId, actor.displayName, now, em);
+      await this.deps.handovers.take(handover.id, actor.accountId, name, now, em);
       await this.deps.audit.record(em, actor, 'chat.reply', { type: 'senior', id: senior.id }, { handoverId: handover.id, text: text.trim() });
     });
     await this.deps.conversations.set(handover.openid, { kind: 'handover', seniorId: senior.id, handoverId: handover.id }, now, HANDOVER_TTL_MS);
