@@ -16,7 +16,7 @@ export const NO_BOOKING = /(?:不|别|不用|不要|不必|不需要|不想|没�
  * (Diet notes like 不要辣 are taken out before this is read; 不要送 with another way named is a way of eating.)
  */
 export const CALL_OFF =
-  /(?<!还|怎么|到底)(?:不|别|甭|不用|不要|不必|不需要|不想|无需)(?:再|都|先|用|要|给我|帮我|过去|过来)*(?:吃|送|洗|剪|理|打扫|扫|收拾|来|去|上门|陪|做|留|弄|搞)|(?:不|别)(?:要|用)了|(?:饭|餐|顿|澡|发|的)(?:都|就|也|先)?(?:不要|不用|算了|别要)(?:了|送|订|做|来)?(?=_*$)/;
+  /(?<!还|怎么|到底|[进出回上下起])(?:不|别|甭|不用|不要|不必|不需要|不想|无需)(?:再|都|先|用|要|能|给我|帮我|过去|过来)*(?:吃|送|洗|剪|理|打扫|扫|收拾|来|去|上门|陪|做|留|弄|搞)|(?:不|别)(?:要|用)了|(?:饭|餐|顿|澡|发|的)(?:都|就|也|先)?(?:不要|不用|算了|别要)(?:了|送|订|做|来)?(?=_*$)/;
 
 /** A pause with no cancel word: "饭先停几天", "暂停送餐", "明天开始停一周", "停两天饭". Not 停电, 停水, 停车. */
 export const PAUSE = /暂停|先停|停(?!电|水|车|下来|在|止痛)(?:[一两三四五六七八九十几]?(?:天|周|礼拜|星期|个月|阵|段|下)|掉|了|一停|送|订|餐|饭|吧)/;
@@ -83,6 +83,9 @@ export const HEAD_PAIR =
 
 /** A question that only wants to know (not "能帮我订…吗", which asks for it): never an order by itself. */
 export const ASKS_ONLY = /(?:吗|么|呢|没有?|不)$|什么|啥|哪|几[点天号个份块顿]|怎么|多少|多久|多长时间|是不是|有没有|对不对|是否/;
+/** A question about how things work ("订饭要提前多久"): information, even beside 订. */
+export const INFO_ASK = /多久|多长时间|提前|什么时候|为什么|几天|哪天/;
+export const POLITE_ONLY = /能|可以|帮我|给我|帮俺|给俺|还能|行不行|好不好/;
 export const POLITE_REQUEST = /能|可以|可不可以|帮我|给我|帮俺|给俺|还能|行不行|好不好|订|约|要(?!多|几)/;
 
 /** Telling what happened, at the end of the message ("我女儿今天来给我做饭了"), with nothing asked. */

@@ -166,7 +166,7 @@ const TRADITIONAL_RE = new RegExp(
 );
 
 const CANON = lexicon<string>([
-  ['明天', '明儿个 明儿 明个 明日'],
+  ['明天', '明儿个 明儿 明个 明日 明朝'],
   ['今天', '今儿个 今儿 今个 今日 今朝'],
   ['后天', '后儿个 后儿 后日'],
   ['昨天', '昨儿个 昨儿 昨日 昨个'],
@@ -176,6 +176,16 @@ const CANON = lexicon<string>([
   ['早饭', '早上饭 早起饭 早晨饭'],
   ['星期', '礼拜'],
   ['我', '俺们 俺 咱们 咱 阿拉'],
+  // Wu (Hangzhou, Shanghai), and a little Cantonese
+  ['不要', '覅 勿要 唔要'],
+  ['不用', '唔使'],
+  ['不', '弗'],
+  ['不舒服', '唔舒服 不适意'],
+  ['你', '侬'],
+  ['他', '伊 佢'],
+  ['谢谢', '唔该晒 唔该'],
+  ['下雨', '落雨'],
+  ['家里', '屋里 屋头'],
   ['什么', '啥子 啥 么子 甚么 神马'],
   ['怎么', '咋个 咋'],
   ['不用', '甭'],
@@ -221,8 +231,12 @@ const WAN = /(?<![0-9一二两三四五六七八九十半几俩仨每大小])碗
 /** 顶 heard for 订 before a portion: "顶一份饭". */
 const DING_HEARD = /顶(?=[一两俩仨二三四五1-9]份|饭)/g;
 
+/** 伐 ending a Wu question is 吗 ("还好订伐"). */
+const FA = /伐$/;
+
 export function canonical(normalized: string): string {
   let s = normalized.replace(TRADITIONAL_RE, (c) => TRADITIONAL[c]);
+  if (s.endsWith('伐')) s = s.replace(FA, '吗');
   s = s.replace(WU, '午').replace(WAN, '晚');
   s = s.replace(CANON.re, (w) => CANON.values.get(w) as string);
   s = s.replace(DING, '订').replace(DING_HEARD, '订');

@@ -10,6 +10,7 @@ import {
   HABIT,
   HEAD_PAIR,
   HEADCOUNT,
+  INFO_ASK,
   LONELY,
   NO_BOOKING,
   OWN_COOKING,
@@ -18,6 +19,7 @@ import {
   GREETING_SHORT,
   NO_CALLS,
   PAUSE,
+  POLITE_ONLY,
   POLITE_REQUEST,
   POSTPONE,
   PRICE,
@@ -384,7 +386,7 @@ export function understand(text: string, now: Date): Understanding {
     // "我女儿今天来给我做饭了": told, about today or before, with nothing asked.
     if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return 'small_talk';
     // A question that only wants to know is no order ("你们中午吃什么呀" is not "订"; "能帮我订吗" is).
-    const asksOnly = ASKS_ONLY.test(bare) && !POLITE_REQUEST.test(r);
+    const asksOnly = (ASKS_ONLY.test(bare) && !POLITE_REQUEST.test(r)) || (INFO_ASK.test(r) && !POLITE_ONLY.test(r));
 
     // ---- requests, by their evidence
     if ((isBath || isVisit) && !asksOnly) {

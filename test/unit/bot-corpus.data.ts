@@ -3,6 +3,7 @@ import { HOLDOUT } from './bot-corpus.holdout';
 import { HOLDOUT2 } from './bot-corpus.holdout2';
 import { HOLDOUT3 } from './bot-corpus.holdout3';
 import { HOLDOUT4 } from './bot-corpus.holdout4';
+import { HOLDOUT5 } from './bot-corpus.holdout5';
 import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
@@ -20,6 +21,7 @@ export const CORPUS_FILES = {
   holdout2: HOLDOUT2,
   holdout3: HOLDOUT3,
   holdout4: HOLDOUT4,
+  holdout5: HOLDOUT5,
 } as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();
