@@ -95,6 +95,20 @@ export function personName(displayName: string): string {
   return displayName.replace(/\s*[（(].*$/, '').trim() || displayName;
 }
 
+/** An error's message (server/errors.ts, written for the mini-program too) in the bot's plain words. */
+export function plainWhy(message: string): string {
+  return message
+    .replace(/时段/g, '时间')
+    .replace(/助浴/g, '洗澡')
+    .replace(/上门服务/g, '上门')
+    .replace(/堂食/g, '在食堂吃')
+    .replace(/家属绑定码|绑定码/g, '数字')
+    .replace(/小程序/g, '睦邻')
+    .replace(/公众号/g, '这里')
+    .replace(/核销码|预约码/g, '号')
+    .replace(/核销/g, '报号');
+}
+
 /** A list as one line: "女儿、儿子和嘉新站". */
 function spoken(names: string[]): string {
   if (names.length <= 1) return names.join('');
@@ -177,7 +191,7 @@ export const BOT = {
   payAtCentre: (copayFen: number) => `还要付 ${yuan(copayFen)}，请到站里付。`,
   notBooked: '好的，不订。\n想订的时候就跟我说。',
   offerGone: '刚才那个过时了，没有订上。\n请再说一次，比如“明天中午订饭”。',
-  bookFailed: (why: string) => `没订上：${why}\n换个时间，或说“找人”。`,
+  bookFailed: (why: string) => `没订上：${plainWhy(why)}\n换个时间，或说“找人”。`,
   confirmOrNot: '回 1 确认，回 2 不订。',
   pickNumber: (n: number) => `请回 1 到 ${n} 的数字。`,
 
@@ -207,7 +221,7 @@ export const BOT = {
     refundFen > 0 ? `已取消${line}。\n付的 ${yuan(refundFen)} 会退回，一般 1 到 3 天到。\n想再订就跟我说。` : `已取消${line}。\n想再订就跟我说。`,
   keptBooking: '好的，不取消。\n想查预约就说“我的预约”。',
   nothingToCancel: '您现在没有能取消的预约。\n想查就说“我的预约”。',
-  cancelFailed: (why: string, phone: string) => `取消不了：${why}\n${phone ? `请打站里电话 ${phone}。` : '请找站里的工作人员。'}`,
+  cancelFailed: (why: string, phone: string) => `取消不了：${plainWhy(why)}\n${phone ? `请打站里电话 ${phone}。` : '请找站里的工作人员。'}`,
   denied: '好的，不订。\n想订的时候就跟我说。',
 
   // ---- nearby ----

@@ -1,3 +1,4 @@
+import { ERRORS } from '../../server/errors';
 import { BOT, centreShortName, personName } from '../../server/words/bot';
 
 /**
@@ -143,6 +144,13 @@ describe('every bot reply keeps to the wording rules', () => {
   test.each(whole)('%s: ends with what to say or do next', (_key, text) => {
     const lines = text.split('\n');
     expect(lines[lines.length - 1]).toMatch(NEXT_STEP);
+  });
+
+  test('an error the bot passes on (any of server/errors.ts) reaches the senior without jargon', () => {
+    for (const { message } of Object.values(ERRORS)) {
+      for (const text of [BOT.bookFailed(message), BOT.cancelFailed(message, '0571-85802345')])
+        expect([text, JARGON.filter((j) => text.includes(j))]).toEqual([text, []]);
+    }
   });
 
   test('the not-understood reply echoes nothing, offers three choices at most and says 救命', () => {
