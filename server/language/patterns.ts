@@ -134,10 +134,10 @@ export const DELIVERY = lexicon<Delivery>(
     ],
   ],
   NOT_BEFORE,
-  '(?!药)',
+  '(?!药|的)',
 );
 /** A bare 送 before what is sent or where ("明天中午送一份", "送_饭过来"): delivery when no other mode was said. */
-export const SEND = new RegExp(`${NOT_BEFORE}送(?=_|饭|餐|来|去|过|到|回|上|家|$)`);
+export const SEND = new RegExp(`${NOT_BEFORE}送(?=_|饭|餐|来|去|过|到|回|上|家|$)(?!饭的|餐的|来的|到的)`);
 
 export const DIETS = lexicon<string>([
   [
@@ -331,7 +331,7 @@ export const RATE_WORD = /评价|评分|打分|打个分|评个分|评一下|打
 export const SERVICE_ASK = /陪|约|预约|订|找|请|派|安排|需要|上门|来|帮|给我|给俺|想|要(?!去)|能|可以|有空|吗$/;
 
 /** Explicit ordering, which outweighs telling ("刚吃完，帮我订明天的") and loneliness ("…就我一个人吃，订一份"). */
-export const ORDER_STRONG = /订|预订|预约|约|安排|留_|(?:来|要|再来|加)_|照旧|老样子|老规矩|改到|改成|换到/;
+export const ORDER_STRONG = /订(?![的过错])|预订|预约|约|安排|留_|(?:来|要|再来|加)_|照旧|老样子|老规矩|改到|改成|换到/;
 
 /** What a bare service word may come with and still be a request ("洗澡吧", "理个发", "上门打扫"). */
 export const SERVICE_FILLER = /[的了吧啊呀个我要想请帮给一下是不对哦还]|上门|来|去/g;

@@ -342,11 +342,14 @@ export function understand(text: string, now: Date): Understanding {
       const callsOff = NO_LONGER_WANTED.test(bare) || ((u.date !== undefined || meal !== undefined) && (CANCEL.test(r) || CALL_OFF.test(w)));
       if (u.quantity === undefined && !mealNoun && !callsOff && DENY.test(bare)) return 'deny';
     }
+    // "刚才订错了，不是明天是大后天": a correction of the day — a "no" that carries the day meant.
+    if (u.date !== undefined && CORRECTION.test(r) && !ordered && !isBath && !isVisit) return 'deny';
     if (GREETING_MEAL.test(bare)) return 'small_talk';
     if (GREETING_SHORT.test(s)) return 'help';
 
     // ---- feelings come before any reading of portions or of "no" ("就我一个人" is no "1 份"; "孩子们都不来看我")
-    const portions = u.quantity !== undefined && mealContext && heads === undefined && !ALONE.test(s.replace(QUANTITY_PORTION, ''));
+    // A portion said, or a meal sent on a named day, is an order even beside "一个人" ("我妈一个人在家，周六中午给她送一份饭").
+    const portions = (mealContext && QUANTITY_PORTION.test(s)) || (u.delivery !== undefined && (u.date !== undefined || meal !== undefined));
     if (LONELY.test(s) && !ordered && !portions && !isBath && !isVisit) return 'lonely';
 
     // ---- saying no: to booking at all, or to something booked
@@ -372,6 +375,8 @@ export function understand(text: string, now: Date): Understanding {
     if (human && !isBath && !isVisit) return 'human';
     if (NEARBY.test(r)) return 'nearby';
     if (HELP_STRONG.test(r)) return 'help';
+    // "我昨天订的饭收到了，味道还可以": told about a booking, not asking after it.
+    if (DONE.test(s) && !ordered && !ASKS_ONLY.test(bare)) return rateScore(r) !== undefined && !SMALL_TALK.test(r) ? 'rate' : 'small_talk';
     if (MY_BOOKED.test(w) || (MY_BOOKINGS.test(r) && !WANTS_TO_ORDER.test(w))) return 'my_bookings';
     if (PRICE.test(r)) return 'price';
     if (MENU_STRONG.test(r) || (mealContext && WHAT.test(r))) return 'menu';
@@ -382,7 +387,7 @@ export function understand(text: string, now: Date): Understanding {
     if (!ASKING.test(r) && rated) return 'rate';
     if (!ordered && (DONE.test(s) || HABIT.test(r))) return 'small_talk';
     if (talk && !ordered) return 'small_talk';
-    if (thanked && !ordered && u.date === undefined) return 'small_talk';
+    if (thanked && !ordered && u.quantity === undefined && u.delivery === undefined && !MEAL_SERVICE.test(r)) return 'small_talk';
     // "我女儿今天来给我做饭了": told, about today or before, with nothing asked.
     if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return 'small_talk';
     // A question that only wants to know is no order ("你们中午吃什么呀" is not "订"; "能帮我订吗" is).
@@ -410,9 +415,11 @@ export function understand(text: string, now: Date): Understanding {
 }
 
 /** "一份就行": a portion said, so "就我自己吃，一份就行" is an order, not loneliness. */
-const QUANTITY_PORTION = /[一两俩二三四五1-9]份/g;
+const QUANTITY_PORTION = /[一两俩二三四五1-9](?:份|碗|盒)/;
 /** "…我想订一份": an order said beside a question about what there is ("今天晚上还有饭吗"). */
 const WANTS_TO_ORDER = /(?:想|要|我)订|订_|订(?:个|份|一)/;
+/** "订错了", "说错了", "不是…是…": a correction. */
+const CORRECTION = /(?:订|说|搞|弄)错了|不是是/;
 /** "没钱订饭了": a no. */
 const NO_MONEY = /没钱/;
 

@@ -370,6 +370,8 @@ describeEachDb('the chat bot', (h) => {
     const offer = await say('o_mp_family_01', '给我妈订明天午饭，送到家');
     expect(offer).toContain('给张桂英订');
     expect(offer).toContain('您付 12 元');
+    // A wrong day is put right in one word: the same offer for the day meant.
+    expect(await say('o_mp_family_01', '不对，是后天')).toMatch(/^给张桂英订：后天 12月3日 11:00 午饭 1 份，送到家/);
     expect(await say('o_mp_family_01', '算了')).toContain('不订');
 
     // 吴静 looks after 吴德明 and 周玉兰.

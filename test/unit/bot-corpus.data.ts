@@ -4,6 +4,7 @@ import { HOLDOUT2 } from './bot-corpus.holdout2';
 import { HOLDOUT3 } from './bot-corpus.holdout3';
 import { HOLDOUT4 } from './bot-corpus.holdout4';
 import { HOLDOUT5 } from './bot-corpus.holdout5';
+import { HOLDOUT6 } from './bot-corpus.holdout6';
 import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
@@ -22,6 +23,7 @@ export const CORPUS_FILES = {
   holdout3: HOLDOUT3,
   holdout4: HOLDOUT4,
   holdout5: HOLDOUT5,
+  holdout6: HOLDOUT6,
 } as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();

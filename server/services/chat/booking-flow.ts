@@ -109,6 +109,19 @@ export class BotBookingFlow {
     return this.offer(t, slot, 1, modes[0], null, '', 'pick_slot');
   }
 
+  /**
+   * "不对，是后天" to an offer: the same again for the day meant — the same meal, portions, way of eating and note
+   * (a bath or a visit: its list from that day on is the next step, so it is listed again).
+   */
+  async reoffer(t: Turn, p: Extract<Pending, { kind: 'confirm_booking' }>, date: string): Promise<Step> {
+    const slot = await this.deps.catalogue.slot(p.slotId).catch(() => null);
+    if (!slot) return { reply: BOT.offerGone, pending: null, intent: 'reoffer' };
+    if (slot.serviceItem.category !== 'meal') return this.listService(t, slot.serviceItem.category === 'bath' ? 'bath' : 'home_visit', slot.serviceItem.kind);
+    const meal = slot.serviceItem.kind as Understanding['meal'];
+    const delivery = MEAL_MODES.includes(p.deliveryMode) ? (p.deliveryMode as Understanding['delivery']) : undefined;
+    return this.bookMeal(t, { intent: 'book_meal', normalized: '', date, meal, quantity: p.quantity, delivery, diet: p.note ? p.note.split('，') : undefined });
+  }
+
   /** The answer to "怎么吃？回 1 送到家，2 自己来拿…". */
   async pickMode(t: Turn, p: Extract<Pending, { kind: 'pick_mode' }>, choice: number): Promise<Step> {
     const mode = p.modes[choice - 1];

@@ -307,6 +307,8 @@ export class ChatBot implements Conversation {
       }
       case 'confirm_booking': {
         if (yes) return withSenior(p.seniorId, (t) => this.deps.booking.confirm(t, p));
+        // "不对，是后天": the same offer again, for the day meant.
+        if (u.date && (no || u.intent === 'book_meal')) return withSenior(p.seniorId, (t) => this.deps.booking.reoffer(t, p, u.date!));
         if (no) return { reply: BOT.notBooked, intent: 'deny', pending: null, seniorId: p.seniorId };
         if (pick !== undefined) return { reply: BOT.confirmOrNot, intent: 'choose', pending: p, seniorId: p.seniorId };
         return null;
