@@ -301,7 +301,15 @@ export function understand(text: string, now: Date): Understanding {
   const ordered = ORDER_STRONG.test(w);
   u.intent = decide();
   if (danger && !danger.sure && WEAK_OVERRIDABLE.has(u.intent) && !(danger.mood && u.intent === 'lonely')) u.intent = 'emergency';
-  if (u.intent === 'emergency' && danger) {
+  // The safety net: nothing was understood, yet it speaks of pain, fear or harm. Asking costs one question.
+  if (u.intent === 'unknown' && !danger && DISTRESS_NET.test(s.replace(NEGATED_SIGN, ''))) {
+    u.intent = 'emergency';
+    u.danger = 'unwell';
+    u.sure = false;
+  }
+  if (u.intent === 'emergency' && u.danger) {
+    // set by the safety net
+  } else if (u.intent === 'emergency' && danger) {
     u.danger = danger.kind;
     u.sure = danger.sure;
   } else if (u.intent === 'emergency') {
@@ -418,6 +426,14 @@ export function understand(text: string, now: Date): Understanding {
 const QUANTITY_PORTION = /[一两俩二三四五1-9](?:份|碗|盒)/;
 /** "…我想订一份": an order said beside a question about what there is ("今天晚上还有饭吗"). */
 const WANTS_TO_ORDER = /(?:想|要|我)订|订_|订(?:个|份|一)/;
+/**
+ * Words of pain, fear or harm that no danger pattern placed: said in a message nothing else explains, they make an
+ * unsure emergency (the bot asks). Not in a statement or small talk, which have their own answers.
+ */
+const DISTRESS_NET =
+  /疼|痛|晕|昏|喘|憋|慌|抖|麻木|肿|血|摔|跌|伤|撞|抢|偷|撬|救|急|死|撑不|受不了|难受|不舒服|害怕|危险|出事|不行了|发黑|发紫|发白|发烫|发冷|迷路|走丢|找不到/;
+/** A sign said not to be there ("没摔着", "不疼"): the safety net does not read it. */
+const NEGATED_SIGN = /(?:没有|没|不|别|没什么)(?:有|再|怎么)?[疼痛晕昏喘憋慌抖肿血摔跌伤撞]/g;
 /** "订错了", "说错了", "不是…是…": a correction. */
 const CORRECTION = /(?:订|说|搞|弄)错了|不是是/;
 /** "没钱订饭了": a no. */
