@@ -545,7 +545,7 @@ export function readDanger(t: string): Danger | undefined {
   let found: Danger | undefined;
   let foundEnd = -1;
   /** Milder signs together ("眼睛发黑，心里发慌，手也麻了"): three make it sure. */
-  let signs = 0;
+  const signs = new Set<string>();
   for (const [kind, sure, re, mood] of RULES) {
     if (found?.sure) break;
     re.lastIndex = 0;
@@ -561,7 +561,8 @@ export function readDanger(t: string): Danger | undefined {
         foundEnd = end;
       }
       if (isSure) break;
-      if (!sure && w === 1 && ++signs >= 3) found = { kind: found.kind, sure: true };
+      // Counted by the sign itself (its last character): "头昏昏的" is one sign, not two.
+      if (!sure && w === 1 && signs.add(m[0].slice(-1)).size >= 3) found = { kind: found.kind, sure: true };
     }
     re.lastIndex = 0;
   }

@@ -299,10 +299,13 @@ export function understand(text: string, now: Date): Understanding {
   else if (isMeal || MEAL_SERVICE.test(r)) u.service = 'meal';
 
   const ordered = ORDER_STRONG.test(w);
+  /** Small talk only because it tells something ("…了") and asks nothing: the safety net still reads it. */
+  let toldOnly = false;
+  const told = (): Intent => ((toldOnly = true), 'small_talk');
   u.intent = decide();
   if (danger && !danger.sure && WEAK_OVERRIDABLE.has(u.intent) && !(danger.mood && u.intent === 'lonely')) u.intent = 'emergency';
   // The safety net: nothing was understood, yet it speaks of pain, fear or harm. Asking costs one question.
-  if (u.intent === 'unknown' && !danger && DISTRESS_NET.test(s.replace(NEGATED_SIGN, ''))) {
+  if ((u.intent === 'unknown' || (u.intent === 'small_talk' && toldOnly)) && !danger && DISTRESS_NET.test(s.replace(NEGATED_SIGN, ''))) {
     u.intent = 'emergency';
     u.danger = 'unwell';
     u.sure = false;
@@ -397,7 +400,7 @@ export function understand(text: string, now: Date): Understanding {
     if (talk && !ordered) return 'small_talk';
     if (thanked && !ordered && u.quantity === undefined && u.delivery === undefined && !MEAL_SERVICE.test(r)) return 'small_talk';
     // "我女儿今天来给我做饭了": told, about today or before, with nothing asked.
-    if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return 'small_talk';
+    if (PAST_END.test(r) && !ASKING_VERB.test(r) && (u.date === undefined || u.date <= today) && !isBath && !isVisit) return told();
     // A question that only wants to know is no order ("你们中午吃什么呀" is not "订"; "能帮我订吗" is).
     const asksOnly = (ASKS_ONLY.test(bare) && !POLITE_REQUEST.test(r)) || (INFO_ASK.test(r) && !POLITE_ONLY.test(r));
 
@@ -417,7 +420,7 @@ export function understand(text: string, now: Date): Understanding {
     // A fragment that names a meal, or a day and a meal, and little else ("明天午饭", "午饭两份", "明天，不对，是大后天中午").
     const fragment = r.replace(MEAL_FRAGMENT_FILLER, '').length <= 2;
     if (fragment && !asksOnly && (isMeal || (u.date !== undefined && meal !== undefined))) return 'book_meal';
-    if (isMeal || isBath || isVisit || mealContext) return 'small_talk';
+    if (isMeal || isBath || isVisit || mealContext) return told();
     return 'unknown';
   }
 }
@@ -431,9 +434,10 @@ const WANTS_TO_ORDER = /(?:想|要|我)订|订_|订(?:个|份|一)/;
  * unsure emergency (the bot asks). Not in a statement or small talk, which have their own answers.
  */
 const DISTRESS_NET =
-  /疼|痛|晕|昏|喘|憋|慌|抖|麻木|肿|血|摔|跌|伤|撞|抢|偷|撬|救|急|死|撑不|受不了|难受|不舒服|害怕|危险|出事|不行了|发黑|发紫|发白|发烫|发冷|迷路|走丢|找不到/;
-/** A sign said not to be there ("没摔着", "不疼"): the safety net does not read it. */
-const NEGATED_SIGN = /(?:没有|没|不|别|没什么)(?:有|再|怎么)?[疼痛晕昏喘憋慌抖肿血摔跌伤撞]/g;
+  /疼|痛|晕|昏|喘|憋|慌|抖|麻木|肿|血(?!压|糖)|摔|跌|伤|撞|抢|偷|撬|救|急|死|撑不|受不了|难受|不舒服|害怕|危险|出事|不行了|发黑|发紫|发白|发烫|发冷|迷路|走丢|找不到/;
+/** A sign said not to be there ("没摔着", "不疼"), or a thing that fell ("把碗摔了"): the safety net does not read it. */
+const NEGATED_SIGN =
+  /(?:没有|没|不|别|没什么)(?:有|再|怎么)?[疼痛晕昏喘憋慌抖肿血摔跌伤撞]|把?(?:碗|盘子?|杯子?|瓶子?|眼镜|锅|东西|手机)[^|]{0,2}(?:摔|打|碰)/g;
 /** "订错了", "说错了", "不是…是…": a correction. */
 const CORRECTION = /(?:订|说|搞|弄)错了|不是是/;
 /** "没钱订饭了": a no. */
