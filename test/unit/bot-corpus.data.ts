@@ -6,6 +6,7 @@ import { HOLDOUT4 } from './bot-corpus.holdout4';
 import { HOLDOUT5 } from './bot-corpus.holdout5';
 import { HOLDOUT6 } from './bot-corpus.holdout6';
 import { HOLDOUT7 } from './bot-corpus.holdout7';
+import { HOLDOUT8 } from './bot-corpus.holdout8';
 import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
@@ -26,6 +27,7 @@ export const CORPUS_FILES = {
   holdout5: HOLDOUT5,
   holdout6: HOLDOUT6,
   holdout7: HOLDOUT7,
+  holdout8: HOLDOUT8,
 } as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();
