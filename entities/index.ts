@@ -5,6 +5,7 @@ import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
 import { CentreClosure } from './centre-closure.entity';
+import { ChatHandover, EmergencyCheck } from './chat-safety.entity';
 import { CentreDayDigest } from './centre-day-digest.entity';
 import { EmergencyAlert } from './emergency-alert.entity';
 import { FamilyLink, FamilyLinkCode } from './family-link.entity';
@@ -37,6 +38,7 @@ export * from './booking.entity';
 export * from './bot.entity';
 export * from './centre.entity';
 export * from './centre-closure.entity';
+export * from './chat-safety.entity';
 export * from './centre-day-digest.entity';
 export * from './emergency-alert.entity';
 export * from './family-link.entity';
@@ -92,6 +94,8 @@ export const ENTITIES = [
   WechatSubscribeRefusal,
   BotConversation,
   SeniorBindCode,
+  EmergencyCheck,
+  ChatHandover,
   JobTick,
   JobRun,
   CentreDayDigest,

@@ -1,5 +1,6 @@
 import { dashboardRollup } from './dashboard-rollup';
 import { dayEnd } from './day-end';
+import { emergencyChecks } from './emergency-checks';
 import { emergencyEscalation } from './emergency-escalation';
 import { jobTickPurge } from './job-tick-purge';
 import { monthlySettlement } from './monthly-settlement';
@@ -20,6 +21,7 @@ export const JOBS = [
   paymentExpiry,
   paymentReconcile,
   emergencyEscalation,
+  emergencyChecks,
   dayEnd,
   jobTickPurge,
   monthlySettlement,

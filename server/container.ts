@@ -26,6 +26,7 @@ import { WechatInboundRepository } from './repositories/wechat-inbound.repositor
 import { WechatStateRepository } from './repositories/wechat-state.repository';
 import { DayDigestRepository } from './repositories/day-digest.repository';
 import { EmergencyAlertRepository } from './repositories/emergency-alert.repository';
+import { ChatHandoverRepository, EmergencyCheckRepository } from './repositories/chat-safety.repository';
 import { JobRepository } from './repositories/job.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
 import { OperationsRepository } from './repositories/operations.repository';
@@ -80,6 +81,9 @@ import { SettlementService } from './services/settlement/settlement.service';
 import { BotBookingFlow } from './services/chat/booking-flow';
 import { BotPeople } from './services/chat/people';
 import { ChatBot } from './services/chat/chat-bot.service';
+import { ChatHandoverService } from './services/chat/handover.service';
+import { BotSafety } from './services/chat/safety';
+import { UsualMealService } from './services/booking/usual-meal.service';
 import { ConversationLogService } from './services/chat/conversation-log.service';
 import { EmergencyService } from './services/emergency/emergency.service';
 import { AccountNotifier } from './services/messaging/notifier.service';
@@ -157,6 +161,8 @@ export function buildServices(deps: Deps) {
     policyPreviews: new PolicyPreviewRepository(db),
     budgets: new BudgetRepository(db),
     dashboards: new DashboardRepository(db),
+    emergencyChecks: new EmergencyCheckRepository(db),
+    handovers: new ChatHandoverRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -285,6 +291,7 @@ export function buildServices(deps: Deps) {
     bookings,
     lifecycle,
     reader: bookingReader,
+    bookingRows: repos.bookings,
     payments,
     centres: repos.centres,
     links: repos.links,
@@ -299,18 +306,43 @@ export function buildServices(deps: Deps) {
     familyLinks,
     attempts,
   });
+  const botSafety = new BotSafety({
+    clock,
+    emergencies,
+    checks: repos.emergencyChecks,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    inbound: repos.wechatInbound,
+    notifier,
+    templates,
+    texts: messenger,
+    logger,
+  });
+  const chatHandover = new ChatHandoverService({
+    db,
+    clock,
+    handovers: repos.handovers,
+    conversations: repos.botConversations,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    seniors: repos.seniors,
+    notifier,
+    templates,
+    texts: messenger,
+    access,
+    audit,
+    logger,
+  });
   const bot = new ChatBot({
     clock,
     conversations: repos.botConversations,
-    accounts: repos.accounts,
-    centres: repos.centres,
     catalogue,
     booking: botFlow,
     people: botPeople,
     familyLinks,
-    emergencies,
-    notifier,
-    templates,
+    safety: botSafety,
+    handover: chatHandover,
     logger,
   });
   const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
@@ -407,6 +439,9 @@ export function buildServices(deps: Deps) {
     retention: new PersonalDataRetention({ clock, retention: new RetentionRepository(db), attempts, periods: config.retention }),
     auth: new AuthService(repos.accounts, messenger, clock, attempts),
     bot,
+    usualMeal: new UsualMealService({ clock, bookingRows: repos.bookings, seniors: repos.seniors, catalogue, bookings, access }),
+    botSafety,
+    chatHandover,
     inbox: new WechatInboxService({
       inbound: repos.wechatInbound,
       bot: deps.conversation ?? bot,

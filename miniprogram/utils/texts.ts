@@ -24,6 +24,13 @@ export const T = {
   linked: (name: string) => `已绑定${name}`,
 
   chooseService: '要订什么服务？',
+  /** The home screen's "tomorrow as usual" card (large-text mode, a senior): one tap, then the quote to confirm. */
+  usualTitle: '明天照旧吃一顿？',
+  usualWhat: (start: string, kind: string, mode: string) => `明天 ${start} ${kind}，${mode}`,
+  usualPrice: (copay: string) => `您付 ${copay}`,
+  usualBook: '就订这一顿',
+  usualKinds: { breakfast: '早饭', lunch: '午饭', dinner: '晚饭' } as Record<string, string>,
+  usualModes: { delivery: '送到家', pick_up: '自己来拿', dine_in: '在食堂吃' } as Record<string, string>,
   categories: [
     { category: 'meal', label: '助餐', hint: '午餐、晚餐，可以堂食、自取或送餐' },
     { category: 'bath', label: '助浴', hint: '到站点洗澡，有人照看' },

@@ -20,4 +20,5 @@ export type {
   RaisedAlertAnswer,
   SeniorView,
   SlotView,
+  UsualMealView,
 } from '../../server/contracts/api-types';

@@ -280,6 +280,19 @@ export interface QuoteView {
   considered: Array<{ policyId: number; name: string; eligible: boolean; subsidyFen: number; why: string }>;
 }
 
+/** GET /seniors/:id/usual-meal: tomorrow's meal as last time (same centre, meal and way of eating), quoted. */
+export interface UsualMealView {
+  seniorId: number;
+  slotId: number;
+  date: string;
+  start: string;
+  kind: ServiceKind;
+  deliveryMode: DeliveryMode;
+  priceFen: number;
+  subsidyFen: number;
+  copayFen: number;
+}
+
 export interface BookingView {
   id: number;
   code: string;

@@ -1,5 +1,5 @@
 import { addDays, isoWeekday } from '../lib/time';
-import { consume, lexicon } from './lexicon';
+import { lexicon } from './lexicon';
 import { SMALL_NUM, tokenToNumber } from './numbers';
 
 /**
@@ -7,7 +7,7 @@ import { SMALL_NUM, tokenToNumber } from './numbers';
  * 今天/明天/后天/大后天/昨天 (dialect forms are mapped to these by `canonical`), 今早/明晚,
  * 周三/星期三 (the next such day, today included), 这周五/本周五 (this Monday-to-Sunday week), 下周一, 下下周一,
  * 周末, 3月5号/三月五日/2027年3月5日 (this year, or next year once passed), 5号 (this month, or next once passed),
- * 三天后. Every date phrase found is replaced by `_`; the first one, by the order of the rules below, is the date.
+ * 三天后. Every date phrase found is replaced by `_`; which of several is meant: see `extractDate`.
  */
 
 type Meal = 'breakfast' | 'lunch' | 'dinner';
@@ -84,68 +84,84 @@ function weekdayDate(today: string, weekday: number, modifier: string | undefine
   }
 }
 
-/** Finds and consumes date phrases in `w` (a canonical string). */
+/** Between two days named, what makes them a range or a list ("下周一到周三", "周六周日"): the first is meant. */
+const RANGE_BETWEEN = /^(?:的)?(?:到|至|一直到|和|跟|与|及|以及|或者?|都|也)?$/;
+/** Placeholder for a day found (〓, which normalising never lets through), as long as its phrase, so that positions keep their meaning. */
+const MARK = '\u3013';
+const MARKS = /\u3013+/g;
+
+interface Found {
+  index: number;
+  end: number;
+  date: string;
+  meal?: Meal;
+}
+
+/**
+ * Finds and consumes date phrases in `w` (a canonical string). Of two days named, the later one in the message is
+ * meant ("明天，不对，后天", "周三还是周四吧，周四", "明天的饭改到后天"), unless they are a range or a list
+ * ("下周一到周三", "周六周日"): then the first.
+ */
 export function extractDate(w: string, today: string): { w: string; date?: string; meal?: Meal } {
   if (w.length === 0) return { w };
-  let date: string | undefined;
-  let meal: Meal | undefined;
+  const found: Found[] = [];
+  const mark = (whole: string, index: number, date: string, meal?: Meal): string => {
+    found.push({ index, end: index + whole.length, date, meal });
+    return MARK.repeat(whole.length);
+  };
   const ty = Number(today.slice(0, 4));
   const tm = Number(today.slice(5, 7));
   const td = Number(today.slice(8, 10));
 
   if (w.includes('月')) {
-    w = w.replace(MONTH_DAY, (whole: string, year: string | undefined, mo: string, da: string) => {
+    w = w.replace(MONTH_DAY, (whole: string, year: string | undefined, mo: string, da: string, index: number) => {
       const m = tokenToNumber(mo);
       const d = tokenToNumber(da);
       if (m === undefined || d === undefined) return whole;
       if (year) {
         const exact = ymd(Number(year), m, d);
-        if (!exact) return whole;
-        date ??= exact;
-        return '_';
+        return exact ? mark(whole, index, exact) : whole;
       }
-      let found = ymd(ty, m, d);
-      if (found === undefined || found < today) found = ymd(ty + 1, m, d);
-      if (!found) return whole;
-      date ??= found;
-      return '_';
+      let at = ymd(ty, m, d);
+      if (at === undefined || at < today) at = ymd(ty + 1, m, d);
+      return at ? mark(whole, index, at) : whole;
     });
   }
   if (w.includes('号') || w.includes('日')) {
-    w = w.replace(DAY_ONLY, (whole: string, da: string) => {
+    w = w.replace(DAY_ONLY, (whole: string, da: string, index: number) => {
       const d = tokenToNumber(da);
       if (d === undefined || d < 1 || d > 31) return whole;
-      let found: string | undefined = d >= td ? ymd(ty, tm, d) : undefined;
-      for (let k = 1; !found && k <= 3; k++) {
+      let at: string | undefined = d >= td ? ymd(ty, tm, d) : undefined;
+      for (let k = 1; !at && k <= 3; k++) {
         const mm = ((tm - 1 + k) % 12) + 1;
         const yy = ty + Math.floor((tm - 1 + k) / 12);
-        found = ymd(yy, mm, d);
+        at = ymd(yy, mm, d);
       }
-      date ??= found;
-      return '_';
+      return at ? mark(whole, index, at) : MARK.repeat(whole.length);
     });
   }
   if (w.includes('周') || w.includes('星期')) {
-    w = w.replace(WEEKEND, (_whole: string, modifier: string | undefined) => {
-      date ??= weekdayDate(today, 6, modifier);
-      return '_';
-    });
-    w = w.replace(WEEKDAY, (_whole: string, modifier: string | undefined, day: string) => {
-      date ??= weekdayDate(today, WEEKDAY_NUM[day], modifier);
-      return '_';
-    });
+    w = w.replace(WEEKEND, (whole: string, modifier: string | undefined, index: number) => mark(whole, index, weekdayDate(today, 6, modifier)));
+    w = w.replace(WEEKDAY, (whole: string, modifier: string | undefined, day: string, index: number) =>
+      mark(whole, index, weekdayDate(today, WEEKDAY_NUM[day], modifier)),
+    );
   }
   if (w.includes('天')) {
-    w = w.replace(DAYS_LATER, (whole: string, n: string) => {
+    w = w.replace(DAYS_LATER, (whole: string, n: string, index: number) => {
       const k = tokenToNumber(n);
-      if (k === undefined || k > 60) return whole;
-      date ??= addDays(today, k);
-      return '_';
+      return k === undefined || k > 60 ? whole : mark(whole, index, addDays(today, k));
     });
   }
-  w = consume(RELATIVE, w, ([offset, m]) => {
-    date ??= addDays(today, offset);
-    meal ??= m;
+  RELATIVE.re.lastIndex = 0;
+  w = w.replace(RELATIVE.re, (whole: string, index: number) => {
+    const [offset, m] = RELATIVE.values.get(whole)!;
+    return mark(whole, index, addDays(today, offset), m);
   });
-  return { w, date, meal };
+  if (found.length === 0) return { w };
+  found.sort((a, b) => a.index - b.index);
+  const first = found[0];
+  const last = found[found.length - 1];
+  const between = w.slice(first.end, last.index).replace(MARKS, '');
+  const meant = found.length === 1 || RANGE_BETWEEN.test(between) ? first : last;
+  return { w: w.replace(MARKS, '_'), date: meant.date, meal: meant.meal ?? found.find((f) => f.meal)?.meal };
 }

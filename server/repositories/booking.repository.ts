@@ -219,4 +219,24 @@ export class BookingRepository {
   findRating(bookingId: number): Promise<Rating | null> {
     return this.db.manager.findOneBy(Rating, { bookingId });
   }
+
+  /**
+   * The senior's latest meal booking (any status): the centre, meal and way of eating they chose last time. The chat
+   * asks it for every meal offer, so concurrent messages share one statement (a window over each senior's meal
+   * bookings on idx_booking_senior_date).
+   */
+  async lastMealOf(seniorId: number): Promise<Booking | null> {
+    return (await this.lastMealLoader.load(seniorId)) ?? null;
+  }
+
+  private readonly lastMealLoader = new BatchLoader<number, Booking>(async (ids) => {
+    const rows = this.db.rows(Booking);
+    const q = (c: string) => rows.q(c);
+    const latest = await rows.find(
+      this.db.manager,
+      `WHERE ${q('id')} IN (SELECT ${q('id')} FROM (SELECT ${q('id')}, ROW_NUMBER() OVER (PARTITION BY ${q('seniorId')} ORDER BY ${q('serviceDate')} DESC, ${q('id')} DESC) AS rn FROM ${rows.table} WHERE ${q('seniorId')} IN (${EntityRows.marks(ids.length)}) AND ${q('category')} = ?) latest WHERE latest.rn = 1)`,
+      [...ids, 'meal'],
+    );
+    return new Map(latest.map((b) => [b.seniorId, b]));
+  });
 }

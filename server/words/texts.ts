@@ -62,6 +62,14 @@ export const CHAT_NOTICE_TEXTS = {
   payFor: (seniorName: string) => `请为${seniorName}付款`,
   /** thing1 of 留言提醒 to the centre's staff. */
   messageFrom: (seniorName: string, byFamily: boolean) => `${seniorName}${byFamily ? '的家属' : ''}留言`,
+  /** thing1 of 留言提醒 when a senior asks for a person (找人工). */
+  wantsPerson: (seniorName: string, byFamily: boolean) => `${seniorName}${byFamily ? '的家属' : ''}想找人说话`,
+  /** thing1 of 留言提醒 when a senior who lives alone says they are lonely: a quiet note, nothing raised. */
+  lonely: (seniorName: string) => `${seniorName}（独居）说很孤单`,
+  /** thing1 of 留言提醒 when the lonely senior asks for a call. */
+  wantsCall: (seniorName: string) => `${seniorName}想有人打个电话`,
+  /** thing2 when the senior's words are not the point (a menu choice, a "1"). */
+  callBack: '请给老人回个电话',
 } as const;
 
 /** The name a WeChat account has until someone gives it one. */
@@ -74,6 +82,7 @@ export const FIELD_TEXTS = {
   linkCode: '绑定码是 6 位数字',
   reasonRequired: '请填写原因',
   referenceRequired: '请填写凭证号（转账流水号、收据号等）',
+  chatReplyText: '请填写要回复老人的话（300 字以内）',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */

@@ -107,7 +107,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(tag(res.text, 'ToUserName')).toBe('o_senior_01');
     expect(tag(res.text, 'FromUserName')).toBe('gh_test');
     expect(tag(res.text, 'MsgType')).toBe('text');
-    expect(tag(res.text, 'Content')).toContain('我可以帮您');
+    expect(tag(res.text, 'Content')).toContain('直接说就行');
   });
 
   test("the reply's CreateTime is now in seconds, as WeChat's own messages carry it", async () => {
@@ -160,7 +160,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const inner = decrypt(aesKey!, replyEnc);
     expect(inner.appId).toBe(appId);
     expect(tag(inner.xml, 'ToUserName')).toBe('o_senior_02');
-    expect(tag(inner.xml, 'Content')).toContain('助浴');
+    expect(tag(inner.xml, 'Content')).toContain('洗澡');
   });
 
   test('safe mode: a message encrypted for another appid, or with a wrong msg_signature, is 401', async () => {
@@ -223,7 +223,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const event = `<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[o_senior_04]]></FromUserName><CreateTime>1764551234</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event></xml>`;
     const calls = h().conversationCalls();
     const [a, b] = [await post(plainQuery(), event), await post(plainQuery(), event)];
-    expect(tag(a.text, 'Content')).toContain('欢迎回来');
+    expect(tag(a.text, 'Content')).toContain('您好！想订饭');
     expect(tag(b.text, 'Content')).toBe(tag(a.text, 'Content'));
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await saidIn('o_senior_04', '[subscribe]')).toHaveLength(1);
@@ -265,7 +265,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     expect(h().conversationCalls() - calls).toBe(0); // not handled: nothing done that a retry would do again
     const retry = await post(plainQuery(), xml);
     expect(retry.status).toBe(200);
-    expect(tag(retry.text, 'Content')).toContain('我可以帮您');
+    expect(tag(retry.text, 'Content')).toContain('直接说就行');
     expect(h().conversationCalls() - calls).toBe(1);
     expect(await saidIn('o_senior_03', '帮助')).toHaveLength(1);
   });
@@ -275,7 +275,7 @@ describeEachDb('the /wechat endpoint', (h) => {
     const calls = h().conversationCalls();
     const answered = await withoutTable('wechat_inbound', () => post(plainQuery(), xml));
     expect(answered.status).toBe(200);
-    expect(tag(answered.text, 'Content')).toContain('我可以帮您');
+    expect(tag(answered.text, 'Content')).toContain('直接说就行');
     // A retry (had WeChat lost the answer) is not handled again: the claim stands.
     const retry = await post(plainQuery(), xml);
     expect(retry.status).toBe(200);
@@ -293,7 +293,7 @@ describeEachDb('the /wechat endpoint', (h) => {
       expect((await post(plainQuery(), old)).status).toBe(200);
       h().clock.set(new Date(Date.parse(T0) - 3 * DAY + 60_000)); // a minute short of three days
       const first = await post(plainQuery(), recent);
-      expect(tag(first.text, 'Content')).toContain('我可以帮您');
+      expect(tag(first.text, 'Content')).toContain('直接说就行');
       h().clock.set(T0);
       const calls = h().conversationCalls();
 

@@ -1,7 +1,9 @@
 /** @jest-environment ./test/miniprogram/jsdom-with-node.js */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loginConsole, seen } from '../helpers/actors';
+import { Booking, Senior } from '../../entities';
+import { JIAXIN, loginConsole, loginWechat, seen, slotOf } from '../helpers/actors';
+import { TODAY } from '../helpers/harness';
 import { effectiveFontSizePx, MP_ROOT, type PageHandle } from './runtime';
 import { useMiniProgramServer } from './setup';
 
@@ -169,6 +171,45 @@ describe('a senior books for herself in large-text mode', () => {
     );
     expect(staff.lastToast).toBe('已接手');
     expect((await alerts()).find((a) => a.id === raised[0].id)).toMatchObject({ status: 'acknowledged' });
+  });
+});
+
+describe('tomorrow as usual, on her home screen', () => {
+  test('the meal she had last time (same centre, same way of eating) is one tap and a confirm away; once booked it is gone', async () => {
+    // 李建国 had today's lunch brought home (booked through the API).
+    const li = await h().db.manager.findOneByOrFail(Senior, { name: '李建国' });
+    const auth = await loginWechat(h(), 'o_mini_senior_02');
+    const today = await slotOf(h(), JIAXIN, 'lunch', TODAY);
+    await h().http.post('/api/v1/bookings').set('authorization', auth).send({ seniorId: li.id, slotId: today.id, deliveryMode: 'delivery' }).expect(201);
+
+    const mp = as('o_mini_senior_02');
+    const home = await mp.launch('/pages/index/index');
+    expectLargeText(home);
+    expect(home.text('#usual-what')).toBe('明天 11:00 午饭，送到家');
+    expect(home.text('#usual-price')).toBe('您付 7.50 元'); // 15 元 with 李建国's 低保 subsidy
+
+    // One tap: the quote, the way of eating already chosen (no "how to eat" screen); booking it is the confirm.
+    await home.tap('#usual-book');
+    const confirm = mp.page;
+    expect(confirm.path).toBe('pages/book/confirm');
+    expect(confirm.data.step).toBe('quote');
+    expect(confirm.data.mode).toBe('delivery');
+    expectLargeText(confirm);
+    await confirm.tap('#book');
+    expect(confirm.text('#result-title')).toBe('预约成功');
+    const tomorrow = await h().db.manager.findBy(Booking, { seniorId: li.id, serviceDate: '2026-12-02', kind: 'lunch' });
+    expect(tomorrow).toHaveLength(1);
+    expect(tomorrow[0]).toMatchObject({ deliveryMode: 'delivery', channel: 'miniprogram', centreId: today.centreId });
+
+    // Booked: the card does not offer it twice.
+    const again = await as('o_mini_senior_02').launch('/pages/index/index');
+    expect(again.has('#usual')).toBe(false);
+  });
+
+  test('no last time, no card: the four screens are still there', async () => {
+    const home = await as('o_mini_senior_03').launch('/pages/index/index');
+    expect(home.has('#usual')).toBe(false);
+    expect(home.texts('.service')).toEqual(['助餐', '助浴', '上门服务']);
   });
 });
 

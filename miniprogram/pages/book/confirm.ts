@@ -52,6 +52,8 @@ Component({
     resultTitle: '',
     resultNote: '',
     keyPrefix: '',
+    /** The way of eating chosen already (the home screen's "tomorrow as usual"): no question about it. */
+    presetMode: '',
   },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
@@ -59,7 +61,7 @@ Component({
         .split(',')
         .map(Number)
         .filter((n) => n > 0);
-      this.setData({ seniorId: Number(q.seniorId), slotIds, keyPrefix: newIdempotencyKey('mp') });
+      this.setData({ seniorId: Number(q.seniorId), slotIds, keyPrefix: newIdempotencyKey('mp'), presetMode: q.mode ?? '' });
       this.load();
     },
     load() {
@@ -85,13 +87,14 @@ Component({
         }));
         const total = lines.reduce((n, l) => n + l.copayFen, 0);
         const modes = slots[0].serviceItem.deliveryModes.map((value) => ({ value, label: DELIVERY_LABELS[value] ?? value }));
-        const step: Step = this.data.large && modes.length > 1 ? 'delivery' : 'quote';
+        const preset = modes.find((m) => m.value === this.data.presetMode)?.value;
+        const step: Step = this.data.large && modes.length > 1 && !preset ? 'delivery' : 'quote';
         this.setData({
           seniorName: senior.name,
           centreName: centre.name,
           lines,
           modes,
-          mode: modes[0]?.value ?? 'dine_in',
+          mode: preset ?? modes[0]?.value ?? 'dine_in',
           totalText: yuan(total),
           bookText: total > 0 ? T.bookAndPay(yuan(total)) : T.bookFree,
           step,

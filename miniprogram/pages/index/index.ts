@@ -1,7 +1,8 @@
 import { pageState } from '../../behaviors/page-state';
 import { api, login, showError } from '../../utils/api';
 import { T } from '../../utils/texts';
-import type { FamilyLinkView, Items, NoticeInbox, RaisedAlertAnswer } from '../../utils/types';
+import { yuan } from '../../utils/format';
+import type { FamilyLinkView, Items, NoticeInbox, RaisedAlertAnswer, UsualMealView } from '../../utils/types';
 import { confirmModal, go, largeText, qs, setLargeText } from '../../utils/ui';
 
 type Role = '' | 'senior' | 'family' | 'staff';
@@ -16,6 +17,10 @@ Component({
     seniorId: 0,
     links: [] as FamilyLinkView[],
     unread: 0,
+    /** Tomorrow's meal as last time, for a senior in large-text mode: one tap, then the quote to confirm. */
+    usual: null as UsualMealView | null,
+    usualWhat: '',
+    usualPrice: '',
   },
   methods: {
     onShow() {
@@ -30,13 +35,31 @@ Component({
           const links = await api.get<Items<FamilyLinkView>>('/family-links');
           this.setData({ links: links.items });
         }
+        if (role === 'senior' && me.seniorId && largeText()) await this.loadUsual(me.seniorId);
         const notices = await api.get<NoticeInbox>('/me/notices', { quiet: true }).catch(() => ({ unread: 0 }));
         this.setData({ unread: notices.unread ?? 0, state: '' });
       });
     },
+    /** A card that is not there is no loss: the four screens still work. */
+    async loadUsual(seniorId: number) {
+      const { usual } = await api.get<{ usual: UsualMealView | null }>(`/seniors/${seniorId}/usual-meal`, { quiet: true }).catch(() => ({ usual: null }));
+      this.setData({
+        usual,
+        usualWhat: usual ? T.usualWhat(usual.start, T.usualKinds[usual.kind] ?? '', T.usualModes[usual.deliveryMode] ?? '') : '',
+        usualPrice: usual ? T.usualPrice(yuan(usual.copayFen)) : '',
+      });
+    },
+    /** One tap: straight to the quote of that meal, the way of eating already chosen; booking it is the confirm. */
+    bookUsual() {
+      const u = this.data.usual;
+      if (!u) return;
+      go(`/pages/book/confirm?${qs({ seniorId: u.seniorId, slotIds: u.slotId, mode: u.deliveryMode })}`);
+    },
     toggleLarge() {
       setLargeText(!this.data.large);
       this.setData({ large: !this.data.large });
+      if (this.data.large && this.data.role === 'senior' && this.data.seniorId) this.loadUsual(this.data.seniorId);
+      else this.setData({ usual: null });
     },
     bookSelf(e: WechatMiniprogram.TouchEvent) {
       go(`/pages/book/centres?${qs({ seniorId: this.data.seniorId, category: e.currentTarget.dataset.category })}`);

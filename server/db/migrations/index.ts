@@ -16,6 +16,7 @@ import { CatalogueRegistry1796483350804 } from './1796483350804-CatalogueRegistr
 import { SeniorRegistry1796483429143 } from './1796483429143-SeniorRegistry';
 import { DashboardMenusPolicies1796483670606 } from './1796483670606-DashboardMenusPolicies';
 import { MoneyCounterPayment1796484346146 } from './1796484346146-MoneyCounterPayment';
+import { ChatSafety1796485086161 } from './1796485086161-ChatSafety';
 import { AttemptLimits1796485894482 } from './1796485894482-AttemptLimits';
 import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
 import { EmergencyJoins1796489238842 } from './1796489238842-EmergencyJoins';
@@ -36,6 +37,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SeniorRegistry1796483429143,
   DashboardMenusPolicies1796483670606,
   MoneyCounterPayment1796484346146,
+  ChatSafety1796485086161,
   AttemptLimits1796485894482,
   Utf8mb4Tables1796485894483,
   EmergencyJoins1796489238842,

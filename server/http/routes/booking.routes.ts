@@ -57,6 +57,9 @@ export function bookingRoutes(s: Services): Router {
     if (replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = booking;
   });
+  r.get('/seniors/:id/usual-meal', async (ctx) => {
+    ctx.body = { usual: await s.usualMeal.tomorrow(actorOf(ctx), parse(idParam, ctx.params).id) };
+  });
   r.get('/bookings', async (ctx) => {
     const { status, ...q } = parse(listQuery, ctx.query);
     ctx.body = await s.bookingReader.list(actorOf(ctx), { ...q, statuses: status });

@@ -3,14 +3,17 @@ import { z } from 'zod';
 import type { Services } from '../../container';
 import type { AlertView, Items } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
+import { FIELD_TEXTS } from '../../words/texts';
 import { idParam, parse } from '../validate';
+
+const chatReply = z.object({ text: z.string().trim().min(1, FIELD_TEXTS.chatReplyText).max(300, FIELD_TEXTS.chatReplyText) });
 
 const conversationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
 });
 
-/** What staff use around the chat bot: binding codes and QR codes, conversation logs, emergencies. */
+/** What staff use around the chat bot: binding codes and QR codes, conversation logs, answering in the chat, emergencies. */
 export function botRoutes(s: Services): Router {
   const r = new Router();
   r.use(requireAuth(s.auth));
@@ -20,6 +23,13 @@ export function botRoutes(s: Services): Router {
   });
   r.get('/seniors/:id/conversation', async (ctx) => {
     ctx.body = await s.conversationLog.forSenior(actorOf(ctx), parse(idParam, ctx.params).id, parse(conversationQuery, ctx.query));
+  });
+  // 找人工: a staff member answers the senior in the chat, and hands back to the bot.
+  r.post('/seniors/:id/chat/reply', async (ctx) => {
+    ctx.body = await s.chatHandover.reply(actorOf(ctx), parse(idParam, ctx.params).id, parse(chatReply, ctx.request.body).text);
+  });
+  r.post('/seniors/:id/chat/release', async (ctx) => {
+    ctx.body = await s.chatHandover.release(actorOf(ctx), parse(idParam, ctx.params).id);
   });
   r.get('/emergencies', async (ctx) => {
     ctx.body = { items: await s.emergencies.open(actorOf(ctx)) } satisfies Items<AlertView>;

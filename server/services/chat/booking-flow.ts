@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { SERVICE_KIND_LABELS, type DeliveryMode, type Senior, type ServiceCategory, type ServiceKind } from '../../../entities';
+import type { DeliveryMode, Senior, ServiceCategory, ServiceKind } from '../../../entities';
 import type { Understanding } from '../../language/understand';
-import { BOT, dayLabel, SERVICE_WORDS, serviceWhat, shortDay } from '../../words/bot';
+import { BOT, dayShort, dayWords, KIND_WORDS, MODE_WORDS, SERVICE_WORDS, serviceWhat } from '../../words/bot';
 import { yuan } from '../../words/pricing';
 import { dishForChat } from '../../words/menus';
 import { BOOKING_TEXTS, CHAT_NOTICE_TEXTS } from '../../words/texts';
 import { AppError } from '../../errors';
 import { addDays, shanghaiDate, shanghaiTime } from '../../lib/time';
+import type { BookingRepository } from '../../repositories/booking.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { TemplateIds } from '../../wechat-templates';
@@ -43,12 +44,15 @@ const DEFAULT_MEALS: ServiceKind[] = ['lunch', 'dinner'];
 const SERVICE_HORIZON_DAYS = 13;
 /** How far ahead "订饭" with no day looks for the next meal that can still be booked. */
 const MEAL_HORIZON_DAYS = 2;
+/** Ways of eating a meal, in the order the bot reads them out when it has to ask. */
+const MEAL_MODES: DeliveryMode[] = ['delivery', 'pick_up', 'dine_in'];
 
 export interface BotBookingFlowDeps {
   catalogue: CatalogueService;
   bookings: BookingService;
   lifecycle: BookingLifecycleService;
   reader: BookingReaderService;
+  bookingRows: BookingRepository;
   payments: PaymentService;
   centres: CentreRepository;
   links: FamilyLinkRepository;
@@ -58,7 +62,9 @@ export interface BotBookingFlowDeps {
 
 /**
  * The booking side of the chat: offers with the engine's own quote, confirmation, payment link, my bookings,
- * cancel, menus and ratings. Prices and rules come only from the booking services; nothing is recomputed here.
+ * cancel, menus, prices and ratings. Prices and rules come only from the booking services; nothing is recomputed
+ * here. Nothing is chosen for the senior without saying so: the way of eating is what they said, or what they
+ * chose last time (and the offer says so), or the one question asked before the offer.
  */
 export class BotBookingFlow {
   constructor(private readonly deps: BotBookingFlowDeps) {}
@@ -74,36 +80,24 @@ export class BotBookingFlow {
     const centreIds = await this.centresFor(t.senior, 'meal');
     if (centreIds.length === 0) return { reply: BOT.noHomeCentre, pending: null, intent: 'book_meal' };
     const slot = await this.firstFree(centreIds, 'meal', meals, from, to, quantity);
-    const mealLabel = u.meal ? SERVICE_KIND_LABELS[u.meal] : SERVICE_WORDS.meal;
-    if (!slot) return { reply: BOT.noMealSlot(u.date ? this.day(u.date, t.now) : null, mealLabel), pending: null, intent: 'book_meal' };
-    return this.offer(t, slot, quantity, u.delivery, (u.diet ?? []).join('，'), 'book_meal');
+    const mealWord = u.meal ? KIND_WORDS[u.meal] : SERVICE_WORDS.meal;
+    if (!slot) return { reply: BOT.noMealSlot(u.date ? this.day(u.date, t.now) : null, mealWord), pending: null, intent: 'book_meal' };
+    return this.offerMeal(t, slot, quantity, u.delivery, (u.diet ?? []).join('，'), 'book_meal');
   }
 
-  /** Baths and home visits: the next free times as a numbered list. */
+  /** Baths and home visits: the next free times as a numbered list (three at most). */
   async listService(t: Turn, category: 'bath' | 'home_visit', kind: ServiceKind | undefined): Promise<Step> {
     const intent = category === 'bath' ? 'book_bath' : 'book_visit';
     const kinds = category === 'bath' ? (['bath'] as ServiceKind[]) : kind ? [kind] : VISIT_KINDS;
-    const what = category === 'bath' ? SERVICE_WORDS.bath : kind ? SERVICE_KIND_LABELS[kind] : SERVICE_WORDS.home_visit;
-    const centreIds = await this.centresFor(t.senior, category);
-    const today = shanghaiDate(t.now);
-    const seen = new Set<string>();
-    const found: SlotView[] = [];
-    for (const centreId of centreIds) {
-      const slots = await this.deps.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
-      for (const s of slots.filter((s) => s.bookable && kinds.includes(s.serviceItem.kind)).sort(byStart)) {
-        const key = `${s.serviceItem.kind}|${s.startsAt}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        found.push(s);
-      }
-      if (found.length >= 4) break;
-    }
+    const what = category === 'bath' ? SERVICE_WORDS.bath : kind ? KIND_WORDS[kind] : SERVICE_WORDS.home_visit;
+    const found = await this.freeServiceSlots(t.senior, category, kinds, shanghaiDate(t.now), 3);
     if (found.length === 0) return { reply: BOT.noServiceSlot(what), pending: null, intent };
-    const options = found.sort(byStart).slice(0, 4);
-    const lines = options.map((s) => `${this.day(s.date, t.now)} ${s.start} ${s.serviceItem.kindLabel} ${yuan(s.serviceItem.priceFen)}`);
+    const lines = found.map(
+      (s) => `${this.dayShort(s.date, t.now)} ${s.start}${category === 'home_visit' && !kind ? ` ${KIND_WORDS[s.serviceItem.kind]}` : ''}`,
+    );
     return {
-      reply: BOT.slotList(BOT.slotListTitle(t.forOther ? t.senior.name : null, what), lines),
-      pending: { kind: 'pick_slot', seniorId: t.senior.id, slotIds: options.map((s) => s.id) },
+      reply: BOT.slotList(t.forOther ? t.senior.name : null, what, lines),
+      pending: { kind: 'pick_slot', seniorId: t.senior.id, slotIds: found.map((s) => s.id) },
       intent,
     };
   }
@@ -111,13 +105,52 @@ export class BotBookingFlow {
   async pickSlot(t: Turn, slotId: number): Promise<Step> {
     const slot = await this.deps.catalogue.slot(slotId).catch(() => null);
     if (!slot || !slot.bookable) return { reply: BOT.offerGone, pending: null, intent: 'pick_slot' };
-    return this.offer(t, slot, 1, undefined, '', 'pick_slot');
+    if (slot.serviceItem.category === 'meal') return this.offerMeal(t, slot, 1, undefined, '', 'pick_slot');
+    const modes = slot.serviceItem.deliveryModes as DeliveryMode[];
+    return this.offer(t, slot, 1, modes[0], null, '', 'pick_slot');
+  }
+
+  /**
+   * "不对，是后天" to an offer: the same again for the day meant — the same meal, portions, way of eating and note
+   * (a bath or a visit: its list from that day on is the next step, so it is listed again).
+   */
+  async reoffer(t: Turn, p: Extract<Pending, { kind: 'confirm_booking' }>, date: string): Promise<Step> {
+    const slot = await this.deps.catalogue.slot(p.slotId).catch(() => null);
+    if (!slot) return { reply: BOT.offerGone, pending: null, intent: 'reoffer' };
+    if (slot.serviceItem.category !== 'meal') return this.listService(t, slot.serviceItem.category === 'bath' ? 'bath' : 'home_visit', slot.serviceItem.kind);
+    const meal = slot.serviceItem.kind as Understanding['meal'];
+    const delivery = MEAL_MODES.includes(p.deliveryMode) ? (p.deliveryMode as Understanding['delivery']) : undefined;
+    return this.bookMeal(t, { intent: 'book_meal', normalized: '', date, meal, quantity: p.quantity, delivery, diet: p.note ? p.note.split('，') : undefined });
+  }
+
+  /** The answer to "怎么吃？回 1 送到家，2 自己来拿…". */
+  async pickMode(t: Turn, p: Extract<Pending, { kind: 'pick_mode' }>, choice: number): Promise<Step> {
+    const mode = p.modes[choice - 1];
+    const slot = await this.deps.catalogue.slot(p.slotId).catch(() => null);
+    if (!slot || !slot.bookable || !mode) return { reply: BOT.offerGone, pending: null, intent: 'pick_mode' };
+    return this.offer(t, slot, p.quantity, mode, MODE_WORDS[mode], p.note, 'pick_mode');
+  }
+
+  /** A meal: the way of eating they said, else the one they chose last time (said so), else ask first. */
+  private async offerMeal(t: Turn, slot: SlotView, quantity: number, wanted: Understanding['delivery'], note: string, intent: string): Promise<Step> {
+    const offered = slot.serviceItem.deliveryModes as DeliveryMode[];
+    const modes = MEAL_MODES.filter((m) => offered.includes(m));
+    if (wanted && modes.includes(wanted)) return this.offer(t, slot, quantity, wanted, MODE_WORDS[wanted], note, intent);
+    if (!wanted) {
+      const last = (await this.deps.bookingRows.lastMealOf(t.senior.id))?.deliveryMode;
+      if (last && modes.includes(last)) return this.offer(t, slot, quantity, last, BOT.asLastTime(last), note, intent);
+      if (modes.length === 1) return this.offer(t, slot, quantity, modes[0], MODE_WORDS[modes[0]], note, intent);
+    }
+    if (modes.length === 0) return this.offer(t, slot, quantity, offered[0], null, note, intent);
+    return {
+      reply: BOT.askMode(t.forOther ? t.senior.name : null, this.day(slot.date, t.now), slot.serviceItem.kind, modes, wanted ?? null),
+      pending: { kind: 'pick_mode', seniorId: t.senior.id, slotId: slot.id, quantity, note, modes: modes.slice(0, 3) },
+      intent,
+    };
   }
 
   /** The quote, from the booking engine, and the question. */
-  private async offer(t: Turn, slot: SlotView, quantity: number, wanted: Understanding['delivery'], note: string, intent: string): Promise<Step> {
-    const modes = slot.serviceItem.deliveryModes as DeliveryMode[];
-    const deliveryMode: DeliveryMode = wanted && modes.includes(wanted) ? wanted : modes[0];
+  private async offer(t: Turn, slot: SlotView, quantity: number, deliveryMode: DeliveryMode, how: string | null, note: string, intent: string): Promise<Step> {
     let quote;
     try {
       quote = await this.deps.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity });
@@ -125,17 +158,16 @@ export class BotBookingFlow {
       if (err instanceof AppError) return { reply: BOT.bookFailed(err.message), pending: null, intent };
       throw err;
     }
-    const label = slot.serviceItem.kindLabel;
-    // Meals come in portions; a bath or a visit is one service ("11:00 午餐 2 份（送到家）", "08:30 上门理发").
-    const what = slot.serviceItem.category === 'meal' ? BOT.mealOffered(slot.start, label, quantity, deliveryMode) : serviceWhat(slot.start, label, null);
-    const extra = [wanted && wanted !== deliveryMode ? BOT.deliveryInstead(wanted, deliveryMode) : '', note ? BOT.note(note) : ''].filter((x) => x).join('');
+    const meal = slot.serviceItem.category === 'meal';
+    // Meals come in portions; a bath or a visit is one service ("11:00 午饭 2 份", "08:30 理发").
+    const what = serviceWhat(slot.start, slot.serviceItem.kind, meal ? quantity : null);
     return {
       reply: BOT.offer(
         t.forOther ? t.senior.name : null,
         this.day(slot.date, t.now),
         what,
-        BOT.priceLine(label, quote.priceFen, quote.subsidyFen, quote.copayFen),
-        extra,
+        meal ? how : null,
+        BOT.priceLine(quote.priceFen, quote.subsidyFen, quote.copayFen, note),
       ),
       pending: {
         kind: 'confirm_booking',
@@ -170,7 +202,7 @@ export class BotBookingFlow {
     }
     const who = t.forOther ? t.senior.name : null;
     const day = this.day(booking.serviceDate, t.now);
-    const what = serviceWhat(booking.slot.start, booking.serviceItem.kindLabel, booking.serviceItem.category === 'meal' ? booking.quantity : null);
+    const what = serviceWhat(booking.slot.start, booking.serviceItem.kind, booking.serviceItem.category === 'meal' ? booking.quantity : null);
     if (booking.payAtCounter) {
       // 现场付: booked now, paid at the counter on the day.
       const reply = BOT.bookedPayAtCounter(who, day, what, booking.copayFen, booking.status === 'confirmed' ? booking.code : null);
@@ -180,7 +212,7 @@ export class BotBookingFlow {
       // Not booked until paid, and said so plainly: held until the slot's cut-off, the family told they can pay.
       const due = new Date(booking.paymentDueAt);
       const today = shanghaiDate(t.now);
-      const by = BOT.payBy(shortDay(shanghaiDate(due), today, addDays(today, 1), addDays(today, 2)), shanghaiTime(due));
+      const by = BOT.payBy(dayShort(shanghaiDate(due), today, addDays(today, 1), addDays(today, 2)), shanghaiTime(due));
       const pending: Pending = { kind: 'after_booking', seniorId: t.senior.id, bookingId: booking.id };
       let link: string;
       try {
@@ -228,22 +260,50 @@ export class BotBookingFlow {
   async myBookings(t: Turn): Promise<Step> {
     const active = await this.active(t);
     if (active.length === 0) return { reply: BOT.noBookings, pending: null, intent: 'my_bookings' };
-    const lines = active.map((b) => `${this.line(b, t.now)} ${b.statusLabel}`);
-    return { reply: BOT.myBookings(lines, Math.max(0, active.length - 4)), pending: null, intent: 'my_bookings' };
+    const lines = active.slice(0, 2).map((b) => `${this.shortLine(b, t.now)}，${b.statusLabel}`);
+    return { reply: BOT.myBookings(lines, Math.max(0, active.length - 2)), pending: null, intent: 'my_bookings' };
   }
 
   async menu(t: Turn, u: Understanding): Promise<Step> {
     const date = u.date ?? shanghaiDate(t.now);
-    const day = this.day(date, t.now);
     const [centreId] = await this.centresFor(t.senior, 'meal');
     if (centreId === undefined) return { reply: BOT.noHomeCentre, pending: null, intent: 'menu' };
-    const centre = await this.deps.centres.load(centreId);
     const slots = (await this.deps.catalogue.slots({ centreId, category: 'meal', from: date, to: date }))
       .filter((s) => s.menu && s.menu.dishes.length > 0 && (!u.meal || s.serviceItem.kind === u.meal))
       .sort(byStart);
-    if (slots.length === 0) return { reply: BOT.noMenu(day), pending: null, intent: 'menu' };
-    const meals = slots.map((s) => `${s.serviceItem.kindLabel}：${s.menu!.dishes.map(dishForChat).join('、')}`);
-    return { reply: BOT.menuOf(day, centre?.name ?? '', meals), pending: null, intent: 'menu' };
+    const day = this.dayShort(date, t.now);
+    if (slots.length === 0) return { reply: BOT.noMenu(this.day(date, t.now)), pending: null, intent: 'menu' };
+    // Lunch and dinner first: at most two lines of dishes.
+    const shown = [...slots.filter((s) => s.serviceItem.kind !== 'breakfast'), ...slots.filter((s) => s.serviceItem.kind === 'breakfast')]
+      .slice(0, 2)
+      .sort(byStart);
+    const meals = shown.map((s) => `${day}${KIND_WORDS[s.serviceItem.kind]} ${s.start}：${s.menu!.dishes.map(dishForChat).join('、')}`);
+    return { reply: BOT.menuOf(meals, `订${day}${KIND_WORDS[shown[0].serviceItem.kind]}`), pending: null, intent: 'menu' };
+  }
+
+  /** 午饭几块钱, 洗一次澡多少钱: the engine's quote for this senior, for the next one that can be booked. */
+  async price(t: Turn, u: Understanding): Promise<Step> {
+    const intent = 'price';
+    const today = shanghaiDate(t.now);
+    let slot: SlotView | null;
+    if (u.service === 'bath' || u.service === 'visit') {
+      const category = u.service === 'bath' ? 'bath' : 'home_visit';
+      const kinds = u.service === 'bath' ? (['bath'] as ServiceKind[]) : u.visitKind ? [u.visitKind] : VISIT_KINDS;
+      slot = (await this.freeServiceSlots(t.senior, category, kinds, today, 1))[0] ?? null;
+    } else {
+      const centreIds = await this.centresFor(t.senior, 'meal');
+      const from = u.date ?? today;
+      slot = await this.firstFree(centreIds, 'meal', u.meal ? [u.meal] : DEFAULT_MEALS, from, u.date ?? addDays(today, MEAL_HORIZON_DAYS), 1);
+    }
+    if (!slot) return { reply: BOT.priceUnknown, pending: null, intent };
+    try {
+      const quote = await this.deps.bookings.quote(t.actor, { seniorId: t.senior.id, slotId: slot.id, quantity: 1 });
+      const day = slot.serviceItem.category === 'meal' ? this.dayShort(slot.date, t.now) : '';
+      return { reply: BOT.price(day, KIND_WORDS[slot.serviceItem.kind], quote.priceFen, quote.subsidyFen, quote.copayFen), pending: null, intent };
+    } catch (err) {
+      if (err instanceof AppError) return { reply: BOT.priceUnknown, pending: null, intent };
+      throw err;
+    }
   }
 
   // ---- cancelling ----
@@ -254,8 +314,9 @@ export class BotBookingFlow {
     if (u.date) active = active.filter((b) => b.serviceDate === u.date);
     if (u.meal) active = active.filter((b) => b.serviceItem.kind === u.meal);
     if (u.visitKind) active = active.filter((b) => b.serviceItem.kind === u.visitKind);
+    else if (u.service) active = active.filter((b) => b.serviceItem.category === (u.service === 'visit' ? 'home_visit' : u.service));
     if (active.length === 0) return { reply: BOT.nothingToCancel, pending: null, intent };
-    if (u.choice !== undefined && u.choice >= 1 && u.choice <= Math.min(4, active.length)) return this.doCancel(t, active[u.choice - 1].id);
+    if (u.choice !== undefined && u.choice >= 1 && u.choice <= Math.min(3, active.length)) return this.doCancel(t, active[u.choice - 1].id);
     if (active.length === 1) {
       return {
         reply: BOT.cancelConfirm(this.line(active[0], t.now)),
@@ -263,9 +324,9 @@ export class BotBookingFlow {
         intent,
       };
     }
-    const options = active.slice(0, 4);
+    const options = active.slice(0, 3);
     return {
-      reply: BOT.cancelWhich(options.map((b) => this.line(b, t.now))),
+      reply: BOT.cancelWhich(options.map((b) => this.shortLine(b, t.now, false))),
       pending: { kind: 'pick_cancel', seniorId: t.senior.id, bookingIds: options.map((b) => b.id) },
       intent,
     };
@@ -350,14 +411,41 @@ export class BotBookingFlow {
     return null;
   }
 
-  private day(date: string, now: Date): string {
-    const today = shanghaiDate(now);
-    return dayLabel(date, today, addDays(today, 1), addDays(today, 2));
+  /** The next free bath or home-visit times at the senior's centres, one per kind and start. */
+  private async freeServiceSlots(senior: Senior, category: 'bath' | 'home_visit', kinds: ServiceKind[], today: string, max: number): Promise<SlotView[]> {
+    const seen = new Set<string>();
+    const found: SlotView[] = [];
+    for (const centreId of await this.centresFor(senior, category)) {
+      const slots = await this.deps.catalogue.slots({ centreId, category, from: today, to: addDays(today, SERVICE_HORIZON_DAYS) });
+      for (const s of slots.filter((s) => s.bookable && kinds.includes(s.serviceItem.kind)).sort(byStart)) {
+        const key = `${s.serviceItem.kind}|${s.startsAt}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(s);
+      }
+      if (found.length >= max) break;
+    }
+    return found.sort(byStart).slice(0, max);
   }
 
-  /** "明天 12月2日 周三 11:00 午餐 1 份" — how a booking is named in lists. */
+  private day(date: string, now: Date): string {
+    const today = shanghaiDate(now);
+    return dayWords(date, today, addDays(today, 1), addDays(today, 2));
+  }
+
+  private dayShort(date: string, now: Date): string {
+    const today = shanghaiDate(now);
+    return dayShort(date, today, addDays(today, 1), addDays(today, 2));
+  }
+
+  /** "明天 12月2日 11:00 午饭 1 份" — how a booking is named when it is the one in question. */
   line(b: BookingView, now: Date): string {
-    return `${this.day(b.serviceDate, now)} ${serviceWhat(b.slot.start, b.serviceItem.kindLabel, b.serviceItem.category === 'meal' ? b.quantity : null)}`;
+    return `${this.day(b.serviceDate, now)} ${serviceWhat(b.slot.start, b.serviceItem.kind, b.serviceItem.category === 'meal' ? b.quantity : null)}`;
+  }
+
+  /** "明天 11:00 午饭 1 份" (or without portions) — how a booking is named in a short list. */
+  private shortLine(b: BookingView, now: Date, portions = true): string {
+    return `${this.dayShort(b.serviceDate, now)} ${serviceWhat(b.slot.start, b.serviceItem.kind, portions && b.serviceItem.category === 'meal' ? b.quantity : null)}`;
   }
 }
 

@@ -1,27 +1,26 @@
 import type { Logger } from 'pino';
 import type { Senior } from '../../../entities';
-import { MENU_KEYS } from './mp-menu';
+import { smallTalkKind } from '../../language/cues';
 import { understand, type Intent, type Understanding } from '../../language/understand';
-import { BOT, centreLine } from '../../words/bot';
-import { CHAT_NOTICE_TEXTS, CONVERSATION_LOG_TEXTS } from '../../words/texts';
+import { BOT, centreShortName } from '../../words/bot';
+import { CONVERSATION_LOG_TEXTS } from '../../words/texts';
 import type { Clock } from '../../lib/clock';
-import type { AccountRepository } from '../../repositories/account.repository';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
-import type { CentreRepository } from '../../repositories/centre.repository';
-import type { TemplateIds } from '../../wechat-templates';
-import { MINI_PAGES } from '../../wechat-templates';
 import type { CatalogueService } from '../catalogue/catalogue.service';
-import type { EmergencyService } from '../emergency/emergency.service';
 import type { FamilyLinkService } from '../people/family-link.service';
-import type { AccountNotifier } from '../messaging/notifier.service';
 import { BIND_SCENE_PREFIX } from '../people/wechat-binding.service';
+import { MENU_KEYS } from './mp-menu';
 import { senderOf, type BotAnswer, type Conversation, type InboundMessage } from './wechat-inbox.service';
 import type { BotBookingFlow, Step, Turn } from './booking-flow';
+import type { ChatHandoverService } from './handover.service';
 import { pickSenior, type BotPeople, type Speaker } from './people';
-import { isPending, PENDING_TTL_MS, type Pending } from './pending';
+import { isPending, ttlOf, type Pending } from './pending';
+import type { BotSafety } from './safety';
 
-/** The numbered help menu: what each number does. */
-const MENU_CHOICES: Intent[] = ['book_meal', 'book_bath', 'book_visit', 'my_bookings', 'cancel', 'nearby', 'human'];
+/** What the numbers of the help menu do (BOT.help reads them out). */
+const HELP_CHOICES: Intent[] = ['book_meal', 'book_bath', 'book_visit', 'my_bookings', 'human'];
+/** What the three numbers of the not-understood answer do (BOT.notUnderstood). */
+const NOT_UNDERSTOOD_CHOICES: Intent[] = ['book_meal', 'my_bookings', 'human'];
 const CLICKS: Record<string, Intent> = {
   [MENU_KEYS.bookMeal]: 'book_meal',
   [MENU_KEYS.myBookings]: 'my_bookings',
@@ -29,25 +28,28 @@ const CLICKS: Record<string, Intent> = {
   [MENU_KEYS.sos]: 'emergency',
 };
 
+type Answer = { reply: string; intent: string; pending?: Pending | null; seniorId?: number | null; accountId?: number | null };
+
 export interface ChatBotDeps {
   clock: Clock;
   conversations: BotConversationRepository;
-  accounts: AccountRepository;
-  centres: CentreRepository;
   catalogue: CatalogueService;
   booking: BotBookingFlow;
   people: BotPeople;
   familyLinks: FamilyLinkService;
-  emergencies: EmergencyService;
-  notifier: AccountNotifier;
-  templates: TemplateIds;
+  safety: BotSafety;
+  handover: ChatHandoverService;
   logger: Logger;
 }
 
 /**
  * The public account's conversation. Every message is understood (text, the voice recognition, menu clicks,
- * locations, QR scans), answered in at most six lines, and whatever the bot now waits for is saved in the database
- * with a 10-minute expiry, so the next message may land on any instance.
+ * locations, QR scans) and answered in at most three short lines; whatever the bot now waits for is saved in the
+ * database, so the next message may land on any instance.
+ *
+ * Safety first: an emergency is answered before anything that was pending (a clear one raises the alert at once,
+ * an unsure one is asked about, with the centre told anyway if no answer comes), and a hand-over to a person never
+ * swallows a request the bot can do itself.
  */
 export class ChatBot implements Conversation {
   constructor(private readonly deps: ChatBotDeps) {}
@@ -76,7 +78,8 @@ export class ChatBot implements Conversation {
     const next = answer.pending;
     // The next step is saved while the inbox records the reply (BotAnswer.saving): both finish before WeChat is
     // answered, so the senior's next message finds it.
-    const saving = next !== undefined && (next !== null || pending !== null) ? this.deps.conversations.set(openid, next, now, PENDING_TTL_MS) : undefined;
+    const saving =
+      next !== undefined && (next !== null || pending !== null) ? this.deps.conversations.set(openid, next, now, next ? ttlOf(next) : 0) : undefined;
     saving?.catch(() => undefined);
     return {
       reply: answer.reply,
@@ -88,12 +91,7 @@ export class ChatBot implements Conversation {
   }
 
   /** `pending: undefined` leaves what is awaited as it is; null clears it. */
-  private async answer(
-    m: InboundMessage,
-    s: Speaker,
-    pending: Pending | null,
-    now: Date,
-  ): Promise<{ reply: string; intent: string; pending?: Pending | null; seniorId?: number | null; accountId?: number | null }> {
+  private async answer(m: InboundMessage, s: Speaker, pending: Pending | null, now: Date): Promise<Answer> {
     const defaultSenior = s.self?.id ?? (s.linked.length === 1 ? s.linked[0].id : null);
     // ---- events ----
     if (m.MsgType === 'event') {
@@ -107,8 +105,12 @@ export class ChatBot implements Conversation {
         return { reply: BOT.welcomeUnbound, intent: 'welcome' };
       }
       if (event === 'unsubscribe') return { reply: '', intent: 'unsubscribe', pending: null, seniorId: defaultSenior };
-      if (event === 'CLICK' && CLICKS[key])
-        return this.understood(s, { intent: CLICKS[key], normalized: key }, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
+      if (event === 'CLICK' && CLICKS[key]) {
+        // The SOS button is a clear call for help: it never waits for an answer.
+        const u: Understanding =
+          CLICKS[key] === 'emergency' ? { intent: 'emergency', sure: true, danger: 'call', normalized: key } : { intent: CLICKS[key], normalized: key };
+        return this.understood(s, u, CONVERSATION_LOG_TEXTS.menuClick(key), pending, now);
+      }
       // location_select is followed by the location message itself; VIEW opens a page. Nothing to say to either.
       return { reply: '', intent: `event:${event}`.slice(0, 32) };
     }
@@ -125,18 +127,10 @@ export class ChatBot implements Conversation {
       said = String(m.Recognition ?? '');
       if (said.trim() === '') return { reply: BOT.voiceUnclear, intent: 'voice_unclear', seniorId: defaultSenior };
     } else return { reply: BOT.unsupported, intent: 'unsupported', seniorId: defaultSenior };
-    const u = understand(said, now);
-    return this.understood(s, u, said, pending, now);
+    return this.understood(s, understand(said, now), said, pending, now);
   }
 
-  private async understood(
-    s: Speaker,
-    u: Understanding,
-    said: string,
-    pending: Pending | null,
-    now: Date,
-  ): Promise<{ reply: string; intent: string; pending?: Pending | null; seniorId?: number | null; accountId?: number | null }> {
-    const defaultSenior = s.self?.id ?? (s.linked.length === 1 ? s.linked[0].id : null);
+  private async understood(s: Speaker, u: Understanding, said: string, pending: Pending | null, now: Date): Promise<Answer> {
     // ---- not bound yet: codes, help in an emergency, and how to bind ----
     if (!s.actor || (!s.self && s.linked.length === 0)) {
       if (u.intent === 'code' && u.code) return this.deps.people.redeemCode(s, u.code, now);
@@ -144,39 +138,85 @@ export class ChatBot implements Conversation {
       return { reply: s.actor ? BOT.needBinding : BOT.welcomeUnbound, intent: `unbound:${u.intent}`.slice(0, 32), pending: null };
     }
     const actor = s.actor;
+    const seniorById = (id: number) => (id === s.self?.id ? s.self : s.linked.find((x) => x.id === id));
     const turnFor = (senior: Senior): Turn => ({ now, actor, senior, forOther: s.self?.id !== senior.id });
     const withSenior = async (id: number, run: (t: Turn) => Promise<Step>) => {
-      const senior = id === s.self?.id ? s.self : s.linked.find((x) => x.id === id);
+      const senior = seniorById(id);
       if (!senior) return { reply: BOT.offerGone, intent: 'stale', pending: null, seniorId: null };
       const step = await run(turnFor(senior));
       return { ...step, seniorId: senior.id };
     };
 
     // ---- emergencies come first, whatever was pending ----
-    if (u.intent === 'emergency') return this.emergency(s, u, said);
-
-    // ---- an answer to what was asked ----
-    if (pending) {
-      const answered = await this.answerPending(s, u, said, pending, withSenior);
-      if (answered) return answered;
+    if (u.intent === 'emergency') {
+      if (pending?.kind === 'check_emergency') {
+        const answered = await this.deps.safety.answer(s, pending, u, said);
+        if (answered) return answered;
+      }
+      if (pending?.kind === 'handover') await this.deps.handover.endQuietly(pending.handoverId, now);
+      return this.emergency(s, u, said);
     }
 
-    // ---- a new request ----
-    if (u.intent === 'code' && u.code) return this.deps.people.redeemCode(s, u.code, now);
-    if (u.intent === 'help' || u.intent === 'unknown' || u.intent === 'choose' || u.intent === 'confirm' || u.intent === 'deny') {
-      const reply = u.intent === 'unknown' && said.trim() !== '' ? BOT.notUnderstood([...said.trim()].slice(0, 12).join('')) : BOT.help;
-      return { reply, intent: u.intent, pending: { kind: 'menu' }, seniorId: defaultSenior };
+    // ---- a person has the conversation: the bot only takes back what it does itself ----
+    let back = false;
+    const hadHandover = pending?.kind === 'handover';
+    if (pending?.kind === 'handover') {
+      const senior = seniorById(pending.seniorId);
+      if (senior) {
+        const d = await this.deps.handover.during(turnFor(senior), pending, u, said);
+        if (d.kind === 'step') return { ...d.step, seniorId: senior.id };
+        back = d.announce;
+      }
+      pending = null;
     }
-    if (u.intent === 'family_code') {
-      if (!s.self) return { reply: BOT.familyCodeOnlySenior, intent: 'family_code', pending: null, seniorId: defaultSenior };
-      const issued = await this.deps.familyLinks.issueCode(actor, s.self.id);
-      return { reply: BOT.familyCode(issued.code), intent: 'family_code', pending: null, seniorId: s.self.id };
-    }
-    if (u.intent === 'nearby') {
-      const senior = pickSenior(s, u);
-      const at = senior && 'id' in senior ? senior : s.self;
-      if (!at || at.latitude === null || at.longitude === null) return { reply: BOT.askLocation, intent: 'nearby', pending: null, seniorId: defaultSenior };
-      return { ...(await this.nearby(at.latitude, at.longitude)), pending: null, seniorId: at.id };
+
+    // ---- an answer to what was asked, else a new request ----
+    const answered = pending ? await this.answerPending(s, u, said, pending, withSenior) : null;
+    const result = answered ?? (await this.request(s, u, said, now, withSenior, pending !== null));
+    if (back) result.reply = `${BOT.botBackBefore}${result.reply}`;
+    // The hand-over's step is over whatever was answered: it must not catch the next message.
+    if (hadHandover && result.pending === undefined) result.pending = null;
+    return result;
+  }
+
+  /** A new request. `hadPending` clears what was awaited when the new request leaves nothing of its own. */
+  private async request(
+    s: Speaker,
+    u: Understanding,
+    said: string,
+    now: Date,
+    withSenior: (id: number, run: (t: Turn) => Promise<Step>) => Promise<Answer>,
+    hadPending: boolean,
+  ): Promise<Answer> {
+    const defaultSenior = s.self?.id ?? (s.linked.length === 1 ? s.linked[0].id : null);
+    switch (u.intent) {
+      case 'code':
+        if (u.code) return this.deps.people.redeemCode(s, u.code, now);
+        break;
+      case 'help':
+      case 'choose':
+      case 'confirm':
+        return { reply: BOT.help, intent: u.intent, pending: { kind: 'menu', choices: HELP_CHOICES }, seniorId: defaultSenior };
+      case 'unknown':
+        return { reply: BOT.notUnderstood, intent: 'unknown', pending: { kind: 'menu', choices: NOT_UNDERSTOOD_CHOICES }, seniorId: defaultSenior };
+      case 'deny':
+        return { reply: BOT.denied, intent: 'deny', pending: hadPending ? null : undefined, seniorId: defaultSenior };
+      case 'small_talk': {
+        const kind = smallTalkKind(u.normalized);
+        const reply = kind === 'thanks' ? BOT.thanks : kind === 'weather' ? BOT.weather : BOT.smallTalk;
+        return { reply, intent: 'small_talk', pending: hadPending ? null : undefined, seniorId: defaultSenior };
+      }
+      case 'family_code': {
+        if (!s.self) return { reply: BOT.familyCodeOnlySenior, intent: 'family_code', pending: null, seniorId: defaultSenior };
+        const issued = await this.deps.familyLinks.issueCode(s.actor!, s.self.id);
+        return { reply: BOT.familyCode(issued.code), intent: 'family_code', pending: null, seniorId: s.self.id };
+      }
+      case 'nearby': {
+        const senior = pickSenior(s, u);
+        const at = senior && 'id' in senior ? senior : s.self;
+        if (!at || at.latitude === null || at.longitude === null) return { reply: BOT.askLocation, intent: 'nearby', pending: null, seniorId: defaultSenior };
+        return { ...(await this.nearby(at.latitude, at.longitude)), pending: null, seniorId: at.id };
+      }
     }
 
     const who = pickSenior(s, u);
@@ -190,11 +230,13 @@ export class ChatBot implements Conversation {
         seniorId: null,
       };
     }
-    return withSenior(who.id, (t) => this.request(t, u, said));
+    if (u.intent === 'lonely') return this.deps.safety.lonely(s, who, said);
+    if (u.intent === 'human') return withSenior(who.id, (t) => this.deps.handover.start(t, s.openid));
+    return withSenior(who.id, (t) => this.forSenior(t, u));
   }
 
   /** A request about one senior. */
-  private async request(t: Turn, u: Understanding, said: string): Promise<Step> {
+  private async forSenior(t: Turn, u: Understanding): Promise<Step> {
     switch (u.intent) {
       case 'book_meal':
         return this.deps.booking.bookMeal(t, u);
@@ -204,6 +246,8 @@ export class ChatBot implements Conversation {
         return this.deps.booking.listService(t, 'home_visit', u.visitKind);
       case 'menu':
         return this.deps.booking.menu(t, u);
+      case 'price':
+        return this.deps.booking.price(t, u);
       case 'my_bookings':
         return this.deps.booking.myBookings(t);
       case 'cancel':
@@ -212,10 +256,8 @@ export class ChatBot implements Conversation {
         return this.deps.booking.askFamilyToPay(t, undefined);
       case 'rate':
         return u.score !== undefined ? this.deps.booking.rate(t, u.score) : { reply: BOT.rateWhich, pending: null, intent: 'rate' };
-      case 'human':
-        return this.toStaff(t);
       default:
-        return { reply: BOT.notUnderstood([...said.trim()].slice(0, 12).join('')), pending: { kind: 'menu' }, intent: u.intent };
+        return { reply: BOT.notUnderstood, pending: { kind: 'menu', choices: NOT_UNDERSTOOD_CHOICES }, intent: u.intent };
     }
   }
 
@@ -225,8 +267,8 @@ export class ChatBot implements Conversation {
     u: Understanding,
     said: string,
     p: Pending,
-    withSenior: (id: number, run: (t: Turn) => Promise<Step>) => Promise<{ reply: string; intent: string; pending: Pending | null; seniorId: number | null }>,
-  ): Promise<{ reply: string; intent: string; pending: Pending | null; seniorId: number | null } | null> {
+    withSenior: (id: number, run: (t: Turn) => Promise<Step>) => Promise<Answer>,
+  ): Promise<Answer | null> {
     const yes = u.intent === 'confirm' || (u.intent === 'choose' && u.choice === 1);
     // "取消"/"不要了" while a question is open means "no" to it, not "cancel a booking".
     const no = u.intent === 'deny' || (u.intent === 'choose' && u.choice === 2) || (u.intent === 'cancel' && !u.date && !u.meal && u.choice === undefined);
@@ -234,16 +276,20 @@ export class ChatBot implements Conversation {
     switch (p.kind) {
       case 'menu': {
         if (pick === undefined) return null;
-        const intent = MENU_CHOICES[pick - 1];
-        if (!intent) return { reply: BOT.pickNumber(MENU_CHOICES.length), intent: 'choose', pending: p, seniorId: null };
-        const next = await this.understood(s, { intent, normalized: said }, said, null, this.deps.clock.now());
-        return { reply: next.reply, intent: next.intent, pending: next.pending ?? null, seniorId: next.seniorId ?? null };
+        const choices = p.choices ?? HELP_CHOICES;
+        const intent = choices[pick - 1];
+        if (!intent) return { reply: BOT.pickNumber(choices.length), intent: 'choose', pending: p, seniorId: null };
+        return this.understood(s, { intent, normalized: said }, said, null, this.deps.clock.now());
       }
       case 'pick_senior': {
         if (pick === undefined) return null;
         const id = p.seniorIds[pick - 1];
         if (id === undefined) return { reply: BOT.pickNumber(p.seniorIds.length), intent: 'choose', pending: p, seniorId: null };
-        return withSenior(id, (t) => this.request(t, { ...p.then, normalized: said }, said));
+        const then: Understanding = { ...p.then, normalized: said };
+        const senior = s.self?.id === id ? s.self : s.linked.find((x) => x.id === id);
+        if (senior && then.intent === 'lonely') return this.deps.safety.lonely(s, senior, said);
+        if (senior && then.intent === 'human') return withSenior(id, (t) => this.deps.handover.start(t, s.openid));
+        return withSenior(id, (t) => this.forSenior(t, then));
       }
       case 'pick_slot': {
         if (pick === undefined) return null;
@@ -251,8 +297,18 @@ export class ChatBot implements Conversation {
         if (id === undefined) return { reply: BOT.pickNumber(p.slotIds.length), intent: 'choose', pending: p, seniorId: p.seniorId };
         return withSenior(p.seniorId, (t) => this.deps.booking.pickSlot(t, id));
       }
+      case 'pick_mode': {
+        if (pick !== undefined && pick >= 1 && pick <= p.modes.length) return withSenior(p.seniorId, (t) => this.deps.booking.pickMode(t, p, pick));
+        if (pick !== undefined) return { reply: BOT.pickNumber(p.modes.length), intent: 'choose', pending: p, seniorId: p.seniorId };
+        if (u.delivery && p.modes.includes(u.delivery))
+          return withSenior(p.seniorId, (t) => this.deps.booking.pickMode(t, p, p.modes.indexOf(u.delivery!) + 1));
+        if (no) return { reply: BOT.notBooked, intent: 'deny', pending: null, seniorId: p.seniorId };
+        return null;
+      }
       case 'confirm_booking': {
         if (yes) return withSenior(p.seniorId, (t) => this.deps.booking.confirm(t, p));
+        // "不对，是后天": the same offer again, for the day meant.
+        if (u.date && (no || u.intent === 'book_meal')) return withSenior(p.seniorId, (t) => this.deps.booking.reoffer(t, p, u.date!));
         if (no) return { reply: BOT.notBooked, intent: 'deny', pending: null, seniorId: p.seniorId };
         if (pick !== undefined) return { reply: BOT.confirmOrNot, intent: 'choose', pending: p, seniorId: p.seniorId };
         return null;
@@ -278,55 +334,33 @@ export class ChatBot implements Conversation {
         if (score === undefined) return u.intent === 'rate' ? { reply: BOT.rateWhich, intent: 'rate', pending: p, seniorId: p.seniorId } : null;
         return withSenior(p.seniorId, (t) => this.deps.booking.rate(t, score, p.bookingId));
       }
-      case 'to_staff': {
-        if (said.trim() === '' || u.intent === 'help') return null;
-        return withSenior(p.seniorId, (t) => this.forwardToStaff(t, said));
+      case 'check_emergency':
+        return this.deps.safety.answer(s, p, u, said);
+      case 'lonely': {
+        const senior = s.self?.id === p.seniorId ? s.self : s.linked.find((x) => x.id === p.seniorId);
+        if (senior && (yes || u.intent === 'human')) return this.deps.safety.callRequested(senior);
+        return null;
       }
+      case 'handover':
+        return null;
     }
   }
 
   // ---- help and safety ----
 
-  private async emergency(s: Speaker, u: Understanding, said: string): Promise<{ reply: string; intent: string; pending: null; seniorId: number | null }> {
-    // Never a question first: the seniors named, or else every senior this person speaks for, get an alert now.
+  /** Never a question first for a clear one; an unsure one is asked about once (see BotSafety). */
+  private async emergency(s: Speaker, u: Understanding, said: string): Promise<Answer> {
     const who = pickSenior(s, u);
     const targets = who === null ? [...(s.self ? [s.self] : []), ...s.linked] : Array.isArray(who) ? who : [who];
-    const notified: string[] = [];
-    let phone = '';
-    for (const senior of targets) {
-      const raised = await this.deps.emergencies.raise({ senior, raisedByAccountId: s.actor!.accountId, channel: 'mp_chat', message: said });
-      for (const n of raised.notified) if (!notified.includes(n)) notified.push(n);
-      phone ||= raised.centrePhone;
-    }
-    const forOther = targets.length > 0 && targets.every((t) => t.id !== s.self?.id);
-    const reply = forOther ? BOT.emergencyForOther(targets.map((t) => t.name).join('、'), notified, phone) : BOT.emergency(notified, phone);
-    return { reply, intent: 'emergency', pending: null, seniorId: targets[0]?.id ?? null };
+    if (targets.length === 0) return { reply: BOT.emergencyUnbound, intent: 'emergency', pending: null };
+    if (u.sure === false) return this.deps.safety.ask(s, targets[0], said);
+    return this.deps.safety.raise(s, targets, said, u.danger);
   }
 
   private async nearby(lat: number, lng: number): Promise<{ reply: string; intent: string }> {
     const within = await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng, withinMinutes: 10 });
-    const list = within.length > 0 ? within : (await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng })).slice(0, 3);
-    if (list.length === 0) return { reply: BOT.noCentres, intent: 'nearby' };
-    const lines = list.slice(0, 3).map((c, i) => centreLine(i + 1, c));
-    return { reply: BOT.nearby(lines, within.length > 0), intent: 'nearby' };
-  }
-
-  private async toStaff(t: Turn): Promise<Step> {
-    const centre = t.senior.homeCentreId !== null ? await this.deps.centres.load(t.senior.homeCentreId) : null;
-    if (!centre) return { reply: BOT.noStaffCentre, pending: null, intent: 'human' };
-    return { reply: BOT.toStaff(centre.name, centre.phone), pending: { kind: 'to_staff', seniorId: t.senior.id }, intent: 'human' };
-  }
-
-  private async forwardToStaff(t: Turn, said: string): Promise<Step> {
-    const staff = t.senior.homeCentreId !== null ? await this.deps.accounts.staffOf(t.senior.homeCentreId) : [];
-    const notice = {
-      templates: this.deps.templates.staffMessage,
-      data: { thing1: CHAT_NOTICE_TEXTS.messageFrom(t.senior.name, t.forOther), thing2: said.trim() },
-      page: MINI_PAGES.conversation(t.senior.id),
-    };
-    const outcomes = await Promise.all(staff.map((a) => this.deps.notifier.notify(a, notice)));
-    if (!outcomes.some((o) => o === 'subscribe' || o === 'template'))
-      this.deps.logger.warn({ seniorId: t.senior.id }, 'message for staff reached nobody; it is in the conversation log');
-    return { reply: BOT.toStaffSent, pending: null, intent: 'to_staff' };
+    const [c] = within.length > 0 ? within : await this.deps.catalogue.nearbyCentres({ latitude: lat, longitude: lng });
+    if (!c) return { reply: BOT.noCentres, intent: 'nearby' };
+    return { reply: BOT.nearby(centreShortName(c.name), c.walkingMinutes ?? 0, c.hours, c.phone, within.length > 0), intent: 'nearby' };
   }
 }
