@@ -92,8 +92,15 @@ describeEachDb('staff and administrator accounts', (h) => {
       .query({ entityType: 'account', entityId: created.body.account.id })
       .set('authorization', t.mishixiang)
       .expect(200);
-    expect(log.body.items.map((e: { action: string }) => e.action)).toEqual(['account.change_password', 'account.change_password_failed', 'account.create']);
-    const made = log.body.items[2];
+    // Newest first: the spent one-time password tried once more (a wrong password, from the address it came from).
+    expect(log.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'auth.login_failed',
+      'account.change_password',
+      'account.change_password_failed',
+      'account.create',
+    ]);
+    expect(log.body.items[0]).toMatchObject({ role: 'anonymous' });
+    const made = log.body.items[3];
     expect(made).toMatchObject({ actor: { displayName: '米市巷街道 管理员', username: 'admin-mishixiang' }, role: 'admin', actionLabel: '新建账号' });
     expect(made.detail).toEqual({ username: 'staff-wang', role: 'staff', centreId: jiaxin.id });
     expect(JSON.stringify(log.body)).not.toContain(otp);

@@ -247,9 +247,11 @@ describeEachDb('the chat bot', (h) => {
         .filter((m) => m.templateId === tpl.mini),
     ).toHaveLength(1);
 
-    // The SOS menu button does the same.
+    // The SOS menu button does the same: recorded and answered at once, and joined to the alert still open (one
+    // alert in the staff's list, not a page per press).
     await chat('o_senior_01', { kind: 'click', key: 'SOS' });
-    expect(await alertsAbout(zhang.id)).toHaveLength(2);
+    expect(await h().db.manager.countBy(EmergencyAlert, { seniorId: zhang.id })).toBe(2);
+    expect(await alertsAbout(zhang.id)).toHaveLength(1);
 
     // Staff see and acknowledge it.
     const staff = await loginConsole(h(), 'staff-jiaxin');

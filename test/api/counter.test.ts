@@ -1,4 +1,4 @@
-import { Senior } from '../../entities';
+import { Centre, Senior } from '../../entities';
 import { centreNamed, DONGYUAN, JIAXIN, loginConsole, loginWechat, MAIYUQIAO, seniorNamed, slotOf } from '../helpers/actors';
 import { describeEachDb, T0, TODAY } from '../helpers/harness';
 
@@ -83,6 +83,11 @@ describeEachDb('counter check-in by name and walk-ins', (h) => {
     // Part of a name; a booking still to be paid is found but cannot be checked in yet.
     const zhang = (await search(t.jiaxin, '桂英').expect(200)).body.items as Found[];
     expect(zhang.map((f) => [f.booking.id, f.senior.name, f.canCheckIn])).toEqual([[b.unpaid.id, '张桂英', false]]);
+    // Where the centre takes the co-payment at the counter (现场付), it can: staff collect it as they check her in.
+    await h().db.manager.update(Centre, { id: jiaxinId }, { counterPayment: true });
+    const atCounter = (await search(t.jiaxin, '桂英').expect(200)).body.items as Found[];
+    expect(atCounter.map((f) => [f.booking.id, f.canCheckIn])).toEqual([[b.unpaid.id, true]]);
+    await h().db.manager.update(Centre, { id: jiaxinId }, { counterPayment: false });
 
     // Someone without a booking that day is offered for a walk-in.
     const li = await seniorNamed(h(), '李建国');

@@ -89,7 +89,12 @@ describe('starting in production', () => {
 });
 
 describe('the configuration behind it', () => {
-  const creds = { WECHAT_MINI_APPID: 'wx1234', WECHAT_MINI_SECRET: 's', PUBLIC_BASE_URL: 'https://mulin.example.cn' };
+  const creds = {
+    WECHAT_MINI_APPID: 'wx1234',
+    WECHAT_MINI_SECRET: 's',
+    PUBLIC_BASE_URL: 'https://mulin.example.cn',
+    MULIN_ID_HASH_KEY: 'a-test-secret-of-at-least-32-characters-0123',
+  };
 
   test('the sandbox switch and real credentials together are refused; real credentials alone are production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', MULIN_SANDBOX: '1', ...creds })).toThrow(ConfigError);

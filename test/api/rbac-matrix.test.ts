@@ -1,8 +1,10 @@
-import { Account, Booking, FamilyLink, Refund, Region, ServiceItem, SlotTemplate } from '../../entities';
+import { Account, Booking, Centre, FamilyLink, Refund, Region, Senior, SeniorAssessment, ServiceItem, Slot, SlotTemplate, SubsidyBudget } from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
 import { ERRORS } from '../../server/errors';
+import { addDays } from '../../server/lib/time';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
-import { CONSOLE_PASSWORD, describeEachDb, T0, type Harness } from '../helpers/harness';
+import { CONSOLE_PASSWORD, describeEachDb, T0, TODAY, type Harness } from '../helpers/harness';
+import { idNumber } from '../helpers/id-numbers';
 
 /*
  * Every route × every role (issue 20). The routes come from the app's own routers (routesOfApp), so a route added
@@ -46,6 +48,8 @@ interface Req {
   params?: Record<string, string | number>;
   query?: Record<string, string | number>;
   body?: unknown;
+  /** The body's Content-Type when it is not JSON (a file). */
+  type?: string;
   /** A session of its own for this request (logout ends the one it uses). */
   freshSession?: boolean;
 }
@@ -70,10 +74,56 @@ interface Fixtures {
   mishixiangRegionId: number;
   lunchItemId: number;
   reminderTemplate: string;
+  /** Today's lunch at her centre: the counter books walk-ins for it. */
+  jiaxinLunchTodayId: number;
+  jiaxinPhone: string;
+  jiaxinStaffAccountId: number;
+  zhangDietNotes: string;
+  zhangAbilityLevel: number;
+  assessmentId: number;
+  /** The Monday of this week. */
+  monday: string;
+  /** A community of her street made for the matrix (renamed by it). */
+  spareCommunityId: number;
+  /** A bath service of her centre made for the matrix, with no bookings (renamed, repriced, closed by it). */
+  spareItemId: number;
+  /** A subsidy policy of her street. */
+  policyId: number;
+  /** Her street's budget for a month. */
+  budgetId: number;
+  versionOf(
+    entity: typeof Senior | typeof SeniorAssessment | typeof Region | typeof Centre | typeof ServiceItem | typeof SubsidyBudget,
+    id: number,
+  ): Promise<number>;
+  menuVersion(): Promise<number>;
+  freshName(prefix: string): string;
+  freshUsername(): string;
+  freshMonth(): string;
+  newSeniorForm(): Record<string, unknown>;
+  importCsv(): string;
+  newCentreForm(): Record<string, unknown>;
+  newSlotForm(): Record<string, unknown>;
+  newClosureForm(): Record<string, unknown>;
+  newPolicyForm(): Record<string, unknown>;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
+  freshSenior(opts?: { inactive?: boolean }): Promise<Versioned>;
+  freshStaffAccount(opts?: { disabled?: boolean }): Promise<Versioned>;
+  freshCentre(opts?: { inactive?: boolean }): Promise<Versioned>;
+  freshItem(opts?: { inactive?: boolean }): Promise<Versioned>;
+  freshSlot(opts?: { closed?: boolean }): Promise<Versioned>;
+  freshClosure(): Promise<number>;
+  freshPolicy(): Promise<Versioned>;
 }
+
+interface Versioned {
+  id: number;
+  version: number;
+}
+
+/** A service of her centre nobody books (its slots, made by hand, close and reopen without calling anyone off). */
+const SPARE_ITEM = { category: 'bath', kind: 'bath', name: '矩阵助浴', priceFen: 3000, deliveryModes: ['at_centre'] };
 
 const OUTSIDE: Row = { allow: 'outside' };
 
@@ -126,6 +176,10 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/v1/payments': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId, date: '2026-12-02' } }) },
   'GET /api/v1/payments/problems': { allow: STAFF_AND_ADMINS },
   'POST /api/v1/refunds/:id/retry': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.refundId } }) },
+  'POST /api/v1/refunds/:id/resolve-offline': {
+    allow: OVER_HER,
+    req: (fx) => ({ params: { id: fx.refundId }, body: { method: 'cash', reference: '矩阵测试' } }),
+  },
 
   // ---- seniors and their families ----
   'GET /api/v1/seniors': { allow: STAFF_AND_ADMINS },
@@ -138,6 +192,43 @@ export const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/family-links/:id': { allow: ['senior', ...OVER_HER], req: async (fx) => ({ params: { id: await fx.freshLinkOfZhang() } }) },
   'POST /api/v1/seniors/:id/wechat-binding': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.zhangId } }) },
   'GET /api/v1/seniors/:id/conversation': { allow: ['senior', ...OVER_HER], req: (fx) => ({ params: { id: fx.zhangId } }) },
+
+  // ---- the seniors' registry: their centre's staff and the administrators over them ----
+  // A new senior of her community and her centre: staff of another centre may register seniors only for their own.
+  'POST /api/v1/seniors': { allow: OVER_HER, req: (fx) => ({ body: fx.newSeniorForm() }) },
+  // The civil-affairs list (a dry run): every administrator imports, each only into their region (rows outside it are errors).
+  'POST /api/v1/seniors/import': { allow: ADMINS, req: (fx) => ({ type: 'text/csv', body: fx.importCsv() }) },
+  // Her record, sent back with her own diet notes on the version read: nothing changes.
+  'PATCH /api/v1/seniors/:id': {
+    allow: OVER_HER,
+    req: async (fx) => ({ params: { id: fx.zhangId }, body: { version: await fx.versionOf(Senior, fx.zhangId), dietNotes: fx.zhangDietNotes } }),
+  },
+  'POST /api/v1/seniors/:id/deactivate': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const s = await fx.freshSenior();
+      return { params: { id: s.id }, body: { reason: 'moved_away', version: s.version } };
+    },
+  },
+  'POST /api/v1/seniors/:id/reactivate': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const s = await fx.freshSenior({ inactive: true });
+      return { params: { id: s.id }, body: { version: s.version } };
+    },
+  },
+  'GET /api/v1/seniors/:id/assessments': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'POST /api/v1/seniors/:id/assessments': {
+    allow: OVER_HER,
+    req: (fx) => ({ params: { id: fx.zhangId }, body: { assessedOn: '2026-11-20', assessor: '矩阵评估员', level: fx.zhangAbilityLevel } }),
+  },
+  'PATCH /api/v1/seniors/:id/assessments/:assessmentId': {
+    allow: OVER_HER,
+    req: async (fx) => ({
+      params: { id: fx.zhangId, assessmentId: fx.assessmentId },
+      body: { version: await fx.versionOf(SeniorAssessment, fx.assessmentId), note: '矩阵测试' },
+    }),
+  },
 
   // ---- 助急 ----
   'POST /api/v1/emergencies': { allow: ['senior', 'family'], req: (fx) => ({ body: { seniorId: fx.zhangId, message: '矩阵测试' } }) },
@@ -201,6 +292,213 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/v1/settlements/:month.csv': { allow: ADMINS, req: () => ({ params: { month: '2026-11' } }) },
   'POST /api/v1/settlements': { allow: ['districtAdmin'], req: () => ({ body: { month: '2026-11' } }) },
   'GET /api/v1/jobs/runs': { allow: ADMINS },
+
+  // ---- console accounts: the administrators over them; one's own password ----
+  // Sent with the right old password as the new one: checked, then refused as unchanged, so nothing changes. WeChat
+  // accounts have no password to change.
+  'POST /api/v1/me/password': {
+    allow: STAFF_AND_ADMINS,
+    req: () => ({ body: { oldPassword: CONSOLE_PASSWORD, newPassword: CONSOLE_PASSWORD } }),
+    refused: {
+      senior: { status: 409, code: 'PASSWORD_NOT_SET' },
+      family: { status: 409, code: 'PASSWORD_NOT_SET' },
+      stranger: { status: 409, code: 'PASSWORD_NOT_SET' },
+    },
+  },
+  'GET /api/v1/accounts': { allow: ADMINS },
+  'POST /api/v1/accounts': {
+    allow: ADMINS_OVER_HER,
+    req: (fx) => ({ body: { role: 'staff', username: fx.freshUsername(), displayName: '矩阵员工', centreId: fx.jiaxinId } }),
+  },
+  'GET /api/v1/accounts/:id': { allow: ADMINS_OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinStaffAccountId } }) },
+  'PATCH /api/v1/accounts/:id': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const a = await fx.freshStaffAccount();
+      return { params: { id: a.id }, body: { version: a.version, displayName: '矩阵员工（改）' } };
+    },
+  },
+  'POST /api/v1/accounts/:id/disable': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const a = await fx.freshStaffAccount();
+      return { params: { id: a.id }, body: { version: a.version, reason: '矩阵测试' } };
+    },
+  },
+  'POST /api/v1/accounts/:id/enable': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const a = await fx.freshStaffAccount({ disabled: true });
+      return { params: { id: a.id }, body: { version: a.version } };
+    },
+  },
+  'POST /api/v1/accounts/:id/reset-password': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const a = await fx.freshStaffAccount();
+      return { params: { id: a.id }, body: { version: a.version } };
+    },
+  },
+
+  // ---- the audit log: everyone at work reads their own centre's or region's entries ----
+  'GET /api/v1/audit-log': { allow: STAFF_AND_ADMINS },
+
+  // ---- the counter and the day's lists: her centre's staff, the administrators over it ----
+  'GET /api/v1/centres/:id/day/:date/search': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId, date: TODAY }, query: { q: '张' } }) },
+  // The check-in found by search: refused for the centre first, then for the day (the booking is not today's).
+  'POST /api/v1/bookings/:id/check-in': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.booking.id } }) },
+  'POST /api/v1/centres/:id/walk-ins': {
+    allow: OVER_HER,
+    req: (fx) => ({ params: { id: fx.jiaxinId }, body: { seniorId: fx.zhangId, slotId: fx.jiaxinLunchTodayId } }),
+  },
+  'GET /api/v1/slots/:id/kitchen-list': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinLunchId } }) },
+  'GET /api/v1/slots/:id/kitchen-list.xlsx': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinLunchId } }) },
+  'GET /api/v1/centres/:id/delivery-list': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId }, query: { date: TODAY } }) },
+  'GET /api/v1/centres/:id/delivery-list.xlsx': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId }, query: { date: TODAY } }) },
+
+  // ---- the registry: regions ----
+  'GET /api/v1/regions': { allow: STAFF_AND_ADMINS },
+  'POST /api/v1/regions': { allow: ADMINS_OVER_HER, req: (fx) => ({ body: { name: fx.freshName('矩阵社区'), parentId: fx.mishixiangRegionId } }) },
+  'PATCH /api/v1/regions/:id': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => ({
+      params: { id: fx.spareCommunityId },
+      body: { name: fx.freshName('矩阵社区'), version: await fx.versionOf(Region, fx.spareCommunityId) },
+    }),
+  },
+
+  // ---- the registry: centres (the administrators over them; its own staff keep its hours and phone) ----
+  'GET /api/v1/registry/centres': { allow: STAFF_AND_ADMINS },
+  'GET /api/v1/registry/centres/:id': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId } }) },
+  'POST /api/v1/centres': { allow: ADMINS_OVER_HER, req: (fx) => ({ body: fx.newCentreForm() }) },
+  // Her centre's phone as it is: its own staff may change the hours and the phone, the administrators over it anything.
+  'PATCH /api/v1/centres/:id': {
+    allow: OVER_HER,
+    req: async (fx) => ({ params: { id: fx.jiaxinId }, body: { phone: fx.jiaxinPhone, version: await fx.versionOf(Centre, fx.jiaxinId) } }),
+  },
+  'POST /api/v1/centres/:id/deactivate': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const c = await fx.freshCentre();
+      return { params: { id: c.id }, body: { version: c.version } };
+    },
+  },
+  'POST /api/v1/centres/:id/activate': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const c = await fx.freshCentre({ inactive: true });
+      return { params: { id: c.id }, body: { version: c.version } };
+    },
+  },
+
+  // ---- the registry: service items and their prices (set by the administrators, seen by the centre's staff) ----
+  'GET /api/v1/centres/:id/service-items': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId } }) },
+  'POST /api/v1/centres/:id/service-items': { allow: ADMINS_OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId }, body: SPARE_ITEM }) },
+  'PATCH /api/v1/service-items/:id': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => ({ params: { id: fx.spareItemId }, body: { name: fx.freshName('矩阵助浴'), version: await fx.versionOf(ServiceItem, fx.spareItemId) } }),
+  },
+  'POST /api/v1/service-items/:id/deactivate': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const item = await fx.freshItem();
+      return { params: { id: item.id }, body: { version: item.version } };
+    },
+  },
+  'POST /api/v1/service-items/:id/activate': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const item = await fx.freshItem({ inactive: true });
+      return { params: { id: item.id }, body: { version: item.version } };
+    },
+  },
+  'GET /api/v1/service-items/:id/prices': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.lunchItemId } }) },
+  'POST /api/v1/service-items/:id/prices': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => ({
+      params: { id: fx.spareItemId },
+      body: { priceFen: 2500, validFrom: '2027-01-01', version: await fx.versionOf(ServiceItem, fx.spareItemId) },
+    }),
+  },
+
+  // ---- the registry: slots and closures by hand (her centre's staff, the administrators over it) ----
+  'PATCH /api/v1/slots/:id': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const slot = await fx.h.db.manager.findOneByOrFail(Slot, { id: fx.jiaxinLunchId });
+      return { params: { id: slot.id }, body: { capacity: slot.capacity, version: slot.version } };
+    },
+  },
+  'POST /api/v1/slots/:id/close': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const slot = await fx.freshSlot();
+      return { params: { id: slot.id }, body: { reason: '矩阵测试', version: slot.version } };
+    },
+  },
+  'POST /api/v1/slots/:id/reopen': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const slot = await fx.freshSlot({ closed: true });
+      return { params: { id: slot.id }, body: { version: slot.version } };
+    },
+  },
+  'POST /api/v1/centres/:id/slots': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId }, body: fx.newSlotForm() }) },
+  'GET /api/v1/centres/:id/closures': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId } }) },
+  'POST /api/v1/centres/:id/closures': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.jiaxinId }, body: fx.newClosureForm() }) },
+  'DELETE /api/v1/closures/:id': { allow: OVER_HER, req: async (fx) => ({ params: { id: await fx.freshClosure() } }) },
+
+  // ---- menus: anyone signed in reads a centre's week; her centre's staff and the administrators over it publish ----
+  'GET /api/v1/centres/:id/menus': { allow: SIGNED_IN, req: (fx) => ({ params: { id: fx.jiaxinId }, query: { week: fx.monday } }) },
+  // Republishing the week as it is (copied from itself): nothing changes.
+  'PUT /api/v1/centres/:id/menus/:week': {
+    allow: OVER_HER,
+    req: async (fx) => ({ params: { id: fx.jiaxinId, week: fx.monday }, body: { version: await fx.menuVersion(), copyFrom: fx.monday } }),
+  },
+
+  // ---- subsidy policies: read by the staff they apply to and the administrators in or under their region; written
+  // by the administrators over the policy's region. The policy here is her street's: others are told there is none ----
+  'GET /api/v1/policies': { allow: STAFF_AND_ADMINS },
+  'POST /api/v1/policies/preview': { allow: ADMINS_OVER_HER, req: (fx) => ({ body: fx.newPolicyForm() }) },
+  'GET /api/v1/policies/:id': {
+    allow: ['staff', 'staffSameStreet', 'streetAdmin', 'districtAdmin'],
+    req: (fx) => ({ params: { id: fx.policyId } }),
+    refused: { staffOtherStreet: 404, otherStreetAdmin: 404 },
+  },
+  'POST /api/v1/policies': { allow: ADMINS_OVER_HER, req: (fx) => ({ body: fx.newPolicyForm() }) },
+  'POST /api/v1/policies/:id/versions': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const p = await fx.freshPolicy();
+      const { regionId: _region, ...terms } = fx.newPolicyForm();
+      return { params: { id: p.id }, body: { ...terms, amountFen: 400, validFrom: '2027-03-10', version: p.version } };
+    },
+  },
+  'POST /api/v1/policies/:id/retire': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => {
+      const p = await fx.freshPolicy();
+      return { params: { id: p.id }, body: { version: p.version } };
+    },
+  },
+
+  // ---- dashboards, for her centre: its staff, the administrators over it ----
+  'GET /api/v1/dashboard/meals': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'GET /api/v1/dashboard/subsidy': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'GET /api/v1/dashboard/seniors': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'GET /api/v1/dashboard/ratings': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'GET /api/v1/dashboard/emergencies': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+
+  // ---- budgets, for her street: the administrators over it ----
+  'GET /api/v1/budgets': { allow: ADMINS_OVER_HER, req: (fx) => ({ query: { regionId: fx.mishixiangRegionId } }) },
+  'POST /api/v1/budgets': {
+    allow: ADMINS_OVER_HER,
+    req: (fx) => ({ body: { regionId: fx.mishixiangRegionId, month: fx.freshMonth(), amountFen: 100_000 } }),
+  },
+  'PUT /api/v1/budgets/:id': {
+    allow: ADMINS_OVER_HER,
+    req: async (fx) => ({ params: { id: fx.budgetId }, body: { amountFen: 120_000, version: await fx.versionOf(SubsidyBudget, fx.budgetId) } }),
+  },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */
@@ -241,6 +539,7 @@ describeEachDb('every route × every role', (h) => {
     let call = h().http[method.toLowerCase() as 'get'](url);
     if (auth) call = call.set('authorization', auth);
     if (req.query) call = call.query(req.query);
+    if (req.type) call = call.type(req.type);
     const res = method === 'GET' || method === 'DELETE' ? await call : await call.send((req.body ?? {}) as object);
     return { status: res.status, code: res.body?.error?.code };
   }
@@ -340,6 +639,57 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
   await h.services.broadcasts.run();
 
   const lunchItem = await h.db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+
+  // The registry's records the matrix works on, made by the district's administrator as the console would.
+  const admin = tokens.districtAdmin!;
+  const made = async (path: string, body: object, by = admin) => (await h.http.post(path).set('authorization', by).send(body).expect(201)).body;
+  const done = async (path: string, body: object) => (await h.http.post(path).set('authorization', admin).send(body).expect(200)).body;
+  const versionOf = async (entity: Parameters<Fixtures['versionOf']>[0], id: number) =>
+    (await h.db.manager.findOneByOrFail<{ id: number; version: number }>(entity, { id })).version;
+  let k = 0;
+  const freshName = (prefix: string) => `${prefix}${++k}`;
+  const newSeniorForm = () => ({
+    name: '矩阵老人',
+    idNumber: idNumber('1939-09-09', 100 + ++k),
+    address: '嘉新社区 9 幢 1 单元 101 室',
+    regionId: zhang.regionId,
+    homeCentreId: jiaxin.id,
+  });
+  const newCentreForm = () => ({
+    name: freshName('矩阵照料中心'),
+    kind: 'care_centre',
+    regionId: zhang.regionId,
+    address: '嘉新社区 9 幢',
+    latitude: 30.2951,
+    longitude: 120.1702,
+    opensAt: '07:30',
+    closesAt: '18:00',
+    phone: '0571-8800 1234',
+  });
+  const newPolicyForm = () => ({
+    regionId: mishixiang.id,
+    name: '矩阵助浴补贴',
+    category: 'bath',
+    serviceKinds: ['bath'],
+    method: 'fixed',
+    amountFen: 300,
+    validFrom: '2027-03-01',
+  });
+  const assessment = await made(`/api/v1/seniors/${zhang.id}/assessments`, { assessedOn: '2026-11-15', assessor: '矩阵评估员', level: zhang.abilityLevel });
+  const spareCommunity = await made('/api/v1/regions', { name: '矩阵社区', parentId: mishixiang.id });
+  const spareItem = await made(`/api/v1/centres/${jiaxin.id}/service-items`, SPARE_ITEM);
+  const policy = await made('/api/v1/policies', newPolicyForm(), tokens.streetAdmin!);
+  const budget = await made('/api/v1/budgets', { regionId: mishixiang.id, month: '2027-01', amountFen: 100_000 }, tokens.streetAdmin!);
+  const newSlotForm = () => ({
+    serviceItemId: spareItem.id,
+    date: addDays('2027-01-04', ++k),
+    start: '16:30',
+    end: '17:30',
+    capacity: 5,
+    bookingCutoff: { daysBefore: 0, time: '09:00' },
+    cancelCutoff: { daysBefore: 0, time: '09:00' },
+  });
+  const newClosureForm = () => ({ date: addDays('2027-06-01', ++k), serviceItemIds: [spareItem.id], reason: '矩阵测试' });
   let n = 0;
   return {
     h,
@@ -353,6 +703,62 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     mishixiangRegionId: mishixiang.id,
     lunchItemId: lunchItem.id,
     reminderTemplate: h.config.templates.serviceReminder.mini,
+    jiaxinLunchTodayId: (await slotOf(h, JIAXIN, 'lunch', TODAY)).id,
+    jiaxinPhone: jiaxin.phone,
+    jiaxinStaffAccountId: (await h.db.manager.findOneByOrFail(Account, { username: 'staff-jiaxin' })).id,
+    zhangDietNotes: zhang.dietNotes,
+    zhangAbilityLevel: zhang.abilityLevel,
+    assessmentId: assessment.id,
+    monday: '2026-11-30',
+    spareCommunityId: spareCommunity.id,
+    spareItemId: spareItem.id,
+    policyId: policy.id,
+    budgetId: budget.id,
+    versionOf,
+    async menuVersion() {
+      return (await h.http.get(`/api/v1/centres/${jiaxin.id}/menus`).query({ week: '2026-11-30' }).set('authorization', admin).expect(200)).body.version;
+    },
+    freshName,
+    freshUsername: () => `matrix-${++k}`,
+    freshMonth: () => `${2027 + Math.floor(++k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`,
+    newSeniorForm,
+    importCsv: () => `姓名,身份证号,住址,所属社区\r\n矩阵导入,${idNumber('1938-08-08', 2)},嘉新社区 9 幢,嘉新社区\r\n`,
+    newCentreForm,
+    newSlotForm,
+    newClosureForm,
+    newPolicyForm,
+    async freshSenior(opts = {}) {
+      const s = await made('/api/v1/seniors', newSeniorForm());
+      if (opts.inactive) await done(`/api/v1/seniors/${s.id}/deactivate`, { reason: 'moved_away', version: s.version });
+      return { id: s.id, version: await versionOf(Senior, s.id) };
+    },
+    async freshStaffAccount(opts = {}) {
+      const { account } = await made('/api/v1/accounts', { role: 'staff', username: `matrix-${++k}`, displayName: '矩阵员工', centreId: jiaxin.id });
+      if (opts.disabled) await done(`/api/v1/accounts/${account.id}/disable`, { version: account.version, reason: '矩阵测试' });
+      return { id: account.id, version: (await h.db.manager.findOneByOrFail(Account, { id: account.id })).version };
+    },
+    async freshCentre(opts = {}) {
+      const c = await made('/api/v1/centres', newCentreForm());
+      if (opts.inactive) await done(`/api/v1/centres/${c.id}/deactivate`, { version: c.version });
+      return { id: c.id, version: await versionOf(Centre, c.id) };
+    },
+    async freshItem(opts = {}) {
+      const item = await made(`/api/v1/centres/${jiaxin.id}/service-items`, SPARE_ITEM);
+      if (opts.inactive) await done(`/api/v1/service-items/${item.id}/deactivate`, { version: item.version });
+      return { id: item.id, version: await versionOf(ServiceItem, item.id) };
+    },
+    async freshSlot(opts = {}) {
+      const slot = await made(`/api/v1/centres/${jiaxin.id}/slots`, newSlotForm());
+      if (opts.closed) await done(`/api/v1/slots/${slot.id}/close`, { reason: '矩阵测试', version: slot.version });
+      return { id: slot.id, version: (await h.db.manager.findOneByOrFail(Slot, { id: slot.id })).version };
+    },
+    async freshClosure() {
+      return (await made(`/api/v1/centres/${jiaxin.id}/closures`, newClosureForm())).closure.id;
+    },
+    async freshPolicy() {
+      const p = await made('/api/v1/policies', newPolicyForm());
+      return { id: p.id, version: p.version };
+    },
     async freshLinkOfZhang() {
       const now = h.clock.now();
       const account = await h.db.manager.save(Account, {

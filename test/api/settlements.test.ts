@@ -1,4 +1,4 @@
-import { AuditLog, Centre, Settlement, SettlementLine } from '../../entities';
+import { AuditLog, Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Settlement, SettlementDiscrepancy, SettlementLine } from '../../entities';
 import { JOBS, jobNamed } from '../../jobs';
 import { buildScheduling } from '../../server/container';
 import { readXlsx, type Cell } from '../../server/lib/spreadsheet';
@@ -96,9 +96,43 @@ describeEachDb(
       });
       expect(got.get(`${CANTEEN}|高龄老人助餐补贴`)).toMatchObject({ servedBookings: 1, subsidyFen: 300, copayCollectedFen: 1100 });
       expect(got.has(`${ZUOJIA}|米市巷街道低收入老人午餐补贴`)).toBe(false); // the no-show
-      expect(res.body.totals).toMatchObject({ servedBookings: 8, subsidyFen: 900 + 750 + 1500 + 300 + 300, refundCount: 3 });
+      expect(res.body.totals).toMatchObject({ servedBookings: 12, subsidyFen: 900 + 750 + 1500 + 300 + 300 + 300 + 300, refundCount: 3 });
       // price = subsidy + co-payment due, on every line.
       for (const l of res.body.lines as Line[]) expect(l.priceFen).toBe(l.subsidyFen + l.copayDueFen);
+      // The claim is the served bookings' subsidy, to the fen.
+      const served = (await h().db.manager.find(Booking)).filter((b) => CLAIMABLE_BOOKING_STATUSES.includes(b.status) && b.serviceDate.startsWith(MONTH));
+      expect(res.body.totals.subsidyFen).toBe(served.reduce((t, b) => t + b.subsidyFen, 0));
+
+      // 现场付 at the canteen, counted apart from WeChat Pay; the lunch two yuan short flags its line and is listed.
+      const counter = got.get(`${CANTEEN}|无补贴`)!;
+      expect(counter).toMatchObject({
+        servedBookings: 2,
+        copayDueFen: 2800,
+        copayPaidFen: 0,
+        copayCounterFen: 2600,
+        copayCollectedFen: 2600,
+        reconciled: false,
+        unreconciledBookings: 1,
+      });
+      expect(counter.unreconciled).toEqual([
+        expect.objectContaining({
+          bookingId: november.counterShort,
+          serviceDate: '2026-11-02',
+          copayDueFen: 1400,
+          counterFen: 1200,
+          collectedFen: 1200,
+          differenceFen: -200,
+        }),
+      ]);
+      // 卖鱼桥: the abnormal refund paid back by bank transfer reconciles; the dinner whose refund is still to be
+      // retried does not (12 元 held that should go back).
+      const maiyuqiao = got.get(`${MAIYUQIAO}|高龄老人助餐补贴`)!;
+      expect(maiyuqiao).toMatchObject({ servedBookings: 3, copayDueFen: 3300, copayRefundedOfflineFen: 1500, reconciled: false, unreconciledBookings: 1 });
+      expect(maiyuqiao.unreconciled).toEqual([expect.objectContaining({ bookingId: november.stillRefunding, refundingFen: 1200, differenceFen: 1200 })]);
+      expect(got.get(`${JIAXIN}|高龄老人助餐补贴`)).toMatchObject({ reconciled: true, unreconciled: [], unreconciledBookings: 0 });
+      expect(res.body.totals.unreconciledBookings).toBe(2);
+      const stored = await h().db.manager.findBy(SettlementDiscrepancy, { settlementId: res.body.id });
+      expect(stored.map((d) => d.bookingId).sort()).toEqual([november.counterShort, november.stillRefunding].sort());
     });
 
     test('the xlsx and the CSV carry the same numbers, in yuan, with Chinese headers', async () => {
@@ -108,9 +142,19 @@ describeEachDb(
         lines: Line[];
         totals: Figures;
       };
+      const inFile = FIGURES.filter((k) => k !== 'unreconciledBookings');
+      const check = (ok: boolean, n: number) => (ok ? '相符' : `不符：${n} 个预约`);
       const rows: Cell[][] = [
-        ...json.lines.map((l) => [l.centreName, l.policyName, ...FIGURES.map((k) => l[k])]),
-        ['合计', '', ...FIGURES.map((k) => json.totals[k])],
+        ...json.lines.map((l) => [l.centreName, l.policyName, ...inFile.map((k) => l[k]), check(l.reconciled, l.unreconciledBookings)]),
+        [
+          '合计',
+          '',
+          ...inFile.map((k) => json.totals[k]),
+          check(
+            json.lines.every((l) => l.reconciled),
+            json.totals.unreconciledBookings,
+          ),
+        ],
       ];
       const headers = [
         '站点',
@@ -120,13 +164,16 @@ describeEachDb(
         '服务金额(元)',
         '补贴金额(元)',
         '应付自付(元)',
-        '实付(元)',
+        '微信实付(元)',
+        '现场收取(元)',
         '已退自付(元)',
+        '线下退回(元)',
         '个人自付(元)',
         '本月退款笔数',
         '退款(元)',
+        '自付核对',
       ];
-      const money = new Set([4, 5, 6, 7, 8, 9, 11]);
+      const money = new Set([4, 5, 6, 7, 8, 9, 10, 11, 13]);
 
       const xlsx = await h()
         .http.get(`/api/v1/settlements/${MONTH}.xlsx`)
@@ -152,6 +199,27 @@ describeEachDb(
         for (let c = 2; c < headers.length; c++) expect(money.has(c) ? Math.round((r[c] as number) * 100) : r[c]).toBe(rows[i][c]);
       });
       expect(sheets.get('说明')![0][0]).toBe('拱墅区2026年11月助老服务补贴结算');
+      // The bookings behind the flagged lines, one row each, with what was due and what came in and went out.
+      const behind = sheets.get('自付不符明细')!;
+      expect(behind[0]).toEqual([
+        '站点',
+        '补贴政策',
+        '预约码',
+        '服务日期',
+        '应付自付(元)',
+        '微信实付(元)',
+        '现场收取(元)',
+        '已退自付(元)',
+        '线下退回(元)',
+        '退款未完成(元)',
+        '个人自付(元)',
+        '差额(元)',
+      ]);
+      const listed = json.lines.flatMap((l) =>
+        l.unreconciled.map((u) => [l.centreName, l.policyName, u.bookingCode, u.serviceDate, Number(yuan(u.differenceFen))]),
+      );
+      expect(behind.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[11]])).toEqual(listed);
+      expect(listed).toHaveLength(2);
 
       const csv = await h()
         .http.get(`/api/v1/settlements/${MONTH}.csv`)
@@ -288,6 +356,9 @@ describeEachDb(
       expect(regenerated.status).toBe(200);
       expect(regenerated.body).toMatchObject({ version: 2, trigger: 'admin', generatedAt: at('2026-12-01', '10:30').toISOString() });
       expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ refundCount: 1, refundFen: 1200 });
+      // Reconciliation also retried the dinner's failed refund: that line's money adds up now.
+      expect(maiyuqiaoLine(regenerated.body)).toMatchObject({ reconciled: true, unreconciledBookings: 0, unreconciled: [] });
+      expect(maiyuqiaoLine(before)).toMatchObject({ reconciled: false });
       await expectMatches(h, regenerated.body, '/');
       expect(regenerated.body.totals.subsidyFen).toBe(before.totals.subsidyFen);
       expect(await h().db.manager.count(Settlement)).toBe(1);
@@ -305,9 +376,12 @@ describeEachDb(
       expect(await settled(MONTH)).toMatchObject({ version: 2, trigger: 'admin' });
       const december = await settled('2026-12');
       expect(december).toMatchObject({ version: 1, trigger: 'job' });
-      // 1 December's lunch was booked and paid but never served: neither month's claim.
+      // 1 December's lunch was booked and paid but never served: neither month's claim. December has only the
+      // dinner's refund that reconciliation retried on 1 December: money back that month, nothing claimed.
       expect((await seen(h(), await wx('o_family_01'), `/bookings/${november.dec1}`)).status).toBe('pending_confirmation');
-      expect(december.lines).toEqual([]);
+      expect(december.lines).toEqual([
+        expect.objectContaining({ centreName: MAIYUQIAO, servedBookings: 0, subsidyFen: 0, refundCount: 1, refundFen: 1200, reconciled: true }),
+      ]);
       expect(
         (
           await h()

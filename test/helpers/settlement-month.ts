@@ -1,4 +1,4 @@
-import { Booking, Centre, CLAIMABLE_BOOKING_STATUSES, Payment, Refund, Slot, SubsidyPolicy } from '../../entities';
+import { Booking, Centre, CLAIMABLE_BOOKING_STATUSES, CounterPayment, Payment, Refund, Slot, SubsidyPolicy } from '../../entities';
 import { seedDemo } from '../../server/db/seed/demo';
 import { shanghaiInstant } from '../../server/lib/time';
 import { SETTLEMENT_FIGURES, type SettlementFigures } from '../../server/services/settlement/settlement.service';
@@ -17,7 +17,19 @@ export const MONTH = '2026-11';
 export const at = (date: string, time: string) => shanghaiInstant(date, time);
 
 export type Figures = SettlementFigures;
-export type Line = Figures & { centreId: number; centreName: string; policyId: number | null; policyName: string };
+/** A booking whose money does not add up, as the settlement lists it behind its line. */
+export type Unreconciled = { bookingId: number; bookingCode: string; serviceDate: string; copayDueFen: number; differenceFen: number } & Record<
+  string,
+  unknown
+>;
+export type Line = Figures & {
+  centreId: number;
+  centreName: string;
+  policyId: number | null;
+  policyName: string;
+  reconciled: boolean;
+  unreconciled: Unreconciled[];
+};
 export const FIGURES = SETTLEMENT_FIGURES;
 const zero = (): Figures => Object.fromEntries(FIGURES.map((k) => [k, 0])) as unknown as Figures;
 
@@ -85,10 +97,11 @@ async function checkIn(h: () => Harness, when: Date, username: string, code: str
 /**
  * Seeds the demo district on 28 October 2026 (a harness started with `seed: false`) and lives through November:
  * October's last service and a refund carried into November, a month of meals, a bath, a no-show, an expired
- * booking, a lunch on 1 December, and a December cancellation whose refund notification is lost on 30 November.
- * Returns the bookings later tests look at again.
+ * booking, 现场付 at the canteen (one lunch two yuan short), an abnormal refund paid back by bank transfer and a failed
+ * one still to be retried, a lunch on 1 December, and a December cancellation whose refund notification is lost on
+ * 30 November. Returns the bookings later tests look at again.
  */
-export async function liveNovember(h: () => Harness): Promise<{ dec1: number; lateRefund: number }> {
+export async function liveNovember(h: () => Harness): Promise<{ dec1: number; lateRefund: number; counterShort: number; stillRefunding: number }> {
   const wx = (openid: string) => loginWechat(h(), openid);
   // Sessions are short for the console (12 h) and the clock moves a month: sign in afresh for each step.
   const staff = (username: string) => loginConsole(h(), username);
@@ -192,6 +205,62 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
     .send({ score: 4 })
     .expect(200);
 
+  // 现场付 at the canteen: staff book 陈阿毛's lunches to be paid at the counter and record what they took — all
+  // of it on the 3rd, two yuan short on the 2nd (its line is flagged, the booking listed behind it).
+  await h().db.manager.update(Centre, { name: CANTEEN }, { counterPayment: true });
+  const chenId = (await seniorNamed(h(), '陈阿毛')).id;
+  const counterBookings: Record<string, number> = {};
+  for (const [date, short, method] of [
+    ['2026-11-02', 200, 'senior_card'],
+    ['2026-11-03', 0, 'cash'],
+  ] as const) {
+    h().clock.set(at(date, '08:00'));
+    const slot = await slotOf(h(), CANTEEN, 'lunch', date);
+    const made = await h()
+      .http.post('/api/v1/bookings')
+      .set('authorization', await staff('staff-hushu-canteen'))
+      .send({ seniorId: chenId, slotId: slot.id, payAt: 'counter', channel: 'console' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ payAtCounter: true, status: 'confirmed', copayFen: 1400 });
+    h().clock.set(at(date, '11:30'));
+    const served = await h()
+      .http.post('/api/v1/bookings/check-in')
+      .set('authorization', await staff('staff-hushu-canteen'))
+      .send({ code: made.body.code, counter: { amountFen: made.body.copayFen - short, method } });
+    expect(served.status).toBe(200);
+    counterBookings[date] = made.body.id;
+  }
+
+  // 周玉兰's two lunches at 卖鱼桥 become one; WeChat Pay cannot put the 15 元 back on her card (abnormal) and
+  // staff pay it back by bank transfer: reconciled. Her two dinners become one too, but that refund fails and is
+  // still waiting for its retry when the month is settled: flagged, 12 元 held that should go back.
+  const twoLunches = await book(h, at('2026-11-01', '10:00'), 'o_family_04', '周玉兰', MAIYUQIAO, 'lunch', '2026-11-02', 2);
+  const twoDinners = await book(h, at('2026-11-01', '10:05'), 'o_family_04', '周玉兰', MAIYUQIAO, 'dinner', '2026-11-02', 2);
+  h().clock.set(at('2026-11-01', '12:00'));
+  wxpay().setRefundKnobs({ refundOutcome: 'ABNORMAL' });
+  await h()
+    .http.post(`/api/v1/bookings/${twoLunches.id}/reduce`)
+    .set('authorization', await wx('o_family_04'))
+    .send({ quantity: 1 })
+    .expect(200);
+  await wxpay().settled();
+  wxpay().setRefundKnobs({ refundOutcome: 'SUCCESS', failRefunds: 1 });
+  await h()
+    .http.post(`/api/v1/bookings/${twoDinners.id}/reduce`)
+    .set('authorization', await wx('o_family_04'))
+    .send({ quantity: 1 })
+    .expect(200);
+  await wxpay().settled();
+  const [abnormal] = await h().db.manager.findBy(Refund, { bookingId: twoLunches.id });
+  expect(abnormal.status).toBe('abnormal');
+  await h()
+    .http.post(`/api/v1/refunds/${abnormal.id}/resolve-offline`)
+    .set('authorization', await staff('staff-maiyuqiao'))
+    .send({ method: 'bank_transfer', reference: 'ICBC-20261101-0042' })
+    .expect(200);
+  await checkIn(h, at('2026-11-02', '11:35'), 'staff-maiyuqiao', twoLunches.code);
+  await checkIn(h, at('2026-11-02', '17:10'), 'staff-maiyuqiao', twoDinners.code);
+
   // The month's last day is November's; the next day is not.
   const last = await book(h, at('2026-11-29', '10:00'), 'o_family_01', '张桂英', JIAXIN, 'lunch', '2026-11-30');
   await checkIn(h, at('2026-11-30', '11:30'), 'staff-jiaxin', last.code);
@@ -214,16 +283,17 @@ export async function liveNovember(h: () => Harness): Promise<{ dec1: number; la
   await wxpay().settled();
   const [lost] = (await seen(h(), await wx('o_family_04'), `/bookings/${late.id}/payments`)).refunds;
   await h().db.manager.update(Refund, { id: lost.id }, { status: 'processing', succeededAt: null, rawNotification: null });
-  return { dec1: next.id, lateRefund: late.id };
+  return { dec1: next.id, lateRefund: late.id, counterShort: counterBookings['2026-11-02'], stillRefunding: twoDinners.id };
 }
 
 /** November computed here from the rows themselves, for centres whose region path starts with `scope`. */
 export async function expectedLines(h: () => Harness, scope: string): Promise<Map<string, Line>> {
   const em = h().db.manager;
-  const [bookings, payments, refunds, centres, policies] = await Promise.all([
+  const [bookings, payments, refunds, counters, centres, policies] = await Promise.all([
     em.find(Booking),
     em.find(Payment),
     em.find(Refund),
+    em.find(CounterPayment),
     em.find(Centre),
     em.find(SubsidyPolicy),
   ]);
@@ -240,23 +310,54 @@ export async function expectedLines(h: () => Harness, scope: string): Promise<Ma
         policyId: b.subsidyPolicyId,
         policyName: policyName(b.subsidyPolicyId),
         ...zero(),
+        reconciled: true,
+        unreconciled: [],
       });
     }
     return lines.get(k)!;
   };
   const inScope = (b: Booking) => centre.get(b.centreId)!.regionPath.startsWith(scope);
   const claimable = (b: Booking) => CLAIMABLE_BOOKING_STATUSES.includes(b.status) && b.serviceDate.slice(0, 7) === MONTH && inScope(b);
-  for (const b of bookings.filter(claimable)) {
+  const sum = (rows: Array<{ amountFen: number }>) => rows.reduce((t, r) => t + r.amountFen, 0);
+  for (const b of bookings.filter(claimable).sort((x, y) => x.serviceDate.localeCompare(y.serviceDate) || x.id - y.id)) {
     const l = line(b);
     l.servedBookings += 1;
     l.servedPortions += b.quantity;
     l.priceFen += b.priceFen;
     l.subsidyFen += b.subsidyFen;
     l.copayDueFen += b.copayFen;
+    // Its money, straight from the tables.
+    const paid = sum(payments.filter((p) => p.bookingId === b.id && p.status === 'paid'));
+    const counter = sum(counters.filter((c) => c.bookingId === b.id));
+    const mine = refunds.filter((r) => r.bookingId === b.id);
+    const refunded = sum(mine.filter((r) => r.status === 'success'));
+    const offline = sum(mine.filter((r) => r.resolution === 'offline'));
+    const refunding = sum(
+      mine.filter((r) => ['pending', 'processing', 'failed'].includes(r.status) || (r.status === 'abnormal' && r.resolution !== 'offline')),
+    );
+    l.copayPaidFen += paid;
+    l.copayCounterFen += counter;
+    l.copayRefundedFen += refunded;
+    l.copayRefundedOfflineFen += offline;
+    const collected = paid + counter - refunded - offline;
+    if (collected !== b.copayFen) {
+      l.unreconciledBookings += 1;
+      l.reconciled = false;
+      l.unreconciled.push({
+        bookingId: b.id,
+        bookingCode: b.code,
+        serviceDate: b.serviceDate,
+        copayDueFen: b.copayFen,
+        paidFen: paid,
+        counterFen: counter,
+        refundedFen: refunded,
+        refundedOfflineFen: offline,
+        refundingFen: refunding,
+        collectedFen: collected,
+        differenceFen: collected - b.copayFen,
+      });
+    }
   }
-  for (const p of payments.filter((x) => x.status === 'paid' && claimable(byId.get(x.bookingId)!))) line(byId.get(p.bookingId)!).copayPaidFen += p.amountFen;
-  for (const r of refunds.filter((x) => x.status === 'success' && claimable(byId.get(x.bookingId)!)))
-    line(byId.get(r.bookingId)!).copayRefundedFen += r.amountFen;
   const from = at('2026-11-01', '00:00').getTime();
   const to = at('2026-12-01', '00:00').getTime();
   for (const r of refunds) {
@@ -266,12 +367,15 @@ export async function expectedLines(h: () => Harness, scope: string): Promise<Ma
     l.refundCount += 1;
     l.refundFen += r.amountFen;
   }
-  for (const l of lines.values()) l.copayCollectedFen = l.copayPaidFen - l.copayRefundedFen;
+  for (const l of lines.values()) {
+    l.copayCollectedFen = l.copayPaidFen + l.copayCounterFen - l.copayRefundedFen - l.copayRefundedOfflineFen;
+    l.reconciled = l.reconciled && l.copayCollectedFen === l.copayDueFen;
+  }
   return lines;
 }
 
 export const keyed = (lines: Line[]) => new Map(lines.map((l) => [`${l.centreName}|${l.policyName}`, l]));
-export const totalsOf = (lines: Iterable<Figures>) => {
+export const totalsOf = (lines: Iterable<Figures>): Figures => {
   const t = zero();
   for (const l of lines) for (const k of FIGURES) t[k] += l[k];
   return t;

@@ -49,9 +49,12 @@ const FROM: Record<BookingAction, readonly BookingStatus[]> = {
   reduce: ['pending_payment', 'pending_confirmation', 'confirmed'],
 };
 
-/** Whether a booking in this state can be checked in (what checkIn accepts), for the counter's search. */
-export function canCheckIn(status: BookingStatus): boolean {
-  return FROM.check_in.includes(status);
+/**
+ * Whether a booking in this state can be checked in at this centre (what checkIn accepts), for the counter's search:
+ * one still to be paid only where the centre takes the co-payment at the counter (现场付).
+ */
+export function canCheckIn(status: BookingStatus, centre: Pick<Centre, 'counterPayment'>): boolean {
+  return FROM.check_in.includes(status) && (status !== 'pending_payment' || centre.counterPayment);
 }
 
 export interface BookingLifecycleServiceDeps {

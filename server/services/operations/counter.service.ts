@@ -71,7 +71,7 @@ export class CounterService {
       items: views.map((booking) => ({
         booking,
         senior: counterSenior(seniorOf.get(booking.senior.id)!),
-        canCheckIn: today && canCheckIn(booking.status),
+        canCheckIn: today && canCheckIn(booking.status, centre),
       })),
       seniors: others.map(counterSenior),
     };
@@ -108,7 +108,7 @@ export class CounterService {
     });
     const b = made.booking;
     // Something to pay: it is checked in with the payment (or once paid online), not here.
-    if (input.checkIn && b.status !== 'pending_payment' && canCheckIn(b.status) && b.serviceDate === shanghaiDate(this.deps.clock.now())) {
+    if (input.checkIn && b.status !== 'pending_payment' && canCheckIn(b.status, centre) && b.serviceDate === shanghaiDate(this.deps.clock.now())) {
       return { booking: await this.deps.lifecycle.checkIn(actor, b.code), replayed: made.replayed };
     }
     return made;
