@@ -217,6 +217,10 @@ export const MATRIX: Record<string, Row> = {
       return { params: { id: s.id }, body: { version: s.version } };
     },
   },
+  'GET /api/v1/seniors/:id/usual-meal': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.zhangId } }) },
+  // 找人工: staff over her answer her in the chat and hand it back to the bot.
+  'POST /api/v1/seniors/:id/chat/reply': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.zhangId }, body: { text: '张阿姨，我是矩阵测试。' } }) },
+  'POST /api/v1/seniors/:id/chat/release': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.zhangId } }) },
   'GET /api/v1/seniors/:id/assessments': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.zhangId } }) },
   'POST /api/v1/seniors/:id/assessments': {
     allow: OVER_HER,
