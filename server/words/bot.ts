@@ -203,7 +203,7 @@ export const BOT = {
     `还没订好：${who ? `给${who}的` : ''}${day} ${what}\n付了才算，要付 ${yuan(copayFen)}，${by}前请家人付。\n回“家人付”，我们去告诉家人。`,
   /** 现场付: booked now, the co-payment is taken at the counter (`code` once the centre has confirmed it). */
   bookedPayAtCounter: (who: string | null, day: string, what: string, copayFen: number, code: string | null) =>
-    `订好了！${who ? `给${who}订的` : ''}${day} ${what}\n${code ? `到时候在站里付 ${yuan(copayFen)}，报这个号：${code}` : `站里确认后就算定了，到时候在站里付 ${yuan(copayFen)}。`}\n想取消就说“取消”。`,
+    `订好了！${who ? `给${who}订的` : ''}${day} ${what}。\n${code ? `到时候在站里付 ${yuan(copayFen)}，报这个号：${code}` : `站里确认后就算定了，到时候在站里付 ${yuan(copayFen)}。`}\n想取消就说“取消”。`,
   /** "明天上午9点半" — when to pay by, as it is said: the day (今天/明天/后天, or the date) and the time in words. */
   payBy: (day: string, hhmm: string) => `${day}${spokenTime(hhmm)}`,
   notBooked: '好的，不订。\n想订的时候就跟我说。',

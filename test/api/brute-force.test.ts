@@ -119,7 +119,7 @@ describeEachDb('guessing passwords and codes', (h) => {
     const checked = texts.filter((t) => t.includes('不对'));
     expect(checked.length).toBeGreaterThanOrEqual(1);
     expect(checked.length).toBeLessThanOrEqual(5);
-    expect(texts.filter((t) => t.includes('次数太多'))).toHaveLength(40 - checked.length);
+    expect(texts.filter((t) => t.includes('试错太多次了'))).toHaveLength(40 - checked.length);
   });
 
   test('a new family-link code ends the older ones; a new binding code ends the older code and QR code', async () => {

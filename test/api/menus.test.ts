@@ -137,8 +137,8 @@ describeEachDb('weekly menus', (h) => {
     const reply = await h().sandbox.chat.send('o_senior_01', { kind: 'text', content: '今天午饭吃什么？' }, false);
     expect(reply.reply).toMatchObject({ type: 'text' });
     const text = (reply.reply as { content: string }).content;
-    expect(text).toContain('午餐：清蒸鲈鱼（软食、少盐、含鱼）、米饭');
-    expect(text.split('\n').length).toBeLessThanOrEqual(6);
+    expect(text).toContain('今天午饭 11:00：清蒸鲈鱼（软食、少盐、含鱼）、米饭');
+    expect(text.split('\n').length).toBeLessThanOrEqual(3);
   });
 
   test('on Thursday, days already gone keep the menu they were served with; the rest of the week is replaced', async () => {

@@ -36,19 +36,24 @@ describeEachDb('the pay deadline in chat', (h) => {
   }
   const data = (m: { payload: Record<string, unknown> }) =>
     Object.fromEntries(Object.entries(m.payload.data as Record<string, { value: string }>).map(([k, v]) => [k, v.value]));
+  /** Asks for a meal in chat, says how she eats if asked (the first time: 1, delivered), and confirms the offer. */
+  const bookInChat = async (text: string) => {
+    const first = await say('o_senior_01', text);
+    if (first.includes('怎么吃')) await say('o_senior_01', '1');
+    return say('o_senior_01', '好');
+  };
   const lastBooking = async () => {
     const zhang = await seniorNamed(h(), '张桂英');
     return (await h().db.manager.find(Booking, { where: { seniorId: zhang.id }, order: { id: 'DESC' }, take: 1 }))[0];
   };
 
   test('not booked until paid, in plain words; held until the cut-off, the family told, the senior reminded, then given up', async () => {
-    await say('o_senior_01', '明天中午订一份饭');
-    const reply = await say('o_senior_01', '好');
+    const reply = await bookInChat('明天中午订一份饭');
     const lines = reply.split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('还没订好，付了才算：明天 12月2日 周三 11:00 午餐 1 份');
-    expect(lines[1]).toMatch(/^要付 12 元，明天上午8点半前<a href="[^"]+\/pay\/jsapi\?t=[^"]+">点这里付款<\/a>$/);
-    expect(lines[2]).toBe('不方便付？回复“家人付”，我们请家人代付。');
+    expect(lines[0]).toBe('还没订好：明天 12月2日 11:00 午饭 1 份');
+    expect(lines[1]).toMatch(/^付了才算。明天上午8点半前付 12 元：<a href="[^"]+\/pay\/jsapi\?t=[^"]+">点这里付<\/a>$/);
+    expect(lines[2]).toBe('不方便付就回“家人付”。');
     expect(reply).not.toContain('自动取消');
 
     // Held for a day (the cut-off, 09:30 tomorrow, is further), not fifteen minutes.
@@ -92,8 +97,7 @@ describeEachDb('the pay deadline in chat', (h) => {
         .sandbox.wxapi.outboxFor('o_senior_01')
         .filter((m) => m.templateId === h().config.templates.payRequest.mp).length;
     const before = reminders();
-    await say('o_senior_01', '明天中午订一份饭');
-    const reply = await say('o_senior_01', '好');
+    const reply = await bookInChat('明天中午订一份饭');
     const link = new URL(/href="([^"]+)"/.exec(reply)![1]);
     const prepared = await h()
       .http.post('/pay/jsapi')
@@ -113,9 +117,8 @@ describeEachDb('the pay deadline in chat', (h) => {
   test('where the centre takes co-payments at the counter, it is booked at once, to be paid there', async () => {
     await h().db.manager.update(Centre, { name: JIAXIN }, { counterPayment: true });
     h().clock.advance(2000); // past the moment centres are shared for
-    await say('o_senior_01', '后天中午订一份饭');
-    const reply = await say('o_senior_01', '好');
-    expect(reply.split('\n')).toEqual(['订好了！后天 12月3日 周四 11:00 午餐 1 份', '站点确认后就算定了，到时候在站点付 12 元。', '想取消就说“取消”。']);
+    const reply = await bookInChat('后天中午订一份饭');
+    expect(reply.split('\n')).toEqual(['订好了！后天 12月3日 11:00 午饭 1 份。', '站里确认后就算定了，到时候在站里付 12 元。', '想取消就说“取消”。']);
     const booking = await lastBooking();
     expect(booking).toMatchObject({ status: 'pending_confirmation', payAtCounter: true, paymentDueAt: null, copayFen: 1200 });
     h().clock.advance(2 * 24 * 60 * MINUTE);

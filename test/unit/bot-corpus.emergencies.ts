@@ -210,6 +210,8 @@ export const EMERGENCIES: readonly Case[] = [
   c('就命啊', 'emergency', { sure: true }),
   c('快来人啊', 'emergency', { sure: true }),
   c('帮我打120', 'emergency', { sure: true }),
+  c('快打119', 'emergency', { sure: true }),
+  c('帮我报110', 'emergency', { sure: true }),
   c('快打幺二零', 'emergency', { sure: true }),
   c('快来救救我', 'emergency', { sure: true }),
   c('来人呐', 'emergency', { sure: true }),

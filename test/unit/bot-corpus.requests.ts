@@ -385,6 +385,10 @@ export const REQUESTS: readonly Case[] = [
   c('绑定 654321', 'code', { code: '654321' }),
   c('验证码是：８８８８６６', 'code', { code: '888866' }),
   c('一二三四五六', 'code', { code: '123456' }),
+  // A code that happens to hold 110, 119 or 120 is a code, not a call for the police, firemen or an ambulance.
+  c('400119', 'code', { code: '400119' }),
+  c('311045', 'code', { code: '311045' }),
+  c('812056', 'code', { code: '812056' }),
   c('我女儿给的码 246810', 'code', { code: '246810' }),
   c('码是 135 792', 'code', { code: '135792' }),
   c('绑定我妈', 'code'),
