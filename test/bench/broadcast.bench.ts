@@ -43,7 +43,16 @@ async function api(pathname: string, token: string | null, body?: unknown): Prom
 /** One `npm run job -- notice-broadcast`; resolves with its exit code and peak RSS. */
 function runJob(url: string): Promise<{ code: number | null; peakMb: number }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'server/cli/job.ts', 'notice-broadcast'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(PORT), MULIN_DATA_DIR: DATA_DIR, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(PORT),
+      MULIN_DATA_DIR: DATA_DIR,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      MULIN_SANDBOX: '1',
+      MULIN_SEED_DEMO: 'auto',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peakMb = 0;

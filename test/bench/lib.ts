@@ -153,7 +153,17 @@ export function startMulin(databaseUrl: string, port: number, dataDir: string, e
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   return spawn(process.execPath, [...profile, ...flags, ...startArgs()], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', MULIN_DATA_DIR: dataDir, NODE_ENV: 'production', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      MULIN_DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      MULIN_SANDBOX: '1',
+      MULIN_SEED_DEMO: 'auto',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
