@@ -1,37 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Booking, CounterPayment, Payment, Refund } from '../../entities';
 import type { Harness } from './harness';
-import { gcmEncrypt, rsaSign } from './wxpay';
+import { postNotification } from './payments';
 
-/** A notification signed with WeChat Pay's (the sandbox's) platform key, written out by hand as WeChat Pay would. */
-export async function postNotification(h: Harness, path: string, eventType: string, originalType: string, resource: Record<string, unknown>) {
-  const creds = h.sandbox.creds.pay;
-  const nonce = randomBytes(6).toString('hex');
-  const body = JSON.stringify({
-    id: `EV-${randomBytes(8).toString('hex')}`,
-    create_time: '2026-12-01T08:30:00+08:00',
-    resource_type: 'encrypt-resource',
-    event_type: eventType,
-    summary: '支付成功',
-    resource: {
-      original_type: originalType,
-      algorithm: 'AEAD_AES_256_GCM',
-      ciphertext: gcmEncrypt(creds.apiV3Key, nonce, originalType, JSON.stringify(resource)),
-      associated_data: originalType,
-      nonce,
-    },
-  });
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const headerNonce = randomBytes(16).toString('hex');
-  return h.http
-    .post(path)
-    .set('content-type', 'application/json')
-    .set('Wechatpay-Serial', creds.platformPublicKeyId)
-    .set('Wechatpay-Timestamp', timestamp)
-    .set('Wechatpay-Nonce', headerNonce)
-    .set('Wechatpay-Signature', rsaSign(creds.platformPrivateKeyPem, `${timestamp}\n${headerNonce}\n${body}\n`))
-    .send(body);
-}
+export { postNotification };
 
 /**
  * WeChat Pay's TRANSACTION.SUCCESS for an order the sandbox holds as paid (paid `silent`ly, so that the test decides

@@ -1,4 +1,4 @@
-import type { Region, SeniorCategory, ServiceCategory, ServiceKind, SubsidyMethod, SubsidyPolicy } from '../../../entities';
+import type { Region, ServiceCategory, SubsidyPolicy } from '../../../entities';
 import type { PolicyDetailView, PolicyPreview, PolicyStatus, PolicyView } from '../../contracts/dashboard-types';
 import type { Database } from '../../db/database';
 import { AppError, assertVersion } from '../../errors';
@@ -15,23 +15,8 @@ import type { PolicyTerms } from '../booking/pricing';
 import { costAnswer, countQualifying, lastMonth, qualifyingSeniors, simulateCost } from './policy-preview';
 import { policyStatus, policyView } from './policy-view';
 
-/** A policy's terms as an administrator writes them. */
-export interface PolicyTermsInput {
-  name: string;
-  description: string;
-  category: ServiceCategory;
-  serviceKinds: ServiceKind[];
-  minAge: number | null;
-  seniorCategories: SeniorCategory[];
-  minAbilityLevel: number | null;
-  method: SubsidyMethod;
-  amountFen: number;
-  percent: number;
-  maxPerDay: number | null;
-  monthlyCapFen: number | null;
-  validFrom: string;
-  validTo: string | null;
-}
+/** A policy's terms as an administrator writes them: what pricing reads, less what the system keeps. */
+export type PolicyTermsInput = Omit<PolicyTerms, 'id' | 'regionPath' | 'active'>;
 
 export interface PolicyCreateInput extends PolicyTermsInput {
   regionId: number;
