@@ -5,7 +5,7 @@ import { describeEachDb, T0, TODAY } from '../helpers/harness';
 const AT = (shanghai: string) => `${TODAY}T${shanghai}:00+08:00`;
 
 /**
- * docs/setup-district-staff.md, step by step through the API on SQLite and MariaDB: a district administrator makes
+ * docs/setup-district.md (steps 9–10), step by step through the API on SQLite and MariaDB: a district administrator makes
  * a street administrator and a staff member, the staff member signs in with the one-time password and changes it,
  * then books and checks in the centre's first walk-in, checks in a booking made ahead found by the last four digits,
  * and prints the day's lists. (The demo district stands in for sections 0–5 of setup-district.md; if the document
