@@ -84,7 +84,7 @@ async function main(): Promise<void> {
         `  health     ${base}/healthz`,
         `  API        ${base}/api/v1  (e.g. ${base}/api/v1/auth/login with {"code":"demo:o_family_01"})`,
         config.sandbox ? `  chat       ${base}/sandbox/chat  (talk to the public account as a demo senior or family member)` : '',
-        fs.existsSync(credentials) ? `  console    demo staff/admin passwords in ${path.resolve(credentials)}` : '',
+        `  console    ${base}/console${fs.existsSync(credentials) ? `  (demo staff/admin usernames and password in ${path.resolve(credentials)})` : ''}`,
         `  jobs       ${scheduler.jobNames.length ? scheduler.jobNames.join(', ') : 'none (MULIN_JOBS=none)'}`,
         ...loud,
       ]

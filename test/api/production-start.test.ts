@@ -83,7 +83,7 @@ describe('starting in production', () => {
       body: expect.objectContaining({ status: 'ok', sandbox: true, warning: expect.stringContaining('SANDBOX MODE IN PRODUCTION') }),
     });
     // Not filled with the demo district unless asked: no demo staff to sign in as.
-    expect(r.stdout).not.toContain('demo staff/admin passwords');
+    expect(r.stdout).not.toContain('demo-accounts.txt');
     expect(r.code).toBe(0);
   }, 60_000);
 });
