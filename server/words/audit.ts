@@ -32,6 +32,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'account.change_password': '修改自己的密码',
   'account.change_password_failed': '修改密码时原密码输错',
   'auth.login_failed': '登录失败',
+  'attempts.locked': '输错次数太多，暂时锁定',
   'senior.create': '登记老人',
   'senior.update': '修改老人档案',
   'senior.deactivate': '停用老人档案',
