@@ -163,6 +163,33 @@ const VIEWPORT = { width: 1366, height: 768 };
     await page.goto(`${h.baseUrl}/console/seniors/${own.id}`);
     await page.getByText('牙口不好，饭菜软一点').waitFor();
     await shot(page, 'p05-senior-profile');
+
+    // Editing while someone else saves first: 409, said plainly, reload, then the edit goes through.
+    await page.locator('[data-test=senior-edit]').click();
+    const edit = page.locator('.el-dialog', { hasText: '编辑档案' });
+    const diet = edit.getByPlaceholder('例如：糖尿病，低糖；牙口不好');
+    await diet.waitFor();
+    const staffAuth = await loginConsole(h, 'staff-jiaxin');
+    const current = await h.http.get(`/api/v1/seniors/${own.id}`).set('authorization', staffAuth);
+    const meanwhile = await h.http
+      .patch(`/api/v1/seniors/${own.id}`)
+      .set('authorization', staffAuth)
+      .send({ dietNotes: '软食，少盐', version: current.body.version });
+    expect(meanwhile.status).toBe(200);
+    await diet.fill('软食');
+    await edit.locator('[data-test=senior-save]').click();
+    const conflict = edit.locator('[data-test=version-conflict]');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toContain('别人刚刚改过这份档案');
+    await shot(page, 'p05b-senior-edit-conflict');
+    await conflict.getByRole('button', { name: '重新载入' }).click();
+    // The form now holds what the other edit saved.
+    for (let i = 0; i < 50 && (await diet.inputValue()) !== '软食，少盐'; i++) await page.waitForTimeout(100);
+    expect(await diet.inputValue()).toBe('软食，少盐');
+    await diet.fill('软食，少盐，不吃辣');
+    await edit.locator('[data-test=senior-save]').click();
+    await page.getByText('软食，少盐，不吃辣').waitFor();
+    expect((await h.http.get(`/api/v1/seniors/${own.id}`).set('authorization', staffAuth)).body.dietNotes).toBe('软食，少盐，不吃辣');
     await page.getByRole('tab', { name: '能力评估' }).click();
     await page.getByRole('button', { name: '新增评估' }).waitFor();
     await page.getByRole('tab', { name: '对话记录' }).click();
