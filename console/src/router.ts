@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
-import { whenUnauthenticated } from './api/client';
+import { whenPasswordChangeRequired, whenUnauthenticated } from './api/client';
 import { loadSession, session } from './session';
 import type { Role } from './api/types';
 
@@ -12,6 +12,8 @@ declare module 'vue-router' {
     coming?: boolean;
     group?: string;
     public?: boolean;
+    /** Opened from another page (a senior's own page), not listed in the menu. */
+    hidden?: boolean;
   }
 }
 
@@ -26,15 +28,27 @@ export const appRoutes: RouteRecordRaw[] = [
   { path: 'today', name: 'today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日服务', roles: STAFF, group: '日常服务' } },
   { path: 'bookings', name: 'bookings', component: () => import('./pages/BookingsPage.vue'), meta: { title: '预约管理', roles: BOTH, group: '日常服务' } },
   { path: 'emergencies', name: 'emergencies', component: coming, meta: { title: '紧急求助', roles: BOTH, coming: true, group: '日常服务' } },
-  { path: 'seniors', name: 'seniors', component: coming, meta: { title: '老人档案', roles: BOTH, coming: true, group: '档案' } },
+  { path: 'seniors', name: 'seniors', component: () => import('./pages/SeniorsPage.vue'), meta: { title: '老人档案', roles: BOTH, group: '档案' } },
+  {
+    path: 'seniors/:id(\\d+)',
+    name: 'senior',
+    component: () => import('./pages/SeniorPage.vue'),
+    meta: { title: '老人详情', roles: BOTH, group: '档案', hidden: true },
+  },
+  {
+    path: 'seniors-import',
+    name: 'seniorsImport',
+    component: () => import('./pages/SeniorImportPage.vue'),
+    meta: { title: '批量导入', roles: ADMIN, group: '档案' },
+  },
   { path: 'centres', name: 'centres', component: coming, meta: { title: '服务站点', roles: BOTH, coming: true, group: '档案' } },
   { path: 'menus', name: 'menus', component: coming, meta: { title: '每周菜单', roles: BOTH, coming: true, group: '档案' } },
   { path: 'policies', name: 'policies', component: coming, meta: { title: '补贴政策', roles: ADMIN, coming: true, group: '档案' } },
   { path: 'notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { title: '政策通知', roles: ADMIN, group: '通知' } },
   { path: 'money', name: 'money', component: () => import('./pages/MoneyPage.vue'), meta: { title: '资金与结算', roles: BOTH, group: '资金' } },
-  { path: 'staff', name: 'staff', component: coming, meta: { title: '账号管理', roles: ADMIN, coming: true, group: '系统' } },
-  { path: 'audit', name: 'audit', component: coming, meta: { title: '操作日志', roles: ADMIN, coming: true, group: '系统' } },
-  { path: 'jobs', name: 'jobs', component: coming, meta: { title: '定时任务', roles: ADMIN, coming: true, group: '系统' } },
+  { path: 'staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: '账号管理', roles: ADMIN, group: '系统' } },
+  { path: 'audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { title: '操作日志', roles: ADMIN, group: '系统' } },
+  { path: 'jobs', name: 'jobs', component: () => import('./pages/JobsPage.vue'), meta: { title: '定时任务', roles: ADMIN, group: '系统' } },
 ];
 
 export function canSee(roles: Role[] | undefined): boolean {
@@ -61,6 +75,7 @@ router.beforeEach(async (to) => {
   await loadSession();
   if (to.meta.public) return true;
   if (!session.user) return { name: 'login', query: to.name !== 'home' ? { next: to.fullPath } : {} };
+  if (session.mustChangePassword) return { name: 'password', query: { forced: '1' } };
   // Where "/" leads depends on who signed in, so it is decided here, after the session is known.
   if (to.name === 'home' || !canSee(to.meta.roles)) return homeOf();
   return true;
@@ -73,4 +88,10 @@ whenUnauthenticated(() => {
   session.user = null;
   const here = router.currentRoute.value;
   if (!here.meta.public) void router.replace({ name: 'login', query: { next: here.fullPath, expired: '1' } });
+});
+
+// A session on a one-time password that got here anyway (a reload): the API refuses, the password page it is.
+whenPasswordChangeRequired(() => {
+  session.mustChangePassword = true;
+  if (router.currentRoute.value.name !== 'password') void router.replace({ name: 'password', query: { forced: '1' } });
 });

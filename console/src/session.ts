@@ -3,7 +3,11 @@ import { api, getToken, setToken } from './api/client';
 import type { AccountView, LoginAnswer } from './api/types';
 
 /** Who is signed in. The token lives in sessionStorage (a console session lasts 12 hours on the server). */
-export const session = reactive<{ user: AccountView | null; loaded: boolean }>({ user: null, loaded: false });
+export const session = reactive<{ user: AccountView | null; loaded: boolean; mustChangePassword: boolean }>({
+  user: null,
+  loaded: false,
+  mustChangePassword: false,
+});
 
 export function isAdmin(): boolean {
   return session.user?.roles.includes('admin') ?? false;
@@ -13,11 +17,14 @@ export function isStaff(): boolean {
 }
 
 /** POST /auth/password-login: the console's sign-in. Throws ApiError with the API's Chinese message. */
-export async function signIn(username: string, password: string): Promise<LoginAnswer & { mustChangePassword?: boolean }> {
-  const answer = await api.post<LoginAnswer & { mustChangePassword?: boolean }>('/auth/password-login', { username, password });
+export async function signIn(username: string, password: string): Promise<LoginAnswer> {
+  const answer = await api.post<LoginAnswer>('/auth/password-login', { username, password });
   setToken(answer.token);
   session.user = answer.account;
   session.loaded = true;
+  // A one-time password (new account, or reset by an administrator): every route but POST /me/password, GET /me and
+  // sign-out answers 403 PASSWORD_CHANGE_REQUIRED until it is changed.
+  session.mustChangePassword = answer.mustChangePassword;
   return answer;
 }
 
@@ -45,4 +52,5 @@ export async function signOut(): Promise<void> {
   }
   setToken(null);
   session.user = null;
+  session.mustChangePassword = false;
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Senior } from '../../entities';
+import { Senior, type SeniorCategory } from '../../entities';
 import type { Database } from '../db/database';
 import { BatchLoader } from '../lib/batch-loader';
 
@@ -14,6 +14,8 @@ export interface SeniorFilter {
   idCardHash?: string;
   /** Whose next assessment is due on or before this day. */
   assessmentDueBy?: string;
+  /** Recorded with this category (the simple-array column holds "a,b,c"). */
+  category?: SeniorCategory;
   limit: number;
   offset: number;
 }
@@ -59,6 +61,16 @@ export class SeniorRepository {
     if (filter.ids) qb.andWhere(filter.ids.length ? 's.id IN (:...ids)' : '1 = 0', { ids: filter.ids });
     if (filter.idCardHash) qb.andWhere('s.idCardHash = :h', { h: filter.idCardHash });
     if (filter.assessmentDueBy) qb.andWhere('s.nextAssessmentDue <= :due', { due: filter.assessmentDueBy });
+    if (filter.category) {
+      // One element of a comma-separated list, on both databases (no CONCAT on SQLite, no || on MariaDB).
+      const c = filter.category;
+      qb.andWhere('(s.categories = :c0 OR s.categories LIKE :c1 OR s.categories LIKE :c2 OR s.categories LIKE :c3)', {
+        c0: c,
+        c1: `${c},%`,
+        c2: `%,${c}`,
+        c3: `%,${c},%`,
+      });
+    }
     if (filter.search) {
       // A name, or the last four characters of the ID number or of the phone (what people say at a counter).
       const last4 = /^[\dX]{4}$/i.test(filter.search);

@@ -31,6 +31,30 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'account.reset_password': '重置密码',
   'account.change_password': '修改自己的密码',
   'account.change_password_failed': '修改密码时原密码输错',
+  'auth.login_failed': '登录失败',
+  'attempts.locked': '输错次数太多，暂时锁定',
+  'senior.create': '登记老人',
+  'senior.update': '修改老人档案',
+  'senior.deactivate': '停用老人档案',
+  'senior.reactivate': '恢复老人档案',
+  'senior.assessment.create': '新增能力评估',
+  'senior.assessment.update': '修改能力评估',
+  'senior.import.create': '导入新增老人',
+  'senior.import.update': '导入更新老人',
+  'chat.reply': '人工回复老人',
+  'chat.release': '交还机器人',
+  'centre.create': '新建服务站点',
+  'centre.update': '修改服务站点',
+  'region.create': '新建地区',
+  'region.rename': '地区改名',
+  'service_item.update': '修改服务项目',
+  'slot.capacity': '调整时段名额',
+  'slot.close': '关闭时段',
+  'slot.reopen': '重开时段',
+  'policy.create': '新建补贴政策',
+  'policy.revise': '修改补贴政策',
+  'policy.retire': '停用补贴政策',
+  'budget.update': '修改补贴预算',
 };
 
 export const AUDIT_ENTITY_LABELS: Readonly<Record<string, string>> = {
@@ -52,7 +76,14 @@ export const AUDIT_ENTITY_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** The role an entry was recorded under, including the scheduled jobs' `system`. */
-export const AUDIT_ROLE_LABELS: Readonly<Record<string, string>> = { admin: '管理员', staff: '工作人员', family: '家属', senior: '老人', system: '系统' };
+export const AUDIT_ROLE_LABELS: Readonly<Record<string, string>> = {
+  admin: '管理员',
+  staff: '工作人员',
+  family: '家属',
+  senior: '老人',
+  system: '系统',
+  anonymous: '未登录',
+};
 
 export const AUDIT_FIELD_TEXTS = {
   actorId: '操作人（actorId）要是账号编号',

@@ -362,4 +362,17 @@ describeEachDb('seniors registry', (h) => {
     expect(again.status).toBe(201);
     expect((await h().db.manager.findOneByOrFail(Booking, { id: dinner.body.id })).status).toBe('cancelled');
   });
+
+  test('the list filters by category (what the console filter sends); an unknown category is refused in Chinese', async () => {
+    const names = async (q: string) => (await get(`/seniors?limit=200${q}`, t.jiaxinStaff)).body.items.map((s: { name: string }) => s.name);
+    const alone = await names('&category=living_alone');
+    expect(alone).toContain('张桂英');
+    expect(alone).not.toContain('李建国');
+    const minimum = await names('&category=minimum_living');
+    expect(minimum).toContain('李建国');
+    expect(minimum).not.toContain('张桂英');
+    const bad = await get('/seniors?category=rich', t.jiaxinStaff);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields.category).toMatch(/人员类别只能是/);
+  });
 });

@@ -146,8 +146,8 @@ const VIEWPORT = { width: 1366, height: 768 };
     await shot(page, '06-money-staff');
 
     // A click in the middle of the item lands on its "筹备中" tag: it must open the page all the same.
-    await page.getByRole('menuitem', { name: /老人档案/ }).click();
-    await page.getByText('老人档案 正在建设中').waitFor();
+    await page.getByRole('menuitem', { name: /服务站点/ }).click();
+    await page.getByText('服务站点 正在建设中').waitFor();
     await shot(page, '07-coming');
 
     // Signing out ends the session on the server too.

@@ -16,6 +16,7 @@ export class ApiError extends Error {
   }
 }
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TOKEN_KEY = 'mulin.console.token';
 const BASE = '/api/v1';
 
@@ -32,6 +33,11 @@ let onUnauthenticated: () => void = () => {};
 export function whenUnauthenticated(f: () => void): void {
   onUnauthenticated = f;
 }
+/** Called when the API says the one-time password must be changed first (403 PASSWORD_CHANGE_REQUIRED). */
+let onPasswordChangeRequired: () => void = () => {};
+export function whenPasswordChangeRequired(f: () => void): void {
+  onPasswordChangeRequired = f;
+}
 
 type Query = Record<string, string | number | boolean | null | undefined | string[]>;
 
@@ -47,14 +53,19 @@ function url(path: string, query?: Query): string {
   return `${BASE}${path}${s ? `?${s}` : ''}`;
 }
 
-async function send(method: string, path: string, opts: { query?: Query; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  opts: { query?: Query; body?: unknown; raw?: Blob; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const payload = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
   let res: Response;
   try {
-    res = await fetch(url(path, opts.query), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(url(path, opts.query), { method, headers, body: payload });
   } catch {
     throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试');
   }
@@ -71,6 +82,7 @@ async function send(method: string, path: string, opts: { query?: Query; body?: 
     setToken(null);
     onUnauthenticated();
   }
+  if (res.status === 403 && err.code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChangeRequired();
   throw err;
 }
 
@@ -81,6 +93,18 @@ export const api = {
   async post<T>(path: string, body: unknown = {}, headers?: Record<string, string>): Promise<T> {
     const res = await send('POST', path, { body, headers });
     return (res.status === 204 ? undefined : await res.json()) as T;
+  },
+  async patch<T>(path: string, body: unknown = {}): Promise<T> {
+    return (await (await send('PATCH', path, { body })).json()) as T;
+  },
+  async delete(path: string): Promise<void> {
+    await send('DELETE', path);
+  },
+  /** A file sent as the raw body, with its own Content-Type (the civil-affairs list import). */
+  async upload<T>(path: string, file: Blob, query?: Query): Promise<T> {
+    const name = file instanceof File ? file.name : '';
+    const type = /\.xlsx$/i.test(name) ? XLSX_TYPE : /\.csv$/i.test(name) ? 'text/csv' : file.type || 'application/octet-stream';
+    return (await (await send('POST', path, { query, raw: file, headers: { 'content-type': type } })).json()) as T;
   },
   /** A file answer (the settlement's xlsx): saved under the name the server gave it. */
   async download(path: string, fallbackName: string): Promise<string> {
@@ -105,4 +129,19 @@ export const api = {
 export function messageOf(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return '操作失败，请稍后再试';
+}
+
+/** The per-field messages of a 400 VALIDATION_FAILED (and of the services' field errors): `details.fields`. */
+export function fieldErrorsOf(e: unknown): Record<string, string> {
+  if (!(e instanceof ApiError) || !e.details || typeof e.details !== 'object') return {};
+  const fields = (e.details as { fields?: unknown }).fields;
+  if (!fields || typeof fields !== 'object') return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** An edit refused because someone else saved first (409 VERSION_CONFLICT). */
+export function isVersionConflict(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'VERSION_CONFLICT';
 }

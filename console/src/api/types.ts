@@ -78,3 +78,16 @@ export interface SettlementView {
 
 /** The signed-in console user as the console keeps it. */
 export type ConsoleUser = AccountView & { username: string };
+
+/** GET /jobs/runs (JobRunView in server/services/scheduler/job-run.service.ts). */
+export interface JobRunView {
+  id: number;
+  job: string;
+  tick: string;
+  instance: string;
+  triggeredBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  processed: number | null;
+  error: string | null;
+}

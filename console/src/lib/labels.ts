@@ -1,4 +1,4 @@
-import type { BookingStatus, Role, SeniorCategory } from '../api/types';
+import type { BookingStatus, DeactivationReason, Gender, Role, SeniorCategory, SeniorImportAction } from '../api/types';
 
 /** The same words as server/words/texts.ts (BOOKING_STATUS_LABELS), for filters; answers carry their own labels. */
 export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
@@ -40,3 +40,50 @@ export const SENIOR_CATEGORY_LABELS: Record<SeniorCategory, string> = {
 };
 
 export const NOTICE_STATUS_LABELS: Record<string, string> = { draft: '草稿', scheduled: '待发送', sending: '发送中', sent: '已发送', cancelled: '已取消' };
+
+export const SENIOR_CATEGORIES = Object.keys(SENIOR_CATEGORY_LABELS) as SeniorCategory[];
+
+/** The same words as server/words/people.ts (DEACTIVATION_REASON_LABELS). */
+export const DEACTIVATION_REASON_LABELS: Record<DeactivationReason, string> = { moved_away: '迁出', deceased: '去世' };
+export const GENDER_LABELS: Record<Gender, string> = { female: '女', male: '男' };
+
+/** GB/T 42195-2022 ability levels, the same words as server/words/people.ts (answers carry their own labels). */
+export const ABILITY_LEVEL_LABELS: Record<number, string> = {
+  0: '能力完好',
+  1: '能力轻度受损（轻度失能）',
+  2: '能力中度受损（中度失能）',
+  3: '能力重度受损（重度失能）',
+  4: '能力完全丧失（完全失能）',
+};
+
+export const IMPORT_ACTION_LABELS: Record<SeniorImportAction, string> = {
+  create: '新增',
+  update: '更新',
+  unchanged: '无变化',
+  error: '有错误',
+  duplicate: '重复行',
+};
+export const IMPORT_ACTION_TAG: Record<SeniorImportAction, TagType> = {
+  create: 'success',
+  update: 'primary',
+  unchanged: 'info',
+  error: 'danger',
+  duplicate: 'warning',
+};
+
+/** The names an import's `changes` uses (SeniorView fields), as a clerk reads them. */
+export const SENIOR_FIELD_LABELS: Record<string, string> = {
+  name: '姓名',
+  gender: '性别',
+  birthDate: '出生日期',
+  idNumber: '身份证号',
+  phone: '联系电话',
+  address: '住址',
+  latitude: '纬度',
+  longitude: '经度',
+  regionId: '所属社区',
+  homeCentreId: '服务站点',
+  categories: '人员类别',
+  emergencyContacts: '紧急联系人',
+  dietNotes: '饮食备注',
+};

@@ -96,6 +96,7 @@ const seniorsQuery = z.object({
   regionId: id.optional(),
   centreId: id.optional(),
   assessmentDueBy: dayOf(T.date('下次评估日期')).optional(),
+  category: z.enum(SENIOR_CATEGORIES, { error: T.category }).optional(),
   ...page,
 });
 const deactivateBody = z.object({

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors';
-import type { SeniorView } from '../../contracts/api-types';
+import type { SeniorCategory, SeniorView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { RegionRepository } from '../../repositories/region.repository';
@@ -18,6 +18,8 @@ export interface SeniorListQuery {
   regionId?: number;
   centreId?: number;
   assessmentDueBy?: string;
+  /** Holding this category (recorded; its valid-until date is not checked here). */
+  category?: SeniorCategory;
   limit: number;
   offset: number;
 }
@@ -47,6 +49,7 @@ export class SeniorService {
       search: q.search,
       status: q.status,
       assessmentDueBy: q.assessmentDueBy,
+      category: q.category,
       idCardHash: q.idNumber ? this.deps.idHash(q.idNumber) : undefined,
       limit: q.limit,
       offset: q.offset,
