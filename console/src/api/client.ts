@@ -82,6 +82,16 @@ export const api = {
     const res = await send('POST', path, { body, headers });
     return (res.status === 204 ? undefined : await res.json()) as T;
   },
+  async patch<T>(path: string, body: unknown = {}): Promise<T> {
+    return (await (await send('PATCH', path, { body })).json()) as T;
+  },
+  async put<T>(path: string, body: unknown = {}): Promise<T> {
+    return (await (await send('PUT', path, { body })).json()) as T;
+  },
+  async del<T = void>(path: string): Promise<T> {
+    const res = await send('DELETE', path);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  },
   /** A file answer (the settlement's xlsx): saved under the name the server gave it. */
   async download(path: string, fallbackName: string): Promise<string> {
     const res = await send('GET', path, { headers: { accept: '*/*' } });
