@@ -241,11 +241,13 @@ for (const kind of DB_KINDS) {
       await page.getByRole('menuitem', { name: '紧急求助' }).click();
       const row = page.locator('[data-test=alert-table] .el-table__body tr', { hasText: '张桂英' });
       // The senior's emergency contact from the registry, beside the senior's own phone.
-      await row.getByText(/（(儿子|女儿|侄子)）/).waitFor();
+      await row.locator('.contact').first().waitFor();
+      expect(await row.locator('.contact').first().textContent()).toMatch(/（(儿子|女儿|侄子)）\s*139/);
       expect(await row.textContent()).toContain('头晕');
       await shot(page, 'r11-emergencies');
-      await row.getByRole('button', { name: '已响应' }).click();
-      await row.getByText('已响应').first().waitFor();
+      await row.getByRole('button', { name: '确认响应' }).click();
+      await row.getByText('已响应').waitFor();
+      expect(await row.getByRole('button', { name: '确认响应' }).count()).toBe(0);
       await page.close();
     }, 120_000);
 
