@@ -14,7 +14,11 @@ function newest(p) {
   return fs.readdirSync(p).reduce((m, name) => Math.max(m, newest(path.join(p, name))), st.mtimeMs);
 }
 
-const sources = ['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => path.join(here, f));
+// The console also imports the server's shared declarations and words (server/contracts, server/words).
+const sources = [
+  ...['src', 'index.html', 'vite.config.mts', 'tsconfig.json'].map((f) => path.join(here, f)),
+  ...['contracts', 'words'].map((f) => path.join(here, '..', 'server', f)),
+];
 const stale = !fs.existsSync(built) || newest(built) < Math.max(...sources.map(newest));
 if (stale) {
   console.log('building the web console (console/dist)…');

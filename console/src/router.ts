@@ -24,10 +24,15 @@ const ADMIN: Role[] = ['admin'];
 
 /** The menu is these routes, in this order, filtered by role (layout/AppLayout.vue). */
 export const appRoutes: RouteRecordRaw[] = [
-  { path: 'dashboard', name: 'dashboard', component: coming, meta: { title: '数据看板', roles: ADMIN, coming: true, group: '概览' } },
+  { path: 'dashboard', name: 'dashboard', component: () => import('./pages/DashboardPage.vue'), meta: { title: '数据看板', roles: BOTH, group: '概览' } },
   { path: 'today', name: 'today', component: () => import('./pages/TodayPage.vue'), meta: { title: '今日服务', roles: STAFF, group: '日常服务' } },
   { path: 'bookings', name: 'bookings', component: () => import('./pages/BookingsPage.vue'), meta: { title: '预约管理', roles: BOTH, group: '日常服务' } },
-  { path: 'emergencies', name: 'emergencies', component: coming, meta: { title: '紧急求助', roles: BOTH, coming: true, group: '日常服务' } },
+  {
+    path: 'emergencies',
+    name: 'emergencies',
+    component: () => import('./pages/EmergenciesPage.vue'),
+    meta: { title: '紧急求助', roles: BOTH, group: '日常服务' },
+  },
   { path: 'seniors', name: 'seniors', component: () => import('./pages/SeniorsPage.vue'), meta: { title: '老人档案', roles: BOTH, group: '档案' } },
   {
     path: 'seniors/:id(\\d+)',
@@ -41,14 +46,19 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('./pages/SeniorImportPage.vue'),
     meta: { title: '批量导入', roles: ADMIN, group: '档案' },
   },
-  { path: 'centres', name: 'centres', component: coming, meta: { title: '服务站点', roles: BOTH, coming: true, group: '档案' } },
-  { path: 'menus', name: 'menus', component: coming, meta: { title: '每周菜单', roles: BOTH, coming: true, group: '档案' } },
-  { path: 'policies', name: 'policies', component: coming, meta: { title: '补贴政策', roles: ADMIN, coming: true, group: '档案' } },
+  { path: 'centres', name: 'centres', component: () => import('./pages/CentresPage.vue'), meta: { title: '服务站点', roles: BOTH, group: '档案' } },
+  { path: 'menus', name: 'menus', component: () => import('./pages/MenusPage.vue'), meta: { title: '每周菜单', roles: BOTH, group: '档案' } },
+  { path: 'policies', name: 'policies', component: () => import('./pages/PoliciesPage.vue'), meta: { title: '补贴政策', roles: ADMIN, group: '档案' } },
   { path: 'notices', name: 'notices', component: () => import('./pages/NoticesPage.vue'), meta: { title: '政策通知', roles: ADMIN, group: '通知' } },
   { path: 'money', name: 'money', component: () => import('./pages/MoneyPage.vue'), meta: { title: '资金与结算', roles: BOTH, group: '资金' } },
   { path: 'staff', name: 'staff', component: () => import('./pages/StaffPage.vue'), meta: { title: '账号管理', roles: ADMIN, group: '系统' } },
   { path: 'audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { title: '操作日志', roles: ADMIN, group: '系统' } },
   { path: 'jobs', name: 'jobs', component: () => import('./pages/JobsPage.vue'), meta: { title: '定时任务', roles: ADMIN, group: '系统' } },
+];
+
+/** Pages opened from a list (not in the menu); the menu keeps the list's entry lit (the first part of the path). */
+const detailRoutes: RouteRecordRaw[] = [
+  { path: 'centres/:id(\\d+)', name: 'centre', component: () => import('./pages/CentrePage.vue'), meta: { title: '站点详情', roles: BOTH } },
 ];
 
 export function canSee(roles: Role[] | undefined): boolean {
@@ -66,7 +76,7 @@ export const router = createRouter({
   routes: [
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { title: '登录', public: true } },
     { path: '/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: '修改密码', public: true } },
-    { path: '/', component: () => import('./layout/AppLayout.vue'), children: [{ path: '', name: 'home', component: coming }, ...appRoutes] },
+    { path: '/', component: () => import('./layout/AppLayout.vue'), children: [{ path: '', name: 'home', component: coming }, ...appRoutes, ...detailRoutes] },
     { path: '/:rest(.*)*', name: 'notFound', component: () => import('./pages/NotFoundPage.vue'), meta: { title: '页面不存在', public: true } },
   ],
 });

@@ -131,7 +131,7 @@ const VIEWPORT = { width: 1366, height: 768 };
     await page.close();
   }, 90_000);
 
-  test('staff: Bookings filters by status, Money shows the day and the problems, a coming page says so', async () => {
+  test('staff: Bookings filters by status, Money shows the day and the problems, Centres shows their own centre', async () => {
     const page = await openPage();
     await signIn(page, 'staff-jiaxin');
     await page.waitForURL(/\/console\/today$/);
@@ -145,10 +145,11 @@ const VIEWPORT = { width: 1366, height: 768 };
     await page.getByText('待处理问题').waitFor();
     await shot(page, '06-money-staff');
 
-    // A click in the middle of the item lands on its "筹备中" tag: it must open the page all the same.
+    // Every menu entry is a page now: staff see their own centre among the centres.
     await page.getByRole('menuitem', { name: /服务站点/ }).click();
-    await page.getByText('服务站点 正在建设中').waitFor();
-    await shot(page, '07-coming');
+    await page.waitForURL(/\/console\/centres$/);
+    await page.locator('.el-table__body tr').first().waitFor();
+    expect(await page.locator('.el-table__body').textContent()).toContain('嘉新社区居家养老服务照料中心');
 
     // Signing out ends the session on the server too.
     await page.locator('[data-test=user-menu]').click();

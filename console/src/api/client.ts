@@ -97,14 +97,18 @@ export const api = {
   async patch<T>(path: string, body: unknown = {}): Promise<T> {
     return (await (await send('PATCH', path, { body })).json()) as T;
   },
-  async delete(path: string): Promise<void> {
-    await send('DELETE', path);
-  },
   /** A file sent as the raw body, with its own Content-Type (the civil-affairs list import). */
   async upload<T>(path: string, file: Blob, query?: Query): Promise<T> {
     const name = file instanceof File ? file.name : '';
     const type = /\.xlsx$/i.test(name) ? XLSX_TYPE : /\.csv$/i.test(name) ? 'text/csv' : file.type || 'application/octet-stream';
     return (await (await send('POST', path, { query, raw: file, headers: { 'content-type': type } })).json()) as T;
+  },
+  async put<T>(path: string, body: unknown = {}): Promise<T> {
+    return (await (await send('PUT', path, { body })).json()) as T;
+  },
+  async del<T = void>(path: string): Promise<T> {
+    const res = await send('DELETE', path);
+    return (res.status === 204 ? undefined : await res.json()) as T;
   },
   /** A file answer (the settlement's xlsx): saved under the name the server gave it. */
   async download(path: string, fallbackName: string): Promise<string> {

@@ -3,6 +3,8 @@
  * and the few answers not declared there yet, written to match the services that build them.
  */
 export type * from '../../../server/contracts/api-types';
+export type * from '../../../server/contracts/catalogue-registry';
+export type * from '../../../server/contracts/dashboard-types';
 import type { AccountView, NoticeView, PaymentView, RefundView } from '../../../server/contracts/api-types';
 
 /** {error:{code,message,details?}}: every error the API answers. */
@@ -90,4 +92,19 @@ export interface JobRunView {
   finishedAt: string | null;
   processed: number | null;
   error: string | null;
+}
+
+/** GET /centres/:id/slot-templates (SlotTemplateView in server/services/catalogue/slot-template.service.ts). */
+export interface SlotTemplateView {
+  id: number;
+  centreId: number;
+  serviceItemId: number;
+  weekdays: number[];
+  start: string;
+  end: string;
+  capacity: number;
+  workerName: string;
+  bookingCutoff: { daysBefore: number; time: string };
+  cancelCutoff: { daysBefore: number; time: string };
+  active: boolean;
 }
