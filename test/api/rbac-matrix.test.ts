@@ -1,4 +1,4 @@
-import { Account, Booking, FamilyLink, Refund, Region, ServiceItem, SlotTemplate } from '../../entities';
+import { Account, Booking, FamilyLink, Refund, Region, ServiceItem, SlotTemplate, Visit } from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
 import { ERRORS } from '../../server/errors';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
@@ -70,6 +70,8 @@ interface Fixtures {
   mishixiangRegionId: number;
   lunchItemId: number;
   reminderTemplate: string;
+  ruleId: number;
+  visitId: number;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
@@ -201,6 +203,28 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/v1/settlements/:month.csv': { allow: ADMINS, req: () => ({ params: { month: '2026-11' } }) },
   'POST /api/v1/settlements': { allow: ['districtAdmin'], req: () => ({ body: { month: '2026-11' } }) },
   'GET /api/v1/jobs/runs': { allow: ADMINS },
+
+  // ---- the care cycle (issue 24): visit rules, visits, worries ----
+  'GET /api/v1/visit-rules': { allow: STAFF_AND_ADMINS },
+  'POST /api/v1/visit-rules': {
+    allow: ADMINS_OVER_HER,
+    req: (fx) => ({ body: { regionId: fx.mishixiangRegionId, category: 'empty_nest', intervalDays: 14 } }),
+  },
+  'PATCH /api/v1/visit-rules/:id': { allow: ADMINS_OVER_HER, req: (fx) => ({ params: { id: fx.ruleId }, body: { intervalDays: 7, version: 999 } }) },
+  'GET /api/v1/visits': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId, list: 'due' } }) },
+  'GET /api/v1/visits/mine': { allow: SIGNED_IN },
+  // Her centre's staff record her visits (a wrong code here: refused for the proof, not for who they are).
+  'POST /api/v1/visits/:id/record': {
+    allow: ['staff'],
+    req: (fx) => ({ params: { id: fx.visitId }, body: { proof: { code: '000000' }, health: 'good', mood: 'good', homeSafety: 'safe', version: 1 } }),
+  },
+  'POST /api/v1/visits/:id/resolve-concern': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.visitId }, body: { resolution: '矩阵测试', version: 1 } }) },
+  'GET /api/v1/seniors/:id/visit-code': { allow: ['senior', 'family'], req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'GET /api/v1/seniors/:id/care': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'PUT /api/v1/seniors/:id/care-sharing': {
+    allow: ['senior', ...OVER_HER],
+    req: (fx) => ({ params: { id: fx.zhangId }, body: { share: true, version: 999 } }),
+  },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */
@@ -340,6 +364,14 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
   await h.services.broadcasts.run();
 
   const lunchItem = await h.db.manager.findOneByOrFail(ServiceItem, { centreId: jiaxin.id, kind: 'lunch' });
+  // A visit rule for her street and the visits it plans (she lives alone and is over 80).
+  const rule = await h.http
+    .post('/api/v1/visit-rules')
+    .set('authorization', tokens.streetAdmin!)
+    .send({ regionId: mishixiang.id, category: 'living_alone', minAge: 80, intervalDays: 7 })
+    .expect(201);
+  await h.services.visitPlans.plan();
+  const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
   let n = 0;
   return {
     h,
@@ -353,6 +385,8 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     mishixiangRegionId: mishixiang.id,
     lunchItemId: lunchItem.id,
     reminderTemplate: h.config.templates.serviceReminder.mini,
+    ruleId: rule.body.id,
+    visitId: visit.id,
     async freshLinkOfZhang() {
       const now = h.clock.now();
       const account = await h.db.manager.save(Account, {
