@@ -13,6 +13,7 @@ import { slotsAhead } from './slots-ahead';
 import { wechatClaimPurge } from './wechat-claim-purge';
 import { visitPlan } from './visit-plan';
 import { visitEscalation } from './visit-escalation';
+import { silenceAlarm } from './silence-alarm';
 
 /**
  * Every scheduled job, each typed with the services it needs. The composition root (server/container.ts) takes
@@ -35,6 +36,7 @@ export const JOBS = [
   personalDataPurge,
   visitPlan,
   visitEscalation,
+  silenceAlarm,
 ] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);

@@ -110,6 +110,8 @@ import {
 import { TimeBankService } from './services/care/time-bank.service';
 import { VisitPlanService } from './services/care/visit-plan.service';
 import { VisitService } from './services/care/visit.service';
+import { CareCheckService } from './services/care/care-check.service';
+import { VolunteerService } from './services/care/volunteer.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -474,11 +476,32 @@ export function buildServices(deps: Deps) {
     above: repos.alerts,
   });
   const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank });
+  const careChecks = new CareCheckService({
+    ...careDeps,
+    rules: repos.visitRules,
+    checks: repos.careChecks,
+    signs: repos.signsOfLife,
+    visits: repos.visits,
+  });
+  const volunteers = new VolunteerService({
+    db,
+    clock,
+    volunteers: repos.volunteers,
+    visits: repos.visits,
+    ledger: repos.timeBankLedger,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    access,
+    audit,
+  });
   return {
     deps,
     timeBank,
     visitPlans,
     visits,
+    careChecks,
+    volunteers,
     slotTemplates,
     registry,
     notices,

@@ -1,4 +1,4 @@
-import { Account, Booking, FamilyLink, Refund, Region, ServiceItem, SlotTemplate, Visit } from '../../entities';
+import { Account, Booking, CareCheck, FamilyLink, Refund, Region, ServiceItem, SlotTemplate, Visit } from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
 import { ERRORS } from '../../server/errors';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
@@ -72,6 +72,9 @@ interface Fixtures {
   reminderTemplate: string;
   ruleId: number;
   visitId: number;
+  careCheckId: number;
+  volunteerId: number;
+  volunteerAccountId: number;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
@@ -372,6 +375,25 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     .expect(201);
   await h.services.visitPlans.plan();
   const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
+  const careCheck = await h.db.manager.save(CareCheck, {
+    seniorId: zhang.id,
+    centreId: jiaxin.id,
+    lastSignAt: null,
+    silenceKey: 'matrix',
+    silenceDays: 7,
+    status: 'open' as const,
+    closedAt: null,
+    closedByAccountId: null,
+    note: '',
+    version: 1,
+    createdAt: h.clock.now(),
+  });
+  const volunteerAccount = await h.db.manager.findOneByOrFail(Account, { miniOpenid: 'o_family_05' });
+  const volunteer = await h.http
+    .post('/api/v1/volunteers')
+    .set('authorization', tokens.staff!)
+    .send({ accountId: volunteerAccount.id, name: '吴静' })
+    .expect(201);
   let n = 0;
   return {
     h,
@@ -387,6 +409,9 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     reminderTemplate: h.config.templates.serviceReminder.mini,
     ruleId: rule.body.id,
     visitId: visit.id,
+    careCheckId: careCheck.id,
+    volunteerId: volunteer.body.id,
+    volunteerAccountId: volunteerAccount.id,
     async freshLinkOfZhang() {
       const now = h.clock.now();
       const account = await h.db.manager.save(Account, {

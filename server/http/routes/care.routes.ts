@@ -1,12 +1,23 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
-import { SENIOR_CATEGORIES, VISIT_HEALTH, VISIT_HOME_SAFETY, VISIT_MOOD } from '../../../entities';
+import { CONSENT_BY, SENIOR_CATEGORIES, TIME_BANK_HOLDERS, VISIT_HEALTH, VISIT_HOME_SAFETY, VISIT_MOOD } from '../../../entities';
 import type { Services } from '../../container';
 import type { Items } from '../../contracts/api-types';
-import type { RecordedVisitAnswer, SeniorCareAnswer, VisitCodeAnswer, VisitRuleView, VisitView } from '../../contracts/care-types';
+import type {
+  CareCheckView,
+  RecordedVisitAnswer,
+  SeniorCareAnswer,
+  TimeBankAnswer,
+  TimeBankStatement,
+  VisitCodeAnswer,
+  VisitRuleView,
+  VisitView,
+  VolunteerHomeAnswer,
+  VolunteerView,
+} from '../../contracts/care-types';
 import { CARE_FIELDS as F } from '../../words/care';
 import { FIELD_MESSAGES as M } from '../../words/catalogue';
-import { bool, idParam, int, note, num, oneOf, queryRef, ref, text } from '../catalogue-fields';
+import { bool, idParam, int, note, num, oneOf, phone, queryRef, ref, text } from '../catalogue-fields';
 import { actorOf, requireAuth } from '../middleware/auth';
 import { parse } from '../validate';
 
@@ -48,6 +59,22 @@ const recordBody = z.object({
 });
 const resolveBody = z.object({ resolution: text(F.resolution, 200), version });
 const sharingBody = z.object({ share: bool(F.share), version });
+const checksQuery = z.object({ centreId: queryRef(F.centreId), status: oneOf(F.list, ['open', 'closed'] as const).default('open') });
+const closeBody = z.object({ note: text(F.note, 200), version });
+const centreQuery = z.object({ centreId: queryRef(F.centreId) });
+const volunteerBody = z.object({ accountId: ref(F.accountId), name: text(F.name, 32), phone: phone(F.phone).nullable().default(null) });
+const pairBody = z.object({ seniorId: ref(F.seniorId), consentBy: oneOf(F.consentBy, CONSENT_BY), consentNote: note(F.consentNote, 200).default('') });
+const pathRef = (label: string) => z.coerce.number({ error: M.choose(label) }).pipe(ref(label));
+const pairParams = z.object({ id: pathRef(F.holderId), seniorId: pathRef(F.seniorId) });
+const holderParams = z.object({ kind: oneOf(F.holderKind, TIME_BANK_HOLDERS), id: pathRef(F.holderId) });
+const yearQuery = z.object({ year: z.coerce.number({ error: M.integer(F.year) }).pipe(int(F.year, 2000, 2100)) });
+const spendBody = z.object({
+  holderKind: oneOf(F.holderKind, TIME_BANK_HOLDERS),
+  holderId: ref(F.holderId),
+  minutes: int(F.minutes, 1, 100 * 60),
+  note: text(F.note, 200),
+});
+const giftBody = z.object({ seniorId: ref(F.seniorId), minutes: int(F.minutes, 1, 100 * 60) });
 
 /** 探访关爱: visit plans (administrators), the visit lists, recording a visit, worries, the senior's code and the family's page. */
 export function careRoutes(s: Services): Router {
@@ -87,6 +114,50 @@ export function careRoutes(s: Services): Router {
   });
   r.put('/seniors/:id/care-sharing', async (ctx) => {
     ctx.body = await s.visits.setFamilySharing(actorOf(ctx), parse(idParam, ctx.params).id, parse(sharingBody, ctx.request.body ?? {}));
+  });
+
+  // 关爱 checks raised by the silence alarm.
+  r.get('/care-checks', async (ctx) => {
+    const q = parse(checksQuery, ctx.query);
+    ctx.body = { items: await s.careChecks.list(actorOf(ctx), q.centreId, q.status) } satisfies Items<CareCheckView>;
+  });
+  r.post('/care-checks/:id/close', async (ctx) => {
+    ctx.body = (await s.careChecks.close(actorOf(ctx), parse(idParam, ctx.params).id, parse(closeBody, ctx.request.body ?? {}))) satisfies CareCheckView;
+  });
+
+  // Volunteers and their pairings.
+  r.get('/volunteers', async (ctx) => {
+    ctx.body = { items: await s.volunteers.list(actorOf(ctx), parse(centreQuery, ctx.query).centreId) } satisfies Items<VolunteerView>;
+  });
+  r.get('/volunteers/me', async (ctx) => {
+    ctx.body = (await s.volunteers.home(actorOf(ctx))) satisfies VolunteerHomeAnswer;
+  });
+  r.post('/volunteers', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = (await s.volunteers.register(actorOf(ctx), parse(volunteerBody, ctx.request.body ?? {}))) satisfies VolunteerView;
+  });
+  r.post('/volunteers/:id/pairings', async (ctx) => {
+    ctx.body = (await s.volunteers.pair(actorOf(ctx), parse(idParam, ctx.params).id, parse(pairBody, ctx.request.body ?? {}))) satisfies VolunteerView;
+  });
+  r.delete('/volunteers/:id/pairings/:seniorId', async (ctx) => {
+    const p = parse(pairParams, ctx.params);
+    ctx.body = (await s.volunteers.unpair(actorOf(ctx), p.id, p.seniorId)) satisfies VolunteerView;
+  });
+
+  // The time bank.
+  r.get('/time-bank/:kind/:id', async (ctx) => {
+    const p = parse(holderParams, ctx.params);
+    ctx.body = (await s.timeBank.view(actorOf(ctx), p.kind, p.id)) satisfies TimeBankAnswer;
+  });
+  r.get('/time-bank/:kind/:id/statement', async (ctx) => {
+    const p = parse(holderParams, ctx.params);
+    ctx.body = (await s.timeBank.statement(actorOf(ctx), p.kind, p.id, parse(yearQuery, ctx.query).year)) satisfies TimeBankStatement;
+  });
+  r.post('/time-bank/spend', async (ctx) => {
+    ctx.body = (await s.timeBank.spend(actorOf(ctx), parse(spendBody, ctx.request.body ?? {}))) satisfies TimeBankAnswer;
+  });
+  r.post('/time-bank/gift', async (ctx) => {
+    ctx.body = (await s.timeBank.gift(actorOf(ctx), parse(giftBody, ctx.request.body ?? {}))) satisfies TimeBankAnswer;
   });
   return r;
 }
