@@ -1,4 +1,19 @@
-import { Account, Booking, Centre, FamilyLink, Refund, Region, Senior, SeniorAssessment, ServiceItem, Slot, SlotTemplate, SubsidyBudget } from '../../entities';
+import {
+  Account,
+  Booking,
+  CareCheck,
+  Centre,
+  FamilyLink,
+  Refund,
+  Region,
+  Senior,
+  SeniorAssessment,
+  ServiceItem,
+  Slot,
+  SlotTemplate,
+  SubsidyBudget,
+  Visit,
+} from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
 import { ERRORS } from '../../server/errors';
 import { addDays } from '../../server/lib/time';
@@ -105,6 +120,11 @@ interface Fixtures {
   newSlotForm(): Record<string, unknown>;
   newClosureForm(): Record<string, unknown>;
   newPolicyForm(): Record<string, unknown>;
+  ruleId: number;
+  visitId: number;
+  careCheckId: number;
+  volunteerId: number;
+  volunteerAccountId: number;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
@@ -503,6 +523,28 @@ export const MATRIX: Record<string, Row> = {
     allow: ADMINS_OVER_HER,
     req: async (fx) => ({ params: { id: fx.budgetId }, body: { amountFen: 120_000, version: await fx.versionOf(SubsidyBudget, fx.budgetId) } }),
   },
+
+  // ---- the care cycle (issue 24): visit rules, visits, worries ----
+  'GET /api/v1/visit-rules': { allow: STAFF_AND_ADMINS },
+  'POST /api/v1/visit-rules': {
+    allow: ADMINS_OVER_HER,
+    req: (fx) => ({ body: { regionId: fx.mishixiangRegionId, category: 'empty_nest', intervalDays: 14 } }),
+  },
+  'PATCH /api/v1/visit-rules/:id': { allow: ADMINS_OVER_HER, req: (fx) => ({ params: { id: fx.ruleId }, body: { intervalDays: 7, version: 999 } }) },
+  'GET /api/v1/visits': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId, list: 'due' } }) },
+  'GET /api/v1/visits/mine': { allow: SIGNED_IN },
+  // Her centre's staff record her visits (a wrong code here: refused for the proof, not for who they are).
+  'POST /api/v1/visits/:id/record': {
+    allow: ['staff'],
+    req: (fx) => ({ params: { id: fx.visitId }, body: { proof: { code: '000000' }, health: 'good', mood: 'good', homeSafety: 'safe', version: 1 } }),
+  },
+  'POST /api/v1/visits/:id/resolve-concern': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.visitId }, body: { resolution: '矩阵测试', version: 1 } }) },
+  'GET /api/v1/seniors/:id/visit-code': { allow: ['senior', 'family'], req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'GET /api/v1/seniors/:id/care': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'PUT /api/v1/seniors/:id/care-sharing': {
+    allow: ['senior', ...OVER_HER],
+    req: (fx) => ({ params: { id: fx.zhangId }, body: { share: true, version: 999 } }),
+  },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */
@@ -694,6 +736,33 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     cancelCutoff: { daysBefore: 0, time: '09:00' },
   });
   const newClosureForm = () => ({ date: addDays('2027-06-01', ++k), serviceItemIds: [spareItem.id], reason: '矩阵测试' });
+  // A visit rule for her street and the visits it plans (she lives alone and is over 80).
+  const rule = await h.http
+    .post('/api/v1/visit-rules')
+    .set('authorization', tokens.streetAdmin!)
+    .send({ regionId: mishixiang.id, category: 'living_alone', minAge: 80, intervalDays: 7 })
+    .expect(201);
+  await h.services.visitPlans.plan();
+  const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
+  const careCheck = await h.db.manager.save(CareCheck, {
+    seniorId: zhang.id,
+    centreId: jiaxin.id,
+    lastSignAt: null,
+    silenceKey: 'matrix',
+    silenceDays: 7,
+    status: 'open' as const,
+    closedAt: null,
+    closedByAccountId: null,
+    note: '',
+    version: 1,
+    createdAt: h.clock.now(),
+  });
+  const volunteerAccount = await h.db.manager.findOneByOrFail(Account, { miniOpenid: 'o_family_05' });
+  const volunteer = await h.http
+    .post('/api/v1/volunteers')
+    .set('authorization', tokens.staff!)
+    .send({ accountId: volunteerAccount.id, name: '吴静' })
+    .expect(201);
   let n = 0;
   return {
     h,
@@ -763,6 +832,11 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
       const p = await made('/api/v1/policies', newPolicyForm());
       return { id: p.id, version: p.version };
     },
+    ruleId: rule.body.id,
+    visitId: visit.id,
+    careCheckId: careCheck.id,
+    volunteerId: volunteer.body.id,
+    volunteerAccountId: volunteerAccount.id,
     async freshLinkOfZhang() {
       const now = h.clock.now();
       const account = await h.db.manager.save(Account, {
