@@ -12,6 +12,7 @@ import {
   Slot,
   SlotTemplate,
   SubsidyBudget,
+  TimeBankEntry,
   Visit,
 } from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
@@ -58,6 +59,10 @@ const OVER_HER: Role[] = ['staff', 'streetAdmin', 'districtAdmin'];
 /** Herself, her daughter, and those responsible for her. */
 const HER_PEOPLE: Role[] = ['senior', 'family', ...OVER_HER];
 const ADMINS_OVER_HER: Role[] = ['streetAdmin', 'districtAdmin'];
+/** Her daughter is the only volunteer among the roles: the others have no volunteer page and no hours to give. */
+const NOT_A_VOLUNTEER: Row['refused'] = Object.fromEntries(
+  ROLES.filter((r) => r !== 'anon' && r !== 'family').map((r) => [r, { status: 404, code: 'VOLUNTEER_NOT_FOUND' }]),
+);
 
 interface Req {
   params?: Record<string, string | number>;
@@ -123,8 +128,16 @@ interface Fixtures {
   ruleId: number;
   visitId: number;
   careCheckId: number;
+  /** 吴静, a volunteer of her centre (no role of the matrix). */
   volunteerId: number;
   volunteerAccountId: number;
+  /** Her daughter 刘敏, registered as a volunteer of her centre too, with two hours saved. */
+  daughterVolunteerId: number;
+  /** 吴静 paired with her (again, if a row ended it). */
+  pairZhang(): Promise<void>;
+  freshCareCheck(): Promise<Versioned>;
+  /** A WeChat account no one has registered as a volunteer. */
+  freshWechatAccount(): Promise<number>;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
@@ -545,6 +558,48 @@ export const MATRIX: Record<string, Row> = {
     allow: ['senior', ...OVER_HER],
     req: (fx) => ({ params: { id: fx.zhangId }, body: { share: true, version: 999 } }),
   },
+
+  // ---- the silence alarm's 关爱 checks: her centre's staff, the administrators over it ----
+  'GET /api/v1/care-checks': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'POST /api/v1/care-checks/:id/close': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const c = await fx.freshCareCheck();
+      return { params: { id: c.id }, body: { note: '矩阵测试：电话联系上了', version: c.version } };
+    },
+  },
+
+  // ---- volunteers: staff register them for their own centre and pair them with its seniors; her daughter is one ----
+  'GET /api/v1/volunteers': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  // One's own volunteer page: only a volunteer has one (the others are told there is no such volunteer).
+  'GET /api/v1/volunteers/me': { allow: ['family'], refused: NOT_A_VOLUNTEER },
+  // A WeChat account nobody has registered yet, for the staff member's own centre: any centre's staff may.
+  'POST /api/v1/volunteers': {
+    allow: ['staff', 'staffSameStreet', 'staffOtherStreet'],
+    req: async (fx) => ({ body: { accountId: await fx.freshWechatAccount(), name: '矩阵志愿者' } }),
+  },
+  // Only the staff of the volunteer's centre pair them (with a senior of that centre) and end a pairing.
+  'POST /api/v1/volunteers/:id/pairings': {
+    allow: ['staff'],
+    req: (fx) => ({ params: { id: fx.volunteerId }, body: { seniorId: fx.zhangId, consentBy: 'senior', consentNote: '矩阵测试：本人当面同意' } }),
+  },
+  'DELETE /api/v1/volunteers/:id/pairings/:seniorId': {
+    allow: ['staff'],
+    req: async (fx) => {
+      await fx.pairZhang();
+      return { params: { id: fx.volunteerId, seniorId: fx.zhangId } };
+    },
+  },
+
+  // ---- the time bank: her daughter's hours as a volunteer (herself, her centre's staff, the administrators over it);
+  // her own statement (the people who may see her); spends recorded by staff; gifts by a volunteer to their own family ----
+  'GET /api/v1/time-bank/:kind/:id': { allow: ['family', ...OVER_HER], req: (fx) => ({ params: { kind: 'volunteer', id: fx.daughterVolunteerId } }) },
+  'GET /api/v1/time-bank/:kind/:id/statement': { allow: HER_PEOPLE, req: (fx) => ({ params: { kind: 'senior', id: fx.zhangId }, query: { year: 2026 } }) },
+  'POST /api/v1/time-bank/spend': {
+    allow: OVER_HER,
+    req: (fx) => ({ body: { holderKind: 'volunteer', holderId: fx.daughterVolunteerId, minutes: 1, note: '矩阵测试：助浴一次' } }),
+  },
+  'POST /api/v1/time-bank/gift': { allow: ['family'], req: (fx) => ({ body: { seniorId: fx.zhangId, minutes: 1 } }), refused: NOT_A_VOLUNTEER },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */
@@ -744,6 +799,23 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     .expect(201);
   await h.services.visitPlans.plan();
   const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
+  let checks = 0;
+  const freshCareCheck = async () => {
+    const c = await h.db.manager.save(CareCheck, {
+      seniorId: zhang.id,
+      centreId: jiaxin.id,
+      lastSignAt: null,
+      silenceKey: `matrix-${++checks}`,
+      silenceDays: 7,
+      status: 'open' as const,
+      closedAt: null,
+      closedByAccountId: null,
+      note: '',
+      version: 1,
+      createdAt: h.clock.now(),
+    });
+    return { id: c.id, version: c.version };
+  };
   const careCheck = await h.db.manager.save(CareCheck, {
     seniorId: zhang.id,
     centreId: jiaxin.id,
@@ -763,6 +835,23 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     .set('authorization', tokens.staff!)
     .send({ accountId: volunteerAccount.id, name: '吴静' })
     .expect(201);
+  const daughterAccount = await h.db.manager.findOneByOrFail(Account, { miniOpenid: 'o_family_01' });
+  const daughterVolunteer = await h.http
+    .post('/api/v1/volunteers')
+    .set('authorization', tokens.staff!)
+    .send({ accountId: daughterAccount.id, name: '刘敏' })
+    .expect(201);
+  await h.db.manager.save(TimeBankEntry, {
+    holderKind: 'volunteer' as const,
+    holderId: daughterVolunteer.body.id,
+    kind: 'credit' as const,
+    minutes: 120,
+    visitId: null,
+    onceKey: 'matrix:daughter',
+    note: '矩阵测试',
+    recordedByAccountId: null,
+    createdAt: h.clock.now(),
+  });
   let n = 0;
   return {
     h,
@@ -837,6 +926,27 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     careCheckId: careCheck.id,
     volunteerId: volunteer.body.id,
     volunteerAccountId: volunteerAccount.id,
+    daughterVolunteerId: daughterVolunteer.body.id,
+    async pairZhang() {
+      await h.http
+        .post(`/api/v1/volunteers/${volunteer.body.id}/pairings`)
+        .set('authorization', tokens.staff!)
+        .send({ seniorId: zhang.id, consentBy: 'senior' })
+        .expect(200);
+    },
+    freshCareCheck,
+    async freshWechatAccount() {
+      const now = h.clock.now();
+      const account = await h.db.manager.save(Account, {
+        displayName: `矩阵微信${++n}`,
+        roles: ['family' as const],
+        active: true,
+        miniOpenid: `o_matrix_volunteer_${n}`,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return account.id;
+    },
     async freshLinkOfZhang() {
       const now = h.clock.now();
       const account = await h.db.manager.save(Account, {
