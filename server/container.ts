@@ -475,7 +475,7 @@ export function buildServices(deps: Deps) {
     regions: repos.regions,
     above: repos.alerts,
   });
-  const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank });
+  const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank, attempts });
   const careChecks = new CareCheckService({
     ...careDeps,
     rules: repos.visitRules,

@@ -163,6 +163,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容太大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请以 JSON 格式提交' },
   LINK_CODE_TOO_MANY_TRIES: { status: 429, message: '绑定码输错次数太多，请 15 分钟后再试' },
+  VISIT_CODE_TOO_MANY_TRIES: { status: 429, message: '探访码输错次数太多，请 15 分钟后再试，或在老人家里用手机定位' },
   // The registry: regions, centres, service items and prices, slots and closures (services/catalogue/).
   REGION_OUT_OF_SCOPE: { status: 403, message: '这个地区不在您的管辖范围内' },
   CENTRE_OUT_OF_SCOPE: { status: 403, message: '这个服务站点不归您管理' },

@@ -14,6 +14,7 @@ import type { SeniorRepository } from '../../repositories/senior.repository';
 import { CARE_TEXTS } from '../../words/care';
 import { MINI_PAGES, type TemplatePair } from '../../wechat-templates';
 import type { AccessService } from '../access/access.service';
+import type { AttemptLimiter } from '../access/attempt-limiter';
 import { hasRole, type Actor } from '../access/actor';
 import type { AuditService } from '../access/audit.service';
 import type { AccountNotifier } from '../messaging/notifier.service';
@@ -37,6 +38,8 @@ export interface VisitServiceDeps {
   template: TemplatePair;
   access: AccessService;
   audit: AuditService;
+  /** Wrong presence codes are counted per visitor account (and then refused for a while): a code is six digits. */
+  attempts: AttemptLimiter;
   logger: Logger;
 }
 
@@ -124,7 +127,7 @@ export class VisitService {
     if (!isVisitor) throw new AppError('VISITOR_NOT_ALLOWED');
     if (visit.status !== 'due') throw new AppError('VISIT_NOT_DUE');
     assertVersion(visit.version, input.version);
-    const proof = this.presence(visit, senior, input.proof);
+    const proof = await this.provePresence(actor, visit, senior, input.proof);
     const now = this.deps.clock.now();
     const concernNote = input.concern ? input.concernNote || CARE_TEXTS.defaultConcern : '';
     const asVolunteer = volunteer && (paired || visit.volunteerId === volunteer.id) ? volunteer : null;
@@ -158,6 +161,33 @@ export class VisitService {
     return { visit: view, notified, creditedMinutes: credited };
   }
 
+  /**
+   * A code is a guess until it is checked: each try is counted first (AttemptLimiter, per visitor account), so codes
+   * sent one after another or all at once are slowed down and then locked; a right code gives its try back. The
+   * phone's location is no guess and is never counted.
+   */
+  private async provePresence(
+    actor: Actor,
+    visit: Visit,
+    senior: Senior,
+    proof: VisitRecordInput['proof'],
+  ): Promise<{ kind: 'location' | 'code'; distanceM: number | null }> {
+    if (!('code' in proof)) return this.presence(visit, senior, proof);
+    const attempt = await this.deps.attempts.begin([{ policy: 'visit_code_account', id: String(actor.accountId) }], {
+      ip: actor.ip,
+      actor,
+      entity: { type: 'visit', id: visit.id, scope: { centreId: visit.centreId, regionPath: visit.regionPath } },
+    });
+    try {
+      const proved = this.presence(visit, senior, proof);
+      await attempt.succeeded();
+      return proved;
+    } catch (err) {
+      await attempt.failed('visit_code.failed', { seniorId: senior.id });
+      throw err;
+    }
+  }
+
   private presence(visit: Visit, senior: Senior, proof: VisitRecordInput['proof']): { kind: 'location' | 'code'; distanceM: number | null } {
     if ('code' in proof) {
       if (proof.code !== visit.presenceCode) throw new AppError('PRESENCE_CODE_WRONG');
@@ -182,7 +212,9 @@ export class VisitService {
     };
     const reached = (o: string) => o === 'subscribe' || o === 'template';
     const staffTold = await Promise.all(staff.filter((a) => a.id !== actor.accountId).map((a) => this.deps.notifier.notify(a, notice)));
-    const kinTold = await Promise.all(kin.map(async (k) => ({ relation: k.relation || k.account.displayName, outcome: await this.deps.notifier.notify(k.account, notice) })));
+    const kinTold = await Promise.all(
+      kin.map(async (k) => ({ relation: k.relation || k.account.displayName, outcome: await this.deps.notifier.notify(k.account, notice) })),
+    );
     const told = staffTold.some(reached) ? [CARE_TEXTS.staffName] : [];
     return [...told, ...kinTold.filter((k) => reached(k.outcome)).map((k) => k.relation)];
   }
@@ -205,16 +237,26 @@ export class VisitService {
         updatedAt: now,
       });
       if (!ok) throw new AppError('VERSION_CONFLICT');
-      await this.deps.audit.record(em, actor, 'visit.concern_resolve', { type: 'visit', id: visitId, scope: { centreId: visit.centreId, regionPath: visit.regionPath } }, {
-        resolution: input.resolution,
-      });
+      await this.deps.audit.record(
+        em,
+        actor,
+        'visit.concern_resolve',
+        { type: 'visit', id: visitId, scope: { centreId: visit.centreId, regionPath: visit.regionPath } },
+        {
+          resolution: input.resolution,
+        },
+      );
     });
     const [view] = await visitViews(this.deps, [(await this.deps.visits.findById(visitId))!], this.today());
     return view;
   }
 
   /** Whether the senior agreed that visit worries are told to their family too: the senior, or those over them. */
-  async setFamilySharing(actor: Actor, seniorId: number, input: { share: boolean; version: number }): Promise<{ shareCareWithFamily: boolean; version: number }> {
+  async setFamilySharing(
+    actor: Actor,
+    seniorId: number,
+    input: { share: boolean; version: number },
+  ): Promise<{ shareCareWithFamily: boolean; version: number }> {
     const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
     const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
