@@ -353,6 +353,58 @@ export function buildServices(deps: Deps) {
     audit,
     logger,
   });
+  // The care cycle (issue 24): visit plans and visits, volunteers, the time bank, the silence alarm.
+  const timeBank = new TimeBankService({
+    db,
+    clock,
+    ledger: repos.timeBankLedger,
+    volunteers: repos.volunteers,
+    seniors: repos.seniors,
+    links: repos.links,
+    access,
+    audit,
+  });
+  const careDeps = {
+    db,
+    clock,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    notifier,
+    template: templates.careNotice,
+    access,
+    audit,
+    logger,
+  };
+  const visitPlans = new VisitPlanService({
+    ...careDeps,
+    rules: repos.visitRules,
+    visits: repos.visits,
+    volunteers: repos.volunteers,
+    signs: repos.signsOfLife,
+    regions: repos.regions,
+    above: repos.alerts,
+  });
+  const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank, attempts });
+  const careChecks = new CareCheckService({
+    ...careDeps,
+    rules: repos.visitRules,
+    checks: repos.careChecks,
+    signs: repos.signsOfLife,
+    visits: repos.visits,
+  });
+  const volunteers = new VolunteerService({
+    db,
+    clock,
+    volunteers: repos.volunteers,
+    visits: repos.visits,
+    ledger: repos.timeBankLedger,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    access,
+    audit,
+  });
   const bot = new ChatBot({
     clock,
     conversations: repos.botConversations,
@@ -362,6 +414,7 @@ export function buildServices(deps: Deps) {
     familyLinks,
     safety: botSafety,
     handover: chatHandover,
+    visits,
     logger,
   });
   const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
@@ -443,58 +496,6 @@ export function buildServices(deps: Deps) {
       callOff: slotCallOff,
     }),
   };
-  // The care cycle (issue 24): visit plans and visits, volunteers, the time bank, the silence alarm.
-  const timeBank = new TimeBankService({
-    db,
-    clock,
-    ledger: repos.timeBankLedger,
-    volunteers: repos.volunteers,
-    seniors: repos.seniors,
-    links: repos.links,
-    access,
-    audit,
-  });
-  const careDeps = {
-    db,
-    clock,
-    seniors: repos.seniors,
-    centres: repos.centres,
-    accounts: repos.accounts,
-    notifier,
-    template: templates.careNotice,
-    access,
-    audit,
-    logger,
-  };
-  const visitPlans = new VisitPlanService({
-    ...careDeps,
-    rules: repos.visitRules,
-    visits: repos.visits,
-    volunteers: repos.volunteers,
-    signs: repos.signsOfLife,
-    regions: repos.regions,
-    above: repos.alerts,
-  });
-  const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank, attempts });
-  const careChecks = new CareCheckService({
-    ...careDeps,
-    rules: repos.visitRules,
-    checks: repos.careChecks,
-    signs: repos.signsOfLife,
-    visits: repos.visits,
-  });
-  const volunteers = new VolunteerService({
-    db,
-    clock,
-    volunteers: repos.volunteers,
-    visits: repos.visits,
-    ledger: repos.timeBankLedger,
-    seniors: repos.seniors,
-    centres: repos.centres,
-    accounts: repos.accounts,
-    access,
-    audit,
-  });
   return {
     deps,
     timeBank,
