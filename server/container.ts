@@ -110,6 +110,7 @@ import {
 import { TimeBankService } from './services/care/time-bank.service';
 import { VisitPlanService } from './services/care/visit-plan.service';
 import { VisitService } from './services/care/visit.service';
+import { CareReportService } from './services/care/care-report.service';
 import { CareCheckService } from './services/care/care-check.service';
 import { VolunteerService } from './services/care/volunteer.service';
 
@@ -405,6 +406,14 @@ export function buildServices(deps: Deps) {
     access,
     audit,
   });
+  const careReports = new CareReportService({
+    clock,
+    visits: repos.visits,
+    ledger: repos.timeBankLedger,
+    regions: repos.regions,
+    centres: repos.centres,
+    access,
+  });
   const bot = new ChatBot({
     clock,
     conversations: repos.botConversations,
@@ -503,6 +512,7 @@ export function buildServices(deps: Deps) {
     visits,
     careChecks,
     volunteers,
+    careReports,
     slotTemplates,
     registry,
     notices,

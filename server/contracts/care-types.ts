@@ -120,6 +120,7 @@ export interface TimeBankStatement {
   entries: TimeBankEntryView[];
 }
 
+/** 探访关爱月报: one community's month (visits due in it, worries and volunteer hours of visits made in it). */
 export interface CareReportRow {
   regionId: number | null;
   community: string;
@@ -132,6 +133,8 @@ export interface CareReportRow {
 
 export interface CareReport {
   month: string;
+  /** A region (administrators: their region or one under it) or a centre (its staff: its own visits only). */
+  scope: { kind: 'region' | 'centre'; id: number; name: string };
   rows: CareReportRow[];
   total: Omit<CareReportRow, 'regionId' | 'community'>;
 }

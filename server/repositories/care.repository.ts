@@ -174,8 +174,8 @@ export class VisitRepository {
   }
 
   /** Visits planned (due in the period, not cancelled) and done, per community region path, for a report. */
-  async monthFigures(from: string, to: string, regionPath: string): Promise<Array<{ regionPath: string; planned: number; done: number }>> {
-    const rows: Array<{ regionPath: string; planned: string | number; done: string | number }> = await this.db.manager
+  async monthFigures(from: string, to: string, scope: ReportScope): Promise<Array<{ regionPath: string; planned: number; done: number }>> {
+    const q = this.db.manager
       .createQueryBuilder(Visit, 'v')
       .select('v.regionPath', 'regionPath')
       .addSelect('COUNT(*)', 'planned')
@@ -184,16 +184,16 @@ export class VisitRepository {
         from,
         to,
         cancelled: 'cancelled',
-        path: `${regionPath}%`,
-      })
-      .groupBy('v.regionPath')
-      .getRawMany();
+        path: `${scope.regionPath}%`,
+      });
+    if (scope.centreId !== null) q.andWhere('v.centreId = :centreId', { centreId: scope.centreId });
+    const rows: Array<{ regionPath: string; planned: string | number; done: string | number }> = await q.groupBy('v.regionPath').getRawMany();
     return rows.map((r) => ({ regionPath: r.regionPath, planned: Number(r.planned), done: Number(r.done) }));
   }
 
   /** Worries raised (visits done in the period with one) and how many of them are resolved, per community. */
-  async concernFigures(from: Date, to: Date, regionPath: string): Promise<Array<{ regionPath: string; raised: number; resolved: number }>> {
-    const rows: Array<{ regionPath: string; raised: string | number; resolved: string | number }> = await this.db.manager
+  async concernFigures(from: Date, to: Date, scope: ReportScope): Promise<Array<{ regionPath: string; raised: number; resolved: number }>> {
+    const q = this.db.manager
       .createQueryBuilder(Visit, 'v')
       .select('v.regionPath', 'regionPath')
       .addSelect('COUNT(*)', 'raised')
@@ -202,12 +202,18 @@ export class VisitRepository {
         from,
         to,
         none: 'none',
-        path: `${regionPath}%`,
-      })
-      .groupBy('v.regionPath')
-      .getRawMany();
+        path: `${scope.regionPath}%`,
+      });
+    if (scope.centreId !== null) q.andWhere('v.centreId = :centreId', { centreId: scope.centreId });
+    const rows: Array<{ regionPath: string; raised: string | number; resolved: string | number }> = await q.groupBy('v.regionPath').getRawMany();
     return rows.map((r) => ({ regionPath: r.regionPath, raised: Number(r.raised), resolved: Number(r.resolved) }));
   }
+}
+
+/** What a care report covers: the visits of seniors in a region, and (for a centre's staff) of one centre only. */
+export interface ReportScope {
+  regionPath: string;
+  centreId: number | null;
 }
 
 /** The latest value of an instant column per senior, over one table. */
@@ -433,8 +439,8 @@ export class TimeBankRepository {
   }
 
   /** Minutes credited to volunteers in a period, per the region path of the visit's senior. */
-  async creditedMinutes(from: Date, to: Date, regionPath: string): Promise<Array<{ regionPath: string; minutes: number }>> {
-    const rows: Array<{ regionPath: string; m: string | number }> = await this.db.manager
+  async creditedMinutes(from: Date, to: Date, scope: ReportScope): Promise<Array<{ regionPath: string; minutes: number }>> {
+    const q = this.db.manager
       .createQueryBuilder(TimeBankEntry, 't')
       .innerJoin(Visit, 'v', 'v.id = t.visitId')
       .select('v.regionPath', 'regionPath')
@@ -443,10 +449,10 @@ export class TimeBankRepository {
         credit: 'credit',
         from,
         to,
-        path: `${regionPath}%`,
-      })
-      .groupBy('v.regionPath')
-      .getRawMany();
+        path: `${scope.regionPath}%`,
+      });
+    if (scope.centreId !== null) q.andWhere('v.centreId = :centreId', { centreId: scope.centreId });
+    const rows: Array<{ regionPath: string; m: string | number }> = await q.groupBy('v.regionPath').getRawMany();
     return rows.map((r) => ({ regionPath: r.regionPath, minutes: Number(r.m) }));
   }
 }

@@ -600,6 +600,16 @@ export const MATRIX: Record<string, Row> = {
     req: (fx) => ({ body: { holderKind: 'volunteer', holderId: fx.daughterVolunteerId, minutes: 1, note: '矩阵测试：助浴一次' } }),
   },
   'POST /api/v1/time-bank/gift': { allow: ['family'], req: (fx) => ({ body: { seniorId: fx.zhangId, minutes: 1 } }), refused: NOT_A_VOLUNTEER },
+
+  // ---- the care report for her street: the administrators over it; the staff of a centre in it (their own visits) ----
+  'GET /api/v1/care/reports': {
+    allow: ['staff', 'staffSameStreet', ...ADMINS_OVER_HER],
+    req: (fx) => ({ query: { month: '2026-12', regionId: fx.mishixiangRegionId } }),
+  },
+  'GET /api/v1/care/reports.xlsx': {
+    allow: ['staff', 'staffSameStreet', ...ADMINS_OVER_HER],
+    req: (fx) => ({ query: { month: '2026-12', regionId: fx.mishixiangRegionId } }),
+  },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */

@@ -1,10 +1,13 @@
 import { Router } from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { CONSENT_BY, SENIOR_CATEGORIES, TIME_BANK_HOLDERS, VISIT_HEALTH, VISIT_HOME_SAFETY, VISIT_MOOD } from '../../../entities';
 import type { Services } from '../../container';
 import type { Items } from '../../contracts/api-types';
+import type { CareReportFile } from '../../services/care/care-report.service';
 import type {
   CareCheckView,
+  CareReport,
   RecordedVisitAnswer,
   SeniorCareAnswer,
   TimeBankAnswer,
@@ -75,6 +78,18 @@ const spendBody = z.object({
   note: text(F.note, 200),
 });
 const giftBody = z.object({ seniorId: ref(F.seniorId), minutes: int(F.minutes, 1, 100 * 60) });
+const reportQuery = z.object({
+  month: z.string({ error: M.required(F.month) }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, `${F.month}请写成 2026-12 这样`),
+  regionId: queryRef(F.regionId).optional(),
+});
+
+/** RFC 6266 / 5987: an ASCII fallback name, and the Chinese name percent-encoded as UTF-8. */
+function sendFile(ctx: Context, f: CareReportFile): void {
+  ctx.set('Content-Type', f.contentType);
+  ctx.set('Content-Disposition', `attachment; filename="${f.asciiFileName}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = f.body;
+}
 
 /** 探访关爱: visit plans (administrators), the visit lists, recording a visit, worries, the senior's code and the family's page. */
 export function careRoutes(s: Services): Router {
@@ -158,6 +173,16 @@ export function careRoutes(s: Services): Router {
   });
   r.post('/time-bank/gift', async (ctx) => {
     ctx.body = (await s.timeBank.gift(actorOf(ctx), parse(giftBody, ctx.request.body ?? {}))) satisfies TimeBankAnswer;
+  });
+
+  // 探访关爱月报: per community, visits done against planned, worries, volunteer hours (JSON for the console, xlsx).
+  r.get('/care/reports', async (ctx) => {
+    const q = parse(reportQuery, ctx.query);
+    ctx.body = (await s.careReports.report(actorOf(ctx), q.month, q.regionId)) satisfies CareReport;
+  });
+  r.get('/care/reports.xlsx', async (ctx) => {
+    const q = parse(reportQuery, ctx.query);
+    sendFile(ctx, await s.careReports.file(actorOf(ctx), q.month, q.regionId));
   });
   return r;
 }
