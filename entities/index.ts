@@ -4,6 +4,7 @@ import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
+import { CareCheck, TimeBankEntry, Visit, VisitRule, Volunteer, VolunteerPairing } from './care.entity';
 import { CentreClosure } from './centre-closure.entity';
 import { ChatHandover, EmergencyCheck } from './chat-safety.entity';
 import { CentreDayDigest } from './centre-day-digest.entity';
@@ -37,6 +38,7 @@ export * from './audit-log.entity';
 export * from './booking.entity';
 export * from './bot.entity';
 export * from './centre.entity';
+export * from './care.entity';
 export * from './centre-closure.entity';
 export * from './chat-safety.entity';
 export * from './centre-day-digest.entity';
@@ -112,4 +114,10 @@ export const ENTITIES = [
   DashboardRollup,
   SettlementDiscrepancy,
   AttemptLimit,
+  VisitRule,
+  Visit,
+  Volunteer,
+  VolunteerPairing,
+  CareCheck,
+  TimeBankEntry,
 ];

@@ -147,6 +147,10 @@ export class Senior {
   @TextColumn(200, { default: '' })
   deactivationNote!: string;
 
+  /** The senior agreed that worries seen on a visit (探访) are told to their linked family as well as the centre. */
+  @Column({ type: 'boolean', default: false })
+  shareCareWithFamily!: boolean;
+
   /** Optimistic concurrency: every edit sends the version it read and bumps it. */
   @Column({ type: 'int', default: 1 })
   version!: number;

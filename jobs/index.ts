@@ -11,6 +11,9 @@ import { personalDataPurge } from './personal-data-purge';
 import { reminders } from './reminders';
 import { slotsAhead } from './slots-ahead';
 import { wechatClaimPurge } from './wechat-claim-purge';
+import { visitPlan } from './visit-plan';
+import { visitEscalation } from './visit-escalation';
+import { silenceAlarm } from './silence-alarm';
 
 /**
  * Every scheduled job, each typed with the services it needs. The composition root (server/container.ts) takes
@@ -31,6 +34,9 @@ export const JOBS = [
   wechatClaimPurge,
   dashboardRollup,
   personalDataPurge,
+  visitPlan,
+  visitEscalation,
+  silenceAlarm,
 ] as const;
 
 export const JOB_NAMES: readonly string[] = JOBS.map((j) => j.name);

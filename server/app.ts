@@ -30,6 +30,7 @@ import { operationsRoutes } from './http/routes/operations.routes';
 import { dashboardRoutes } from './http/routes/dashboard.routes';
 import { menuRoutes } from './http/routes/menu.routes';
 import { policyRoutes } from './http/routes/policy.routes';
+import { careRoutes } from './http/routes/care.routes';
 
 const ROUTES = new WeakMap<Koa, RouteInfo[]>();
 
@@ -90,6 +91,7 @@ export function createApp(s: Services): Koa {
       menuRoutes(s),
       policyRoutes(s),
       dashboardRoutes(s),
+      careRoutes(s),
     ],
     [bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' })],
   );

@@ -99,6 +99,20 @@ import { BudgetService } from './services/dashboard/budget.service';
 import { DashboardService } from './services/dashboard/dashboard.service';
 import { DashboardRollupService } from './services/dashboard/rollup.service';
 import { PolicyService } from './services/policy/policy.service';
+import {
+  CareCheckRepository,
+  SignsOfLifeRepository,
+  TimeBankRepository,
+  VisitRepository,
+  VisitRuleRepository,
+  VolunteerRepository,
+} from './repositories/care.repository';
+import { TimeBankService } from './services/care/time-bank.service';
+import { VisitPlanService } from './services/care/visit-plan.service';
+import { VisitService } from './services/care/visit.service';
+import { CareReportService } from './services/care/care-report.service';
+import { CareCheckService } from './services/care/care-check.service';
+import { VolunteerService } from './services/care/volunteer.service';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -163,6 +177,12 @@ export function buildServices(deps: Deps) {
     dashboards: new DashboardRepository(db),
     emergencyChecks: new EmergencyCheckRepository(db),
     handovers: new ChatHandoverRepository(db),
+    visitRules: new VisitRuleRepository(db),
+    visits: new VisitRepository(db),
+    volunteers: new VolunteerRepository(db),
+    signsOfLife: new SignsOfLifeRepository(db),
+    careChecks: new CareCheckRepository(db),
+    timeBankLedger: new TimeBankRepository(db),
   };
   const { logger, config } = deps;
   const templates = config.templates;
@@ -334,6 +354,66 @@ export function buildServices(deps: Deps) {
     audit,
     logger,
   });
+  // The care cycle (issue 24): visit plans and visits, volunteers, the time bank, the silence alarm.
+  const timeBank = new TimeBankService({
+    db,
+    clock,
+    ledger: repos.timeBankLedger,
+    volunteers: repos.volunteers,
+    seniors: repos.seniors,
+    links: repos.links,
+    access,
+    audit,
+  });
+  const careDeps = {
+    db,
+    clock,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    notifier,
+    template: templates.careNotice,
+    access,
+    audit,
+    logger,
+  };
+  const visitPlans = new VisitPlanService({
+    ...careDeps,
+    rules: repos.visitRules,
+    visits: repos.visits,
+    volunteers: repos.volunteers,
+    signs: repos.signsOfLife,
+    regions: repos.regions,
+    above: repos.alerts,
+  });
+  const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank, attempts });
+  const careChecks = new CareCheckService({
+    ...careDeps,
+    rules: repos.visitRules,
+    checks: repos.careChecks,
+    signs: repos.signsOfLife,
+    visits: repos.visits,
+  });
+  const volunteers = new VolunteerService({
+    db,
+    clock,
+    volunteers: repos.volunteers,
+    visits: repos.visits,
+    ledger: repos.timeBankLedger,
+    seniors: repos.seniors,
+    centres: repos.centres,
+    accounts: repos.accounts,
+    access,
+    audit,
+  });
+  const careReports = new CareReportService({
+    clock,
+    visits: repos.visits,
+    ledger: repos.timeBankLedger,
+    regions: repos.regions,
+    centres: repos.centres,
+    access,
+  });
   const bot = new ChatBot({
     clock,
     conversations: repos.botConversations,
@@ -343,6 +423,7 @@ export function buildServices(deps: Deps) {
     familyLinks,
     safety: botSafety,
     handover: chatHandover,
+    visits,
     logger,
   });
   const notices = new NoticeService(db, clock, repos.notices, repos.regions, audit);
@@ -426,6 +507,12 @@ export function buildServices(deps: Deps) {
   };
   return {
     deps,
+    timeBank,
+    visitPlans,
+    visits,
+    careChecks,
+    volunteers,
+    careReports,
     slotTemplates,
     registry,
     notices,

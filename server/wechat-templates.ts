@@ -20,6 +20,7 @@ export const TEMPLATE_PURPOSES = [
   'ratingRequest',
   'policyNotice',
   'seniorStatus',
+  'careNotice',
 ] as const;
 export type TemplatePurpose = (typeof TEMPLATE_PURPOSES)[number];
 export type TemplateIds = Record<TemplatePurpose, TemplatePair>;
@@ -38,6 +39,8 @@ export const DEFAULT_TEMPLATE_IDS: TemplateIds = {
   policyNotice: { mp: 'mulin_tpl_policy_notice', mini: 'mulin_sub_policy_notice' },
   /** 档案状态变更 to the family when a senior's record is closed or opened again (thing1 senior, thing2 what, thing3 bookings, time4 when). */
   seniorStatus: { mp: 'mulin_tpl_senior_status', mini: 'mulin_sub_senior_status' },
+  /** 探访关爱: a worry seen on a visit, an overdue visit, a silent senior (thing1 senior, thing2 what, time3 when, thing4 what to do). */
+  careNotice: { mp: 'mulin_tpl_care_notice', mini: 'mulin_sub_care_notice' },
 };
 
 /** Mini-program pages the subscribe messages open. */
@@ -48,4 +51,5 @@ export const MINI_PAGES = {
   centreDay: (centreId: number, date: string) => `pages/staff/bookings?centreId=${centreId}&date=${date}`,
   notice: (noticeId: number) => `pages/notices/detail?id=${noticeId}`,
   bookings: () => 'pages/bookings/list',
+  visits: () => 'pages/staff/visits',
 } as const;

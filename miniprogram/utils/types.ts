@@ -22,3 +22,4 @@ export type {
   SlotView,
   UsualMealView,
 } from '../../server/contracts/api-types';
+export type { RecordedVisitAnswer, VisitCodeAnswer, VisitView, VolunteerHomeAnswer } from '../../server/contracts/care-types';

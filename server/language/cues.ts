@@ -109,3 +109,30 @@ export function smallTalkKind(normalized: string): 'thanks' | 'weather' | 'other
   if (/雨|雪|冷|热|风|天气|太阳|降温|升温|暖和|凉快/.test(normalized)) return 'weather';
   return 'other';
 }
+
+// ----------------------------------------------------------------------------------------------- visitors
+
+const WHEN = '(?:什么时候|哪天|哪一天|几号|几点|星期几|周几|几时)';
+const COMES = '(?:是否来|来不来|来吗|来么|来没|会来|要来|还来|来了吗)';
+const SEE = '(?:看(?!病|医生|大夫|菜单|电视)|探望|看望|探访|走访)';
+const VISITOR = '(?:志愿者|义工|社工|网格员|探访员|探访的人?|看我的人|走访的人?)';
+
+/**
+ * Who is coming to see me, and when: "这周谁来看我", "啥时候有人来看我", "志愿者哪天来", "下次探访是哪天",
+ * "有没有人来看我". Read on the canonical text, before loneliness ("有没有人来看我" holds 没有人来看), and only
+ * when no one of the family is asked after (VISITOR_FAMILY): "没人来看我" is a feeling, not this question.
+ */
+export const VISITOR_ASK = new RegExp(
+  [
+    `谁[^|]{0,3}(?:来|过来|上门|去)${SEE}`,
+    `${WHEN}[^|]{0,6}(?:来|过来|上门|去)(?:人|我家|家里)?${SEE}`,
+    `${WHEN}[^|]{0,2}有人(?:来|过来|上门)(?![^|]{0,2}(?:送|拿|修|打扫|收))`,
+    `(?:有没有人|是否有人)[^|]{0,4}(?:来|过来|上门|去)${SEE}`,
+    `有人[^|]{0,4}(?:来|过来|上门|去)${SEE}[^|]{0,3}(?:吗|么|没|没有)$`,
+    `${VISITOR}[^|]{0,6}(?:${WHEN}|${COMES})`,
+    `探访[^|]{0,4}${WHEN}|${WHEN}[^|]{0,4}探访|有探访|有没有探访|探访安排`,
+  ].join('|'),
+);
+
+/** The family asked after ("儿子什么时候来看我"): the bot does not know their plans, and it is no visit question. */
+export const VISITOR_FAMILY = /儿子|女儿|闺女|孩子|孙子|孙女|外孙|儿女|子女|老伴|亲戚|家里人|家人|儿媳|女婿|侄子|侄女/;

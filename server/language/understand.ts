@@ -24,6 +24,8 @@ import {
   POSTPONE,
   PRICE,
   SMALL_TALK,
+  VISITOR_ASK,
+  VISITOR_FAMILY,
 } from './cues';
 import { readDanger, type DangerKind } from './danger';
 import { extractDate } from './dates';
@@ -110,6 +112,7 @@ export type Intent =
   | 'price' // 午饭几块钱, 洗一次澡多少钱, 我自己要付多少
   | 'lonely' // 就我一个人，没人说话; 想老伴了; 孩子们都不来看我
   | 'small_talk' // 外头下小雨了, 中饭刚吃完, 谢谢你, 吃了吗
+  | 'who_visits' // 这周谁来看我, 啥时候有人来看我, 志愿者哪天来, 下次探访是哪天 (探访关爱: who comes, and when)
   | 'unknown';
 
 /** The intents that lead to a booking offer. A message that asks for none of these must never get one. */
@@ -164,7 +167,18 @@ const CALLED_OFF_SERVICE: ReadonlyArray<readonly [RegExp, Service]> = [
 ];
 
 /** Intents an unsure danger ("头有点晕", "帮帮我") overrides: nothing concrete was asked. */
-const WEAK_OVERRIDABLE: ReadonlySet<Intent> = new Set<Intent>(['unknown', 'help', 'rate', 'human', 'confirm', 'deny', 'choose', 'small_talk', 'lonely']);
+const WEAK_OVERRIDABLE: ReadonlySet<Intent> = new Set<Intent>([
+  'unknown',
+  'help',
+  'rate',
+  'human',
+  'confirm',
+  'deny',
+  'choose',
+  'small_talk',
+  'lonely',
+  'who_visits',
+]);
 
 function rateScore(r: string): number | undefined {
   const word = firstIn(SCORES, r);
@@ -357,6 +371,9 @@ export function understand(text: string, now: Date): Understanding {
     if (u.date !== undefined && CORRECTION.test(r) && !ordered && !isBath && !isVisit) return 'deny';
     if (GREETING_MEAL.test(bare)) return 'small_talk';
     if (GREETING_SHORT.test(s)) return 'help';
+
+    // ---- who is coming to see me (探访): a question, before loneliness reads "有没有人来看我" as "没有人来看"
+    if (VISITOR_ASK.test(s) && !VISITOR_FAMILY.test(s) && !ordered && !isBath) return 'who_visits';
 
     // ---- feelings come before any reading of portions or of "no" ("就我一个人" is no "1 份"; "孩子们都不来看我")
     // A portion said, or a meal sent on a named day, is an order even beside "一个人" ("我妈一个人在家，周六中午给她送一份饭").

@@ -6,7 +6,8 @@ import { stream, Workbook, type Worksheet } from 'exceljs';
  * in as integer fen and only becomes yuan here: in xlsx a number shown with two decimals (so Excel can still sum
  * it), in CSV the exact decimal string.
  */
-export type CellKind = 'text' | 'count' | 'fen';
+/** `decimal`: a number shown with one decimal (hours: 1.5). */
+export type CellKind = 'text' | 'count' | 'fen' | 'decimal';
 
 export interface TableColumn {
   header: string;
@@ -68,7 +69,7 @@ function dataSheet(wb: Workbook, t: Sheet): Worksheet {
   ws.columns = t.columns.map((c) => ({
     header: c.header,
     width: c.width ?? (c.kind === 'text' ? 28 : 14),
-    style: c.kind === 'fen' ? { numFmt: '0.00' } : c.kind === 'count' ? { numFmt: '0' } : {},
+    style: c.kind === 'fen' ? { numFmt: '0.00' } : c.kind === 'count' ? { numFmt: '0' } : c.kind === 'decimal' ? { numFmt: '0.0' } : {},
   }));
   ws.getRow(1).font = { bold: true };
   for (const r of t.rows) ws.addRow(r.map((v, i) => fenCell(t.columns[i].kind, v)));

@@ -278,6 +278,24 @@ export const BOT = {
   nothingToRate: '最近没有要打分的服务。\n想订饭就说“明天中午订饭”。',
   rateWhich: '请回 1 到 5 打个分，5 分最好。',
 
+  // ---- who comes to see them (探访关爱) ----
+  /**
+   * The visits planned this week and next, at most two, soonest first: `day` as dayWords says it (or 这几天 for one
+   * already due), `name` as the senior calls the visitor; `whom` names the senior when the family asks for them.
+   */
+  visitorsComing: (whom: string | null, visits: Array<{ day: string; name: string }>) =>
+    [
+      `${visits[0].day}，${visits[0].name}来看${whom ?? '您'}${visits.length > 1 ? '；' : '。'}`,
+      ...(visits[1] ? [`${visits[1].day}，${visits[1].name}再来。`] : []),
+      '有事想先说，就说“找人”。',
+    ].join('\n'),
+  /** Nobody is planned: the centre arranges one when asked. */
+  noVisitorsComing: (whom: string | null) => `这两周还没有安排人来看${whom ?? '您'}。\n想有人来，就说“找人”，站里来安排。`,
+  /** An open visit whose day has passed: the visitor is still to come. */
+  visitDueNow: '这几天',
+  /** A visit given to no one by name. */
+  someVisitor: '站里的人',
+
   // ---- a person ----
   /** Hand-over: from now on a person at the centre reads what they write. */
   toStaff: (centre: string, phone: string) =>

@@ -23,6 +23,7 @@ export const ERROR_MESSAGES = {
   LOGIN_TOO_MANY_TRIES: (waitSeconds: number) => `登录失败次数太多，请${waitWords(waitSeconds)}后再试`,
   PASSWORD_TOO_MANY_TRIES: (waitSeconds: number) => `原密码输错次数太多，请${waitWords(waitSeconds)}后再试`,
   LINK_CODE_TOO_MANY_TRIES: (waitSeconds: number) => `绑定码输错次数太多，请${waitWords(waitSeconds)}后再试`,
+  VISIT_CODE_TOO_MANY_TRIES: (waitSeconds: number) => `探访码输错次数太多，请${waitWords(waitSeconds)}后再试，或在老人家里用手机定位`,
 } as const;
 
 /** " 30 秒", " 15 分钟", " 1 小时" (rounded up: nobody is told to come back too early). */

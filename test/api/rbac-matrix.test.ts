@@ -1,4 +1,20 @@
-import { Account, Booking, Centre, FamilyLink, Refund, Region, Senior, SeniorAssessment, ServiceItem, Slot, SlotTemplate, SubsidyBudget } from '../../entities';
+import {
+  Account,
+  Booking,
+  CareCheck,
+  Centre,
+  FamilyLink,
+  Refund,
+  Region,
+  Senior,
+  SeniorAssessment,
+  ServiceItem,
+  Slot,
+  SlotTemplate,
+  SubsidyBudget,
+  TimeBankEntry,
+  Visit,
+} from '../../entities';
 import { createApp, routesOfApp } from '../../server/app';
 import { ERRORS } from '../../server/errors';
 import { addDays } from '../../server/lib/time';
@@ -43,6 +59,10 @@ const OVER_HER: Role[] = ['staff', 'streetAdmin', 'districtAdmin'];
 /** Herself, her daughter, and those responsible for her. */
 const HER_PEOPLE: Role[] = ['senior', 'family', ...OVER_HER];
 const ADMINS_OVER_HER: Role[] = ['streetAdmin', 'districtAdmin'];
+/** Her daughter is the only volunteer among the roles: the others have no volunteer page and no hours to give. */
+const NOT_A_VOLUNTEER: Row['refused'] = Object.fromEntries(
+  ROLES.filter((r) => r !== 'anon' && r !== 'family').map((r) => [r, { status: 404, code: 'VOLUNTEER_NOT_FOUND' }]),
+);
 
 interface Req {
   params?: Record<string, string | number>;
@@ -105,6 +125,19 @@ interface Fixtures {
   newSlotForm(): Record<string, unknown>;
   newClosureForm(): Record<string, unknown>;
   newPolicyForm(): Record<string, unknown>;
+  ruleId: number;
+  visitId: number;
+  careCheckId: number;
+  /** 吴静, a volunteer of her centre (no role of the matrix). */
+  volunteerId: number;
+  volunteerAccountId: number;
+  /** Her daughter 刘敏, registered as a volunteer of her centre too, with two hours saved. */
+  daughterVolunteerId: number;
+  /** 吴静 paired with her (again, if a row ended it). */
+  pairZhang(): Promise<void>;
+  freshCareCheck(): Promise<Versioned>;
+  /** A WeChat account no one has registered as a volunteer. */
+  freshWechatAccount(): Promise<number>;
   freshLinkOfZhang(): Promise<number>;
   freshTemplate(): Promise<number>;
   freshNotice(): Promise<number>;
@@ -503,6 +536,80 @@ export const MATRIX: Record<string, Row> = {
     allow: ADMINS_OVER_HER,
     req: async (fx) => ({ params: { id: fx.budgetId }, body: { amountFen: 120_000, version: await fx.versionOf(SubsidyBudget, fx.budgetId) } }),
   },
+
+  // ---- the care cycle (issue 24): visit rules, visits, worries ----
+  'GET /api/v1/visit-rules': { allow: STAFF_AND_ADMINS },
+  'POST /api/v1/visit-rules': {
+    allow: ADMINS_OVER_HER,
+    req: (fx) => ({ body: { regionId: fx.mishixiangRegionId, category: 'empty_nest', intervalDays: 14 } }),
+  },
+  'PATCH /api/v1/visit-rules/:id': { allow: ADMINS_OVER_HER, req: (fx) => ({ params: { id: fx.ruleId }, body: { intervalDays: 7, version: 999 } }) },
+  'GET /api/v1/visits': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId, list: 'due' } }) },
+  'GET /api/v1/visits/mine': { allow: SIGNED_IN },
+  // Her centre's staff record her visits (a wrong code here: refused for the proof, not for who they are).
+  'POST /api/v1/visits/:id/record': {
+    allow: ['staff'],
+    req: (fx) => ({ params: { id: fx.visitId }, body: { proof: { code: '000000' }, health: 'good', mood: 'good', homeSafety: 'safe', version: 1 } }),
+  },
+  'POST /api/v1/visits/:id/resolve-concern': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.visitId }, body: { resolution: '矩阵测试', version: 1 } }) },
+  'GET /api/v1/seniors/:id/visit-code': { allow: ['senior', 'family'], req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'GET /api/v1/seniors/:id/care': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.zhangId } }) },
+  'PUT /api/v1/seniors/:id/care-sharing': {
+    allow: ['senior', ...OVER_HER],
+    req: (fx) => ({ params: { id: fx.zhangId }, body: { share: true, version: 999 } }),
+  },
+
+  // ---- the silence alarm's 关爱 checks: her centre's staff, the administrators over it ----
+  'GET /api/v1/care-checks': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  'POST /api/v1/care-checks/:id/close': {
+    allow: OVER_HER,
+    req: async (fx) => {
+      const c = await fx.freshCareCheck();
+      return { params: { id: c.id }, body: { note: '矩阵测试：电话联系上了', version: c.version } };
+    },
+  },
+
+  // ---- volunteers: staff register them for their own centre and pair them with its seniors; her daughter is one ----
+  'GET /api/v1/volunteers': { allow: OVER_HER, req: (fx) => ({ query: { centreId: fx.jiaxinId } }) },
+  // One's own volunteer page: only a volunteer has one (the others are told there is no such volunteer).
+  'GET /api/v1/volunteers/me': { allow: ['family'], refused: NOT_A_VOLUNTEER },
+  // A WeChat account nobody has registered yet, for the staff member's own centre: any centre's staff may.
+  'POST /api/v1/volunteers': {
+    allow: ['staff', 'staffSameStreet', 'staffOtherStreet'],
+    req: async (fx) => ({ body: { accountId: await fx.freshWechatAccount(), name: '矩阵志愿者' } }),
+  },
+  // Only the staff of the volunteer's centre pair them (with a senior of that centre) and end a pairing.
+  'POST /api/v1/volunteers/:id/pairings': {
+    allow: ['staff'],
+    req: (fx) => ({ params: { id: fx.volunteerId }, body: { seniorId: fx.zhangId, consentBy: 'senior', consentNote: '矩阵测试：本人当面同意' } }),
+  },
+  'DELETE /api/v1/volunteers/:id/pairings/:seniorId': {
+    allow: ['staff'],
+    req: async (fx) => {
+      await fx.pairZhang();
+      return { params: { id: fx.volunteerId, seniorId: fx.zhangId } };
+    },
+  },
+
+  // ---- the time bank: her daughter's hours as a volunteer (herself, her centre's staff, the administrators over it);
+  // her own statement (the people who may see her); spends recorded by staff; gifts by a volunteer to their own family ----
+  'GET /api/v1/time-bank/:kind/:id': { allow: ['family', ...OVER_HER], req: (fx) => ({ params: { kind: 'volunteer', id: fx.daughterVolunteerId } }) },
+  'GET /api/v1/time-bank/:kind/:id/statement': { allow: HER_PEOPLE, req: (fx) => ({ params: { kind: 'senior', id: fx.zhangId }, query: { year: 2026 } }) },
+  'POST /api/v1/time-bank/spend': {
+    allow: OVER_HER,
+    req: (fx) => ({ body: { holderKind: 'volunteer', holderId: fx.daughterVolunteerId, minutes: 1, note: '矩阵测试：助浴一次' } }),
+  },
+  'POST /api/v1/time-bank/gift': { allow: ['family'], req: (fx) => ({ body: { seniorId: fx.zhangId, minutes: 1 } }), refused: NOT_A_VOLUNTEER },
+
+  // ---- the care report for her street: the administrators over it; the staff of a centre in it (their own visits) ----
+  'GET /api/v1/care/reports': {
+    allow: ['staff', 'staffSameStreet', ...ADMINS_OVER_HER],
+    req: (fx) => ({ query: { month: '2026-12', regionId: fx.mishixiangRegionId } }),
+  },
+  'GET /api/v1/care/reports.xlsx': {
+    allow: ['staff', 'staffSameStreet', ...ADMINS_OVER_HER],
+    req: (fx) => ({ query: { month: '2026-12', regionId: fx.mishixiangRegionId } }),
+  },
 };
 
 /** The built-in WeChat (sandbox mode only): it imitates WeChat's servers and knows no Mulin sessions. */
@@ -694,6 +801,67 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     cancelCutoff: { daysBefore: 0, time: '09:00' },
   });
   const newClosureForm = () => ({ date: addDays('2027-06-01', ++k), serviceItemIds: [spareItem.id], reason: '矩阵测试' });
+  // A visit rule for her street and the visits it plans (she lives alone and is over 80).
+  const rule = await h.http
+    .post('/api/v1/visit-rules')
+    .set('authorization', tokens.streetAdmin!)
+    .send({ regionId: mishixiang.id, category: 'living_alone', minAge: 80, intervalDays: 7 })
+    .expect(201);
+  await h.services.visitPlans.plan();
+  const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
+  let checks = 0;
+  const freshCareCheck = async () => {
+    const c = await h.db.manager.save(CareCheck, {
+      seniorId: zhang.id,
+      centreId: jiaxin.id,
+      lastSignAt: null,
+      silenceKey: `matrix-${++checks}`,
+      silenceDays: 7,
+      status: 'open' as const,
+      closedAt: null,
+      closedByAccountId: null,
+      note: '',
+      version: 1,
+      createdAt: h.clock.now(),
+    });
+    return { id: c.id, version: c.version };
+  };
+  const careCheck = await h.db.manager.save(CareCheck, {
+    seniorId: zhang.id,
+    centreId: jiaxin.id,
+    lastSignAt: null,
+    silenceKey: 'matrix',
+    silenceDays: 7,
+    status: 'open' as const,
+    closedAt: null,
+    closedByAccountId: null,
+    note: '',
+    version: 1,
+    createdAt: h.clock.now(),
+  });
+  const volunteerAccount = await h.db.manager.findOneByOrFail(Account, { miniOpenid: 'o_family_05' });
+  const volunteer = await h.http
+    .post('/api/v1/volunteers')
+    .set('authorization', tokens.staff!)
+    .send({ accountId: volunteerAccount.id, name: '吴静' })
+    .expect(201);
+  const daughterAccount = await h.db.manager.findOneByOrFail(Account, { miniOpenid: 'o_family_01' });
+  const daughterVolunteer = await h.http
+    .post('/api/v1/volunteers')
+    .set('authorization', tokens.staff!)
+    .send({ accountId: daughterAccount.id, name: '刘敏' })
+    .expect(201);
+  await h.db.manager.save(TimeBankEntry, {
+    holderKind: 'volunteer' as const,
+    holderId: daughterVolunteer.body.id,
+    kind: 'credit' as const,
+    minutes: 120,
+    visitId: null,
+    onceKey: 'matrix:daughter',
+    note: '矩阵测试',
+    recordedByAccountId: null,
+    createdAt: h.clock.now(),
+  });
   let n = 0;
   return {
     h,
@@ -762,6 +930,32 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     async freshPolicy() {
       const p = await made('/api/v1/policies', newPolicyForm());
       return { id: p.id, version: p.version };
+    },
+    ruleId: rule.body.id,
+    visitId: visit.id,
+    careCheckId: careCheck.id,
+    volunteerId: volunteer.body.id,
+    volunteerAccountId: volunteerAccount.id,
+    daughterVolunteerId: daughterVolunteer.body.id,
+    async pairZhang() {
+      await h.http
+        .post(`/api/v1/volunteers/${volunteer.body.id}/pairings`)
+        .set('authorization', tokens.staff!)
+        .send({ seniorId: zhang.id, consentBy: 'senior' })
+        .expect(200);
+    },
+    freshCareCheck,
+    async freshWechatAccount() {
+      const now = h.clock.now();
+      const account = await h.db.manager.save(Account, {
+        displayName: `矩阵微信${++n}`,
+        roles: ['family' as const],
+        active: true,
+        miniOpenid: `o_matrix_volunteer_${n}`,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return account.id;
     },
     async freshLinkOfZhang() {
       const now = h.clock.now();

@@ -26,7 +26,14 @@ test('every page has its four files, built with Component() and declaring its co
 });
 
 test("the pages the server's subscribe messages open exist", () => {
-  const targets = [MINI_PAGES.emergency(1), MINI_PAGES.booking(1), MINI_PAGES.conversation(1), MINI_PAGES.centreDay(1, '2026-12-01'), MINI_PAGES.notice(1)];
+  const targets = [
+    MINI_PAGES.emergency(1),
+    MINI_PAGES.booking(1),
+    MINI_PAGES.conversation(1),
+    MINI_PAGES.centreDay(1, '2026-12-01'),
+    MINI_PAGES.notice(1),
+    MINI_PAGES.visits(),
+  ];
   for (const t of targets) expect(app.pages).toContain(t.split('?')[0]);
 });
 

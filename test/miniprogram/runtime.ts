@@ -14,7 +14,7 @@ import { withinRealTime } from '../helpers/real-time';
  * - wx.requestPayment checks paySign with the merchant's public key, as WeChat does, then pays the order at the
  *   sandbox cashier (/sandbox/wxpay/sandbox/orders/:no/pay) and waits for WeChat Pay's notification to land;
  * - wx.requestSubscribeMessage answers what the test says (default: accept all), wx.scanCode returns the code the
- *   test sets; toasts, modals, navigation, vibration and phone calls are recorded for assertions;
+ *   test sets, wx.getLocation where the test puts the phone; toasts, modals, navigation, vibration and phone calls are recorded for assertions;
  * - navigateTo / redirectTo / navigateBack run the page stack the way the client does (onLoad, onShow).
  */
 
@@ -146,6 +146,8 @@ export class MiniProgramRuntime {
   private readonly inFlight = new Set<Promise<unknown>>();
   private modalAnswers: Array<{ confirm: boolean; content?: string }> = [];
   private scanQueue: Array<string | null> = [];
+  /** Where wx.getLocation says the phone is (null: location refused). */
+  location: { latitude: number; longitude: number } | null = null;
   private failRequests = 0;
   payBehaviour: 'pay' | 'cancel' = 'pay';
   subscribeAnswer: 'accept' | 'reject' = 'accept';
@@ -341,6 +343,8 @@ export class MiniProgramRuntime {
       vibrateShort: (o: Callbacks) => (this.calls.push('vibrateShort'), done(o, {})),
       vibrateLong: (o: Callbacks) => (this.calls.push('vibrateLong'), done(o, {})),
       makePhoneCall: (o: { phoneNumber: string } & Callbacks) => (this.calls.push(`makePhoneCall ${o.phoneNumber}`), done(o, {})),
+      getLocation: (o: Callbacks) =>
+        this.location ? done(o, { ...this.location, accuracy: 20, errMsg: 'getLocation:ok' }) : failed(o, 'getLocation:fail auth deny'),
       scanCode: (o: Callbacks) => {
         const code = this.scanQueue.shift();
         if (code === undefined || code === null) failed(o, 'scanCode:fail cancel');

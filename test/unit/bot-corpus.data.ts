@@ -11,6 +11,7 @@ import type { Case } from './bot-corpus.kit';
 import { MORE } from './bot-corpus.more';
 import { NO_OFFER } from './bot-corpus.no-offer';
 import { REQUESTS } from './bot-corpus.requests';
+import { VISITORS } from './bot-corpus.visitors';
 
 export { NOW, type Case, type Expected } from './bot-corpus.kit';
 
@@ -28,6 +29,7 @@ export const CORPUS_FILES = {
   holdout6: HOLDOUT6,
   holdout7: HOLDOUT7,
   holdout8: HOLDOUT8,
+  visitors: VISITORS,
 } as const satisfies Record<string, readonly Case[]>;
 
 export const CORPUS: readonly Case[] = Object.values(CORPUS_FILES).flat();

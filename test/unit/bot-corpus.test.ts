@@ -29,6 +29,7 @@ const ALL_INTENTS: readonly Intent[] = [
   'price',
   'lonely',
   'small_talk',
+  'who_visits',
 ];
 
 type Slot = keyof Expected;

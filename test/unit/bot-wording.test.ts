@@ -114,11 +114,22 @@ const SAMPLES: Record<string, unknown[][]> = {
     [CENTRE, '王芳', '好的，您别急，我马上打给您。', false],
   ],
   lonely: [[CENTRE]],
+  visitorsComing: [
+    [
+      '欧阳秀英',
+      [
+        { day: '明天 12月2日', name: '志愿者欧阳秀英' },
+        { day: '12月9日 周三', name: '志愿者欧阳秀英' },
+      ],
+    ],
+    [null, [{ day: '这几天', name: '赵敏' }]],
+  ],
+  noVisitorsComing: [['欧阳秀英'], [null]],
   lonelyCallAsked: [[CENTRE]],
 };
 
 /** Entries that are not replies on their own: a name in a sentence, a phrase inside an offer, a prefix. */
-const PARTS = new Set(['someSenior', 'asLastTime', 'priceLine', 'botBackBefore', 'confirmOrNot', 'payBy']);
+const PARTS = new Set(['someSenior', 'asLastTime', 'priceLine', 'botBackBefore', 'confirmOrNot', 'payBy', 'visitDueNow', 'someVisitor']);
 
 function width(line: string): number {
   let w = 0;

@@ -2,7 +2,7 @@ import { pageState } from '../../behaviors/page-state';
 import { api, login, showError } from '../../utils/api';
 import { T } from '../../utils/texts';
 import { yuan } from '../../utils/format';
-import type { FamilyLinkView, Items, NoticeInbox, RaisedAlertAnswer, UsualMealView } from '../../utils/types';
+import type { FamilyLinkView, Items, NoticeInbox, RaisedAlertAnswer, UsualMealView, VolunteerHomeAnswer } from '../../utils/types';
 import { confirmModal, go, largeText, qs, setLargeText } from '../../utils/ui';
 
 type Role = '' | 'senior' | 'family' | 'staff';
@@ -21,6 +21,8 @@ Component({
     usual: null as UsualMealView | null,
     usualWhat: '',
     usualPrice: '',
+    /** A volunteer (registered by a centre): their visits are one tap away. */
+    volunteer: false,
   },
   methods: {
     onShow() {
@@ -33,7 +35,12 @@ Component({
         this.setData({ large: largeText(), role, seniorId: me.seniorId ?? 0, greeting: `${me.displayName}，您好` });
         if (role === 'family') {
           const links = await api.get<Items<FamilyLinkView>>('/family-links');
-          this.setData({ links: links.items });
+          // Anyone may be a centre's volunteer; most are not (the server answers 404 then, and nothing is shown).
+          const volunteer = await api.get<VolunteerHomeAnswer>('/volunteers/me', { quiet: true }).then(
+            () => true,
+            () => false,
+          );
+          this.setData({ links: links.items, volunteer });
         }
         if (role === 'senior' && me.seniorId && largeText()) await this.loadUsual(me.seniorId);
         const notices = await api.get<NoticeInbox>('/me/notices', { quiet: true }).catch(() => ({ unread: 0 }));
@@ -81,6 +88,12 @@ Component({
     },
     openWorkbench() {
       go('/pages/staff/workbench');
+    },
+    openVisits() {
+      go('/pages/staff/visits');
+    },
+    openVisitCode() {
+      go(`/pages/care/code?${qs({ seniorId: this.data.seniorId })}`);
     },
     /** 助急: one confirmation, then the alert goes to the family and the centre at once. */
     async askHelp() {

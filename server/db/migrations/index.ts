@@ -20,6 +20,7 @@ import { ChatSafety1796485086161 } from './1796485086161-ChatSafety';
 import { AttemptLimits1796485894482 } from './1796485894482-AttemptLimits';
 import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
 import { EmergencyJoins1796489238842 } from './1796489238842-EmergencyJoins';
+import { CareCycle1796489300000 } from './1796489300000-CareCycle';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -41,4 +42,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   AttemptLimits1796485894482,
   Utf8mb4Tables1796485894483,
   EmergencyJoins1796489238842,
+  CareCycle1796489300000,
 ];

@@ -6,7 +6,7 @@ import { HOUR, MINUTE, SECOND } from '../../lib/time';
 import type { AttemptLimitRepository, AttemptState } from '../../repositories/attempt-limit.repository';
 import { ERROR_MESSAGES } from '../../words/errors';
 import type { Actor } from './actor';
-import type { AuditService } from './audit.service';
+import type { AuditService, AuditTarget } from './audit.service';
 
 /**
  * How many tries of a secret one subject gets. The first `free` go at once; after that each try must wait
@@ -21,7 +21,7 @@ export interface AttemptPolicy {
   lockMs: number;
   windowMs: number;
   /** What a refused try is answered. */
-  refusal: Extract<ErrorCode, 'LOGIN_TOO_MANY_TRIES' | 'LINK_CODE_TOO_MANY_TRIES' | 'PASSWORD_TOO_MANY_TRIES'>;
+  refusal: Extract<ErrorCode, 'LOGIN_TOO_MANY_TRIES' | 'LINK_CODE_TOO_MANY_TRIES' | 'PASSWORD_TOO_MANY_TRIES' | 'VISIT_CODE_TOO_MANY_TRIES'>;
 }
 
 export const ATTEMPT_POLICIES = {
@@ -37,6 +37,11 @@ export const ATTEMPT_POLICIES = {
   code_ip: { free: 10, firstDelayMs: SECOND, lockAfter: 30, lockMs: 15 * MINUTE, windowMs: 15 * MINUTE, refusal: 'LINK_CODE_TOO_MANY_TRIES' },
   /** Binding and family-link codes sent in chat, per WeChat user: five an hour (what the bot tells them). */
   code_openid: { free: 4, firstDelayMs: 0, lockAfter: 5, lockMs: HOUR, windowMs: HOUR, refusal: 'LINK_CODE_TOO_MANY_TRIES' },
+  /**
+   * The 6-digit code a senior's page shows to prove a visit, per visitor account: five tries a quarter hour, as for
+   * family-link codes (a visitor at the door types it once or twice; the phone's location needs no code at all).
+   */
+  visit_code_account: { free: 3, firstDelayMs: 5 * SECOND, lockAfter: 5, lockMs: 15 * MINUTE, windowMs: 15 * MINUTE, refusal: 'VISIT_CODE_TOO_MANY_TRIES' },
 } as const satisfies Record<string, AttemptPolicy>;
 
 export type AttemptPolicyName = keyof typeof ATTEMPT_POLICIES;
@@ -51,7 +56,7 @@ export interface AttemptSubject {
 export interface AttemptContext {
   ip: string;
   actor?: Actor;
-  entity: { type: string; id: number };
+  entity: AuditTarget;
 }
 
 export interface AttemptLimiterDeps {

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { Senior } from '../../../entities';
 import { smallTalkKind } from '../../language/cues';
 import { understand, type Intent, type Understanding } from '../../language/understand';
-import { BOT, centreShortName } from '../../words/bot';
+import { BOT, centreShortName, dayWords, personName } from '../../words/bot';
 import { CONVERSATION_LOG_TEXTS } from '../../words/texts';
 import type { Clock } from '../../lib/clock';
+import { addDays, isoWeekday, shanghaiDate } from '../../lib/time';
 import type { BotConversationRepository } from '../../repositories/bot.repository';
+import type { VisitService } from '../care/visit.service';
 import type { CatalogueService } from '../catalogue/catalogue.service';
 import type { FamilyLinkService } from '../people/family-link.service';
 import { BIND_SCENE_PREFIX } from '../people/wechat-binding.service';
@@ -21,6 +23,8 @@ import type { BotSafety } from './safety';
 const HELP_CHOICES: Intent[] = ['book_meal', 'book_bath', 'book_visit', 'my_bookings', 'human'];
 /** What the three numbers of the not-understood answer do (BOT.notUnderstood). */
 const NOT_UNDERSTOOD_CHOICES: Intent[] = ['book_meal', 'my_bookings', 'human'];
+/** A visit whose day has passed and that nobody has made yet is still to come: looked back this far for one. */
+const VISIT_LOOKBACK_DAYS = 30;
 const CLICKS: Record<string, Intent> = {
   [MENU_KEYS.bookMeal]: 'book_meal',
   [MENU_KEYS.myBookings]: 'my_bookings',
@@ -39,6 +43,8 @@ export interface ChatBotDeps {
   familyLinks: FamilyLinkService;
   safety: BotSafety;
   handover: ChatHandoverService;
+  /** 探访关爱: who is coming to see a senior, and when ("这周谁来看我"). */
+  visits: Pick<VisitService, 'visitorsBetween'>;
   logger: Logger;
 }
 
@@ -256,9 +262,33 @@ export class ChatBot implements Conversation {
         return this.deps.booking.askFamilyToPay(t, undefined);
       case 'rate':
         return u.score !== undefined ? this.deps.booking.rate(t, u.score) : { reply: BOT.rateWhich, pending: null, intent: 'rate' };
+      case 'who_visits':
+        return this.visitors(t);
       default:
         return { reply: BOT.notUnderstood, pending: { kind: 'menu', choices: NOT_UNDERSTOOD_CHOICES }, intent: u.intent };
     }
+  }
+
+  /**
+   * "这周谁来看我": the visits still to come for the senior, from one already due (and not yet made) to the end of
+   * next week, soonest first, and who is to come — the staff member by name, or the paired volunteer.
+   */
+  private async visitors(t: Turn): Promise<Step> {
+    const today = shanghaiDate(t.now);
+    const endOfNextWeek = addDays(today, 14 - isoWeekday(today));
+    const planned = await this.deps.visits.visitorsBetween(t.senior.id, addDays(today, -VISIT_LOOKBACK_DAYS), endOfNextWeek);
+    const coming = planned.filter((v) => v.status === 'due').slice(0, 2);
+    const whom = t.forOther ? t.senior.name : null;
+    if (coming.length === 0) return { reply: BOT.noVisitorsComing(whom), pending: null, intent: 'who_visits' };
+    const day = (date: string) => (date < today ? BOT.visitDueNow : dayWords(date, today, addDays(today, 1), addDays(today, 2)));
+    return {
+      reply: BOT.visitorsComing(
+        whom,
+        coming.map((v) => ({ day: day(v.dueOn), name: personName(v.assignee.name) || BOT.someVisitor })),
+      ),
+      pending: null,
+      intent: 'who_visits',
+    };
   }
 
   /** The reply to an open question, or null when the message is something else (then it is a new request). */

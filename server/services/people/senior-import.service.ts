@@ -301,6 +301,7 @@ export class SeniorImportService {
       validUntil: v.validUntil ?? null,
     }));
     const created: Omit<Senior, 'id'> = {
+      shareCareWithFamily: false,
       name: v.name,
       gender: v.id.gender,
       birthDate: v.id.birthDate,

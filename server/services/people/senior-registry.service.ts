@@ -99,6 +99,7 @@ export class SeniorRegistryService {
     const now = this.deps.clock.now();
     const categories = input.categories ?? [];
     const row: Omit<Senior, 'id'> = {
+      shareCareWithFamily: false,
       name: input.name,
       gender: id.gender,
       birthDate: id.birthDate,
