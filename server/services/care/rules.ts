@@ -15,7 +15,11 @@ export interface CarePlan {
  * What the rules say for one senior on a day: every active rule set for their region (or above it) whose category
  * they hold that day and whose age they have reached counts; the shortest interval and the shortest silence win.
  */
-export function planFor(rules: readonly VisitRule[], senior: Pick<Senior, 'regionPath' | 'birthDate' | 'categories' | 'categoryRecords'>, today: string): CarePlan {
+export function planFor(
+  rules: readonly VisitRule[],
+  senior: Pick<Senior, 'regionPath' | 'birthDate' | 'categories' | 'categoryRecords'>,
+  today: string,
+): CarePlan {
   const held = new Set(categoriesHeldOn(senior, today));
   const age = ageOn(senior.birthDate, today);
   let best: VisitRule | null = null;

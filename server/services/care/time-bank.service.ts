@@ -126,12 +126,30 @@ export class TimeBankService {
       await this.deps.seniors.lockMany(em, [senior.id]);
       if ((await this.deps.ledger.balance(em, 'volunteer', volunteer.id)) < input.minutes) throw new AppError('TIME_BANK_NOT_ENOUGH');
       const row = { minutes: input.minutes, visitId: null, onceKey: null, recordedByAccountId: actor.accountId, createdAt: now };
-      await this.deps.ledger.insertOnce(em, { ...row, holderKind: 'volunteer', holderId: volunteer.id, kind: 'gift_out', note: CARE_TEXTS.giftOutNote(senior.name) });
-      await this.deps.ledger.insertOnce(em, { ...row, holderKind: 'senior', holderId: senior.id, kind: 'gift_in', note: CARE_TEXTS.giftInNote(volunteer.name) });
-      await this.deps.audit.record(em, actor, 'time_bank.gift', { type: 'time_bank', id: volunteer.id, scope: { centreId: volunteer.centreId, regionPath: volunteer.regionPath } }, {
-        seniorId: senior.id,
-        minutes: input.minutes,
+      await this.deps.ledger.insertOnce(em, {
+        ...row,
+        holderKind: 'volunteer',
+        holderId: volunteer.id,
+        kind: 'gift_out',
+        note: CARE_TEXTS.giftOutNote(senior.name),
       });
+      await this.deps.ledger.insertOnce(em, {
+        ...row,
+        holderKind: 'senior',
+        holderId: senior.id,
+        kind: 'gift_in',
+        note: CARE_TEXTS.giftInNote(volunteer.name),
+      });
+      await this.deps.audit.record(
+        em,
+        actor,
+        'time_bank.gift',
+        { type: 'time_bank', id: volunteer.id, scope: { centreId: volunteer.centreId, regionPath: volunteer.regionPath } },
+        {
+          seniorId: senior.id,
+          minutes: input.minutes,
+        },
+      );
     });
     return this.view(actor, 'volunteer', volunteer.id);
   }

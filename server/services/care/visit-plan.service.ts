@@ -85,7 +85,13 @@ export class VisitPlanService {
         createdAt: now,
         updatedAt: now,
       });
-      await this.deps.audit.record(em, actor, 'visit_rule.create', { type: 'visit_rule', id: row.id, scope: { centreId: null, regionPath: region.path } }, { ...input });
+      await this.deps.audit.record(
+        em,
+        actor,
+        'visit_rule.create',
+        { type: 'visit_rule', id: row.id, scope: { centreId: null, regionPath: region.path } },
+        { ...input },
+      );
       return row;
     });
     return ruleView(saved);
@@ -121,7 +127,7 @@ export class VisitPlanService {
     const today = shanghaiDate(this.deps.clock.now());
     const paths = [...new Set(rules.map((r) => r.regionPath))];
     let planned = 0;
-    for (let afterId = 0; ; ) {
+    for (let afterId = 0; ;) {
       const seniors = await this.deps.signs.activeUnder(paths, afterId, batch);
       if (seniors.length === 0) return planned;
       afterId = seniors[seniors.length - 1].id;
