@@ -62,6 +62,7 @@ import { CounterService } from './services/operations/counter.service';
 import { ListsService } from './services/operations/lists.service';
 import { BookingLifecycleService } from './services/booking/booking-lifecycle.service';
 import { BookingReaderService } from './services/booking/booking-reader.service';
+import { BookingExportService } from './services/booking/booking-export.service';
 import { BookingService } from './services/booking/booking.service';
 import { BookingWriter } from './services/booking/booking-writer';
 import { PayLinks } from './services/payment/pay-links';
@@ -539,6 +540,7 @@ export function buildServices(deps: Deps) {
     }),
     catalogue,
     bookingReader,
+    bookingExport: new BookingExportService({ clock, reader: bookingReader }),
     bookingWriter,
     bookings,
     payments,

@@ -124,6 +124,7 @@ export const ERRORS = {
   COUNTER_BOOKING_STAFF_ONLY: { status: 403, message: '只有站点工作人员可以在柜台登记预约' },
   SLOT_NOT_IN_CENTRE: { status: 422, message: '这个时段不属于本站点' },
   KITCHEN_LIST_MEALS_ONLY: { status: 422, message: '只有助餐时段有备餐单' },
+  EXPORT_TOO_LARGE: { status: 422, message: '要导出的预约太多，请缩小日期范围或加上筛选条件后再导出' },
   REGION_NOT_COMMUNITY: { status: 422, message: '所属社区要选到社区（村）一级' },
   CENTRE_INACTIVE: { status: 422, message: '这个服务站点已经停用' },
   STAFF_CANNOT_TRANSFER: { status: 403, message: '把老人转到别的服务站点，请联系街道或区民政管理员' },

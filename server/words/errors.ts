@@ -10,6 +10,7 @@ export const ERROR_MESSAGES = {
   SLOT_FULL: (remaining: number) => (remaining > 0 ? `这个时段只剩 ${remaining} 个名额了` : '这个时段已经约满了，请换一个时段'),
   QUANTITY_NOT_ALLOWED: (maxQuantity: number) => `每次最多预约 ${maxQuantity} 份`,
   QUANTITY_NOT_REDUCED: (quantity: number) => `只能减少份数：现在是 ${quantity} 份`,
+  EXPORT_TOO_LARGE: (total: number, max: number) => `符合条件的预约有 ${total} 条，一次最多导出 ${max} 条：请缩小日期范围，或按站点、状态筛选后再导出`,
   WRONG_DAY: (date: string) => `这是 ${date} 的预约，只能在当天核销`,
   /** Also for ALREADY_RATED, which is the same refusal when the action is rating. */
   INVALID_STATE: (status: BookingStatus, action: BookingAction) => `这个预约${BOOKING_STATUS_LABELS[status]}，不能${BOOKING_ACTION_LABELS[action]}`,

@@ -35,5 +35,7 @@ export const COUNTER_FIELD_TEXTS = {
   deliveryMode: '取餐方式（deliveryMode）不对',
   note: '备注最多 200 个字',
   checkIn: '是否当场核销（checkIn）只能是 true 或 false',
+  amountFen: '现场收款金额（counter.amountFen）为 0–10000 元的整数分',
+  method: '收款方式（counter.method）只能是现金、老人卡或扫码',
   idempotencyKey: '请求编号（Idempotency-Key）为 8–64 位可见英文字符',
 } as const;

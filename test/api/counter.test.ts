@@ -184,4 +184,34 @@ describeEachDb('counter check-in by name and walk-ins', (h) => {
     const over = await walkIn(t.jiaxin, { seniorId: zhang.id, slotId: lunch.id });
     expect([over.status, over.body.error.code]).toEqual([409, 'BOOKING_CUTOFF_PASSED']);
   });
+  test('现场付 on a booking found by search: checked in by its id with what was collected and how; a short amount is recorded as it is', async () => {
+    await h().db.manager.update(Centre, { id: jiaxinId }, { counterPayment: true });
+    try {
+      h().clock.set(AT('12:00'));
+      const li = await seniorNamed(h(), '李建国');
+      const [due] = (await api().get('/api/v1/bookings').query({ centreId: jiaxinId, seniorId: li.id, date: TODAY }).set('authorization', t.jiaxin).expect(200))
+        .body.items as Array<{ id: number; status: string; copayFen: number }>;
+      expect(due).toMatchObject({ status: 'pending_payment', copayFen: 750 });
+      const found = (await search(t.jiaxin, '李建国').expect(200)).body.items as Found[];
+      expect(found.find((f) => f.booking.id === due.id)?.canCheckIn).toBe(true);
+
+      const checkIn = (body: object) => api().post(`/api/v1/bookings/${due.id}/check-in`).set('authorization', t.jiaxin).send(body);
+      const missing = await checkIn({});
+      expect([missing.status, missing.body.error.code, missing.body.error.details]).toEqual([422, 'COUNTER_PAYMENT_REQUIRED', { copayFen: 750 }]);
+      const badMethod = await checkIn({ counter: { amountFen: 750, method: 'alipay' } });
+      expect([badMethod.status, badMethod.body.error.details.fields]).toEqual([
+        400,
+        { 'counter.method': '收款方式（counter.method）只能是现金、老人卡或扫码' },
+      ]);
+      const tooMuch = await checkIn({ counter: { amountFen: 800, method: 'cash' } });
+      expect([tooMuch.status, tooMuch.body.error.code]).toEqual([422, 'COUNTER_AMOUNT_TOO_HIGH']);
+
+      const served = await checkIn({ counter: { amountFen: 700, method: 'scanned_code' } }).expect(200);
+      expect(served.body).toMatchObject({ id: due.id, status: 'served', payAtCounter: true });
+      const ledger = (await api().get(`/api/v1/bookings/${due.id}/payments`).set('authorization', t.jiaxin).expect(200)).body;
+      expect(ledger).toMatchObject({ counterFen: 700, counter: { amountFen: 700, method: 'scanned_code', methodLabel: '扫码' } });
+    } finally {
+      await h().db.manager.update(Centre, { id: jiaxinId }, { counterPayment: false });
+    }
+  });
 });

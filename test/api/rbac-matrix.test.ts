@@ -186,6 +186,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /api/v1/quotes': { allow: HER_PEOPLE, req: (fx) => ({ body: { seniorId: fx.zhangId, slotId: fx.jiaxinLunchId } }) },
   'POST /api/v1/bookings': { allow: HER_PEOPLE, req: (fx) => ({ body: { seniorId: fx.zhangId, slotId: fx.jiaxinLunchId } }) },
   'GET /api/v1/bookings': { allow: HER_PEOPLE, req: (fx) => ({ query: { seniorId: fx.zhangId } }) },
+  'GET /api/v1/bookings.xlsx': { allow: HER_PEOPLE, req: (fx) => ({ query: { seniorId: fx.zhangId } }) },
   'POST /api/v1/bookings/check-in': {
     allow: OVER_HER,
     req: (fx) => ({ body: { code: fx.booking.code } }),

@@ -5,7 +5,7 @@
 export type * from '../../../server/contracts/api-types';
 export type * from '../../../server/contracts/catalogue-registry';
 export type * from '../../../server/contracts/dashboard-types';
-import type { AccountView, NoticeView, PaymentView, RefundView } from '../../../server/contracts/api-types';
+import type { AccountView, CounterPaymentView, NoticeView, PaymentView, RefundView } from '../../../server/contracts/api-types';
 
 /** {error:{code,message,details?}}: every error the API answers. */
 export interface ApiErrorBody {
@@ -40,6 +40,10 @@ export type NoticeDetail = NoticeView & { progress: NoticeProgress };
 export interface PaymentProblems {
   payments: PaymentView[];
   refunds: RefundView[];
+  /** 现场付 collected short of the co-payment. */
+  counterShortfalls?: Array<CounterPaymentView & { bookingCode: string; copayFen: number; shortFen: number }>;
+  /** Bookings of today and tomorrow the centre has not confirmed yet. */
+  awaitingConfirmation?: Array<{ bookingId: number; bookingCode: string; centreId: number; serviceDate: string; copayFen: number; payAtCounter: boolean }>;
   notifications: Array<{
     id: number;
     notificationId: string;

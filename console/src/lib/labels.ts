@@ -1,4 +1,6 @@
 import type {
+  CounterPaymentView,
+  RefundView,
   Allergen,
   BookingStatus,
   CentreKind,
@@ -170,3 +172,19 @@ export const POLICY_STATUS_TAG: Record<PolicyStatus, TagType> = {
 };
 export const WEEKDAY_LABELS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 export const ALERT_STATUS_LABELS: Record<string, string> = { open: '待处理', acknowledged: '已响应', resolved: '已解决', joined: '已合并' };
+
+/**
+ * 现场付 methods and the ways a refund is paid back by hand: the keys are the API's enums (the contracts' types, so a
+ * method added on the server fails the console's type check until it is named here); the words as server/words/texts.ts.
+ */
+export const COUNTER_METHOD_LABELS: Record<CounterPaymentView['method'], string> = {
+  cash: '现金',
+  senior_card: '老人卡',
+  scanned_code: '扫码',
+};
+export const OFFLINE_REFUND_METHOD_LABELS: Record<NonNullable<RefundView['offline']>['method'], string> = {
+  cash: '现金',
+  bank_transfer: '银行转账',
+  merchant_platform: '微信支付商户平台处理',
+  other: '其他方式',
+};

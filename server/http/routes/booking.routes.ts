@@ -64,6 +64,13 @@ export function bookingRoutes(s: Services): Router {
     const { status, ...q } = parse(listQuery, ctx.query);
     ctx.body = await s.bookingReader.list(actorOf(ctx), { ...q, statuses: status });
   });
+  r.get('/bookings.xlsx', async (ctx) => {
+    const { status, seniorId, centreId, slotId, date, from, to } = parse(listQuery, ctx.query);
+    const f = await s.bookingExport.xlsx(actorOf(ctx), { seniorId, centreId, slotId, date, from, to, statuses: status });
+    ctx.set('Content-Type', f.contentType);
+    ctx.set('Content-Disposition', `attachment; filename="${f.asciiFileName}"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`);
+    ctx.body = f.body;
+  });
   r.post('/bookings/check-in', async (ctx) => {
     const body = parse(checkInBody, ctx.request.body);
     ctx.body = await s.lifecycle.checkIn(actorOf(ctx), body.code, body.counter);

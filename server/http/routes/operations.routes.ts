@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { DELIVERY_MODES } from '../../../entities';
+import { COUNTER_METHODS, DELIVERY_MODES } from '../../../entities';
 import type { Services } from '../../container';
 import { isDateString } from '../../lib/time';
 import type { DownloadFile } from '../../services/operations/lists.service';
@@ -20,6 +20,15 @@ const walkInBody = z.object({
   deliveryMode: z.enum(DELIVERY_MODES, { error: T.deliveryMode }).optional(),
   note: z.string({ error: T.note }).trim().max(200, T.note).optional(),
   checkIn: z.boolean({ error: T.checkIn }).default(false),
+});
+/** 现场付: what staff collected at the counter, in fen, and how (as `POST /bookings/check-in {code, counter}`). */
+const checkInBody = z.object({
+  counter: z
+    .object({
+      amountFen: z.number({ error: T.amountFen }).int(T.amountFen).min(0, T.amountFen).max(1_000_000, T.amountFen),
+      method: z.enum(COUNTER_METHODS, { error: T.method }),
+    })
+    .optional(),
 });
 const idempotencyKey = z
   .string({ error: T.idempotencyKey })
@@ -47,7 +56,8 @@ export function operationsRoutes(s: Services): Router {
     ctx.body = await s.counter.search(actorOf(ctx), centreId, day, parse(searchQuery, ctx.query).q);
   });
   r.post('/bookings/:id/check-in', async (ctx) => {
-    ctx.body = await s.counter.checkIn(actorOf(ctx), parse(idParam, ctx.params).id);
+    const { counter } = parse(checkInBody, ctx.request.body ?? {});
+    ctx.body = await s.counter.checkIn(actorOf(ctx), parse(idParam, ctx.params).id, counter);
   });
   r.post('/centres/:id/walk-ins', async (ctx) => {
     const key = parse(idempotencyKey, ctx.get('idempotency-key') || undefined);
