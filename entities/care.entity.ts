@@ -170,6 +170,40 @@ export class Visit {
   updatedAt!: Date;
 }
 
+/**
+ * A photo taken on a visit (optional): the bytes live in the file store (FileStore, local files by default) under
+ * `storeKey`; this row says whose visit it is and who may see it. A photo of a senior's home is personal data: the
+ * personal-data purge deletes it, file and row, after MULIN_RETAIN_PHOTO_DAYS.
+ */
+@Entity('visit_photo')
+@Index('idx_visit_photo_visit', ['visitId'])
+@Index('idx_visit_photo_created', ['createdAt'])
+export class VisitPhoto {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'int' })
+  visitId!: number;
+
+  @Column({ type: 'int' })
+  seniorId!: number;
+
+  @Column({ type: 'varchar', length: 80 })
+  storeKey!: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  contentType!: string;
+
+  @Column({ type: 'int' })
+  bytes!: number;
+
+  @Column({ type: 'int' })
+  uploadedByAccountId!: number;
+
+  @InstantColumn()
+  createdAt!: Date;
+}
+
 /** 志愿者: a WeChat account registered by a centre's staff; visits the seniors paired with them. */
 @Entity('volunteer')
 @Index('idx_volunteer_centre', ['centreId'])

@@ -4,7 +4,7 @@ import { AuditLog } from './audit-log.entity';
 import { BotConversation, SeniorBindCode } from './bot.entity';
 import { Booking } from './booking.entity';
 import { Centre } from './centre.entity';
-import { CareCheck, TimeBankEntry, Visit, VisitRule, Volunteer, VolunteerPairing } from './care.entity';
+import { CareCheck, TimeBankEntry, Visit, VisitPhoto, VisitRule, Volunteer, VolunteerPairing } from './care.entity';
 import { CentreClosure } from './centre-closure.entity';
 import { ChatHandover, EmergencyCheck } from './chat-safety.entity';
 import { CentreDayDigest } from './centre-day-digest.entity';
@@ -120,4 +120,5 @@ export const ENTITIES = [
   VolunteerPairing,
   CareCheck,
   TimeBankEntry,
+  VisitPhoto,
 ];

@@ -26,6 +26,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: databaseUrl,
   MULIN_DATA_DIR: z.string().trim().min(1).default('data'),
+  MULIN_FILES_DIR: optionalText,
   MULIN_SEED_DEMO: z.enum(['auto', 'never']).optional(),
   MULIN_SANDBOX: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +62,7 @@ const schema = z.object({
   MULIN_WECHAT_MAX_SKEW_S: z.coerce.number().int().min(30).max(3600).default(300),
   MULIN_RETAIN_CHAT_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   MULIN_RETAIN_AUDIT_DAYS: z.coerce.number().int().min(180).max(3650).default(1095),
+  MULIN_RETAIN_PHOTO_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 const templatePair = z.object({ mp: z.string().trim().min(1).max(64), mini: z.string().trim().min(1).max(64) }).partial();
@@ -121,6 +123,8 @@ export interface Config {
   readonly port: number;
   readonly logLevel: string;
   readonly dataDir: string;
+  /** Where uploaded files (visit photos) are kept by the local file store (MULIN_FILES_DIR, default MULIN_DATA_DIR/files). */
+  readonly filesDir: string;
   readonly seedDemo: boolean;
   readonly database:
     | { readonly kind: 'mariadb'; readonly url: string; /** InnoDB lock wait per statement (MULIN_DB_LOCK_WAIT_S). */ readonly lockWaitSeconds?: number }
@@ -163,8 +167,8 @@ export interface Config {
   readonly idHashKey?: string;
   /** /wechat refuses a push whose signed timestamp is further than this from now (MULIN_WECHAT_MAX_SKEW_S). */
   readonly wechatMaxSkewSeconds: number;
-  /** How long personal data is kept (MULIN_RETAIN_CHAT_DAYS, MULIN_RETAIN_AUDIT_DAYS; see PersonalDataRetention). */
-  readonly retention: { readonly chatLogDays: number; readonly auditLogDays: number };
+  /** How long personal data is kept (MULIN_RETAIN_CHAT_DAYS, _AUDIT_DAYS, _PHOTO_DAYS; see PersonalDataRetention). */
+  readonly retention: { readonly chatLogDays: number; readonly auditLogDays: number; readonly photoDays: number };
 }
 
 export class ConfigError extends Error {
@@ -217,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     dataDir: e.MULIN_DATA_DIR,
+    filesDir: e.MULIN_FILES_DIR ?? `${e.MULIN_DATA_DIR}/files`,
     // A production database is never filled with the demo district unless asked.
     seedDemo: (e.MULIN_SEED_DEMO ?? (e.NODE_ENV === 'production' ? 'never' : 'auto')) === 'auto',
     database: url
@@ -252,7 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slotDaysAhead: e.MULIN_SLOT_DAYS_AHEAD,
     idHashKey: e.MULIN_ID_HASH_KEY,
     wechatMaxSkewSeconds: e.MULIN_WECHAT_MAX_SKEW_S,
-    retention: { chatLogDays: e.MULIN_RETAIN_CHAT_DAYS, auditLogDays: e.MULIN_RETAIN_AUDIT_DAYS },
+    retention: { chatLogDays: e.MULIN_RETAIN_CHAT_DAYS, auditLogDays: e.MULIN_RETAIN_AUDIT_DAYS, photoDays: e.MULIN_RETAIN_PHOTO_DAYS },
   });
 }
 

@@ -104,6 +104,7 @@ import {
   CareCheckRepository,
   SignsOfLifeRepository,
   TimeBankRepository,
+  VisitPhotoRepository,
   VisitRepository,
   VisitRuleRepository,
   VolunteerRepository,
@@ -114,6 +115,8 @@ import { VisitService } from './services/care/visit.service';
 import { CareReportService } from './services/care/care-report.service';
 import { CareCheckService } from './services/care/care-check.service';
 import { VolunteerService } from './services/care/volunteer.service';
+import { VisitPhotoService } from './services/care/visit-photo.service';
+import { LocalFileStore, type FileStore } from './gateways/file-store.gateway';
 
 /** Everything from outside that services depend on. Tests and the sandbox swap parts of it here, and only here. */
 export interface Deps {
@@ -137,6 +140,8 @@ export interface Deps {
   idHashKey?: string;
   /** Limits of the seniors' list import (tests make them small). */
   importLimits?: Partial<ImportLimits>;
+  /** Where uploaded files (visit photos) go; local files under config.filesDir by default. */
+  files?: FileStore;
 }
 
 /** The one composition root: builds every repository and service from `deps`. */
@@ -184,7 +189,9 @@ export function buildServices(deps: Deps) {
     signsOfLife: new SignsOfLifeRepository(db),
     careChecks: new CareCheckRepository(db),
     timeBankLedger: new TimeBankRepository(db),
+    visitPhotos: new VisitPhotoRepository(db),
   };
+  const files = deps.files ?? new LocalFileStore(deps.config.filesDir);
   const { logger, config } = deps;
   const templates = config.templates;
   const messenger = new WechatMessenger({ settings: deps.wechat, tokens: repos.wechatState, clock, logger });
@@ -377,6 +384,7 @@ export function buildServices(deps: Deps) {
     access,
     audit,
     logger,
+    photos: repos.visitPhotos,
   };
   const visitPlans = new VisitPlanService({
     ...careDeps,
@@ -388,6 +396,7 @@ export function buildServices(deps: Deps) {
     above: repos.alerts,
   });
   const visits = new VisitService({ ...careDeps, visits: repos.visits, volunteers: repos.volunteers, links: repos.links, timeBank, attempts });
+  const visitPhotos = new VisitPhotoService({ db, clock, visits: repos.visits, photos: repos.visitPhotos, seniors: repos.seniors, files, access, audit });
   const careChecks = new CareCheckService({
     ...careDeps,
     rules: repos.visitRules,
@@ -404,6 +413,7 @@ export function buildServices(deps: Deps) {
     seniors: repos.seniors,
     centres: repos.centres,
     accounts: repos.accounts,
+    photos: repos.visitPhotos,
     access,
     audit,
   });
@@ -511,6 +521,8 @@ export function buildServices(deps: Deps) {
     timeBank,
     visitPlans,
     visits,
+    visitPhotos,
+    files,
     careChecks,
     volunteers,
     careReports,
@@ -524,7 +536,7 @@ export function buildServices(deps: Deps) {
     messenger,
     pay,
     attempts,
-    retention: new PersonalDataRetention({ clock, retention: new RetentionRepository(db), attempts, periods: config.retention }),
+    retention: new PersonalDataRetention({ clock, retention: new RetentionRepository(db), attempts, periods: config.retention, files }),
     auth: new AuthService(repos.accounts, messenger, clock, attempts),
     bot,
     usualMeal: new UsualMealService({ clock, bookingRows: repos.bookings, seniors: repos.seniors, catalogue, bookings, access }),

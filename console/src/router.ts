@@ -33,6 +33,31 @@ export const appRoutes: RouteRecordRaw[] = [
     component: () => import('./pages/EmergenciesPage.vue'),
     meta: { title: '紧急求助', roles: BOTH, group: '日常服务' },
   },
+  {
+    path: 'care-visits',
+    name: 'careVisits',
+    component: () => import('./pages/CareVisitsPage.vue'),
+    meta: { title: '探访任务', roles: BOTH, group: '关爱探访' },
+  },
+  {
+    path: 'care-checks',
+    name: 'careChecks',
+    component: () => import('./pages/CareChecksPage.vue'),
+    meta: { title: '关爱核查', roles: BOTH, group: '关爱探访' },
+  },
+  { path: 'volunteers', name: 'volunteers', component: () => import('./pages/VolunteersPage.vue'), meta: { title: '志愿者', roles: BOTH, group: '关爱探访' } },
+  {
+    path: 'visit-rules',
+    name: 'visitRules',
+    component: () => import('./pages/VisitRulesPage.vue'),
+    meta: { title: '探访计划', roles: ADMIN, group: '关爱探访' },
+  },
+  {
+    path: 'care-report',
+    name: 'careReport',
+    component: () => import('./pages/CareReportPage.vue'),
+    meta: { title: '探访月报', roles: BOTH, group: '关爱探访' },
+  },
   { path: 'seniors', name: 'seniors', component: () => import('./pages/SeniorsPage.vue'), meta: { title: '老人档案', roles: BOTH, group: '档案' } },
   {
     path: 'seniors/:id(\\d+)',

@@ -30,6 +30,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** The caller shows the error itself (no toast). */
   quiet?: boolean;
+  /** The body's type when it is not JSON (a photo sent as its bytes). */
+  contentType?: string;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -80,7 +82,7 @@ function wxLoginCode(): Promise<string> {
 
 /** One HTTP exchange, with network failures retried when the request may be repeated. */
 function send<R>(method: Method, path: string, data: unknown, token: string | undefined, opts: RequestOptions, attempt = 0): Promise<R> {
-  const header: Record<string, string> = { 'content-type': 'application/json' };
+  const header: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
   if (token) header.authorization = `Bearer ${token}`;
   if (opts.idempotencyKey) header['Idempotency-Key'] = opts.idempotencyKey;
   const repeatable = method === 'GET' || path === '/api/v1/auth/login' || !!opts.idempotencyKey;
@@ -144,9 +146,27 @@ export async function call<R>(method: Method, path: string, data?: unknown, opts
   }
 }
 
+/** Downloads what the API serves at `path` (a visit photo) with the session, to a temporary file of the phone. */
+export async function download(path: string): Promise<string> {
+  const s = await session();
+  return new Promise<string>((resolve, reject) => {
+    wx.downloadFile({
+      url: `${CONFIG.apiBase}/api/v1${path}`,
+      header: { authorization: `Bearer ${s.token}` },
+      success: (r) =>
+        r.statusCode === 200
+          ? resolve(r.tempFilePath)
+          : reject(new ApiError(r.statusCode === 403 ? 'FORBIDDEN' : 'UNKNOWN', r.statusCode === 403 ? T.photoForbidden : T.photoFailed, r.statusCode)),
+      fail: () => reject(new ApiError('NETWORK', T.network, 0)),
+    });
+  });
+}
+
 export const api = {
   get: <R>(path: string, opts?: RequestOptions) => call<R>('GET', path, undefined, opts),
   post: <R>(path: string, data: unknown = {}, opts?: RequestOptions) => call<R>('POST', path, data, opts),
+  /** Sends bytes as they are (a photo), with their type. */
+  upload: <R>(path: string, bytes: ArrayBuffer, contentType: string, opts?: RequestOptions) => call<R>('POST', path, bytes, { ...opts, contentType }),
   del: <R>(path: string, opts?: RequestOptions) => call<R>('DELETE', path, undefined, opts),
 };
 

@@ -158,6 +158,36 @@ export const T = {
   visitCodeHint: '有人上门探访时，请把这 6 个数字给他看',
   visitCodeDue: (day: string) => `这次探访：${day}`,
   noVisitCode: '最近没有安排探访',
+  // Photos on a visit (optional)
+  addPhoto: '拍照片（可以不拍）',
+  morePhotos: '再拍一张',
+  photosChosen: (n: number) => `已选 ${n} 张照片，登记时一起传上去`,
+  clearPhotos: '不要这些照片',
+  photoTooBig: '照片太大了，请不要超过 5 MB',
+  photoFailed: '照片没能打开，请稍后再试',
+  photoForbidden: '您不能查看这张探访照片',
+  photosNotSent: (reason: string) => `已登记，但照片没传上去：${reason}`,
+  // The family's page of a parent's visits
+  careOf: (name: string) => `${name}的探访`,
+  careTitle: '探访记录',
+  nextVisit: (day: string, who: string) => `下次探访：${day}，${who}来`,
+  noNextVisit: '下次探访还没有安排',
+  noCareVisits: '最近四周没有探访记录',
+  visitDoneBy: (day: string, who: string) => `${day} ${who}来过`,
+  visitPlanned: (day: string, who: string) => `${day}，${who}会来`,
+  visitCondition: (health: string, mood: string, safety: string) => `身体${health}，精神${mood}，居家${safety}`,
+  concernOpen: (note: string) => `需要关注：${note}（站里正在处理）`,
+  concernResolved: (note: string, resolution: string) => `需要关注：${note}（已处理：${resolution}）`,
+  seePhotos: (n: number) => `看照片（${n} 张）`,
+  someone: '工作人员',
+  // A volunteer's own page
+  myVolunteering: '我的志愿服务',
+  volunteerHours: (hours: string) => `时间银行：${hours} 小时`,
+  volunteerSeniors: '结对的老人',
+  noPairedSeniors: '还没有结对的老人',
+  openVisits: '要去的探访',
+  hoursHistory: '时间记录',
+  minutesSigned: (minutes: number) => `${minutes > 0 ? '+' : ''}${Math.round((minutes / 60) * 10) / 10} 小时`,
 } as const;
 
 /** Server error codes for which a clearer sentence than the server's own helps (the server's is used otherwise). */

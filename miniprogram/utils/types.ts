@@ -22,4 +22,12 @@ export type {
   SlotView,
   UsualMealView,
 } from '../../server/contracts/api-types';
-export type { RecordedVisitAnswer, VisitCodeAnswer, VisitView, VolunteerHomeAnswer } from '../../server/contracts/care-types';
+export type {
+  RecordedVisitAnswer,
+  SeniorCareAnswer,
+  TimeBankAnswer,
+  VisitCodeAnswer,
+  VisitPhotoView,
+  VisitView,
+  VolunteerHomeAnswer,
+} from '../../server/contracts/care-types';

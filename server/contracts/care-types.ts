@@ -44,7 +44,18 @@ export interface VisitView {
   concernNote: string;
   concernResolution: string;
   escalationLevel: number;
+  /** Photos taken on the visit, oldest first: read each at GET /visits/:id/photos/:photoId. */
+  photoIds: number[];
   version: number;
+}
+
+/** A photo added to a visit. */
+export interface VisitPhotoView {
+  id: number;
+  visitId: number;
+  contentType: string;
+  bytes: number;
+  createdAt: string;
 }
 
 /** What the senior's own page shows: the code a visitor types in to prove they came. */

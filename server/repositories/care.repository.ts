@@ -1,5 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
-import { Account, Booking, CareCheck, Senior, TimeBankEntry, Visit, VisitRule, Volunteer, VolunteerPairing, WechatInbound } from '../../entities';
+import { Account, Booking, CareCheck, Senior, TimeBankEntry, Visit, VisitPhoto, VisitRule, Volunteer, VolunteerPairing, WechatInbound } from '../../entities';
 import type { Database } from '../db/database';
 
 /** Visit rules (探访计划规则): the few an administrator sets per region. */
@@ -44,6 +44,37 @@ export interface VisitListFilter {
   list: 'due' | 'overdue' | 'done' | 'concerns' | 'open';
   today: string;
   limit: number;
+}
+
+/** Photos taken on visits (the rows; the bytes are in the FileStore). */
+export class VisitPhotoRepository {
+  constructor(private readonly db: Database) {}
+
+  findById(id: number): Promise<VisitPhoto | null> {
+    return this.db.manager.findOneBy(VisitPhoto, { id });
+  }
+
+  countOf(visitId: number): Promise<number> {
+    return this.db.manager.countBy(VisitPhoto, { visitId });
+  }
+
+  insert(em: EntityManager, row: Omit<VisitPhoto, 'id'>): Promise<VisitPhoto> {
+    return em.save(VisitPhoto, em.create(VisitPhoto, row));
+  }
+
+  /** The photo ids of each visit, oldest first. */
+  async idsByVisit(visitIds: number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (visitIds.length === 0) return out;
+    const rows = await this.db.manager
+      .createQueryBuilder(VisitPhoto, 'p')
+      .select(['p.id', 'p.visitId'])
+      .where('p.visitId IN (:...visitIds)', { visitIds })
+      .orderBy('p.id', 'ASC')
+      .getMany();
+    for (const r of rows) out.set(r.visitId, [...(out.get(r.visitId) ?? []), r.id]);
+    return out;
+  }
 }
 
 /** Visits (探访): the plan's open ones, the lists people work from, recording one, escalating overdue ones. */

@@ -1,5 +1,5 @@
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
-import { AuditLog, BotConversation, FamilyLinkCode, SeniorBindCode, Session, WechatInbound } from '../../entities';
+import { AuditLog, BotConversation, FamilyLinkCode, SeniorBindCode, Session, VisitPhoto, WechatInbound } from '../../entities';
 import type { Database } from '../db/database';
 
 /** Rows deleted per statement: each chunk's ids are read without locking, then deleted by primary key. */
@@ -34,6 +34,24 @@ export class RetentionRepository {
 
   auditLogBefore(before: Date): Promise<number> {
     return this.purge(AuditLog, 't.createdAt < :before', { before });
+  }
+
+  /** Up to `limit` visit photos taken before `before`, oldest first: their ids and where their bytes are. */
+  photosBefore(before: Date, limit = CHUNK): Promise<Array<{ id: number; storeKey: string }>> {
+    return this.db.manager
+      .createQueryBuilder(VisitPhoto, 't')
+      .select(['t.id', 't.storeKey'])
+      .where('t.createdAt < :before', { before })
+      .orderBy('t.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Deletes visit photo rows by id (their files deleted first). */
+  async deletePhotos(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.db.manager.createQueryBuilder().delete().from(VisitPhoto).where('id IN (:...ids)', { ids }).execute();
+    return r.affected ?? 0;
   }
 
   /** What the bot was waiting for from someone who has not written since before `before`. */

@@ -37,6 +37,8 @@ export const CARE_FIELDS = {
   holderId: '账户',
   year: '年份',
   month: '月份',
+  visitId: '探访',
+  photoId: '照片',
 } as const;
 
 export const HEALTH_LABELS: Record<VisitHealth, string> = { good: '好', fair: '一般', poor: '差' };

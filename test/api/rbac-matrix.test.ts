@@ -21,6 +21,7 @@ import { addDays } from '../../server/lib/time';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed, slotOf } from '../helpers/actors';
 import { CONSOLE_PASSWORD, describeEachDb, T0, TODAY, type Harness } from '../helpers/harness';
 import { idNumber } from '../helpers/id-numbers';
+import { TINY_PNG } from '../helpers/images';
 
 /*
  * Every route × every role (issue 20). The routes come from the app's own routers (routesOfApp), so a route added
@@ -127,6 +128,10 @@ interface Fixtures {
   newPolicyForm(): Record<string, unknown>;
   ruleId: number;
   visitId: number;
+  /** A visit of hers recorded just now by her centre's staff (a new one each call: photos are added within a day). */
+  freshDoneVisit(): Promise<number>;
+  /** A photo on a visit of hers; she shares her visits with her family. */
+  photo: { visitId: number; id: number };
   careCheckId: number;
   /** 吴静, a volunteer of her centre (no role of the matrix). */
   volunteerId: number;
@@ -553,6 +558,10 @@ export const MATRIX: Record<string, Row> = {
     req: (fx) => ({ params: { id: fx.visitId }, body: { proof: { code: '000000' }, health: 'good', mood: 'good', homeSafety: 'safe', version: 1 } }),
   },
   'POST /api/v1/visits/:id/resolve-concern': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.visitId }, body: { resolution: '矩阵测试', version: 1 } }) },
+  // Photos: added by the one who recorded the visit or her centre's staff; seen by those who may see her visits
+  // (her family too: she shares them).
+  'POST /api/v1/visits/:id/photos': { allow: ['staff'], req: async (fx) => ({ params: { id: await fx.freshDoneVisit() }, type: 'image/png', body: TINY_PNG }) },
+  'GET /api/v1/visits/:id/photos/:photoId': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.photo.visitId, photoId: fx.photo.id } }) },
   'GET /api/v1/seniors/:id/visit-code': { allow: ['senior', 'family'], req: (fx) => ({ params: { id: fx.zhangId } }) },
   'GET /api/v1/seniors/:id/care': { allow: HER_PEOPLE, req: (fx) => ({ params: { id: fx.zhangId } }) },
   'PUT /api/v1/seniors/:id/care-sharing': {
@@ -810,6 +819,30 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     .expect(201);
   await h.services.visitPlans.plan();
   const visit = await h.db.manager.findOneByOrFail(Visit, { seniorId: zhang.id, status: 'due' });
+  const jiaxinStaffAccountId = (await h.db.manager.findOneByOrFail(Account, { username: 'staff-jiaxin' })).id;
+  let doneVisits = 0;
+  const freshDoneVisit = async () => {
+    const now = h.clock.now();
+    const base: Partial<Visit> = { ...visit };
+    delete base.id;
+    const v = await h.db.manager.save(Visit, {
+      ...base,
+      dueOn: addDays('2026-10-01', ++doneVisits),
+      status: 'done' as const,
+      doneAt: now,
+      visitedByAccountId: jiaxinStaffAccountId,
+      proof: 'code' as const,
+      health: 'good' as const,
+      mood: 'good' as const,
+      homeSafety: 'safe' as const,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return v.id;
+  };
+  const photoVisitId = await freshDoneVisit();
+  const photo = await h.http.post(`/api/v1/visits/${photoVisitId}/photos`).set('authorization', tokens.staff!).type('image/png').send(TINY_PNG).expect(201);
+  await h.db.manager.update(Senior, { id: zhang.id }, { shareCareWithFamily: true });
   let checks = 0;
   const freshCareCheck = async () => {
     const c = await h.db.manager.save(CareCheck, {
@@ -934,6 +967,8 @@ async function fixtures(h: Harness, tokens: Record<Role, string | undefined>): P
     },
     ruleId: rule.body.id,
     visitId: visit.id,
+    freshDoneVisit,
+    photo: { visitId: photoVisitId, id: photo.body.id },
     careCheckId: careCheck.id,
     volunteerId: volunteer.body.id,
     volunteerAccountId: volunteerAccount.id,

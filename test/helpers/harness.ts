@@ -111,7 +111,9 @@ const runCredentials = (): SandboxCredentials | undefined => {
  */
 export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Promise<Harness> {
   const database = await databaseFor(kind, opts.lockWaitSeconds);
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database } as Config;
+  // Uploaded files (visit photos) in a directory of this harness's own, removed with it.
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mulin-files-'));
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database, filesDir } as Config;
   const clock = new FakeClock(T0);
   const db = await openDatabase(database, undefined, { poolSize: opts.poolSize, strictTransactions: opts.strictTransactions ?? true });
   try {
@@ -170,6 +172,7 @@ export async function startHarness(kind: DbKind, opts: HarnessOptions = {}): Pro
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
       await dropDatabase(database);
+      fs.rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

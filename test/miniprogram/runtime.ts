@@ -14,7 +14,9 @@ import { withinRealTime } from '../helpers/real-time';
  * - wx.requestPayment checks paySign with the merchant's public key, as WeChat does, then pays the order at the
  *   sandbox cashier (/sandbox/wxpay/sandbox/orders/:no/pay) and waits for WeChat Pay's notification to land;
  * - wx.requestSubscribeMessage answers what the test says (default: accept all), wx.scanCode returns the code the
- *   test sets, wx.getLocation where the test puts the phone; toasts, modals, navigation, vibration and phone calls are recorded for assertions;
+ *   test sets, wx.getLocation where the test puts the phone, wx.chooseMedia the photos the test "takes" (read back by
+ *   the file system manager, sent raw by wx.request when its data is an ArrayBuffer), wx.downloadFile fetches over
+ *   HTTP into a temporary file of the phone, wx.previewImage records what was shown; toasts, modals, navigation, vibration and phone calls are recorded for assertions;
  * - navigateTo / redirectTo / navigateBack run the page stack the way the client does (onLoad, onShow).
  */
 
@@ -150,6 +152,12 @@ export class MiniProgramRuntime {
   location: { latitude: number; longitude: number } | null = null;
   private failRequests = 0;
   payBehaviour: 'pay' | 'cancel' = 'pay';
+  /** The phone's files: photos taken (wx.chooseMedia) and downloads (wx.downloadFile), by temporary path. */
+  readonly files = new Map<string, Buffer>();
+  /** What wx.previewImage showed, one list per call. */
+  readonly previews: string[][] = [];
+  private mediaQueue: Array<Array<{ path: string; bytes: Buffer }> | null> = [];
+  private tempFiles = 0;
   subscribeAnswer: 'accept' | 'reject' = 'accept';
 
   constructor(
@@ -195,6 +203,11 @@ export class MiniProgramRuntime {
 
   nextScan(code: string | null): void {
     this.scanQueue.push(code);
+  }
+
+  /** What the next wx.chooseMedia gives: photos as bytes with a file name (null: the person cancels). */
+  nextPhotos(photos: Array<{ name: string; bytes: Buffer }> | null): void {
+    this.mediaQueue.push(photos && photos.map((p) => ({ path: `http://tmp/${++this.tempFiles}-${p.name}`, bytes: p.bytes })));
   }
 
   failNextRequests(n: number): void {
@@ -310,6 +323,38 @@ export class MiniProgramRuntime {
         );
         return { abort() {} };
       },
+      chooseMedia: (o: Callbacks) => {
+        const photos = this.mediaQueue.shift();
+        if (!photos) return failed(o, 'chooseMedia:fail cancel');
+        for (const p of photos) this.files.set(p.path, p.bytes);
+        done(o, { type: 'image', tempFiles: photos.map((p) => ({ tempFilePath: p.path, size: p.bytes.length, fileType: 'image' })), errMsg: 'chooseMedia:ok' });
+      },
+      getFileSystemManager: () => ({
+        readFile: (o: { filePath: string } & Callbacks) => {
+          const bytes = this.files.get(o.filePath);
+          if (!bytes) return failed(o, 'readFile:fail no such file');
+          done(o, { data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), errMsg: 'readFile:ok' });
+        },
+      }),
+      downloadFile: (o: { url: string; header?: Record<string, string> } & Callbacks) => {
+        const url = new URL(o.url);
+        this.track(
+          httpRaw('GET', o.url, o.header ?? {}).then(
+            (res) => {
+              this.requests.push({ method: 'GET', path: url.pathname + url.search, status: res.statusCode });
+              const tempFilePath = `http://tmp/${++this.tempFiles}-download`;
+              if (res.statusCode === 200) this.files.set(tempFilePath, res.body);
+              o.success?.({ statusCode: res.statusCode, tempFilePath, errMsg: 'downloadFile:ok' });
+              o.complete?.({});
+            },
+            (err: Error) => (o.fail?.({ errMsg: `downloadFile:fail ${err.message}` }), o.complete?.({})),
+          ),
+        );
+      },
+      previewImage: (o: { urls: string[]; current?: string } & Callbacks) => {
+        this.previews.push(o.urls);
+        done(o, { errMsg: 'previewImage:ok' });
+      },
       login: (o: Callbacks) => done(o, { code: `demo:${this.openid}`, errMsg: 'login:ok' }),
       getStorageSync: (key: string) => (this.storage.has(key) ? structuredClone(this.storage.get(key)) : ''),
       setStorageSync: (key: string, value: unknown) => void this.storage.set(key, structuredClone(value)),
@@ -388,6 +433,19 @@ export class MiniProgramRuntime {
   }
 }
 
+/** An HTTP exchange whose answer is kept as bytes (a download). */
+function httpRaw(method: string, url: string, header: Record<string, string>): Promise<{ statusCode: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: header }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function httpJson(
   method: string,
   url: string,
@@ -395,7 +453,13 @@ function httpJson(
   body?: unknown,
 ): Promise<{ statusCode: number; data: unknown; header: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // An ArrayBuffer is sent as it is (a photo), as wx.request does; anything else as JSON.
+    const payload =
+      body === undefined
+        ? undefined
+        : Object.prototype.toString.call(body) === '[object ArrayBuffer]'
+          ? Buffer.from(body as ArrayBuffer)
+          : JSON.stringify(body);
     const req = http.request(url, { method, headers: { ...header, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -5,6 +5,7 @@
 export type * from '../../../server/contracts/api-types';
 export type * from '../../../server/contracts/catalogue-registry';
 export type * from '../../../server/contracts/dashboard-types';
+export type * from '../../../server/contracts/care-types';
 import type { AccountView, CounterPaymentView, NoticeView, PaymentView, RefundView } from '../../../server/contracts/api-types';
 
 /** {error:{code,message,details?}}: every error the API answers. */

@@ -80,6 +80,12 @@ Component({
     myBookings() {
       go(`/pages/bookings/list?${qs({ seniorId: this.data.seniorId })}`);
     },
+    careOf(e: WechatMiniprogram.TouchEvent) {
+      go(`/pages/care/visits?${qs({ seniorId: e.currentTarget.dataset.id, name: e.currentTarget.dataset.name })}`);
+    },
+    openVolunteer() {
+      go('/pages/care/volunteer');
+    },
     linkParent() {
       go('/pages/family/link');
     },

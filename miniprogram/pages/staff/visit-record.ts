@@ -2,15 +2,28 @@ import { pageState } from '../../behaviors/page-state';
 import { api, errorText } from '../../utils/api';
 import { dayLabel } from '../../utils/format';
 import { T } from '../../utils/texts';
-import type { Items, RecordedVisitAnswer, VisitView } from '../../utils/types';
+import type { Items, RecordedVisitAnswer, VisitPhotoView, VisitView } from '../../utils/types';
 import { toast } from '../../utils/ui';
 
 type Choice = { value: string; label: string };
+/** What the server takes (it checks the bytes themselves); at most this many photos, each at most 5 MB. */
+const MAX_PHOTOS = 3;
+const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+const photoType = (path: string): string => {
+  const ext = path.split('.').pop()?.toLowerCase() ?? '';
+  return ext === 'png' ? 'image/png' : ext === 'webp' ? 'image/webp' : ext === 'jpg' || ext === 'jpeg' ? 'image/jpeg' : 'application/octet-stream';
+};
+const readFile = (filePath: string): Promise<ArrayBuffer> =>
+  new Promise((resolve, reject) =>
+    wx.getFileSystemManager().readFile({ filePath, success: (r) => resolve(r.data as ArrayBuffer), fail: () => reject(new Error(T.photoFailed)) }),
+  );
+
 const choices = (labels: Record<string, string>): Choice[] => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /**
  * 登记探访: proof of being there (the code the senior's page shows, or the phone's location), then the short form —
- * health, mood, home safety, needs, a note — and the switch that tells the centre at once about a worry.
+ * health, mood, home safety, needs, a note — and the switch that tells the centre at once about a worry. Photos are
+ * optional: taken before saving, sent one by one once the visit is recorded (the server takes them within a day).
  */
 Component({
   behaviors: [pageState],
@@ -27,6 +40,10 @@ Component({
     note: '',
     concern: false,
     concernNote: '',
+    /** Photos taken, as the phone's temporary files. */
+    photos: [] as string[],
+    maxPhotos: MAX_PHOTOS,
+    photosText: '',
     healthChoices: choices(T.healthChoices),
     moodChoices: choices(T.moodChoices),
     safetyChoices: choices(T.safetyChoices),
@@ -72,6 +89,24 @@ Component({
     onConcernNote(e: WechatMiniprogram.Input) {
       this.setData({ concernNote: String(e.detail.value) });
     },
+    addPhoto() {
+      const left = MAX_PHOTOS - this.data.photos.length;
+      if (left <= 0) return;
+      wx.chooseMedia({
+        count: left,
+        mediaType: ['image'],
+        sourceType: ['camera', 'album'],
+        sizeType: ['compressed'],
+        success: (r) => {
+          const files = r.tempFiles.filter((f) => f.size <= MAX_PHOTO_BYTES).map((f) => f.tempFilePath);
+          const photos = [...this.data.photos, ...files].slice(0, MAX_PHOTOS);
+          this.setData({ photos, photosText: T.photosChosen(photos.length), error: files.length < r.tempFiles.length ? T.photoTooBig : '' });
+        },
+      });
+    },
+    clearPhotos() {
+      this.setData({ photos: [], photosText: '' });
+    },
     toggleConcern() {
       this.setData({ concern: !this.data.concern });
     },
@@ -98,13 +133,26 @@ Component({
           },
           { quiet: true },
         );
-        toast(r.creditedMinutes > 0 ? T.visitCredited(r.creditedMinutes / 60) : T.visitSaved);
+        const saved = r.creditedMinutes > 0 ? T.visitCredited(r.creditedMinutes / 60) : T.visitSaved;
+        const notSent = await this.sendPhotos(d.visit.id);
+        toast(notSent ? T.photosNotSent(notSent) : saved);
         wx.navigateBack({ delta: 1 });
       } catch (err) {
         this.setData({ error: errorText(err) });
       } finally {
         this.setData({ busy: false });
       }
+    },
+    /** Sends the photos taken, one by one; answers why one was not sent ('' when all were). */
+    async sendPhotos(visitId: number): Promise<string> {
+      for (const path of this.data.photos) {
+        try {
+          await api.upload<VisitPhotoView>(`/visits/${visitId}/photos`, await readFile(path), photoType(path), { quiet: true });
+        } catch (err) {
+          return err instanceof Error && !('code' in err) ? err.message : errorText(err);
+        }
+      }
+      return '';
     },
   },
 });

@@ -21,6 +21,7 @@ import { AttemptLimits1796485894482 } from './1796485894482-AttemptLimits';
 import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
 import { EmergencyJoins1796489238842 } from './1796489238842-EmergencyJoins';
 import { CareCycle1796489300000 } from './1796489300000-CareCycle';
+import { VisitPhotos1796489400000 } from './1796489400000-VisitPhotos';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -43,4 +44,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Utf8mb4Tables1796485894483,
   EmergencyJoins1796489238842,
   CareCycle1796489300000,
+  VisitPhotos1796489400000,
 ];

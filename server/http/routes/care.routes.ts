@@ -13,6 +13,7 @@ import type {
   TimeBankAnswer,
   TimeBankStatement,
   VisitCodeAnswer,
+  VisitPhotoView,
   VisitRuleView,
   VisitView,
   VolunteerHomeAnswer,
@@ -68,6 +69,7 @@ const centreQuery = z.object({ centreId: queryRef(F.centreId) });
 const volunteerBody = z.object({ accountId: ref(F.accountId), name: text(F.name, 32), phone: phone(F.phone).nullable().default(null) });
 const pairBody = z.object({ seniorId: ref(F.seniorId), consentBy: oneOf(F.consentBy, CONSENT_BY), consentNote: note(F.consentNote, 200).default('') });
 const pathRef = (label: string) => z.coerce.number({ error: M.choose(label) }).pipe(ref(label));
+const photoParams = z.object({ id: pathRef(F.visitId), photoId: pathRef(F.photoId) });
 const pairParams = z.object({ id: pathRef(F.holderId), seniorId: pathRef(F.seniorId) });
 const holderParams = z.object({ kind: oneOf(F.holderKind, TIME_BANK_HOLDERS), id: pathRef(F.holderId) });
 const yearQuery = z.object({ year: z.coerce.number({ error: M.integer(F.year) }).pipe(int(F.year, 2000, 2100)) });
@@ -119,6 +121,23 @@ export function careRoutes(s: Services): Router {
   });
   r.post('/visits/:id/resolve-concern', async (ctx) => {
     ctx.body = (await s.visits.resolveConcern(actorOf(ctx), parse(idParam, ctx.params).id, parse(resolveBody, ctx.request.body ?? {}))) satisfies VisitView;
+  });
+
+  // A photo taken on the visit: the image itself is the body (JPEG, PNG or WebP, at most 5 MB), never parsed as JSON.
+  r.post('/visits/:id/photos', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = (await s.visitPhotos.add(actorOf(ctx), parse(idParam, ctx.params).id, {
+      body: ctx.req,
+      contentType: ctx.get('content-type'),
+      contentLength: ctx.request.length ?? null,
+    })) satisfies VisitPhotoView;
+  });
+  r.get('/visits/:id/photos/:photoId', async (ctx) => {
+    const p = parse(photoParams, ctx.params);
+    const photo = await s.visitPhotos.read(actorOf(ctx), p.id, p.photoId);
+    ctx.set('Content-Type', photo.contentType);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.body = photo.body;
   });
 
   r.get('/seniors/:id/visit-code', async (ctx) => {

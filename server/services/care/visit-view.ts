@@ -2,7 +2,7 @@ import { SENIOR_CATEGORY_LABELS, type Senior, type Visit, type VisitRule } from 
 import type { VisitRuleView, VisitView } from '../../contracts/care-types';
 import { DAY, shanghaiInstant } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
-import type { VolunteerRepository } from '../../repositories/care.repository';
+import type { VisitPhotoRepository, VolunteerRepository } from '../../repositories/care.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import { CARE_TEXTS } from '../../words/care';
 
@@ -29,6 +29,7 @@ export interface VisitViewDeps {
   seniors: SeniorRepository;
   accounts: AccountRepository;
   volunteers: VolunteerRepository;
+  photos: Pick<VisitPhotoRepository, 'idsByVisit'>;
 }
 
 /** Visits as people read them: the senior, who is to come (staff name, or 志愿者 name), and the form once done. */
@@ -36,10 +37,11 @@ export async function visitViews(deps: VisitViewDeps, visits: Visit[], today: st
   const seniorIds = [...new Set(visits.map((v) => v.seniorId))];
   const accountIds = [...new Set(visits.flatMap((v) => [v.assignedAccountId, v.visitedByAccountId]).filter((x): x is number => x !== null))];
   const volunteerIds = [...new Set(visits.map((v) => v.volunteerId).filter((x): x is number => x !== null))];
-  const [seniors, accounts, volunteers] = await Promise.all([
+  const [seniors, accounts, volunteers, photos] = await Promise.all([
     deps.seniors.findByIds(seniorIds),
     deps.accounts.findByIds(accountIds),
     deps.volunteers.findByIds(volunteerIds),
+    deps.photos.idsByVisit(visits.filter((v) => v.status === 'done').map((v) => v.id)),
   ]);
   const s = new Map<number, Senior>(seniors.map((x) => [x.id, x]));
   const a = new Map(accounts.map((x) => [x.id, x.displayName]));
@@ -74,6 +76,7 @@ export async function visitViews(deps: VisitViewDeps, visits: Visit[], today: st
         concernNote: v.concernNote,
         concernResolution: v.concernResolution,
         escalationLevel: v.escalationLevel,
+        photoIds: photos.get(v.id) ?? [],
         version: v.version,
       },
     ];

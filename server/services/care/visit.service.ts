@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock';
 import { straightLineMetres } from '../../lib/geo';
 import { addDays, shanghaiDateTime, shanghaiDate } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
-import type { VisitRepository, VolunteerRepository } from '../../repositories/care.repository';
+import type { VisitPhotoRepository, VisitRepository, VolunteerRepository } from '../../repositories/care.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
@@ -28,6 +28,7 @@ export interface VisitServiceDeps {
   db: Database;
   clock: Clock;
   visits: VisitRepository;
+  photos: VisitPhotoRepository;
   volunteers: VolunteerRepository;
   seniors: SeniorRepository;
   centres: CentreRepository;

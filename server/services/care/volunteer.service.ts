@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { shanghaiDate } from '../../lib/time';
 import type { AccountRepository } from '../../repositories/account.repository';
-import type { TimeBankRepository, VisitRepository, VolunteerRepository } from '../../repositories/care.repository';
+import type { TimeBankRepository, VisitPhotoRepository, VisitRepository, VolunteerRepository } from '../../repositories/care.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { AccessService } from '../access/access.service';
@@ -22,6 +22,7 @@ export interface VolunteerDeps {
   seniors: SeniorRepository;
   centres: CentreRepository;
   accounts: AccountRepository;
+  photos: VisitPhotoRepository;
   access: AccessService;
   audit: AuditService;
 }

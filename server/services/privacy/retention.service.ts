@@ -1,3 +1,4 @@
+import type { FileStore } from '../../gateways/file-store.gateway';
 import type { Clock } from '../../lib/clock';
 import { DAY } from '../../lib/time';
 import type { RetentionRepository } from '../../repositories/retention.repository';
@@ -11,6 +12,8 @@ export interface RetentionPeriods {
   chatLogDays: number;
   /** The audit log (MULIN_RETAIN_AUDIT_DAYS). */
   auditLogDays: number;
+  /** Photos taken on visits, of seniors' homes (MULIN_RETAIN_PHOTO_DAYS). */
+  photoDays: number;
 }
 
 export interface PurgeCounts {
@@ -21,6 +24,7 @@ export interface PurgeCounts {
   conversations: number;
   attemptCounters: number;
   auditLog: number;
+  visitPhotos: number;
 }
 
 export interface PersonalDataRetentionDeps {
@@ -28,6 +32,8 @@ export interface PersonalDataRetentionDeps {
   retention: RetentionRepository;
   attempts: Pick<AttemptLimiter, 'purgeStale'>;
   periods: RetentionPeriods;
+  /** Where visit photos' bytes are: deleted before their rows, so no file is left that nothing points to. */
+  files: Pick<FileStore, 'delete'>;
 }
 
 /**
@@ -50,6 +56,19 @@ export class PersonalDataRetention {
       conversations: await r.idleConversationsBefore(ended),
       attemptCounters: await this.deps.attempts.purgeStale(),
       auditLog: await r.auditLogBefore(new Date(now - this.deps.periods.auditLogDays * DAY)),
+      visitPhotos: await this.purgePhotos(new Date(now - this.deps.periods.photoDays * DAY)),
     };
+  }
+
+  /** Visit photos older than their period: each file first, then its row (a crash in between leaves a row to retry). */
+  private async purgePhotos(before: Date): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const rows = await this.deps.retention.photosBefore(before, 500);
+      if (rows.length === 0) return removed;
+      for (const row of rows) await this.deps.files.delete(row.storeKey);
+      removed += await this.deps.retention.deletePhotos(rows.map((row) => row.id));
+      if (rows.length < 500) return removed;
+    }
   }
 }
