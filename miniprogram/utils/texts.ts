@@ -170,9 +170,13 @@ export const T = {
   // The family's page of a parent's visits
   careOf: (name: string) => `${name}的探访`,
   careTitle: '探访记录',
+  theSenior: '老人',
   nextVisit: (day: string, who: string) => `下次探访：${day}，${who}来`,
   noNextVisit: '下次探访还没有安排',
   noCareVisits: '最近四周没有探访记录',
+  /** The senior has not chosen to share her visits with the family: only the next visit is told. */
+  careNotShared: (name: string) =>
+    `${name}还没有选择把探访情况告诉家人，所以这里只显示下次探访的安排。探访时看到的情况和需要关注的事，要${name}本人同意后家人才能看到。`,
   visitDoneBy: (day: string, who: string) => `${day} ${who}来过`,
   visitPlanned: (day: string, who: string) => `${day}，${who}会来`,
   visitCondition: (health: string, mood: string, safety: string) => `身体${health}，精神${mood}，居家${safety}`,

@@ -150,8 +150,16 @@ export interface CareReport {
   total: Omit<CareReportRow, 'regionId' | 'community'>;
 }
 
-/** The family's view of a senior's care: visits in the last weeks and the next one, worries and what was done. */
+/**
+ * The family's view of a senior's care: visits in the last weeks and the next one, worries and what was done. Linked
+ * family see `visits` only where the senior shares her visits with them; otherwise `visits` is empty, `recordsHidden`
+ * is true and only `next` (the day and who comes) is told.
+ */
 export interface SeniorCareAnswer {
   visits: VisitView[];
   next: { dueOn: string; visitor: string } | null;
+  /** The senior's choice (`PUT /seniors/:id/care-sharing`): her visit records and worries go to her linked family. */
+  sharedWithFamily: boolean;
+  /** True when the reader is family and the senior does not share: the records are left out of this answer. */
+  recordsHidden: boolean;
 }

@@ -175,6 +175,46 @@ describeEachDb('visit plans and visits', (h) => {
     expect(next.dueOn).toBe('2026-12-14');
   });
 
+  test('without her consent her daughter reads only when the next visit is and who comes; she, her centre and the administrators read the records', async () => {
+    const withdraw = async (share: boolean) => {
+      const zhang = await seniorNamed(h(), '张桂英');
+      const res = await h().http.put(`/api/v1/seniors/${zhangId}/care-sharing`).set('authorization', t.senior).send({ share, version: zhang.version });
+      expect(res.body).toEqual({ shareCareWithFamily: share, version: zhang.version + 1 });
+    };
+    await withdraw(false);
+    const next = await h().db.manager.findOneByOrFail(Visit, { seniorId: zhangId, status: 'due' });
+    const hidden = await seen(h(), t.daughter, `/seniors/${zhangId}/care`);
+    expect(hidden).toEqual({
+      visits: [],
+      next: { dueOn: '2026-12-14', visitor: expect.any(String) },
+      sharedWithFamily: false,
+      recordsHidden: true,
+    });
+    expect(hidden.next.visitor).not.toBe('');
+    // No worry, note or answer of the form is anywhere in her daughter's answer.
+    for (const word of ['腿脚不便', '已联系女儿', '想要扶手', '燃气灶旧了', 'fair', 'attention', 'concern', 'presenceCode', String(next.presenceCode)])
+      expect(JSON.stringify(hidden)).not.toContain(word);
+
+    // She herself, her centre's staff and the street administrator still read the visit, the worry and what was done.
+    for (const who of [t.senior, t.staff, t.street]) {
+      const full = await seen(h(), who, `/seniors/${zhangId}/care`);
+      expect(full.recordsHidden).toBe(false);
+      expect(full.sharedWithFamily).toBe(false);
+      expect(full.visits.find((v: { status: string }) => v.status === 'done')).toMatchObject({
+        health: 'fair',
+        needs: '想要扶手',
+        concernNote: '腿脚不便，独自洗澡危险',
+        concernResolution: '已联系女儿，安排助浴',
+      });
+    }
+
+    // She shares again: her daughter reads them too.
+    await withdraw(true);
+    const shared = await seen(h(), t.daughter, `/seniors/${zhangId}/care`);
+    expect(shared).toMatchObject({ sharedWithFamily: true, recordsHidden: false, next: { dueOn: '2026-12-14' } });
+    expect(shared.visits.find((v: { status: string }) => v.status === 'done')).toMatchObject({ concernNote: '腿脚不便，独自洗澡危险', mood: 'low' });
+  });
+
   test('proof by location: within 300 m of her home', async () => {
     // Another senior of the centre with a visit due: recorded from 50 m away.
     const jiaxin = await centreNamed(h(), JIAXIN);

@@ -211,8 +211,38 @@ const TOMORROW = '2026-12-02';
     expect(fs.readFileSync('test-results/console-c-kitchen.xlsx').subarray(0, 2).toString()).toBe('PK');
     await dialog.getByRole('button', { name: '关闭', exact: true }).click();
 
+    // No meal is to be delivered today yet: only the empty state (no "共 0 户、0 份"), and nothing to print.
+    const none = await seen<{ totalStops: number }>(h, staff, `/centres/${jiaxinId}/delivery-list?date=${TODAY}`);
+    expect(none.totalStops).toBe(0);
     await page.getByRole('button', { name: '送餐单' }).click();
-    await dialog.getByText(/共 \d+ 户/).waitFor();
+    await dialog.getByText('这一天没有送餐').waitFor();
+    expect(await dialog.locator('[data-test=delivery-totals]').count()).toBe(0);
+    expect(await dialog.textContent()).not.toContain('共 0 户');
+    expect(await dialog.getByRole('button', { name: '下载 Excel 打印' }).isDisabled()).toBe(true);
+    await shot(page, 'c06a-today-delivery-list-empty');
+    await dialog.getByRole('button', { name: '关闭', exact: true }).click();
+
+    // 李建国 asks by phone for his lunch brought home, to pay at the door (现场付): the list has him, with the totals.
+    const li = await seniorNamed(h, '李建国');
+    const lunch = await slotOf(h, JIAXIN, 'lunch', TODAY);
+    await h.db.manager.update(Centre, { id: jiaxinId }, { counterPayment: true });
+    try {
+      const booked = await h.http
+        .post('/api/v1/bookings')
+        .set('authorization', staff)
+        .send({ seniorId: li.id, slotId: lunch.id, channel: 'phone', deliveryMode: 'delivery', payAt: 'counter' })
+        .expect(201);
+      expect(booked.body.status).toBe('pending_confirmation');
+    } finally {
+      await h.db.manager.update(Centre, { id: jiaxinId }, { counterPayment: false });
+    }
+    await page.reload();
+    await page.locator('[data-test=slot-card]').first().waitFor();
+    await page.getByRole('button', { name: '送餐单' }).click();
+    await dialog.locator('.el-table__body').getByText('李建国').waitFor();
+    expect(await dialog.locator('[data-test=delivery-totals]').innerText()).toMatch(/^共 1 户、1 份/);
+    expect(await dialog.getByText('这一天没有送餐').count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: '下载 Excel 打印' }).isDisabled()).toBe(false);
     await shot(page, 'c06-today-delivery-list');
     await page.close();
   }, 90_000);
@@ -240,6 +270,9 @@ const TOMORROW = '2026-12-02';
     await page.getByRole('menuitem', { name: '资金与结算' }).click();
     await page.getByRole('tab', { name: /待处理问题/ }).click();
     const row = page.locator('[data-test=problem-refunds] .el-table__body tr', { hasText: refund.outRefundNo });
+    // An abnormal refund cannot be retried (the API says REFUND_NOT_RETRYABLE): only 线下已退 is offered.
+    await row.getByRole('button', { name: '线下已退' }).waitFor();
+    expect(await row.getByRole('button', { name: /重试退款|重新退款/ }).count()).toBe(0);
     await row.getByRole('button', { name: '线下已退' }).click();
     const dialog = page.locator('[data-test=offline-dialog]');
     // The reference is required: said before anything is sent.
@@ -257,6 +290,52 @@ const TOMORROW = '2026-12-02';
     await page.close();
   }, 90_000);
 
+  test('Money: a closed refund offers 重新退款 and 线下已退; once a later refund paid it back, 重新退款 says so and it leaves the list', async () => {
+    const zhang = await seniorNamed(h, '张桂英');
+    const lunch = await slotOf(h, JIAXIN, 'lunch', TOMORROW);
+    const made = await h.http.post('/api/v1/bookings').set('authorization', daughter).send({ seniorId: zhang.id, slotId: lunch.id, quantity: 2 }).expect(201);
+    const order = (await h.http.post(`/api/v1/bookings/${made.body.id}/pay`).set('authorization', daughter).send({}).expect(200)).body.payment.outTradeNo;
+    h.sandbox.wxpay.pay(order);
+    await h.sandbox.wxpay.settled();
+    // One portion fewer: WeChat Pay closes that refund.
+    h.sandbox.wxpay.setRefundKnobs({ refundOutcome: 'CLOSED' });
+    try {
+      await h.http.post(`/api/v1/bookings/${made.body.id}/reduce`).set('authorization', daughter).send({ quantity: 1 }).expect(200);
+      await h.sandbox.wxpay.settled();
+    } finally {
+      h.sandbox.wxpay.setRefundKnobs({ refundOutcome: 'SUCCESS' });
+    }
+    const [closed] = (await seen(h, staff, `/bookings/${made.body.id}/payments`)).refunds;
+    expect(closed).toMatchObject({ status: 'closed', needsStaff: true });
+
+    const page = await openPage();
+    await signIn(page, 'staff-jiaxin');
+    await page.waitForURL(/\/console\/today$/);
+    await page.getByRole('menuitem', { name: '资金与结算' }).click();
+    await page.getByRole('tab', { name: /待处理问题/ }).click();
+    const row = page.locator('[data-test=problem-refunds] .el-table__body tr', { hasText: closed.outRefundNo });
+    await row.getByRole('button', { name: '重新退款' }).waitFor();
+    expect(await row.getByRole('button', { name: '线下已退' }).count()).toBe(1);
+    expect(await row.getByRole('button', { name: '重试退款' }).count()).toBe(0);
+    await shot(page, 'c08b-money-closed-refund');
+
+    // Meanwhile she cancels: that refund pays back everything still owed, the closed one included.
+    await h.http.post(`/api/v1/bookings/${made.body.id}/cancel`).set('authorization', daughter).send({}).expect(200);
+    await h.sandbox.wxpay.settled();
+    // The page still shows it; 重新退款 hears from the API that it is paid back, says so, and the row goes.
+    await row.getByRole('button', { name: '重新退款' }).click();
+    await page.getByText('这笔钱后来的退款已经退回了，不用再退，已从待处理中移除').waitFor();
+    await row.waitFor({ state: 'detached' });
+    const refunds = (await seen(h, staff, `/bookings/${made.body.id}/payments`)).refunds as Array<{
+      outRefundNo: string;
+      status: string;
+      resolution: string | null;
+    }>;
+    expect(refunds.find((r) => r.outRefundNo === closed.outRefundNo)).toMatchObject({ status: 'closed', resolution: 'covered' });
+    expect(refunds.filter((r) => r.status === 'success')).toHaveLength(1);
+    await page.close();
+  }, 90_000);
+
   test('Bookings: 导出 Excel downloads the filtered list, read back with its Chinese headers and amounts in yuan', async () => {
     const page = await openPage();
     await signIn(page, 'staff-jiaxin');
@@ -264,6 +343,11 @@ const TOMORROW = '2026-12-02';
     await page.getByRole('menuitem', { name: '预约管理' }).click();
     await page.waitForURL(/\/console\/bookings$/);
     await page.locator('.el-table__body tr').first().waitFor();
+    // At 1366 px the filters and 查询/重置 are on one line.
+    const top = async (name: string) => (await page.getByRole('button', { name, exact: true }).boundingBox())!.y;
+    const dateTop = (await page.getByPlaceholder('开始日期').boundingBox())!.y;
+    expect(Math.abs((await top('查询')) - dateTop)).toBeLessThan(12);
+    expect(await top('重置')).toBe(await top('查询'));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '导出 Excel' }).click();
     const file = await download;

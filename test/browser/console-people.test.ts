@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { JobRun, Senior } from '../../entities';
 import { CONSOLE_PASSWORD, startHarness, T0, type Harness } from '../helpers/harness';
 import { loginConsole, seniorNamed } from '../helpers/actors';
 import { idNumber } from '../helpers/id-numbers';
+import { writeXlsxFile, type SheetCell } from '../../server/lib/spreadsheet';
 
 /**
  * The console's people pages in a real browser (Debian's chromium, driven by playwright-core) against the real
@@ -21,6 +24,19 @@ if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
 if (!available) console.warn(`web console people test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
 
 const VIEWPORT = { width: 1366, height: 768 };
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An .xlsx file of these rows, written by exceljs through the server's own writer (as the API import test does). */
+async function xlsx(rows: ReadonlyArray<readonly SheetCell[]>): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mulin-xlsx-'));
+  try {
+    const file = path.join(dir, 'list.xlsx');
+    await writeXlsxFile(file, '老人名单', rows);
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 (available ? describe : describe.skip)('the web console: seniors, import, accounts, audit log (headless Chromium)', () => {
   let h: Harness;
@@ -216,16 +232,18 @@ const VIEWPORT = { width: 1366, height: 768 };
     await page.close();
   }, 120_000);
 
-  test('an administrator imports the civil-affairs list: the dry run row by row, then applied', async () => {
+  test('an administrator imports the civil-affairs list as an Excel file: the dry run row by row, then applied', async () => {
     const ids = { a: idNumber('1941-02-03', 12), b: idNumber('1950-07-08', 21), c: idNumber('1938-12-30', 34) };
-    const rows = [
-      ['姓名', '性别', '身份证号', '联系电话', '住址', '所属社区', '人员类别', '紧急联系人', '紧急联系人电话'],
-      ['周新华', '女', ids.a, '13811112222', '嘉新社区 2 幢 101', '嘉新社区', '低保、独居', '周明', '13822223333'],
-      ['吴根宝', '男', ids.b, '', '左家新村 7 幢', '左家新村社区', '', '', ''],
-      ['两处错', '女', ids.c, '12345', '嘉新社区', '嘉新社区', '低保、有钱人', '', ''],
-      ['周新华', '女', ids.a, '', '嘉新社区 2 幢 101', '嘉新社区', '', '', ''],
-    ];
-    const csv = Buffer.from(`\uFEFF${rows.map((r) => r.join(',')).join('\r\n')}\r\n`);
+    // A real .xlsx as a clerk's Excel keeps it (exceljs, as test/api/seniors-import.test.ts): a title line above the
+    // header, a birth date as an Excel date, a phone number as a number.
+    const sheet = await xlsx([
+      ['米市巷街道 2026 年 12 月 老人名单'],
+      ['姓名', '性别', '身份证号', '出生日期', '联系电话', '住址', '所属社区', '人员类别', '紧急联系人', '紧急联系人电话'],
+      ['周新华', '女', ids.a, new Date('1941-02-03T00:00:00Z'), 13811112222, '嘉新社区 2 幢 101', '嘉新社区', '低保、独居', '周明', '13822223333'],
+      ['吴根宝', '男', ids.b, null, null, '左家新村 7 幢', '左家新村社区', null, null, null],
+      ['两处错', '女', ids.c, null, '12345', '嘉新社区', '嘉新社区', '低保、有钱人', null, null],
+      ['周新华', '女', ids.a, null, null, '嘉新社区 2 幢 101', '嘉新社区', null, null, null],
+    ]);
 
     const page = await openPage();
     await signIn(page, 'admin-mishixiang');
@@ -233,21 +251,23 @@ const VIEWPORT = { width: 1366, height: 768 };
     await page.getByRole('menuitem', { name: '批量导入' }).click();
     await page.waitForURL(/\/console\/seniors-import$/);
     await page.getByText('还没有选择文件').waitFor();
-    await page.locator('[data-test=import-file]').setInputFiles({ name: '米市巷街道老人名单.csv', mimeType: 'text/csv', buffer: csv });
+    await page.locator('[data-test=import-file]').setInputFiles({ name: '米市巷街道老人名单.xlsx', mimeType: XLSX, buffer: sheet });
 
     const report = page.locator('[data-test=import-report]');
     await report.waitFor();
     await report.getByText('试算结果').first().waitFor();
+    // The title line is skipped: the header is found on row 2.
+    await report.getByText('表头在第 2 行').waitFor();
     const counts = await report.locator('[data-test=import-counts]').innerText();
     expect(counts.replace(/\s+/g, ' ')).toBe('2 新增 0 更新 0 无变化 1 重复行 1 有错误');
     const table = report.locator('[data-test=import-rows] .el-table__body');
     const row = (n: number) => table.locator('tr', { has: page.locator('td:first-child', { hasText: new RegExp(`^${n}$`) }) });
-    expect(await row(2).innerText()).toMatch(/新增\s+周新华/);
-    expect(await row(3).innerText()).toMatch(/新增\s+吴根宝/);
-    expect(await row(4).innerText()).toMatch(/有错误\s+两处错/);
-    expect(await row(4).innerText()).toContain('联系电话');
-    expect(await row(4).innerText()).toContain('有钱人');
-    expect(await row(5).innerText()).toMatch(/重复行[\s\S]*与第 2 行/);
+    expect(await row(3).innerText()).toMatch(/新增\s+周新华/);
+    expect(await row(4).innerText()).toMatch(/新增\s+吴根宝/);
+    expect(await row(5).innerText()).toMatch(/有错误\s+两处错/);
+    expect(await row(5).innerText()).toContain('联系电话');
+    expect(await row(5).innerText()).toContain('有钱人');
+    expect(await row(6).innerText()).toMatch(/重复行[\s\S]*与第 3 行/);
     // Nothing is written by the dry run.
     expect(await h.db.manager.countBy(Senior, { name: '吴根宝' })).toBe(0);
     await shot(page, 'p08-import-dry-run');
@@ -262,6 +282,9 @@ const VIEWPORT = { width: 1366, height: 768 };
       .query({ search: '吴根宝' })
       .set('authorization', await loginConsole(h, 'admin-mishixiang'));
     expect(imported.body.items.map((s: { name: string }) => s.name)).toEqual(['吴根宝']);
+    // The Excel number and date came through as the phone and birth date the clerk typed.
+    const zhou = await seniorNamed(h, '周新华');
+    expect([zhou.phone, zhou.birthDate]).toEqual(['13811112222', '1941-02-03']);
     expect(await h.db.manager.countBy(Senior, { name: '两处错' })).toBe(0);
     await page.close();
   }, 120_000);

@@ -8,7 +8,7 @@ import { mysqlAvailable } from '../helpers/mysql-env';
 /**
  * The registry's pages of the web console in a real browser (Debian's chromium, playwright-core) against the real
  * server with the demo district, on SQLite and MariaDB: centres (prices from a date, closing a slot, a member of
- * staff's one centre), the week's menu, a subsidy policy's preview, the dashboard's charts and the emergencies.
+ * staff's one centre; an administrator adds a centre and a service item), the week's menu, a subsidy policy's preview, the dashboard's charts and the emergencies.
  * Every page is saved at 1366×768 under test-results/console-*.png.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -260,6 +260,7 @@ for (const kind of DB_KINDS) {
       expect(await rows.count()).toBe(1);
       expect(await rows.first().textContent()).toContain(JIAXIN);
       expect(await page.locator('[data-test=region-tree]').getByRole('button', { name: '添加' }).count()).toBe(0);
+      expect(await page.locator('[data-test=add-centre]').count()).toBe(0);
       await shot(page, 'r12-centres-staff');
       await rows.first().click();
       await page.locator('[data-test=edit-centre]').getByText('修改营业时间和电话').click();
@@ -277,5 +278,77 @@ for (const kind of DB_KINDS) {
       await shot(admin, 'r13-centres-admin');
       await admin.close();
     }, 120_000);
+
+    test('an administrator adds a neighbour point (errors named in Chinese first), sees it listed, and adds it a lunch with a price', async () => {
+      const page = await openPage();
+      await signIn(page, 'admin');
+      await page.getByRole('menuitem', { name: '服务站点' }).click();
+      await page.locator('[data-test=centre-table] .el-table__body tr').first().waitFor();
+      await page.locator('[data-test=add-centre]').click();
+      const dialog = page.locator('.el-dialog', { hasText: '添加站点' });
+      await dialog.getByText('送餐半径').waitFor();
+
+      // Nothing filled in: each field says what it needs, in Chinese.
+      await dialog.locator('[data-test=create-centre]').click();
+      await dialog.locator('[data-test=centre-form-error]').getByText('请按红字提示修改后再添加').waitFor();
+      await dialog.locator('.el-form-item__error', { hasText: '请填写名称' }).waitFor();
+      const errors = async () => (await dialog.locator('.el-form-item__error').allTextContents()).map((t) => t.trim()).filter((t) => t);
+      expect(await errors()).toEqual(expect.arrayContaining(['请填写名称', '请填写类型', '请填写所在地区', '请填写地址', '请填写纬度', '请填写电话']));
+      await shot(page, 'r14-centre-add-errors');
+
+      // A neighbour point without its care centre: the server's rule, under 所属中心.
+      await dialog.getByLabel('站点名称').fill('河东苑睦邻点');
+      await dialog.locator('[data-test=centre-kind]').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '养老睦邻点' }).click();
+      await dialog.locator('[data-test=centre-region]').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: '米市巷街道 / 嘉新社区' }).click();
+      await dialog.getByLabel('地址').fill('拱墅区河东苑 3 幢 1 楼');
+      await dialog.getByLabel('纬度').fill('30.2801');
+      await dialog.getByLabel('经度').fill('120.1702');
+      await dialog.getByLabel('电话').fill('0571-8888 1234');
+      await dialog.locator('[data-test=create-centre]').click();
+      await dialog.locator('.el-form-item__error', { hasText: '睦邻点要属于本区一个在用的照料中心或街道中心' }).waitFor();
+      expect(await errors()).toEqual(['睦邻点要属于本区一个在用的照料中心或街道中心，其他站点不能有上级站点']);
+
+      await dialog.locator('[data-test=centre-parent]').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: JIAXIN }).click();
+      await shot(page, 'r15-centre-add-form');
+      await dialog.locator('[data-test=create-centre]').click();
+      await page.getByText('已添加站点：河东苑睦邻点').waitFor();
+      await dialog.waitFor({ state: 'hidden' });
+      const row = page.locator('[data-test=centre-table] .el-table__body tr', { hasText: '河东苑睦邻点' });
+      await row.waitFor();
+      expect(await row.textContent()).toMatch(/养老睦邻点.*嘉新社区.*08:00–17:00.*0571-8888 1234.*运营中/);
+      await shot(page, 'r16-centre-added');
+
+      // What the registry keeps: it belongs to the Jiaxin care centre, in its community.
+      const admin = await loginConsole(h, 'admin');
+      const jiaxin = await centreNamed(h, JIAXIN);
+      const found = await seen<{ items: Array<{ id: number; name: string; parentId: number | null; regionId: number; kind: string }> }>(
+        h,
+        admin,
+        '/registry/centres?search=河东苑',
+      );
+      expect(found.items).toEqual([expect.objectContaining({ name: '河东苑睦邻点', kind: 'neighbour_point', parentId: jiaxin.id, regionId: jiaxin.regionId })]);
+
+      // Its own page: 添加服务项目, a lunch at ¥12.50, listed with today's price.
+      await row.click();
+      await page.waitForURL(/\/console\/centres\/\d+/);
+      await page.getByRole('tab', { name: '服务项目与价格' }).click();
+      await page.locator('[data-test=item-table]').getByText('这个站点还没有服务项目').waitFor();
+      await page.locator('[data-test=add-item]').click();
+      const itemDialog = page.locator('.el-dialog', { hasText: '添加服务项目' });
+      await itemDialog.getByLabel('名称').fill('睦邻午餐');
+      await itemDialog.getByLabel('价格（元）').fill('12.5');
+      await itemDialog.getByRole('button', { name: '添加', exact: true }).click();
+      await page.getByText('已添加服务项目：睦邻午餐').waitFor();
+      const item = page.locator('[data-test=item-table] .el-table__body tr', { hasText: '睦邻午餐' });
+      await item.waitFor();
+      expect(await item.textContent()).toMatch(/午餐.*¥12\.50/);
+      await shot(page, 'r17-centre-item-added');
+      const items = await seen<{ items: Array<{ name: string; price: { priceFen: number } }> }>(h, admin, `/centres/${found.items[0]!.id}/service-items`);
+      expect(items.items.map((i) => [i.name, i.price.priceFen])).toEqual([['睦邻午餐', 1250]]);
+      await page.close();
+    }, 180_000);
   });
 }

@@ -5,8 +5,8 @@ import { TINY_PNG } from '../helpers/images';
 import { useMiniProgramServer } from './setup';
 
 // 探访关爱 in the mini-program, continued (issue 24), against the real server: the centre's worker adds a photo to
-// the visit form; the daughter opens her mother's visits from her home (the worry and what was done, the photo once
-// her mother shares her visits); a volunteer's own page shows their seniors, the visit due and their hours, and the
+// the visit form; the daughter opens her mother's visits from her home (only the next visit until her mother shares
+// her visits, then the worry and what was done, and the photo); a volunteer's own page shows their seniors, the visit due and their hours, and the
 // hour a recorded visit adds.
 
 const { h, as } = useMiniProgramServer();
@@ -62,7 +62,7 @@ describe("a family's and a volunteer's pages of visits", () => {
     expect(photos.map((p) => [p.contentType, p.bytes])).toEqual([['image/png', TINY_PNG.length]]);
   });
 
-  test("the daughter opens her mother's visits from home: the worry, what the centre did, and the photo once shared", async () => {
+  test("the daughter opens her mother's visits from home: until her mother shares them, only the next visit; then the worry, what the centre did, the photo", async () => {
     const visit = await h().db.manager.findOneByOrFail(Visit, { seniorId: zhangId, status: 'done' });
     const staff = await loginConsole(h(), 'staff-jiaxin');
     await h()
@@ -70,24 +70,23 @@ describe("a family's and a volunteer's pages of visits", () => {
       .set('authorization', staff)
       .send({ resolution: '已请师傅上门修好', version: visit.version })
       .expect(200);
+    await h().services.visitPlans.plan(); // her next visit, a week after this one
 
+    // She has not chosen to share her visits with the family: her daughter reads only when the next visit is, and why.
     const mp = as('o_family_01');
     const home = await mp.launch('/pages/index/index');
     await home.tapText('.care-of', '张桂英的探访');
-    const page = mp.page;
+    let page = mp.page;
     expect(page.path).toBe('pages/care/visits');
     expect(page.text('#title')).toBe('张桂英的探访');
-    expect(page.text('#next')).toBe('下次探访还没有安排');
-    const card = page.texts('.care-visit')[0]!;
-    expect(card).toContain('今天 12月1日 周二 赵敏（嘉新社区居家养老服务照料中心）来过');
-    expect(card).toContain('身体一般，精神好，居家有隐患');
-    expect(card).toContain('燃气灶旧了');
-    expect(card).toContain('需要关注：燃气灶打不着火（已处理：已请师傅上门修好）');
-
-    // She has not agreed to share her visits with the family yet: the photo is not shown.
-    await page.tapText('.see-photos', '看照片（1 张）');
-    expect(mp.lastToast).toBe('您不能查看这张探访照片');
-    expect(mp.previews).toEqual([]);
+    expect(page.text('#next')).toBe('下次探访：12月8日 周二，赵敏（嘉新社区居家养老服务照料中心）来');
+    expect(page.text('#not-shared')).toBe(
+      '张桂英还没有选择把探访情况告诉家人，所以这里只显示下次探访的安排。探访时看到的情况和需要关注的事，要张桂英本人同意后家人才能看到。',
+    );
+    expect(page.has('.care-visit')).toBe(false);
+    expect(page.has('.see-photos')).toBe(false);
+    expect(page.has('#state .empty')).toBe(false);
+    expect(page.text('#state')).toBe('');
 
     const zhang = await seniorNamed(h(), '张桂英');
     await h()
@@ -95,6 +94,16 @@ describe("a family's and a volunteer's pages of visits", () => {
       .set('authorization', await loginWechat(h(), 'o_mini_senior_01'))
       .send({ share: true, version: zhang.version })
       .expect(200);
+
+    // Now she shares: the visit, what the visitor saw, the worry and what was done, and the photo.
+    await mp.launch(`/pages/care/visits?seniorId=${zhangId}&name=${encodeURIComponent('张桂英')}`);
+    page = mp.page;
+    expect(page.has('#not-shared')).toBe(false);
+    const card = page.texts('.care-visit')[0]!;
+    expect(card).toContain('今天 12月1日 周二 赵敏（嘉新社区居家养老服务照料中心）来过');
+    expect(card).toContain('身体一般，精神好，居家有隐患');
+    expect(card).toContain('燃气灶旧了');
+    expect(card).toContain('需要关注：燃气灶打不着火（已处理：已请师傅上门修好）');
     await page.tapText('.see-photos', '看照片（1 张）');
     expect(mp.previews).toHaveLength(1);
     expect(mp.files.get(mp.previews[0]![0]!)?.equals(TINY_PNG)).toBe(true);

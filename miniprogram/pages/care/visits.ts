@@ -43,13 +43,16 @@ function shanghaiDay(iso: string): string {
 /**
  * A parent's visits, for the family (and the senior): the next one planned and who comes, the visits of the last
  * four weeks with what the visitor saw, any worry and what the centre did about it, and the photos where there are.
+ * Where the senior has not chosen to share her visits with the family, the family see only the next visit and a
+ * plain word that the rest is hers to share.
  */
 Component({
   behaviors: [pageState],
-  data: { seniorId: 0, title: '', next: '', items: [] as Row[] },
+  data: { seniorId: 0, name: '', title: '', next: '', notShared: '', items: [] as Row[] },
   methods: {
     onLoad(q: Record<string, string | undefined>) {
-      this.setData({ seniorId: Number(q.seniorId ?? 0), title: q.name ? T.careOf(decodeURIComponent(q.name)) : T.careTitle });
+      const name = q.name ? decodeURIComponent(q.name) : '';
+      this.setData({ seniorId: Number(q.seniorId ?? 0), name, title: name ? T.careOf(name) : T.careTitle });
       this.load();
     },
     load() {
@@ -59,8 +62,15 @@ Component({
           .filter((v) => v.status === 'done')
           .sort((a, b) => (b.doneAt ?? '').localeCompare(a.doneAt ?? ''))
           .map(rowOf);
+        const next = r.next ? T.nextVisit(dayLabel(r.next.dueOn), r.next.visitor || T.someone) : T.noNextVisit;
+        // Without the senior's consent the family hear only of the next visit: say so, with no empty list below it.
+        if (r.recordsHidden) {
+          this.setData({ next, notShared: T.careNotShared(this.data.name || T.theSenior), items: [], state: '', message: '' });
+          return;
+        }
         this.setData({
-          next: r.next ? T.nextVisit(dayLabel(r.next.dueOn), r.next.visitor || T.someone) : T.noNextVisit,
+          next,
+          notShared: '',
           items: shown,
           state: shown.length ? '' : 'empty',
           message: shown.length ? '' : T.noCareVisits,

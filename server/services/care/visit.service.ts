@@ -94,16 +94,31 @@ export class VisitService {
     return open ? { code: open.presenceCode, visitId: open.id, dueOn: open.dueOn } : { code: null, visitId: null, dueOn: null };
   }
 
-  /** A senior's visits over the last four weeks and the next one planned: the senior, the family, those over them. */
+  /**
+   * A senior's visits over the last four weeks and the next one planned: the senior, the family, those over them.
+   * Linked family see the visit records (what the visitor saw, worries, notes, photos) only where the senior shares
+   * her visits with them (`shareCareWithFamily`); otherwise they hear only when the next visit is and who comes.
+   */
   async forSenior(actor: Actor, seniorId: number): Promise<SeniorCareAnswer> {
     const senior = await this.deps.seniors.findById(seniorId);
     if (!senior) throw new AppError('SENIOR_NOT_FOUND');
-    await this.deps.access.assertCanSeeSenior(actor, senior);
+    const rel = await this.deps.access.assertCanSeeSenior(actor, senior);
     const today = this.today();
     const rows = await this.deps.visits.forSenior(seniorId, addDays(today, -28), addDays(today, 366));
     const views = await visitViews(this.deps, rows, today);
     const next = views.filter((v) => v.status === 'due').sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0];
-    return { visits: views, next: next ? { dueOn: next.dueOn, visitor: next.assignee.name } : null };
+    const recordsHidden = rel === 'family' && !senior.shareCareWithFamily && !this.isOverSenior(actor, senior);
+    return {
+      visits: recordsHidden ? [] : views,
+      next: next ? { dueOn: next.dueOn, visitor: next.assignee.name } : null,
+      sharedWithFamily: senior.shareCareWithFamily,
+      recordsHidden,
+    };
+  }
+
+  /** The senior's centre's staff or an administrator over them (who may also be linked to her as family). */
+  private isOverSenior(actor: Actor, senior: Senior): boolean {
+    return this.deps.access.isStaffOf(actor, senior.homeCentreId) || this.deps.access.isAdminOver(actor, senior.regionPath);
   }
 
   /** Who comes to see a senior between two days (the bot's "这周谁来看我"): each open or done visit, with its visitor. */
