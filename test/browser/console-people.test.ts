@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { JobRun, Senior } from '../../entities';
 import { CONSOLE_PASSWORD, startHarness, T0, type Harness } from '../helpers/harness';
-import { loginConsole, seniorNamed } from '../helpers/actors';
+import { loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
 import { idNumber } from '../helpers/id-numbers';
 import { writeXlsxFile, type SheetCell } from '../../server/lib/spreadsheet';
 
@@ -179,6 +179,19 @@ async function xlsx(rows: ReadonlyArray<readonly SheetCell[]>): Promise<Buffer> 
     await page.goto(`${h.baseUrl}/console/seniors/${own.id}`);
     await page.getByText('牙口不好，饭菜软一点').waitFor();
     await shot(page, 'p05-senior-profile');
+
+    // Her choice to let the family read the visits, recorded by staff at her word: her daughter's care page follows it.
+    const daughter = await loginWechat(h, 'o_family_01');
+    const shared = async () => (await h.http.get(`/api/v1/seniors/${own.id}/care`).set('authorization', daughter).expect(200)).body.sharedWithFamily;
+    const before = await shared();
+    const sharing = page.locator('[data-test=care-sharing]');
+    const said = (share: boolean) => (share ? '已记录：老人同意把探访情况告诉家人' : '已记录：探访情况不再告诉家人');
+    await sharing.click();
+    await page.getByText(said(!before)).waitFor();
+    expect(await shared()).toBe(!before);
+    await sharing.click(); // back as it was (the switch works from the record read afresh)
+    await page.getByText(said(before)).waitFor();
+    expect(await shared()).toBe(before);
 
     // Editing while someone else saves first: 409, said plainly, reload, then the edit goes through.
     await page.locator('[data-test=senior-edit]').click();
