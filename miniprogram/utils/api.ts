@@ -34,7 +34,7 @@ export interface RequestOptions {
   contentType?: string;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** A session this close to its end is renewed before use rather than risk a 401 half-way through paying. */
 const RENEW_BEFORE_MS = 24 * 3600 * 1000;
@@ -167,6 +167,7 @@ export const api = {
   post: <R>(path: string, data: unknown = {}, opts?: RequestOptions) => call<R>('POST', path, data, opts),
   /** Sends bytes as they are (a photo), with their type. */
   upload: <R>(path: string, bytes: ArrayBuffer, contentType: string, opts?: RequestOptions) => call<R>('POST', path, bytes, { ...opts, contentType }),
+  put: <R>(path: string, data: unknown = {}, opts?: RequestOptions) => call<R>('PUT', path, data, opts),
   del: <R>(path: string, opts?: RequestOptions) => call<R>('DELETE', path, undefined, opts),
 };
 

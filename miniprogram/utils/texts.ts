@@ -158,6 +158,12 @@ export const T = {
   visitCodeHint: '有人上门探访时，请把这 6 个数字给他看',
   visitCodeDue: (day: string) => `这次探访：${day}`,
   noVisitCode: '最近没有安排探访',
+  /** The senior's own choice (her page only): whether her family may read how each visit went. */
+  shareTitle: '探访情况要不要告诉家人？',
+  shareOn: '告诉家人（点一下就不告诉）',
+  shareOff: '不告诉家人（点一下就告诉）',
+  shareSavedOn: '好的，家人能看到探访情况了',
+  shareSavedOff: '好的，探访情况不告诉家人了',
   // Photos on a visit (optional)
   addPhoto: '拍照片（可以不拍）',
   morePhotos: '再拍一张',

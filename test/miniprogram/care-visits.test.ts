@@ -1,6 +1,6 @@
 /** @jest-environment ./test/miniprogram/jsdom-with-node.js */
 import { Account, Region, TimeBankEntry, Visit } from '../../entities';
-import { loginConsole, seniorNamed } from '../helpers/actors';
+import { loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
 import { useMiniProgramServer } from './setup';
 
 // 探访关爱 in the mini-program (issue 24), against the real server: the senior's page shows the code a visitor types;
@@ -46,6 +46,27 @@ describe('visits in the mini-program', () => {
     expect(page.text('#visit-code')).toBe(visit.presenceCode);
     expect(page.text('#due')).toBe('这次探访：今天 12月1日 周二');
     expect(page.text()).toContain('有人上门探访时，请把这 6 个数字给他看');
+  });
+
+  test('on her own code page the senior says whether her family may read how the visits went; her daughter sees no switch', async () => {
+    const daughter = await loginWechat(h(), 'o_family_01');
+    const shared = async () =>
+      (await h().http.get(`/api/v1/seniors/${zhangId}/care`).set('authorization', daughter).expect(200)).body as {
+        sharedWithFamily: boolean;
+        recordsHidden: boolean;
+      };
+    expect(await shared()).toMatchObject({ sharedWithFamily: false, recordsHidden: true });
+    const page = await as('o_mini_senior_01').launch(`/pages/care/code?seniorId=${zhangId}`);
+    expect(page.text('#share')).toBe('不告诉家人（点一下就告诉）');
+    await page.tap('#share');
+    expect(page.text('#share')).toBe('告诉家人（点一下就不告诉）');
+    expect(await shared()).toMatchObject({ sharedWithFamily: true, recordsHidden: false });
+    await page.tap('#share');
+    expect(page.text('#share')).toBe('不告诉家人（点一下就告诉）');
+    expect(await shared()).toMatchObject({ sharedWithFamily: false });
+    // The family see her code (to show a visitor) but do not decide for her.
+    const theirs = await as('o_family_01').launch(`/pages/care/code?seniorId=${zhangId}`);
+    expect(theirs.has('#share')).toBe(false);
   });
 
   test('the worker records her visit: no proof, a wrong code, then her code with the form and a worry', async () => {
