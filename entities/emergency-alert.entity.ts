@@ -4,6 +4,9 @@ import { InstantColumn, TextColumn } from './columns';
 /** `joined`: raised again by the same senior within minutes of an open alert, recorded under it (joinedAlertId). */
 export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved', 'joined'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** How staff closed an alert (labels in server/words/texts.ts): came and handled it, took the senior to hospital, a false alarm, the family handled it. */
+export const ALERT_OUTCOMES = ['on_site', 'hospital', 'false_alarm', 'family_handled'] as const;
+export type AlertOutcome = (typeof ALERT_OUTCOMES)[number];
 
 /** 助急: raised by a senior (or for them); goes to family and centre at once, escalates when unacknowledged. */
 @Entity('emergency_alert')
@@ -53,8 +56,20 @@ export class EmergencyAlert {
   @InstantColumn({ nullable: true })
   resolvedAt!: Date | null;
 
+  /** What staff wrote when closing it (required then). */
   @TextColumn(500, { default: '' })
   resolution!: string;
+
+  /** How it was closed; null until resolved. A joined raise closed with its alert takes the same outcome. */
+  @Column({ type: 'simple-enum', enum: ALERT_OUTCOMES, nullable: true })
+  outcome!: AlertOutcome | null;
+
+  @Column({ type: 'int', nullable: true })
+  resolvedByAccountId!: number | null;
+
+  /** Optimistic concurrency for staff's changes (acknowledge, resolve): bumped by each. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
 
   @InstantColumn()
   createdAt!: Date;

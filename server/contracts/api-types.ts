@@ -31,6 +31,7 @@ export type PaymentStatus = 'created' | 'paid' | 'closed' | 'failed';
 export type RefundStatus = 'pending' | 'processing' | 'success' | 'abnormal' | 'closed' | 'failed';
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'joined';
 export type AlertChannel = 'mp_chat' | 'miniprogram' | 'console' | 'device';
+export type AlertOutcome = 'on_site' | 'hospital' | 'false_alarm' | 'family_handled';
 export type NoticeStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
 
 export interface Dish {
@@ -460,6 +461,14 @@ export interface AlertView {
   createdAt: string;
   acknowledgedAt: string | null;
   acknowledgedByAccountId: number | null;
+  /** 处理完毕: how it ended and what staff wrote; null / '' until resolved. */
+  outcome: AlertOutcome | null;
+  outcomeLabel: string | null;
+  resolution: string;
+  resolvedAt: string | null;
+  resolvedByAccountId: number | null;
+  /** Send back with POST /emergencies/:id/resolve (optional there). */
+  version: number;
 }
 
 /** POST /emergencies (助急 from the mini-program). */

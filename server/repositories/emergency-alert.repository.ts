@@ -1,5 +1,5 @@
-import { In, type EntityManager } from 'typeorm';
-import { Account, Centre, EmergencyAlert } from '../../entities';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { Account, Centre, EmergencyAlert, type AlertOutcome } from '../../entities';
 import type { Database } from '../db/database';
 
 /** "/1/2/4/" → ["/1/2/4/", "/1/2/", "/1/"]: the region and every region above it. */
@@ -8,7 +8,7 @@ function enclosingPaths(regionPath: string): string[] {
   return ids.map((_, i) => `/${ids.slice(0, ids.length - i).join('/')}/`);
 }
 
-/** Emergency alerts: raising one, the open ones, acknowledging; and the questions escalation asks (which alerts are due, who is above the centre that missed one). */
+/** Emergency alerts: raising one, the open ones, acknowledging, resolving; and the questions escalation asks (which alerts are due, who is above the centre that missed one). */
 export class EmergencyAlertRepository {
   constructor(private readonly db: Database) {}
 
@@ -40,15 +40,56 @@ export class EmergencyAlertRepository {
     return this.db.manager.find(EmergencyAlert, { where: [{ status: 'open' }, { status: 'acknowledged' }], order: { id: 'ASC' }, take: limit });
   }
 
+  /** Resolved alerts (not the raises joined to them), the latest closed first. */
+  resolved(limit: number): Promise<EmergencyAlert[]> {
+    return this.db.manager.find(EmergencyAlert, {
+      where: { status: 'resolved', joinedAlertId: IsNull() },
+      order: { resolvedAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
   /** Open → acknowledged; false when it was no longer open (acknowledged already, or resolved). */
   async acknowledge(em: EntityManager, id: number, accountId: number, now: Date): Promise<boolean> {
     const r = await em
       .createQueryBuilder()
       .update(EmergencyAlert)
-      .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedByAccountId: accountId })
+      .set({ status: 'acknowledged', acknowledgedAt: now, acknowledgedByAccountId: accountId, version: () => 'version + 1' })
       .where('id = :id AND status = :open', { id, open: 'open' })
       .execute();
     return r.affected === 1;
+  }
+
+  findForUpdate(em: EntityManager, id: number): Promise<EmergencyAlert | null> {
+    return em.findOneBy(EmergencyAlert, { id });
+  }
+
+  /**
+   * Open or acknowledged → resolved, if the row is still as read (`alert.version`); an open one is acknowledged by
+   * the same person at the same moment. The raises joined to it are closed with it. False when someone changed it
+   * in between: the caller reads it again to say why.
+   */
+  async resolve(em: EntityManager, alert: EmergencyAlert, how: { outcome: AlertOutcome; note: string; accountId: number; now: Date }): Promise<boolean> {
+    const closed = { status: 'resolved' as const, outcome: how.outcome, resolution: how.note, resolvedAt: how.now, resolvedByAccountId: how.accountId };
+    const r = await em
+      .createQueryBuilder()
+      .update(EmergencyAlert)
+      .set({
+        ...closed,
+        acknowledgedAt: alert.acknowledgedAt ?? how.now,
+        acknowledgedByAccountId: alert.acknowledgedByAccountId ?? how.accountId,
+        version: alert.version + 1,
+      })
+      .where('id = :id AND version = :version AND status IN (:...live)', { id: alert.id, version: alert.version, live: ['open', 'acknowledged'] })
+      .execute();
+    if (r.affected !== 1) return false;
+    await em
+      .createQueryBuilder()
+      .update(EmergencyAlert)
+      .set({ ...closed, version: () => 'version + 1' })
+      .where('joinedAlertId = :id AND status = :joined', { id: alert.id, joined: 'joined' })
+      .execute();
+    return true;
   }
 
   /** Open (unacknowledged) alerts below `maxLevel` last escalated at or before `before`, oldest first. */

@@ -22,6 +22,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   'wechat_binding.bind': '绑定老人本人微信',
   'emergency.acknowledge': '响应求助',
   'emergency.escalate': '求助自动升级',
+  'emergency.resolve': '求助处理完毕',
   'settlement.generate': '生成补贴结算',
   'settlement.regenerate': '重新生成补贴结算',
   'account.create': '新建账号',

@@ -1,5 +1,14 @@
 import { yuan } from './pricing';
-import type { BookingStatus, CounterMethod, DeliveryMode, OfflineRefundMethod, PaymentStatus, RefundResolution, RefundStatus } from '../../entities';
+import type {
+  AlertOutcome,
+  BookingStatus,
+  CounterMethod,
+  DeliveryMode,
+  OfflineRefundMethod,
+  PaymentStatus,
+  RefundResolution,
+  RefundStatus,
+} from '../../entities';
 
 /** Words people read about bookings, in one place so they can be reviewed together. */
 export const BOOKING_STATUS_LABELS: Record<BookingStatus, string> = {
@@ -83,6 +92,9 @@ export const FIELD_TEXTS = {
   reasonRequired: '请填写原因',
   referenceRequired: '请填写凭证号（转账流水号、收据号等）',
   chatReplyText: '请填写要回复老人的话（300 字以内）',
+  alertOutcome: '请选择处理结果：已到场处理、已送医、误报或家属已处理',
+  alertNote: '请填写处理情况（200 字以内）',
+  alertVersion: '版本号（version）应是读到的那个正整数',
 } as const;
 
 /** How a role is named to people (the sandbox chat page's user list, the console). */
@@ -191,6 +203,14 @@ export const EMERGENCY_TEXTS = {
   /** Who was reached, in the list the bot reads back ("已经通知了儿子、嘉新睦邻点工作人员"). */
   centreStaff: (centreName: string | null) => `${centreName ?? '站点'}工作人员`,
 } as const;
+
+/** 助急 处理完毕: how staff closed an alert. */
+export const ALERT_OUTCOME_LABELS: Record<AlertOutcome, string> = {
+  on_site: '已到场处理',
+  hospital: '已送医',
+  false_alarm: '误报',
+  family_handled: '家属已处理',
+};
 
 /** What day end tells people about money: a refund for a booking the centre never confirmed, the warning to staff. */
 export const DAY_END_TEXTS = {

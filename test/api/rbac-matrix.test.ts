@@ -277,6 +277,11 @@ export const MATRIX: Record<string, Row> = {
   'POST /api/v1/emergencies': { allow: ['senior', 'family'], req: (fx) => ({ body: { seniorId: fx.zhangId, message: '矩阵测试' } }) },
   'GET /api/v1/emergencies': { allow: STAFF_AND_ADMINS },
   'POST /api/v1/emergencies/:id/acknowledge': { allow: OVER_HER, req: (fx) => ({ params: { id: fx.alertId } }) },
+  // The first allowed role closes it; the others get through to 409 ALERT_ALREADY_RESOLVED.
+  'POST /api/v1/emergencies/:id/resolve': {
+    allow: OVER_HER,
+    req: (fx) => ({ params: { id: fx.alertId }, body: { outcome: 'false_alarm', note: '矩阵测试' } }),
+  },
 
   // ---- policy notices ----
   'POST /api/v1/notices/preview': {

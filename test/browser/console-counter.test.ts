@@ -72,7 +72,7 @@ const TOMORROW = '2026-12-02';
   const box = (page: Page) => page.getByLabel('核销码、姓名或后四位');
   const result = (page: Page) => page.locator('[data-test=checkin-result]');
 
-  test('check-in by name: the search shows the day’s bookings, Enter checks in the first; an emergency shows on Today and is acknowledged', async () => {
+  test('check-in by name: the search shows the day’s bookings, Enter checks in the first; an emergency shows on Today, is acknowledged, then 处理完毕 takes it off', async () => {
     const lunch = await slotOf(h, JIAXIN, 'lunch', TODAY);
     const wang = await seniorNamed(h, '王秀英');
     const made = await h.http.post('/api/v1/bookings').set('authorization', staff).send({ seniorId: wang.id, slotId: lunch.id, channel: 'phone' }).expect(201);
@@ -109,8 +109,21 @@ const TOMORROW = '2026-12-02';
     expect(await sos.textContent()).toContain(zhang.address);
     await shot(page, 'c02-today-emergency');
     await sos.getByRole('button', { name: '确认响应' }).click();
-    await sos.getByText('已响应、尚未解决的求助 1 条').waitFor();
+    await sos.getByText('已响应、尚未处理完毕的求助 1 条').waitFor();
     expect((await seen(h, staff, '/emergencies')).items.find((a: { senior: { id: number } }) => a.senior.id === zhang.id).status).toBe('acknowledged');
+    // Handled: 处理完毕 asks how it ended and what was done; without a note it says so, then the banner is gone.
+    await sos.getByRole('button', { name: '处理完毕' }).click();
+    const dialog = page.locator('[data-test=alert-resolve]');
+    await dialog.getByText('已送医').click();
+    await dialog.getByRole('button', { name: '确认处理完毕' }).click();
+    await dialog.getByText('请填写处理情况').waitFor();
+    await dialog.getByLabel('处理情况').fill('已送市一医院，女儿陪同');
+    await dialog.getByRole('button', { name: '确认处理完毕' }).click();
+    await page.getByText('张桂英 的求助已处理完毕（已送医）').waitFor();
+    await sos.waitFor({ state: 'detached' });
+    expect((await seen(h, staff, '/emergencies')).items.filter((a: { senior: { id: number } }) => a.senior.id === zhang.id)).toEqual([]);
+    const closed = (await seen(h, staff, '/emergencies?status=resolved')).items.find((a: { senior: { id: number } }) => a.senior.id === zhang.id);
+    expect(closed).toMatchObject({ outcomeLabel: '已送医', resolution: '已送市一医院，女儿陪同' });
     await page.close();
   }, 120_000);
 

@@ -8,7 +8,7 @@ import { mysqlAvailable } from '../helpers/mysql-env';
 /**
  * The registry's pages of the web console in a real browser (Debian's chromium, playwright-core) against the real
  * server with the demo district, on SQLite and MariaDB: centres (prices from a date, closing a slot, a member of
- * staff's one centre; an administrator adds a centre and a service item), the week's menu, a subsidy policy's preview, the dashboard's charts and the emergencies.
+ * staff's one centre; an administrator adds a centre and a service item), the week's menu, a subsidy policy's preview, the dashboard's charts and the emergencies (acknowledged, then 处理完毕).
  * Every page is saved at 1366×768 under test-results/console-*.png.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -235,7 +235,7 @@ for (const kind of DB_KINDS) {
       await page.close();
     }, 120_000);
 
-    test('emergencies: the open alert with the contacts, acknowledged from the list', async () => {
+    test('emergencies: the open alert with the contacts, acknowledged from the list, then 处理完毕 takes it off', async () => {
       const page = await openPage();
       await signIn(page, 'admin');
       await page.getByRole('menuitem', { name: '紧急求助' }).click();
@@ -248,6 +248,16 @@ for (const kind of DB_KINDS) {
       await row.getByRole('button', { name: '确认响应' }).click();
       await row.getByText('已响应').waitFor();
       expect(await row.getByRole('button', { name: '确认响应' }).count()).toBe(0);
+      // 处理完毕: how it ended and what was done; the alert leaves the list.
+      await row.getByRole('button', { name: '处理完毕' }).click();
+      const dialog = page.locator('[data-test=alert-resolve]');
+      await dialog.getByText('头晕').waitFor();
+      await dialog.getByText('已到场处理').click();
+      await dialog.getByLabel('处理情况').fill('社工上门量了血压，已休息');
+      await shot(page, 'r11b-emergency-resolve');
+      await dialog.getByRole('button', { name: '确认处理完毕' }).click();
+      await page.getByText('张桂英 的求助已处理完毕（已到场处理）').waitFor();
+      await row.waitFor({ state: 'detached' });
       await page.close();
     }, 120_000);
 

@@ -1,4 +1,5 @@
 import type {
+  AlertOutcome,
   CounterPaymentView,
   RefundView,
   Allergen,
@@ -171,7 +172,15 @@ export const POLICY_STATUS_TAG: Record<PolicyStatus, TagType> = {
   retired: 'info',
 };
 export const WEEKDAY_LABELS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
-export const ALERT_STATUS_LABELS: Record<string, string> = { open: '待处理', acknowledged: '已响应', resolved: '已解决', joined: '已合并' };
+export const ALERT_STATUS_LABELS: Record<string, string> = { open: '待处理', acknowledged: '已响应', resolved: '已处理完毕', joined: '已合并' };
+
+/** 处理完毕: how an alert ended (the API's enum; the words as server/words/texts.ts ALERT_OUTCOME_LABELS). */
+export const ALERT_OUTCOME_LABELS: Record<AlertOutcome, string> = {
+  on_site: '已到场处理',
+  hospital: '已送医',
+  false_alarm: '误报',
+  family_handled: '家属已处理',
+};
 
 /**
  * 现场付 methods and the ways a refund is paid back by hand: the keys are the API's enums (the contracts' types, so a

@@ -22,6 +22,7 @@ import { Utf8mb4Tables1796485894483 } from './1796485894483-Utf8mb4Tables';
 import { EmergencyJoins1796489238842 } from './1796489238842-EmergencyJoins';
 import { CareCycle1796489300000 } from './1796489300000-CareCycle';
 import { VisitPhotos1796489400000 } from './1796489400000-VisitPhotos';
+import { EmergencyResolve1796489500000 } from './1796489500000-EmergencyResolve';
 
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Initial1795591505106,
@@ -45,4 +46,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   EmergencyJoins1796489238842,
   CareCycle1796489300000,
   VisitPhotos1796489400000,
+  EmergencyResolve1796489500000,
 ];

@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import { z } from 'zod';
+import { ALERT_OUTCOMES } from '../../../entities';
 import type { Services } from '../../container';
 import type { AlertView, Items } from '../../contracts/api-types';
 import { actorOf, requireAuth } from '../middleware/auth';
@@ -7,6 +8,13 @@ import { FIELD_TEXTS } from '../../words/texts';
 import { idParam, parse } from '../validate';
 
 const chatReply = z.object({ text: z.string().trim().min(1, FIELD_TEXTS.chatReplyText).max(300, FIELD_TEXTS.chatReplyText) });
+
+const alertListQuery = z.object({ status: z.enum(['unresolved', 'resolved']).default('unresolved') });
+const resolveBody = z.object({
+  outcome: z.enum(ALERT_OUTCOMES, { error: FIELD_TEXTS.alertOutcome }),
+  note: z.string({ error: FIELD_TEXTS.alertNote }).trim().min(1, FIELD_TEXTS.alertNote).max(200, FIELD_TEXTS.alertNote),
+  version: z.number({ error: FIELD_TEXTS.alertVersion }).int(FIELD_TEXTS.alertVersion).positive(FIELD_TEXTS.alertVersion).optional(),
+});
 
 const conversationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -32,10 +40,14 @@ export function botRoutes(s: Services): Router {
     ctx.body = await s.chatHandover.release(actorOf(ctx), parse(idParam, ctx.params).id);
   });
   r.get('/emergencies', async (ctx) => {
-    ctx.body = { items: await s.emergencies.open(actorOf(ctx)) } satisfies Items<AlertView>;
+    ctx.body = { items: await s.emergencies.open(actorOf(ctx), parse(alertListQuery, ctx.query).status) } satisfies Items<AlertView>;
   });
   r.post('/emergencies/:id/acknowledge', async (ctx) => {
     ctx.body = await s.emergencies.acknowledge(actorOf(ctx), parse(idParam, ctx.params).id);
+  });
+  // 处理完毕: closed with how it ended and a note; it leaves the list above (?status=resolved shows the closed ones).
+  r.post('/emergencies/:id/resolve', async (ctx) => {
+    ctx.body = await s.emergencies.resolve(actorOf(ctx), parse(idParam, ctx.params).id, parse(resolveBody, ctx.request.body ?? {}));
   });
   return r;
 }

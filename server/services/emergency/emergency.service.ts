@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Account, EmergencyAlert, Senior } from '../../../entities';
+import type { Account, AlertOutcome, EmergencyAlert, Senior } from '../../../entities';
 import type { Database } from '../../db/database';
-import { AppError } from '../../errors';
+import { AppError, assertVersion } from '../../errors';
 import type { AlertView } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { MINUTE, shanghaiDateTime } from '../../lib/time';
@@ -10,7 +10,7 @@ import type { CentreRepository } from '../../repositories/centre.repository';
 import type { EmergencyAlertRepository } from '../../repositories/emergency-alert.repository';
 import type { FamilyLinkRepository } from '../../repositories/family-link.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
-import { EMERGENCY_TEXTS } from '../../words/texts';
+import { ALERT_OUTCOME_LABELS, EMERGENCY_TEXTS } from '../../words/texts';
 import type { TemplateIds } from '../../wechat-templates';
 import { MINI_PAGES } from '../../wechat-templates';
 import type { AccessService } from '../access/access.service';
@@ -84,6 +84,9 @@ export class EmergencyService {
       acknowledgedAt: null,
       resolvedAt: null,
       resolution: '',
+      outcome: null,
+      resolvedByAccountId: null,
+      version: 1,
       createdAt: now,
     };
     // One senior's raises are decided one at a time (their row locked for a moment): the first is an alert and
@@ -223,10 +226,10 @@ export class EmergencyService {
     return [...streetStaff.map((account) => ({ account, role: 'street_staff' as const })), ...admins.map((account) => ({ account, role: 'admin' as const }))];
   }
 
-  /** Open alerts a staff member or administrator looks after, oldest first. */
-  async open(actor: Actor): Promise<AlertView[]> {
+  /** Open alerts a staff member or administrator looks after, oldest first; or the resolved ones, the latest closed first. */
+  async open(actor: Actor, which: 'unresolved' | 'resolved' = 'unresolved'): Promise<AlertView[]> {
     this.deps.access.assertStaffOrAdmin(actor);
-    const rows = await this.deps.alerts.unresolved(500);
+    const rows = which === 'resolved' ? await this.deps.alerts.resolved(200) : await this.deps.alerts.unresolved(500);
     const seniors = new Map((await this.deps.seniors.findByIds([...new Set(rows.map((r) => r.seniorId))])).map((s) => [s.id, s]));
     const views: AlertView[] = [];
     for (const r of rows) {
@@ -255,6 +258,43 @@ export class EmergencyService {
     });
     return alertView((await this.deps.alerts.findById(id))!, senior);
   }
+
+  /**
+   * 处理完毕: staff close an alert with how it ended and a short note. An open one counts as acknowledged by them at
+   * the same moment (so escalation stops); the raises joined to it close with it; it leaves GET /emergencies.
+   * `version`, when sent, must be the one read (VERSION_CONFLICT otherwise).
+   */
+  async resolve(actor: Actor, id: number, input: { outcome: AlertOutcome; note: string; version?: number }): Promise<AlertView> {
+    this.deps.access.assertStaffOrAdmin(actor);
+    const alert = await this.deps.alerts.findById(id);
+    if (!alert) throw new AppError('ALERT_NOT_FOUND');
+    const senior = await this.deps.seniors.findById(alert.seniorId);
+    if (!senior) throw new AppError('SENIOR_NOT_FOUND');
+    const rel = await this.deps.access.relationTo(actor, senior);
+    if (rel !== 'staff' && rel !== 'admin') throw new AppError('ALERT_HANDLER_NOT_ALLOWED');
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (em) => {
+      const fresh = await this.deps.alerts.findForUpdate(em, id);
+      if (!fresh) throw new AppError('ALERT_NOT_FOUND');
+      if (fresh.status === 'resolved') throw new AppError('ALERT_ALREADY_RESOLVED');
+      if (fresh.status === 'joined') throw new AppError('ALERT_JOINED', undefined, { alertId: fresh.joinedAlertId });
+      if (input.version !== undefined) assertVersion(fresh.version, input.version);
+      if (!(await this.deps.alerts.resolve(em, fresh, { outcome: input.outcome, note: input.note, accountId: actor.accountId, now }))) {
+        const again = await this.deps.alerts.findForUpdate(em, id);
+        if (again?.status === 'resolved') throw new AppError('ALERT_ALREADY_RESOLVED');
+        throw new AppError('VERSION_CONFLICT', undefined, { currentVersion: again?.version ?? null });
+      }
+      await this.deps.audit.record(
+        em,
+        actor,
+        'emergency.resolve',
+        { type: 'emergency_alert', id },
+        { outcome: input.outcome, note: input.note, wasStatus: fresh.status },
+      );
+    });
+    this.deps.logger.info({ alertId: id, outcome: input.outcome }, 'emergency resolved');
+    return alertView((await this.deps.alerts.findById(id))!, senior);
+  }
 }
 
 function alertView(a: EmergencyAlert, s: Senior): AlertView {
@@ -269,5 +309,11 @@ function alertView(a: EmergencyAlert, s: Senior): AlertView {
     createdAt: a.createdAt.toISOString(),
     acknowledgedAt: a.acknowledgedAt ? a.acknowledgedAt.toISOString() : null,
     acknowledgedByAccountId: a.acknowledgedByAccountId,
+    outcome: a.outcome,
+    outcomeLabel: a.outcome ? ALERT_OUTCOME_LABELS[a.outcome] : null,
+    resolution: a.resolution,
+    resolvedAt: a.resolvedAt ? a.resolvedAt.toISOString() : null,
+    resolvedByAccountId: a.resolvedByAccountId,
+    version: a.version,
   };
 }
