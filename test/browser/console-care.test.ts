@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable, launchChromium, VIEWPORT } from '../helpers/browser';
 import { CareCheck, Region, Visit } from '../../entities';
 import { CONSOLE_PASSWORD, startHarness, T0, type Harness } from '../helpers/harness';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
@@ -11,14 +12,8 @@ import { JIAXIN, centreNamed, loginConsole, loginWechat, seniorNamed } from '../
  * visit raised, closes a 关爱 check the silence alarm raised, sees the volunteers, and downloads the month's report.
  * Every page is saved at 1366×768 under test-results/console-k*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`console care test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
+const available = browserAvailable('console care test');
 
-const VIEWPORT = { width: 1366, height: 768 };
 const DAY = 86_400_000;
 const LATER = new Date(Date.parse(T0) + 4 * DAY);
 
@@ -28,18 +23,7 @@ const LATER = new Date(Date.parse(T0) + 4 * DAY);
   beforeAll(async () => {
     execFileSync(process.execPath, ['console/build-if-stale.mjs'], { stdio: 'inherit' });
     h = await startHarness('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     fs.mkdirSync('test-results', { recursive: true });
   }, 180_000);
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable, launchChromium, VIEWPORT } from '../helpers/browser';
 import { Centre } from '../../entities';
 import { CONSOLE_PASSWORD, startHarness, T0, TODAY, type Harness } from '../helpers/harness';
 import { centreNamed, JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
@@ -12,14 +13,8 @@ import { centreNamed, JIAXIN, loginConsole, loginWechat, seen, seniorNamed, slot
  * once, the kitchen and delivery lists, the centre's emergency on Today; a refund paid back outside WeChat Pay from
  * Money; the bookings exported to Excel. Screens at 1366×768 under test-results/console-c*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`web console counter test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
+const available = browserAvailable('web console counter test');
 
-const VIEWPORT = { width: 1366, height: 768 };
 const TOMORROW = '2026-12-02';
 
 (available ? describe : describe.skip)('the web console at the counter, in headless Chromium', () => {
@@ -31,18 +26,7 @@ const TOMORROW = '2026-12-02';
   beforeAll(async () => {
     execFileSync(process.execPath, ['console/build-if-stale.mjs'], { stdio: 'inherit' });
     h = await startHarness('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     fs.mkdirSync('test-results', { recursive: true });
     staff = await loginConsole(h, 'staff-jiaxin');
     daughter = await loginWechat(h, 'o_family_01');

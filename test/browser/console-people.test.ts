@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable, launchChromium, VIEWPORT } from '../helpers/browser';
 import { JobRun, Senior } from '../../entities';
 import { CONSOLE_PASSWORD, startHarness, T0, type Harness } from '../helpers/harness';
 import { loginConsole, loginWechat, seniorNamed } from '../helpers/actors';
@@ -16,14 +17,8 @@ import { writeXlsxFile, type SheetCell } from '../../server/lib/spreadsheet';
  * with its dry run, staff accounts and the audit log, the job runs. Every page is saved at 1366×768 under
  * test-results/console-*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`web console people test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
+const available = browserAvailable('web console people test');
 
-const VIEWPORT = { width: 1366, height: 768 };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** An .xlsx file of these rows, written by exceljs through the server's own writer (as the API import test does). */
@@ -45,18 +40,7 @@ async function xlsx(rows: ReadonlyArray<readonly SheetCell[]>): Promise<Buffer> 
   beforeAll(async () => {
     execFileSync(process.execPath, ['console/build-if-stale.mjs'], { stdio: 'inherit' });
     h = await startHarness('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     fs.mkdirSync('test-results', { recursive: true });
     admin = await loginConsole(h, 'admin');
   }, 180_000);

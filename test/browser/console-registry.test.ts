@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable, launchChromium, VIEWPORT } from '../helpers/browser';
 import { CONSOLE_PASSWORD, DB_KINDS, startHarness, T0, TODAY, type Harness } from '../helpers/harness';
 import { JIAXIN, centreNamed, loginConsole, loginWechat, seen, seniorNamed, slotOf } from '../helpers/actors';
 import { mysqlAvailable } from '../helpers/mysql-env';
@@ -11,14 +12,7 @@ import { mysqlAvailable } from '../helpers/mysql-env';
  * staff's one centre; an administrator adds a centre and a service item), the week's menu, a subsidy policy's preview, the dashboard's charts and the emergencies (acknowledged, then 处理完毕).
  * Every page is saved at 1366×768 under test-results/console-*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`web console test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
-
-const VIEWPORT = { width: 1366, height: 768 };
+const available = browserAvailable('web console test');
 
 for (const kind of DB_KINDS) {
   const skip = !available || (kind === 'mariadb' && !mysqlAvailable());
@@ -28,18 +22,7 @@ for (const kind of DB_KINDS) {
     beforeAll(async () => {
       execFileSync(process.execPath, ['console/build-if-stale.mjs'], { stdio: 'inherit' });
       h = await startHarness(kind);
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       fs.mkdirSync('test-results', { recursive: true });
     }, 180_000);
     afterAll(async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { browserAvailable, launchChromium, VIEWPORT } from '../helpers/browser';
 import { CONSOLE_PASSWORD, startHarness, T0, TODAY, type Harness } from '../helpers/harness';
 import { JIAXIN, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
 
@@ -9,14 +10,7 @@ import { JIAXIN, loginConsole, seniorNamed, slotOf } from '../helpers/actors';
  * SQLite with the demo district: a member of staff signs in and works the counter; an administrator sends a notice
  * and takes the month's settlement. Every page visited is saved at 1366×768 under test-results/console-*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`web console test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
-
-const VIEWPORT = { width: 1366, height: 768 };
+const available = browserAvailable('web console test');
 
 (available ? describe : describe.skip)('the web console in headless Chromium', () => {
   let h: Harness;
@@ -25,18 +19,7 @@ const VIEWPORT = { width: 1366, height: 768 };
     // What `npm start` does first: build console/dist when it is missing or older than its sources.
     execFileSync(process.execPath, ['console/build-if-stale.mjs'], { stdio: 'inherit' });
     h = await startHarness('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     fs.mkdirSync('test-results', { recursive: true });
   }, 180_000);
   afterAll(async () => {

@@ -1,35 +1,20 @@
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { browserAvailable, launchChromium } from '../helpers/browser';
 import { startHarness, type Harness } from '../helpers/harness';
 
 /**
  * The sandbox chat page in a real browser (Debian's chromium, driven by playwright-core): pick a demo senior,
  * type, send, and read the public account's reply — the way a newcomer first tries Mulin.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = fs.existsSync(CHROMIUM);
-if (!available && process.env.MULIN_REQUIRE_BROWSER === '1') {
-  throw new Error(`MULIN_REQUIRE_BROWSER=1 but there is no browser at ${CHROMIUM} (apt-get install chromium)`);
-}
-if (!available) console.warn(`sandbox chat page test SKIPPED: no browser at ${CHROMIUM} (apt-get install chromium)`);
+const available = browserAvailable('sandbox chat page test');
 
 (available ? describe : describe.skip)('the sandbox chat page in headless Chromium', () => {
   let h: Harness;
   let browser: Browser;
   beforeAll(async () => {
     h = await startHarness('sqlite');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
