@@ -7,6 +7,9 @@ import { stream, Workbook, type Worksheet } from 'exceljs';
  * it), in CSV the exact decimal string.
  */
 /** `decimal`: a number shown with one decimal (hours: 1.5). */
+/** What an .xlsx file is sent and received as. */
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export type CellKind = 'text' | 'count' | 'fen' | 'decimal';
 
 export interface TableColumn {

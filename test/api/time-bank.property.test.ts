@@ -82,6 +82,7 @@ describeEachDb('the time bank never counts an hour twice', (h) => {
             expect((err as AppError).code).toBe('TIME_BANK_NOT_ENOUGH');
             expect(o.minutes).toBeGreaterThan(expected);
           }
+          // `expected` moves only by what the service accepted: below zero means it let an overdraft through.
           expect(expected).toBeGreaterThanOrEqual(0);
         }
         const seenByHolder = await h().services.timeBank.view(me, 'volunteer', v.id);

@@ -1,7 +1,7 @@
 import type { BookingView } from '../../contracts/api-types';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import { toXlsx, type Cell, type TableColumn } from '../../lib/spreadsheet';
+import { type Cell, type TableColumn, toXlsx, XLSX_CONTENT_TYPE } from '../../lib/spreadsheet';
 import { shanghaiDateTime } from '../../lib/time';
 import { BOOKING_CHANNEL_LABELS, BOOKING_EXPORT_HEADERS as H, BOOKING_EXPORT_TEXTS as W } from '../../words/booking-export';
 import { ERROR_MESSAGES } from '../../words/errors';
@@ -13,7 +13,6 @@ import type { BookingQuery, BookingReaderService } from './booking-reader.servic
 export const MAX_EXPORT_ROWS = 10_000;
 /** Rows read per query while exporting. */
 const PAGE = 1_000;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface BookingExportFile {
   fileName: string;
@@ -85,7 +84,7 @@ export class BookingExportService {
     return {
       fileName: named ? W.fileName(from, to) : W.fileNameAll,
       asciiFileName: named ? W.asciiFileName(from, to) : W.asciiFileNameAll,
-      contentType: XLSX,
+      contentType: XLSX_CONTENT_TYPE,
       body,
     };
   }

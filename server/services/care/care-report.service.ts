@@ -1,7 +1,7 @@
 import type { CareReport, CareReportRow } from '../../contracts/care-types';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import { toXlsx, type Table, type TableColumn } from '../../lib/spreadsheet';
+import { type Table, type TableColumn, toXlsx, XLSX_CONTENT_TYPE } from '../../lib/spreadsheet';
 import { addDays, monthRange, shanghaiDateTime, shanghaiInstant } from '../../lib/time';
 import type { ReportScope, TimeBankRepository, VisitRepository } from '../../repositories/care.repository';
 import type { CentreRepository } from '../../repositories/centre.repository';
@@ -117,7 +117,7 @@ export class CareReportService {
     return {
       fileName: T.fileName(r.scope.name, r.month),
       asciiFileName: `care-report-${r.month}.xlsx`,
-      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      contentType: XLSX_CONTENT_TYPE,
       body: await toXlsx(table),
     };
   }

@@ -12,7 +12,7 @@ import type { DeliveryListView, KitchenListView } from '../../contracts/api-type
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { walkingMetres } from '../../lib/geo';
-import { toPrintableXlsx, type TableColumn } from '../../lib/spreadsheet';
+import { type TableColumn, toPrintableXlsx, XLSX_CONTENT_TYPE } from '../../lib/spreadsheet';
 import { shanghaiTime } from '../../lib/time';
 import type { CentreRepository } from '../../repositories/centre.repository';
 import type { OperationsRepository } from '../../repositories/operations.repository';
@@ -26,7 +26,6 @@ import type { Actor } from '../access/actor';
 
 /** Portions the kitchen cooks and the round delivers: booked and not (yet) called off. */
 const TO_SERVE: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'served', 'rated'];
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface DownloadFile {
   fileName: string;
@@ -158,7 +157,7 @@ export class ListsService {
     return {
       fileName: W.kitchenFileName(k.centre.name, k.slot.date, k.slot.kindLabel),
       asciiFileName: W.kitchenAsciiFileName(k.slot.id),
-      contentType: XLSX,
+      contentType: XLSX_CONTENT_TYPE,
       body,
     };
   }
@@ -247,7 +246,12 @@ export class ListsService {
       ],
       this.deps.clock.now(),
     );
-    return { fileName: W.deliveryFileName(d.centre.name, d.date), asciiFileName: W.deliveryAsciiFileName(d.centre.id, d.date), contentType: XLSX, body };
+    return {
+      fileName: W.deliveryFileName(d.centre.name, d.date),
+      asciiFileName: W.deliveryAsciiFileName(d.centre.id, d.date),
+      contentType: XLSX_CONTENT_TYPE,
+      body,
+    };
   }
 
   /** One stop of the round. Phones whole: the round calls them at the door (the centre's own staff only). */

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import type { SeniorImportReport, SeniorImportRow } from '../../contracts/api-types';
 import type { Clock } from '../../lib/clock';
 import { CsvFormatError, csvFileRecords } from '../../lib/csv-reader';
-import { xlsxRows, type ReadCell } from '../../lib/spreadsheet';
+import { type ReadCell, XLSX_CONTENT_TYPE, xlsxRows } from '../../lib/spreadsheet';
 import { shanghaiDate } from '../../lib/time';
 import { JsonLinesSpool, spoolToTempFile, UploadTooLargeError } from '../../lib/upload';
 import type { CentreRepository } from '../../repositories/centre.repository';
@@ -39,8 +39,7 @@ export interface ImportLimits {
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 20 * 1024 * 1024, maxRows: 100_000, batchSize: 500 };
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'text/tab-separated-values', 'application/vnd.ms-excel'];
+export const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'text/tab-separated-values', 'application/vnd.ms-excel'];
 
 export interface SeniorImportInput {
   /** The file, as the request body streams it. */
@@ -435,7 +434,7 @@ function checkColumns(header: HeaderMap): void {
 /** What the Content-Type says the file is; null for a type that is neither (a JSON body sent here by mistake). */
 function declaredFormat(contentType: string): Format | 'either' | null {
   const type = contentType.split(';')[0].trim().toLowerCase();
-  if (type === XLSX_TYPE) return 'xlsx';
+  if (type === XLSX_CONTENT_TYPE) return 'xlsx';
   if (CSV_TYPES.includes(type)) return 'csv';
   if (type === 'application/octet-stream') return 'either';
   return null;

@@ -2,7 +2,7 @@ import type { Region, Settlement, SettlementDiscrepancy, SettlementLine, Settlem
 import type { Database } from '../../db/database';
 import { AppError, ERRORS } from '../../errors';
 import type { Clock } from '../../lib/clock';
-import { toCsv, toXlsx, type Table, type TableColumn } from '../../lib/spreadsheet';
+import { type Table, type TableColumn, toCsv, toXlsx, XLSX_CONTENT_TYPE } from '../../lib/spreadsheet';
 import { addDays, monthRange, shanghaiDate, shanghaiDateTime, shanghaiInstant } from '../../lib/time';
 import type { GroupKey, SettlementRepository } from '../../repositories/settlement.repository';
 import { SETTLEMENT_TEXTS } from '../../words/texts';
@@ -171,7 +171,7 @@ export class SettlementService {
     const fileName = SETTLEMENT_TEXTS.fileName(v.scope.name, v.month, format);
     const asciiFileName = `settlement-${v.month}.${format}`;
     return format === 'xlsx'
-      ? { fileName, asciiFileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body: await toXlsx(table) }
+      ? { fileName, asciiFileName, contentType: XLSX_CONTENT_TYPE, body: await toXlsx(table) }
       : { fileName, asciiFileName, contentType: 'text/csv; charset=utf-8', body: toCsv(table) };
   }
 
