@@ -3,7 +3,7 @@ import type { Database, Tx } from '../../db/database';
 import { AppError } from '../../errors';
 import type { Clock } from '../../lib/clock';
 import { bookingCode } from '../../lib/random';
-import { MINUTE, monthRange } from '../../lib/time';
+import { addDays, MINUTE, monthRange, shanghaiDate, shanghaiInstant, shanghaiTime } from '../../lib/time';
 import type { BookingRepository } from '../../repositories/booking.repository';
 import type { SeniorRepository } from '../../repositories/senior.repository';
 import type { SlotRepository } from '../../repositories/slot.repository';
@@ -22,13 +22,23 @@ export const CHAT_PAYMENT_HOLD_MS = 24 * 60 * MINUTE;
 /**
  * When an unpaid booking expires. One made in the mini-program is paid there and then: 15 minutes. One made in chat
  * is often paid by someone else (the family, later) or by a senior who needs time: it is held until the slot's
- * booking cut-off — the last moment anyone else could have booked the seat — for at most a day, never less than
- * 15 minutes.
+ * booking cut-off — the last moment anyone else could have booked the seat — for about a day, never less than
+ * 15 minutes. A day's hold that would end in the night (21:00–08:00 in Shanghai) runs on to 08:00: nobody of 85 is
+ * told to pay "before 4:10 in the morning".
  */
 export function paymentDeadline(channel: Channel, slot: Pick<Slot, 'bookingCutoffAt'>, now: Date): Date {
   const soonest = now.getTime() + PAYMENT_WINDOW_MS;
   if (channel !== 'mp_chat') return new Date(soonest);
-  return new Date(Math.max(soonest, Math.min(slot.bookingCutoffAt.getTime(), now.getTime() + CHAT_PAYMENT_HOLD_MS)));
+  const held = awake(new Date(now.getTime() + CHAT_PAYMENT_HOLD_MS));
+  return new Date(Math.max(soonest, Math.min(slot.bookingCutoffAt.getTime(), held.getTime())));
+}
+
+/** The instant itself in the day; 08:00 (Shanghai) of the morning that follows it when it falls in the night. */
+function awake(instant: Date): Date {
+  const time = shanghaiTime(instant);
+  if (time >= '21:00') return shanghaiInstant(addDays(shanghaiDate(instant), 1), '08:00');
+  if (time < '08:00') return shanghaiInstant(shanghaiDate(instant), '08:00');
+  return instant;
 }
 
 /**
